@@ -1,0 +1,1 @@
+"""The HTTP API (FastAPI). Thin over the ``rdtr`` library."""

@@ -1,0 +1,29 @@
+"""The ``rdtr`` command. Thin: it parses arguments, calls the library, prints the answer.
+
+Each group of commands lives in its own module and registers itself on ``app``.
+Exit status: 0 success, 1 failure (one-line reason on stderr), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from rdtr.cli.common import app
+
+# Importing the modules registers their commands.
+from rdtr.cli import db as _db  # noqa: E402,F401
+from rdtr.cli import serve as _serve  # noqa: E402,F401
+
+for _name in ("ingest", "zoning", "maps"):
+    try:
+        __import__(f"rdtr.cli.{_name}")
+    except ModuleNotFoundError as exc:  # a command group not written yet
+        if exc.name != f"rdtr.cli.{_name}":
+            raise
+
+
+def main() -> None:
+    sys.exit(app(standalone_mode=True) or 0)
+
+
+__all__ = ["app", "main"]

@@ -1,0 +1,66 @@
+"""Shared pieces of the command line: the Typer app, error handling, JSON output."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+from datetime import date
+from typing import Any, Callable
+
+import typer
+from rich.console import Console
+
+from rdtr.errors import RdtrError
+
+app = typer.Typer(
+    name="rdtr",
+    help="RDTR information system: what is permitted on this parcel, from a city's detailed spatial plan.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+console = Console()
+err_console = Console(stderr=True)
+
+
+def fail(message: str, code: int = 1) -> None:
+    """Print a one-line reason on stderr and exit."""
+    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def handles_errors(func: Callable) -> Callable:
+    """Turn library errors into a one-line message and exit status 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except RdtrError as exc:
+            fail(exc.detail)
+        except KeyboardInterrupt:
+            fail("interrupted", 130)
+
+    return wrapper
+
+
+def json_default(value: Any):
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"not JSON serialisable: {type(value).__name__}")
+
+
+def print_json(document: Any) -> None:
+    """Print the same JSON document the HTTP API returns."""
+    sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=json_default) + "\n")
+
+
+def parse_date(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"--at must be a date YYYY-MM-DD, got {value!r}", 2)

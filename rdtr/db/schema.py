@@ -1,0 +1,228 @@
+"""The database schema (SQLAlchemy 2 Core + GeoAlchemy2).
+
+Everything an answer says comes from one ``plan_version``; rows below it are never updated after a
+load, so per-version results can be cached for the life of a process.
+
+Geometry is stored in EPSG:4326 (longitude/latitude) with GiST indexes. ``zone_part`` holds the zones
+cut into small pieces (``ST_Subdivide``) once per version, so a point lookup touches tiny polygons.
+"""
+
+from __future__ import annotations
+
+from geoalchemy2 import Geometry
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Column,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+    func,
+)
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
+
+metadata = MetaData()
+
+plan = Table(
+    "plan",
+    metadata,
+    Column("id", String(64), primary_key=True, comment="planning-area id, [a-z0-9-]+"),
+    Column("name", Text, nullable=False),
+    Column("region", Text),
+    Column("region_code", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    CheckConstraint("id ~ '^[a-z0-9-]+$'", name="plan_id_format"),
+)
+
+plan_version = Table(
+    "plan_version",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", String(64), ForeignKey("plan.id", ondelete="RESTRICT"), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("name", Text, nullable=False),
+    Column("legal_basis", Text, nullable=False, comment="the instrument an answer cites"),
+    Column("effective_from", Date, nullable=False),
+    Column("loaded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("source_checksum", String(64), nullable=False, comment="sha256 of the package contents"),
+    Column("validation_report", JSONB, nullable=False, server_default="{}"),
+    Column("source_crs", Text),
+    Column("synthetic", Boolean, nullable=False, server_default="false"),
+    Column("zone_count", Integer, nullable=False, server_default="0"),
+    Column("bbox", Geometry("POLYGON", srid=4326, spatial_index=False)),
+    UniqueConstraint("plan_id", "version", name="plan_version_number"),
+    UniqueConstraint("plan_id", "source_checksum", name="plan_version_checksum"),
+    UniqueConstraint("plan_id", "effective_from", name="plan_version_effective"),
+)
+
+subzone = Table(
+    "subzone",
+    metadata,
+    Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), primary_key=True),
+    Column("subzone_code", Text, primary_key=True),
+    Column("subzone_name", Text),
+    Column("zone_code", Text),
+    Column("zone_name", Text),
+)
+
+zone = Table(
+    "zone",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), nullable=False),
+    Column("feature_id", Text, comment="the feature's id in the delivered file"),
+    Column("subzone_code", Text, nullable=False),
+    Column("subzone_name", Text),
+    Column("zone_code", Text),
+    Column("zone_name", Text),
+    Column("block", Text, comment="KODBLK"),
+    Column("subblock", Text, comment="KODSBL"),
+    Column("kecamatan", Text, comment="WADMKC"),
+    Column("kelurahan", Text, comment="WADMKD"),
+    Column("tpz", ARRAY(Text), comment="TPZ_00 codes"),
+    Column("special_provisions", JSONB, comment='[{"kind": "KKOP", "value": "..."}]'),
+    Column("attributes", JSONB, comment="the delivered attributes, verbatim"),
+    Column("area_m2", Float, comment="geodesic area, recomputed (LUASHA is never trusted)"),
+    Column("geom", Geometry("MULTIPOLYGON", srid=4326, spatial_index=False), nullable=False),
+    Index("zone_geom_gist", "geom", postgresql_using="gist"),
+    Index("zone_version_subzone", "plan_version_id", "subzone_code"),
+)
+
+zone_part = Table(
+    "zone_part",
+    metadata,
+    Column("zone_id", BigInteger, ForeignKey("zone.id", ondelete="CASCADE"), nullable=False),
+    Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), nullable=False),
+    Column("geom", Geometry("POLYGON", srid=4326, spatial_index=False), nullable=False),
+    Index("zone_part_geom_gist", "geom", postgresql_using="gist"),
+    Index("zone_part_zone", "zone_id"),
+)
+
+activity = Table(
+    "activity",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), nullable=False),
+    Column("activity_code", Text, nullable=False),
+    Column("activity_name", Text, nullable=False),
+    Column("name_key", Text, nullable=False, comment="lower-case, accent-free name for exact matching"),
+    Column("kbli", ARRAY(Text)),
+    Column("activity_group", Text),
+    UniqueConstraint("plan_version_id", "activity_code", name="activity_code_per_version"),
+    Index("activity_name_key", "plan_version_id", "name_key"),
+)
+
+itbx = Table(
+    "itbx",
+    metadata,
+    Column("activity_id", Integer, ForeignKey("activity.id", ondelete="CASCADE"), primary_key=True),
+    Column("subzone_code", Text, primary_key=True),
+    Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), nullable=False),
+    Column("class", String(1), nullable=False, comment="I, T, B or X: the most restrictive letter"),
+    Column("codes", ARRAY(Text), nullable=False, comment="condition codes as written, e.g. {T1,B2}"),
+    CheckConstraint("class IN ('I','T','B','X')", name="itbx_class"),
+    Index("itbx_version_subzone", "plan_version_id", "subzone_code"),
+)
+
+itbx_code = Table(
+    "itbx_code",
+    metadata,
+    Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), primary_key=True),
+    Column("code", Text, primary_key=True),
+    Column("text", Text, nullable=False),
+)
+
+intensity = Table(
+    "intensity",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), nullable=False),
+    Column("subzone_code", Text, nullable=False),
+    Column("lot_area_min_m2", Float, comment="lot-size class, half-open [min, max)"),
+    Column("lot_area_max_m2", Float),
+    Column("block", Text),
+    Column("tpz", Text),
+    Column("kdb_max", Float, comment="percent"),
+    Column("klb_max", Float, comment="ratio"),
+    Column("kdh_min", Float, comment="percent"),
+    Column("ktb_max", Float, comment="percent"),
+    Column("height_max_m", Float),
+    Column("floors_max", Integer),
+    Column("gsb_min_m", Float),
+    Column("lot_min_m2", Float),
+    Column("note", Text, comment="free-text intensity kept verbatim"),
+    Column("extra", JSONB, comment="other delivered columns (e.g. GSB by road class)"),
+    Index("intensity_version_subzone", "plan_version_id", "subzone_code"),
+)
+
+tpz_code = Table(
+    "tpz_code",
+    metadata,
+    Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), primary_key=True),
+    Column("code", Text, primary_key=True),
+    Column("text", Text, nullable=False),
+)
+
+overlay = Table(
+    "overlay",
+    metadata,
+    Column("id", BigInteger, primary_key=True),
+    Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", Text, nullable=False, comment="KKOP, KRB, LP2B, ..."),
+    Column("name", Text),
+    Column("text", Text),
+    Column("attributes", JSONB),
+    Column("geom", Geometry("MULTIPOLYGON", srid=4326, spatial_index=False), nullable=False),
+    Index("overlay_geom_gist", "geom", postgresql_using="gist"),
+)
+
+api_token = Table(
+    "api_token",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("name", Text, nullable=False),
+    Column("role", Text, nullable=False),
+    Column("token_hash", String(64), nullable=False, unique=True, comment="sha256 of the token"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("revoked_at", DateTime(timezone=True)),
+    CheckConstraint("role IN ('admin','officer')", name="api_token_role"),
+)
+
+extract = Table(
+    "extract",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("officer", Text, nullable=False, comment="name of the token that made it"),
+    Column("reference", Text),
+    Column("request", JSONB, nullable=False),
+    Column("answer", JSONB, nullable=False),
+    Column("plan_version_ids", ARRAY(Integer), nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("pdf", LargeBinary, nullable=False),
+)
+
+ingest_run = Table(
+    "ingest_run",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("plan_id", Text),
+    Column("started_at", DateTime(timezone=True), nullable=False),
+    Column("finished_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("ok", Boolean, nullable=False),
+    Column("dry_run", Boolean, nullable=False, server_default="false"),
+    Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="SET NULL")),
+    Column("source", Text),
+    Column("source_checksum", String(64)),
+    Column("report", JSONB, nullable=False),
+)
