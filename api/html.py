@@ -1,11 +1,109 @@
-"""Map previews for ``?f=html`` / ``Accept: text/html`` — placeholder until rdtr.maps lands.
+"""Map previews for ``?f=html`` / ``Accept: text/html`` on ``/v1/zoning`` and ``/v1/parcels/analyze``.
 
 Contract: ``maybe_preview(request, f, kind, answer, geometry)`` returns an HTMLResponse when the caller
-asked for HTML, else ``None`` (the route then returns JSON).
+asked for HTML, else ``None`` (the route then returns JSON). ``kind`` is ``"zoning"`` (a point answer) or
+``"parcel"`` (an analysis, ``geometry`` the parcel GeoJSON as sent).
 """
 
 from __future__ import annotations
 
+from pathlib import Path
 
-def maybe_preview(request, f: str | None, kind: str, answer: dict, geometry: dict | None = None):
-    return None
+from fastapi import Request
+from fastapi.responses import HTMLResponse
+
+from rdtr.config import get_settings
+from rdtr.db import get_engine
+from rdtr.maps import data as mapdata
+from rdtr.maps import preview, style
+
+STATIC_DIR = Path(__file__).parent / "static"
+VENDOR_DIR = STATIC_DIR / "vendor" / "node_modules"
+
+#: Zones drawn around the point or parcel (metres), simplified to about a metre.
+PREVIEW_RADIUS_M = 300.0
+PREVIEW_SIMPLIFY_M = 1.0
+PREVIEW_MAX_ZONES = 3000
+
+#: The previews run their own inline scripts (Folium) but load code only from this server.
+PREVIEW_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+               "img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self'; "
+               "frame-ancestors 'self'")
+
+
+def public_base(request: Request) -> str:
+    """Base of the URLs in answers and QR codes: ``RDTR_PUBLIC_URL`` when set, else this request's own
+    (so a server on another port or behind a proxy still hands out URLs that work)."""
+    settings = get_settings()
+    if "public_url" in settings.model_fields_set:
+        return settings.public_url.rstrip("/")
+    return str(request.base_url).rstrip("/")
+
+
+def _accept_q(accept: str) -> dict[str, tuple[float, int]]:
+    """media type → (q, position) from an Accept header."""
+    out: dict[str, tuple[float, int]] = {}
+    for pos, part in enumerate(accept.split(",")):
+        bits = [b.strip() for b in part.split(";")]
+        media = bits[0].lower()
+        if not media:
+            continue
+        q = 1.0
+        for b in bits[1:]:
+            if b.startswith("q="):
+                try:
+                    q = float(b[2:])
+                except ValueError:
+                    q = 0.0
+        out.setdefault(media, (q, pos))
+    return out
+
+
+def wants_html(request: Request, f: str | None) -> bool:
+    """``f=html`` asks for HTML, ``f=json`` for JSON; otherwise HTML only when the Accept header names
+    ``text/html`` and prefers it to JSON (browsers do; ``*/*`` and API clients get JSON)."""
+    if f:
+        return f.lower() == "html"
+    prefs = _accept_q(request.headers.get("accept", ""))
+    html_q = max((prefs[m] for m in ("text/html", "application/xhtml+xml") if m in prefs),
+                 default=(0.0, 99), key=lambda v: (v[0], -v[1]))
+    if html_q[0] <= 0:
+        return False
+    json_q = max((prefs[m] for m in ("application/json", "application/geo+json") if m in prefs),
+                 default=(0.0, 99), key=lambda v: (v[0], -v[1]))
+    return html_q[0] > json_q[0] or (html_q[0] == json_q[0] and html_q[1] < json_q[1])
+
+
+def missing_assets() -> list[str]:
+    """Vendored files the maps need that are not installed (``scripts/setup.sh`` installs them)."""
+    needed = [preview.LEAFLET_JS, preview.LEAFLET_CSS]
+    return [n for n in needed if not (VENDOR_DIR / n).is_file()]
+
+
+def _geometry_bounds(kind: str, answer: dict, geometry: dict | None):
+    return preview._bounds_of(geometry, answer, kind)
+
+
+def build_preview(kind: str, answer, geometry: dict | None = None) -> str:
+    """The preview page for an answer (reads the zones around it from PostGIS)."""
+    answer = mapdata.to_dict(answer)
+    bounds = _geometry_bounds(kind, answer, geometry)
+    zones: list[dict] = []
+    entries = None
+    if bounds:
+        bbox = mapdata.bbox_around(bounds, PREVIEW_RADIUS_M)
+        with get_engine().connect() as conn:
+            pv_ids = mapdata.versions_for_answer(conn, answer)
+            zones = mapdata.zones_in_bbox(conn, pv_ids, bbox, simplify_m=PREVIEW_SIMPLIFY_M,
+                                          limit=PREVIEW_MAX_ZONES)
+        present = {f["properties"].get("subzone_code") for f in zones}
+        entries = [e for e in style.legend([f["properties"] for f in zones]) if e.subzone_code in present]
+    return preview.preview_html(kind, answer, geometry, zones, entries, assets_missing=missing_assets())
+
+
+def maybe_preview(request: Request, f: str | None, kind: str, answer, geometry: dict | None = None):
+    if not wants_html(request, f):
+        return None
+    page = build_preview(kind, answer, geometry)
+    return HTMLResponse(page, headers={"Content-Security-Policy": PREVIEW_CSP, "Vary": "Accept",
+                                       "Cache-Control": "no-store"})

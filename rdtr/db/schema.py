@@ -152,6 +152,7 @@ intensity = Table(
     Column("lot_area_max_m2", Float),
     Column("block", Text),
     Column("tpz", Text),
+    Column("variant", Text, comment="qualifier of the row as written, e.g. 'persil disebelah barat jalan Nasional'"),
     Column("kdb_max", Float, comment="percent"),
     Column("klb_max", Float, comment="ratio"),
     Column("kdh_min", Float, comment="percent"),
@@ -210,6 +211,10 @@ extract = Table(
     Column("plan_version_ids", ARRAY(Integer), nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("pdf", LargeBinary, nullable=False),
+    # rdtr.extracts: the hash printed in the PDF, the plans it cites, where its QR code points.
+    Column("answer_sha256", String(64), comment="sha256 of the answer as canonical JSON (printed in the PDF)"),
+    Column("plans", JSONB, comment="[{id, version, name, legal_basis, effective_from}] the answer cites"),
+    Column("verify_url", Text, comment="the verification URL in the PDF's QR code"),
 )
 
 ingest_run = Table(
@@ -225,4 +230,28 @@ ingest_run = Table(
     Column("source", Text),
     Column("source_checksum", String(64)),
     Column("report", JSONB, nullable=False),
+)
+
+
+# --- Per-version precomputation for answers (owned by rdtr.zoning) --------------------------------
+
+zone_edge = Table(
+    "zone_edge",
+    metadata,
+    Column("zone_id", BigInteger, ForeignKey("zone.id", ondelete="CASCADE"), nullable=False),
+    Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), nullable=False),
+    Column("geom", Geometry("LINESTRING", srid=4326, spatial_index=False), nullable=False,
+           comment="a short piece of the zone's boundary (ST_Subdivide of ST_Boundary)"),
+    Index("zone_edge_geom_gist", "geom", postgresql_using="gist"),
+    Index("zone_edge_zone", "zone_id"),
+    comment="zone boundaries cut into short pieces, so boundary distances touch only nearby edges",
+)
+
+zone_edge_done = Table(
+    "zone_edge_done",
+    metadata,
+    Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), primary_key=True),
+    Column("edges", Integer, nullable=False),
+    Column("done_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    comment="versions whose zone_edge rows are complete",
 )

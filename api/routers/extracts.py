@@ -1,0 +1,160 @@
+"""``/v1/extracts``: map extracts for KKPR decisions — made by officers, verifiable by anyone."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from datetime import date
+from html import escape
+
+import orjson
+from fastapi import APIRouter, Depends, Path, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+
+from api.auth import AuthRoute, require_role
+from api.deps import problem_responses
+from api.html import public_base, wants_html
+from rdtr.auth import TokenInfo
+from rdtr.errors import InvalidInput, NotFound
+from rdtr.extracts import create_extract, get_extract, get_extract_pdf
+
+router = APIRouter(tags=["extracts"], route_class=AuthRoute)
+
+EXTRACT_ID = r"^\d{8}-[0-9a-z]{10}$"
+_ID = re.compile(EXTRACT_ID)
+
+_REQUEST_SCHEMA = {
+    "type": "object",
+    "required": ["parcel", "activity"],
+    "properties": {
+        "parcel": {"type": "object", "description": "GeoJSON Polygon/MultiPolygon or a Feature of one "
+                                                    "(EPSG:4326, [lon, lat])"},
+        "activity": {"type": "string", "description": "activity code, exact name or KBLI", "examples": ["A012"]},
+        "reference": {"type": ["string", "null"], "maxLength": 200,
+                      "description": "the officer's reference, e.g. the application number"},
+        "at": {"type": ["string", "null"], "format": "date",
+               "description": "answer under the plans in force on this date (default today)"},
+        "plan": {"type": ["string", "null"], "description": "only this plan"},
+    },
+}
+
+
+def _check_id(extract_id: str) -> str:
+    if not _ID.match(extract_id):
+        raise NotFound(f"no extract {extract_id!r} (ids look like 20261127-7k3f9q2m0a)")
+    return extract_id
+
+
+@router.post(
+    "/v1/extracts",
+    status_code=201,
+    summary="Make a map extract for a KKPR decision (officer)",
+    openapi_extra={"requestBody": {"required": True,
+                                   "content": {"application/json": {"schema": _REQUEST_SCHEMA}}}},
+    responses={201: {"description": "stored; `pdf` and `verify` are URLs",
+                     "content": {"application/json": {"schema": {
+                         "type": "object", "properties": {"id": {"type": "string"}, "sha256": {"type": "string"},
+                                                          "pdf": {"type": "string"}, "verify": {"type": "string"}}}}}},
+               401: {"description": "no or invalid token"}, 403: {"description": "the token is not an officer's"},
+               **problem_responses(400, 404, 422, 503)},
+)
+async def create(request: Request, who: TokenInfo = Depends(require_role("officer"))):
+    """Analyse the parcel for the activity, render the PDF (A4 portrait: the parcel over the zoning at
+    1:1.000, 1:2.500 or 1:5.000, tables, vertex coordinates, QR code to the verification URL) and store the
+    immutable record: request, full answer, plan versions and legal bases, time, officer, reference.
+
+    `sha256` is the SHA-256 of the PDF bytes served at `pdf`; the PDF itself prints the SHA-256 of the
+    answer as canonical JSON (`answer_sha256` in the record)."""
+    raw = await request.body()
+    try:
+        body = orjson.loads(raw) if raw.strip() else None
+    except orjson.JSONDecodeError as exc:
+        raise InvalidInput(f"the body is not valid JSON: {exc}") from None
+    if not isinstance(body, dict):
+        raise InvalidInput('send a JSON object {"parcel": <GeoJSON>, "activity": "...", "reference": "..."}')
+    if not isinstance(body.get("parcel"), dict):
+        raise InvalidInput("parcel is required: a GeoJSON Polygon, MultiPolygon or Feature")
+    activity = body.get("activity")
+    if not isinstance(activity, str) or not activity.strip():
+        raise InvalidInput("activity is required: the activity code, exact name or KBLI the decision is about")
+    reference = body.get("reference")
+    if reference is not None and not isinstance(reference, str):
+        reference = str(reference)
+    at = body.get("at")
+    if at is not None:
+        try:
+            at = date.fromisoformat(str(at))
+        except ValueError:
+            raise InvalidInput(f"at must be a date YYYY-MM-DD, got {at!r}") from None
+    plan = body.get("plan")
+    result = await run_in_threadpool(
+        create_extract, body["parcel"], activity.strip(), reference, who.name, at, plan,
+        base_url=public_base(request),
+    )
+    doc = {k: result[k] for k in ("id", "sha256", "pdf", "verify")}
+    return Response(orjson.dumps(doc), status_code=201, media_type="application/json",
+                    headers={"Location": result["verify"]})
+
+
+@router.get("/v1/extracts/{extract_id}.pdf", summary="The stored PDF of an extract",
+            response_class=Response,
+            responses={200: {"content": {"application/pdf": {}}, "description": "the PDF bytes, as hashed"},
+                       **problem_responses(404)})
+def extract_pdf(extract_id: str = Path(max_length=40)):
+    """Exactly the bytes whose SHA-256 the record gives."""
+    pdf = get_extract_pdf(_check_id(extract_id))
+    digest = hashlib.sha256(pdf).digest()
+    return Response(pdf, media_type="application/pdf", headers={
+        "Content-Disposition": f'inline; filename="ekstrak-rdtr-{extract_id}.pdf"',
+        "ETag": f'"{digest.hex()}"',
+        "Repr-Digest": f"sha-256=:{base64.b64encode(digest).decode()}:",
+        "Cache-Control": "public, max-age=31536000, immutable",
+    })
+
+
+@router.get("/v1/extracts/{extract_id}", summary="The extract record, for verification",
+            responses=problem_responses(404))
+def extract_record(request: Request, extract_id: str = Path(max_length=40), f: str | None = None):
+    """The stored record: `id`, `created_at`, `officer`, `reference`, `plans` (legal bases), `sha256` (of
+    the PDF bytes), `answer_sha256` (of the answer as canonical JSON, printed in the PDF), `pdf`, `request`,
+    `answer`. A browser (or `f=html`) gets a readable verification page."""
+    record = get_extract(_check_id(extract_id), base_url=public_base(request))
+    if f not in (None, "json", "html"):
+        raise InvalidInput("f must be json or html")
+    if wants_html(request, f):
+        return HTMLResponse(_verification_page(record), headers={"Vary": "Accept"})
+    return Response(orjson.dumps(record), media_type="application/json", headers={"Vary": "Accept"})
+
+
+def _verification_page(r: dict) -> str:
+    e = escape
+    answer = r.get("answer") or {}
+    zones = "".join(f"<li><strong>{e(str(z.get('subzone_code')))}</strong> {e(str(z.get('subzone_name') or ''))}"
+                    f" — {round((z.get('share') or 0) * 100, 1)} %</li>" for z in answer.get("zones") or [])
+    act = answer.get("activity") or {}
+    plans = "".join(f"<li>{e(str(p.get('name')))} (versi {e(str(p.get('version')))}) — "
+                    f"{e(str(p.get('legal_basis')))}, berlaku {e(str(p.get('effective_from')))}</li>"
+                    for p in r.get("plans") or [])
+    return f"""<!DOCTYPE html>
+<html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Verifikasi ekstrak {e(r['id'])}</title><link rel="stylesheet" href="/static/app.css"></head>
+<body class="verify"><main id="main">
+<h1>Verifikasi ekstrak peta RDTR</h1>
+<p class="lead">Ekstrak ini tercatat di sistem. Bandingkan SHA-256 berkas PDF Anda dengan nilai di bawah.
+<span lang="en">(This extract is on record. Compare your PDF's SHA-256 with the value below.)</span></p>
+<dl>
+<dt>ID ekstrak</dt><dd><code>{e(r['id'])}</code></dd>
+<dt>Dibuat</dt><dd>{e(r['created_at'])} oleh {e(r['officer'])}</dd>
+<dt>Referensi</dt><dd>{e(r.get('reference') or '–')}</dd>
+<dt>Kegiatan</dt><dd>{e(str(act.get('code') or r.get('activity') or '–'))} {e(str(act.get('name') or ''))}
+ — kelas <strong>{e(str(act.get('class') or '–'))}</strong></dd>
+<dt>Sub-zona</dt><dd><ul>{zones}</ul></dd>
+<dt>Rencana dan dasar hukum</dt><dd><ul>{plans}</ul></dd>
+<dt>SHA-256 berkas PDF</dt><dd><code class="hash">{e(r['sha256'])}</code></dd>
+<dt>SHA-256 jawaban (tercetak di PDF)</dt><dd><code class="hash">{e(r.get('answer_sha256') or '–')}</code></dd>
+</dl>
+<p><a href="{e(r['pdf'])}">Unduh PDF tersimpan</a> · <a href="?f=json">Catatan lengkap (JSON)</a> · <a href="/">Peta RDTR</a></p>
+<p class="note">{e(r['notice'])} Keputusan KKPR diterbitkan melalui OSS.</p>
+</main></body></html>"""

@@ -1,0 +1,123 @@
+"""The zone layer of the web map: vector tiles (``ST_AsMVT``) and simplified GeoJSON per bbox.
+
+Both are per plan version. With ``v=`` (the version number) in the URL the content can never change, so
+responses are ``Cache-Control: immutable`` for a year; chosen by date (``at=``) they are cached for five
+minutes (a new version could come into force). Every response has an ETag naming the version.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import orjson
+from fastapi import APIRouter, Path, Query, Request
+from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
+
+from api.deps import At, problem_responses
+from api.html import public_base
+from rdtr.db import get_engine
+from rdtr.maps import tiles
+
+router = APIRouter(tags=["map layers"])
+
+PlanId = Annotated[str, Path(pattern=r"^[a-z0-9-]+$", max_length=64, description="plan id, e.g. bontang")]
+Version = Annotated[Optional[int], Query(ge=1, description="plan version number (immutable URL); default: "
+                                                          "the version in force on `at`")]
+StyleV = Annotated[Optional[int], Query(description="style version (set by the TileJSON URL template)")]
+
+IMMUTABLE = "public, max-age=31536000, immutable"
+SHORT = "public, max-age=300"
+
+
+def _cache_headers(etag: str, immutable: bool) -> dict[str, str]:
+    return {"ETag": etag, "Cache-Control": IMMUTABLE if immutable else SHORT, "Vary": "Accept-Encoding",
+            "Access-Control-Allow-Origin": "*"}
+
+
+def _not_modified(request: Request, etag: str) -> bool:
+    inm = request.headers.get("if-none-match")
+    return bool(inm) and (inm.strip() == "*" or etag in [t.strip() for t in inm.split(",")])
+
+
+@router.get("/v1/tiles/{plan}.json", summary="TileJSON of a plan's zone layer, with its legend",
+            responses=problem_responses(404, 422))
+def tilejson(request: Request, plan: PlanId, v: Version = None, at: At = None):
+    """TileJSON 3.0 for the plan version (`v`, or the one in force on `at`): the tile URL template (with
+    the version in it, so tiles are immutable), bounds, the legend (`legend`: sub-zone code, name,
+    standard colour), the plan version and legal basis, and `geojson`, the bbox alternative."""
+    with get_engine().connect() as conn:
+        doc = tiles.tilejson(conn, plan, public_base(request), v, at)
+    return Response(orjson.dumps(doc), media_type="application/json",
+                    headers={"Cache-Control": IMMUTABLE if v else SHORT, "Access-Control-Allow-Origin": "*"})
+
+
+@router.get(
+    "/v1/tiles/{plan}/{z}/{x}/{y}.mvt",
+    summary="A vector tile of the zones (ST_AsMVT)",
+    response_class=Response,
+    responses={200: {"content": {"application/vnd.mapbox-vector-tile": {}},
+                     "description": "layer `zones` with `id`, `subzone_code`, `color`"},
+               204: {"description": "no zones in this tile (or below the minimum zoom)"},
+               304: {"description": "not modified (If-None-Match)"}, **problem_responses(404, 422)},
+)
+async def mvt(request: Request, plan: PlanId, z: Annotated[int, Path(ge=0, le=tiles.MAX_ZOOM)],
+              x: Annotated[int, Path(ge=0)], y: Annotated[int, Path(ge=0)], v: Version = None,
+              s: StyleV = None, at: At = None):
+    """Mapbox Vector Tile (layer `zones`) of the plan version `v` (or the one in force on `at`), simplified
+    to half a pixel; zones smaller than a pixel are left out. Empty below zoom 10."""
+    tiles.check_tile(z, x, y)
+
+    def work():
+        with get_engine().connect() as conn:
+            ver = tiles.resolve_version(conn, plan, v, at)
+            etag = f'"pv{ver["id"]}-s{tiles.STYLE_VERSION}-{z}-{x}-{y}"'
+            if _not_modified(request, etag):
+                return etag, None
+            return etag, tiles.mvt_tile(conn, ver["id"], z, x, y)
+
+    etag, body = await run_in_threadpool(work)
+    headers = _cache_headers(etag, immutable=v is not None)
+    if body is None:
+        return Response(status_code=304, headers=headers)
+    if not body:
+        return Response(status_code=204, headers=headers)
+    return Response(body, media_type="application/vnd.mapbox-vector-tile", headers=headers)
+
+
+@router.get(
+    "/v1/zones.geojson",
+    summary="Zones in a bounding box as simplified GeoJSON",
+    responses={200: {"content": {"application/geo+json": {}},
+                     "description": "FeatureCollection; properties `id`, `subzone_code`, `color`"},
+               **problem_responses(404, 422)},
+)
+async def zones_geojson(
+    request: Request,
+    bbox: Annotated[str, Query(max_length=200, description="minlon,minlat,maxlon,maxlat (EPSG:4326)")],
+    plan: Annotated[str, Query(pattern=r"^[a-z0-9-]+$", max_length=64, description="plan id")],
+    zoom: Annotated[float, Query(ge=0, le=tiles.MAX_ZOOM, description="map zoom: sets the simplification")] = 16,
+    v: Version = None, s: StyleV = None, at: At = None,
+):
+    """The zones of the plan version intersecting `bbox`, clipped to it, simplified to half a pixel at
+    `zoom`, zones under a pixel left out; at most 20,000 features (`X-Truncated: true` when cut)."""
+    box = tiles.parse_bbox(bbox)
+
+    def work():
+        with get_engine().connect() as conn:
+            ver = tiles.resolve_version(conn, plan, v, at)
+            etag = f'"pv{ver["id"]}-s{tiles.STYLE_VERSION}-{bbox}-{zoom:g}"'
+            if _not_modified(request, etag):
+                return etag, None, 0
+            body, n = tiles.zones_geojson(conn, ver["id"], box, zoom)
+            return etag, body, n
+
+    etag, body, n = await run_in_threadpool(work)
+    headers = _cache_headers(etag, immutable=v is not None)
+    if body is None:
+        return Response(status_code=304, headers=headers)
+    headers["X-Feature-Count"] = str(n)
+    if n >= tiles.GEOJSON_MAX_FEATURES:
+        headers["X-Truncated"] = "true"
+    return Response(body, media_type="application/geo+json", headers=headers)
+

@@ -1,0 +1,105 @@
+"""The web page at ``/`` and the two small helpers it needs: reading a typed place
+(``GET /v1/coordinates``) and converting an uploaded parcel file (``POST /v1/parcels/convert``)."""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path as FsPath
+from typing import Annotated
+
+import orjson
+from fastapi import APIRouter, Query, Request
+from fastapi.responses import HTMLResponse, Response
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from api.deps import problem_responses
+from rdtr.errors import InvalidInput
+from rdtr.maps.coords import parse_place
+
+router = APIRouter(tags=["web"])
+
+TEMPLATES = FsPath(__file__).resolve().parents[1] / "templates"
+VENDOR = FsPath(__file__).resolve().parents[1] / "static" / "vendor" / "node_modules"
+
+#: The page loads code only from this server; the optional OpenStreetMap basemap is its only outside
+#: resource (images, and only when a user turns it on).
+PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+            "img-src 'self' data: blob: https://tile.openstreetmap.org; connect-src 'self'; "
+            "frame-ancestors 'self'; base-uri 'self'; form-action 'self'")
+
+PARCEL_SUFFIXES = (".geojson", ".json", ".kml", ".kmz", ".zip", ".gpkg", ".gml")
+MAX_PARCEL_FILE_BYTES = 20 * 1024 * 1024
+
+
+@router.get("/", include_in_schema=False)
+def index():
+    page = (TEMPLATES / "index.html").read_text(encoding="utf-8")
+    return HTMLResponse(page, headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"})
+
+
+@router.get("/v1/coordinates", summary="Read a typed place (decimal, DMS or UTM) as lon/lat",
+            responses=problem_responses(422))
+def coordinates(q: Annotated[str, Query(max_length=200, description="e.g. `0.1351, 117.4823`, "
+                                        "`0°08'06\"N 117°28'56\"E`, `50N 553000 14900`")]):
+    """`{lon, lat, format, note}` in EPSG:4326: `format` is `decimal`, `dms` or `utm`; `note` says how an
+    ambiguous input was read."""
+    return Response(orjson.dumps(parse_place(q).as_dict()), media_type="application/json")
+
+
+@router.post(
+    "/v1/parcels/convert",
+    summary="Convert an uploaded parcel file (KML, zipped Shapefile, GeoJSON, GeoPackage) to GeoJSON",
+    openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
+        "type": "object", "required": ["file"],
+        "properties": {"file": {"type": "string", "format": "binary",
+                                "description": "a .kml/.kmz, a .zip of a Shapefile (with its .prj), .geojson or .gpkg"}}}}}}},
+    responses={200: {"content": {"application/geo+json": {}},
+                     "description": "FeatureCollection in EPSG:4326; `errors` lists features that were left out"},
+               **problem_responses(413, 415, 422)},
+)
+async def convert(request: Request):
+    """The parcels of the file as a GeoJSON FeatureCollection in EPSG:4326 (reprojected from the file's
+    CRS, invalid rings repaired). Features that are not usable parcels are left out and listed in `errors`."""
+    form = await request.form(max_files=1)
+    upload = form.get("file")
+    if not isinstance(upload, UploadFile):
+        raise InvalidInput("send the file as multipart/form-data in the field 'file'")
+    name = FsPath(upload.filename or "parcel").name
+    suffix = FsPath(name).suffix.lower()
+    if suffix not in PARCEL_SUFFIXES:
+        err = InvalidInput(f"{name}: use KML/KMZ, a zipped Shapefile (.zip), GeoJSON or GeoPackage")
+        err.status = 415
+        err.title = "Unsupported file type"
+        raise err
+    data = await upload.read(MAX_PARCEL_FILE_BYTES + 1)
+    if len(data) > MAX_PARCEL_FILE_BYTES:
+        err = InvalidInput(f"{name}: larger than {MAX_PARCEL_FILE_BYTES // (1024 * 1024)} MB")
+        err.status = 413
+        err.title = "Too large"
+        raise err
+    doc = await run_in_threadpool(_convert_bytes, name, data)
+    return Response(orjson.dumps(doc), media_type="application/geo+json")
+
+
+def _convert_bytes(name: str, data: bytes) -> dict:
+    from rdtr.parcels import read_parcel_file, to_feature_collection
+
+    with tempfile.TemporaryDirectory(prefix="rdtr-upload-") as tmp:
+        path = FsPath(tmp) / name
+        path.write_bytes(data)
+        try:
+            batch = read_parcel_file(path)
+        except InvalidInput as exc:
+            # Name the upload, not the temporary path.
+            raise InvalidInput(exc.detail.replace(str(path), name)) from None
+    good = [p for p in batch.parcels if p.ok]
+    errors = [{"index": p.index, "id": p.id, "error": p.error} for p in batch.parcels if not p.ok]
+    if not good:
+        raise InvalidInput(f"{name}: no usable parcel polygons"
+                           + (f" ({errors[0]['error']})" if errors else ""))
+    doc = to_feature_collection(good)
+    for p, feature in zip(good, doc["features"]):
+        feature["properties"] = {**(feature.get("properties") or {}), "area_m2": round(p.area_m2 or 0, 1)}
+    doc["errors"] = errors
+    return doc

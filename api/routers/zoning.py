@@ -1,0 +1,126 @@
+"""``GET /v1/zoning``: the point question.
+
+The documented FastAPI route below defines and validates the interface. In front of it sits a small ASGI
+fast path for the common, well-formed request: it parses the few query parameters itself and skips
+FastAPI's per-request dependency solving, which measured as costly as the indexed SQL query the answer
+needs. Anything it does not recognise as plainly valid (a missing or malformed parameter, an unknown one)
+is handed to the documented route, so errors and edge cases behave exactly as documented.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date
+from urllib.parse import parse_qsl
+
+import orjson
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+from starlette.routing import Route
+
+from api.deps import PLAN_PATTERN, Activity, At, Format, Lat, Lon, Plan, json_response, problem_responses
+from api.html import maybe_preview
+from rdtr.models import ZoningAnswer
+from rdtr.zoning import zoning_at
+
+router = APIRouter(tags=["zoning"])
+
+
+@router.get(
+    "/v1/zoning",
+    response_model=ZoningAnswer,
+    summary="Zoning at a point",
+    responses=problem_responses(404, 422, 503),
+)
+async def zoning(request: Request, lon: Lon, lat: Lat, at: At = None, activity: Activity = None, plan: Plan = None,
+                 f: Format = None):
+    """Every zone covering the point in every plan in force on `at` (default today): the sub-zone, block,
+    TPZ, special provisions, intensity (KDB, KLB, KDH, KTB, height, floors, GSB, minimum lot) and, with
+    `activity`, its ITBX class and condition texts; plus the overlays containing the point.
+
+    - Outside every plan: `covered: false`, `zones: []` and a message (the RTRW applies).
+    - `boundary_distance_m` is the geodesic distance from the point to the edge of its zone;
+      `near_boundary` is true within the map's positional tolerance (`boundary_tolerance_m`, default 2.5 m
+      for a 1:5.000 RDTR map): the map cannot say on which side of the line such a point lies.
+    - Intensity that depends on the lot size (lot-size classes) cannot be settled by a point: the shared
+      values are given, the others are null, and every class is listed under `intensity.by_lot_size`.
+    - An unknown `activity` is a 404 whose detail suggests close matches.
+    """
+    return _answer(request, lon, lat, at, activity, plan, f)
+
+
+def _answer(request, lon, lat, at, activity, plan, f):
+    # Deliberately blocking inside the event loop: one short indexed query; a thread hop costs more.
+    answer = zoning_at(lon, lat, at=at, activity=activity, plan=plan)
+    preview = maybe_preview(request, f, kind="zoning", answer=answer, geometry=None)
+    if preview is not None:
+        return preview
+    return json_response(answer)
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PLAN = re.compile(PLAN_PATTERN)
+_KNOWN = {"lon", "lat", "at", "activity", "plan", "f"}
+
+
+def _plain_params(query_string: bytes) -> dict | None:
+    """The parameters when they are plainly valid, else ``None`` (let the documented route judge them)."""
+    try:
+        pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, strict_parsing=False)
+    except ValueError:
+        return None
+    params = dict(pairs)
+    if len(params) != len(pairs) or not params.keys() <= _KNOWN or "lon" not in params or "lat" not in params:
+        return None
+    out = {}
+    for key in ("lon", "lat"):
+        text = params[key]
+        if not _NUMBER.match(text):
+            return None
+        value = float(text)
+        if not math.isfinite(value) or abs(value) > (180 if key == "lon" else 90):
+            return None
+        out[key] = value
+    at = params.get("at")
+    if at is not None:
+        if not _DATE.match(at):
+            return None
+        try:
+            out["at"] = date.fromisoformat(at)
+        except ValueError:
+            return None
+    plan = params.get("plan")
+    if plan is not None and (len(plan) > 64 or not _PLAN.match(plan)):
+        return None
+    activity = params.get("activity")
+    if activity is not None and not 1 <= len(activity) <= 200:
+        return None
+    f = params.get("f")
+    if f is not None and f not in ("json", "html"):
+        return None
+    out.update(plan=plan, activity=activity, f=f)
+    return out
+
+
+class _FastZoning:
+    """ASGI app for GET /v1/zoning that answers plainly valid requests directly."""
+
+    def __init__(self, documented):
+        self.documented = documented
+
+    async def __call__(self, scope, receive, send):
+        params = _plain_params(scope.get("query_string", b""))
+        if params is None:
+            await self.documented.handle(scope, receive, send)
+            return
+        response = _answer(Request(scope, receive), params["lon"], params["lat"], params.get("at"),
+                           params["activity"], params["plan"], params["f"])
+        await response(scope, receive, send)
+
+
+router.routes.insert(0, Route("/v1/zoning", _FastZoning(router.routes[-1]), methods=["GET"], include_in_schema=False,
+                              name="zoning_fast"))
+
+__all__ = ["router", "zoning", "Response", "orjson"]

@@ -1,0 +1,355 @@
+#!/usr/bin/env python
+"""Benchmark of the point question (issue #2): ``GET /v1/zoning`` over HTTP against its raw-SQL floor.
+
+    .venv/bin/python bench/bench_point.py [--duration 15] [--concurrency 16,32] [--workers 2]
+
+What it does, all in one run so the numbers are comparable on the same (noisy) machine:
+
+1. starts (or reuses) an embedded PostGIS cluster under ``--home`` (default ``.rdtr-bench``), migrates it and
+   loads the sample plan ``data/zoning/bontang`` once;
+2. starts ``rdtr serve --workers N`` — a real uvicorn server — in a subprocess on that database;
+3. draws random points (seeded) in the sample's extent;
+4. **floor**: the same question as ONE raw SQL query per point (``rdtr.zoning.sql.POINT_SQL``, prepared, as the
+   API runs it) through psycopg2 on 2 connections in 2 threads, for ``--duration`` seconds;
+5. **HTTP**: ``GET /v1/zoning?lon=&lat=`` at each concurrency with a small asyncio keep-alive HTTP/1.1 client
+   (raw sockets: far cheaper per request than httpx, so the load generator steals less CPU from the server);
+6. the floor again (drift check), then a table: throughput, p50/p99 latency, and HTTP ÷ floor.
+
+The load generator runs on the same machine and shares its cores with the server and PostgreSQL; the table
+reports how much CPU the client itself used.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from datetime import date
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+SAMPLE = REPO / "data" / "zoning" / "bontang"
+OUT = REPO / "bench" / "out"
+
+
+# --- setup ---------------------------------------------------------------------------------------------
+
+
+def setup_database(home: Path, url: str | None = None) -> str:
+    """A migrated database with the sample loaded; returns its SQLAlchemy URL."""
+    if url is None:
+        from rdtr.db.local import LocalCluster
+
+        url = LocalCluster(home).ensure_running()
+    os.environ["RDTR_DATABASE_URL"] = url
+    from rdtr.config import get_settings
+
+    get_settings.cache_clear()
+    from rdtr.db import get_engine, upgrade
+
+    upgrade(url)
+    from sqlalchemy import text
+
+    with get_engine(url).connect() as conn:
+        loaded = conn.execute(text("SELECT count(*) FROM plan_version WHERE plan_id = 'bontang'")).scalar()
+    if not loaded:
+        from rdtr.ingest import ingest_package
+
+        print(f"loading the sample plan {SAMPLE} …", flush=True)
+        ingest_package(SAMPLE, url=url)
+    return url
+
+
+def sample_extent(url: str) -> tuple[float, float, float, float]:
+    from rdtr.zoning import db
+
+    _, rows = db.query("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(z.geom)::geometry e "
+                       "FROM zone z JOIN plan_version pv ON pv.id = z.plan_version_id WHERE pv.plan_id = 'bontang') s",
+                       None, url)
+    return tuple(rows[0])
+
+
+def libpq_params(url: str) -> dict:
+    from sqlalchemy.engine import make_url
+
+    u = make_url(url)
+    params = dict(dbname=u.database, user=u.username, password=u.password,
+                  host=u.query.get("host") or u.host, port=u.query.get("port") or u.port)
+    return {k: v for k, v in params.items() if v}
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+class Server:
+    """``rdtr serve`` in a subprocess (a real uvicorn with N workers)."""
+
+    def __init__(self, url: str, workers: int = 2, port: int | None = None):
+        self.url, self.workers, self.port = url, workers, port or free_port()
+        self.proc: subprocess.Popen | None = None
+
+    def __enter__(self) -> "Server":
+        env = dict(os.environ, RDTR_DATABASE_URL=self.url, PYTHONUNBUFFERED="1")
+        cmd = [sys.executable, "-c", "from rdtr.cli import main; main()", "serve", "--host", "127.0.0.1",
+               "--port", str(self.port), "--workers", str(self.workers)]
+        self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                     start_new_session=True)
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            if self.proc.poll() is not None:
+                raise RuntimeError("the server exited: " + (self.proc.stderr.read() or b"").decode()[-2000:])
+            try:
+                status, _ = http_get_once("127.0.0.1", self.port, "/health")
+                if status == 200:
+                    return self
+            except OSError:
+                pass
+            time.sleep(0.3)
+        raise RuntimeError("the server did not answer /health within 60 s")
+
+    def worker_pids(self) -> list[int]:
+        out = subprocess.run(["pgrep", "-P", str(self.proc.pid)], capture_output=True, text=True).stdout.split()
+        return [int(p) for p in out]
+
+    def peak_rss_mb(self) -> dict[int, float]:
+        peaks = {}
+        for pid in [self.proc.pid, *self.worker_pids()]:
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith("VmHWM:"):
+                        peaks[pid] = int(line.split()[1]) / 1024
+            except OSError:
+                pass
+        return peaks
+
+    def __exit__(self, *exc) -> None:
+        if self.proc and self.proc.poll() is None:
+            import signal
+
+            os.killpg(self.proc.pid, signal.SIGTERM)  # our own session: the server and its workers only
+            try:
+                self.proc.wait(20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+
+
+# --- a tiny keep-alive HTTP/1.1 client -----------------------------------------------------------------
+
+
+def http_get_once(host: str, port: int, path: str) -> tuple[int, bytes]:
+    with socket.create_connection((host, port), timeout=5) as s:
+        s.sendall(f"GET {path} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n".encode())
+        data = b""
+        while chunk := s.recv(65536):
+            data += chunk
+    head, _, body = data.partition(b"\r\n\r\n")
+    return int(head.split(b" ", 2)[1]), body
+
+
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+    head = await reader.readuntil(b"\r\n\r\n")
+    status = int(head[9:12])
+    length = 0
+    for line in head.split(b"\r\n"):
+        if line[:15].lower() == b"content-length:":
+            length = int(line[15:])
+            break
+    body = await reader.readexactly(length) if length else b""
+    return status, body
+
+
+async def _http_load(host: str, port: int, make_request, concurrency: int, duration: float) -> dict:
+    latencies: list[float] = []
+    errors = {"count": 0, "examples": []}
+    stop_at = time.perf_counter() + duration
+
+    async def one_connection(seed: int) -> None:
+        rng = random.Random(seed)
+        reader, writer = await asyncio.open_connection(host, port)
+        try:
+            while time.perf_counter() < stop_at:
+                request = make_request(rng)
+                t0 = time.perf_counter()
+                writer.write(request)
+                status, body = await _read_response(reader)
+                latencies.append(time.perf_counter() - t0)
+                if status != 200:
+                    errors["count"] += 1
+                    if len(errors["examples"]) < 3:
+                        errors["examples"].append(f"{status} {body[:200]!r}")
+        finally:
+            writer.close()
+
+    cpu0, t0 = time.process_time(), time.perf_counter()
+    await asyncio.gather(*(one_connection(i) for i in range(concurrency)))
+    wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
+    return _summary(latencies, wall, errors=errors, client_cpu_share=cpu / wall)
+
+
+def http_load(host: str, port: int, make_request, concurrency: int, duration: float) -> dict:
+    try:
+        import uvloop
+
+        runner = uvloop.run
+    except ImportError:  # pragma: no cover
+        runner = asyncio.run
+    return runner(_http_load(host, port, make_request, concurrency, duration))
+
+
+def _summary(latencies: list[float], wall: float, **extra) -> dict:
+    lat = sorted(latencies)
+    n = len(lat)
+
+    def pct(p: float) -> float:
+        return lat[min(n - 1, int(p * n))] * 1000 if n else float("nan")
+
+    return {"requests": n, "seconds": round(wall, 2), "throughput": round(n / wall, 1) if wall else 0.0,
+            "p50_ms": round(pct(0.50), 2), "p99_ms": round(pct(0.99), 2),
+            "mean_ms": round(statistics.fmean(lat) * 1000, 2) if n else None, **extra}
+
+
+# --- the floor: the same SQL through psycopg2 ---------------------------------------------------------
+
+
+def sql_floor(url: str, statement: str, make_params, connections: int = 2, duration: float = 10.0,
+              name: str = "bench_floor") -> dict:
+    """Run ``statement`` (``$n`` placeholders, PREPAREd like the API does) on ``connections`` psycopg2
+    connections in as many threads for ``duration`` seconds."""
+    import psycopg2
+
+    latencies: list[float] = []
+    lock = threading.Lock()
+    params = libpq_params(url)
+    start = threading.Barrier(connections + 1)
+    stop_at = [0.0]
+
+    def worker(seed: int) -> None:
+        rng = random.Random(seed)
+        conn = psycopg2.connect(**params, application_name="rdtr-bench-floor", options="-c jit=off")
+        conn.autocommit = True
+        cur = conn.cursor()
+        cur.execute(f"PREPARE {name} AS {statement}")
+        mine = []
+        start.wait()
+        while time.perf_counter() < stop_at[0]:
+            p = make_params(rng)
+            t0 = time.perf_counter()
+            cur.execute(f"EXECUTE {name}({','.join(['%s'] * len(p))})", p)
+            cur.fetchall()
+            mine.append(time.perf_counter() - t0)
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
+    for t in threads:
+        t.start()
+    stop_at[0] = time.perf_counter() + duration
+    start.wait()
+    t0 = time.perf_counter()
+    for t in threads:
+        t.join()
+    return _summary(latencies, time.perf_counter() - t0, connections=connections)
+
+
+# --- the point benchmark --------------------------------------------------------------------------------
+
+
+def point_maker(extent):
+    x0, y0, x1, y1 = extent
+
+    def http(rng: random.Random) -> bytes:
+        lon, lat = rng.uniform(x0, x1), rng.uniform(y0, y1)
+        return f"GET /v1/zoning?lon={lon:.7f}&lat={lat:.7f} HTTP/1.1\r\nHost: bench\r\n\r\n".encode()
+
+    today = date.today()
+
+    def sql_params(rng: random.Random) -> tuple:
+        return (rng.uniform(x0, x1), rng.uniform(y0, y1), today, None)
+
+    return http, sql_params
+
+
+def print_table(title: str, rows: list[tuple[str, dict]], floor: dict) -> str:
+    lines = [f"### {title}", "", "| run | throughput (/s) | p50 ms | p99 ms | vs floor | client CPU |",
+             "|---|---:|---:|---:|---:|---:|"]
+    for label, r in rows:
+        ratio = r["throughput"] / floor["throughput"] if floor["throughput"] else float("nan")
+        cpu = f"{r['client_cpu_share'] * 100:.0f} %" if "client_cpu_share" in r else "—"
+        lines.append(f"| {label} | {r['throughput']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
+                     f"{ratio * 100:.0f} % | {cpu} |")
+    text = "\n".join(lines)
+    print(text, flush=True)
+    return text
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--duration", type=float, default=15.0, help="seconds per measured run (default 15)")
+    ap.add_argument("--concurrency", default="16,32", help="HTTP concurrencies, comma-separated (default 16,32)")
+    ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (default 2)")
+    ap.add_argument("--floor-connections", type=int, default=2)
+    ap.add_argument("--home", type=Path, default=Path(os.environ.get("RDTR_BENCH_HOME", REPO / ".rdtr-bench")),
+                    help="embedded cluster home (default .rdtr-bench; RDTR_BENCH_HOME)")
+    ap.add_argument("--database-url", default=os.environ.get("RDTR_BENCH_DATABASE_URL"),
+                    help="use this database instead of the embedded cluster")
+    ap.add_argument("--warmup", type=float, default=3.0)
+    args = ap.parse_args(argv)
+
+    url = setup_database(args.home, args.database_url)
+    extent = sample_extent(url)
+    http_req, sql_params = point_maker(extent)
+    from rdtr.zoning import cache, sql
+
+    cache.ensure_edges(url, _version_id(url))
+    concurrencies = [int(c) for c in args.concurrency.split(",") if c.strip()]
+    print(f"sample extent {extent}; {os.cpu_count()} CPUs; duration {args.duration:g} s per run", flush=True)
+    results: dict = {"duration_s": args.duration, "cpus": os.cpu_count(), "workers": args.workers, "runs": {}}
+    with Server(url, workers=args.workers) as server:
+        http_load("127.0.0.1", server.port, http_req, max(concurrencies), args.warmup)  # warm every worker
+        sql_floor(url, sql.POINT_SQL, sql_params, args.floor_connections, min(args.warmup, 2.0), "bench_warm")
+        floor1 = sql_floor(url, sql.POINT_SQL, sql_params, args.floor_connections, args.duration)
+        print(f"floor (SQL, {args.floor_connections} connections): {floor1}", flush=True)
+        rows = []
+        for c in concurrencies:
+            r = http_load("127.0.0.1", server.port, http_req, c, args.duration)
+            print(f"HTTP c={c}: {r}", flush=True)
+            rows.append((f"HTTP GET /v1/zoning, {c} concurrent", r))
+            results["runs"][f"http_c{c}"] = r
+        floor2 = sql_floor(url, sql.POINT_SQL, sql_params, args.floor_connections, args.duration)
+        print(f"floor again: {floor2}", flush=True)
+    floor = {k: (floor1[k] + floor2[k]) / 2 for k in ("throughput", "p50_ms", "p99_ms")}
+    results["runs"]["floor_before"], results["runs"]["floor_after"] = floor1, floor2
+    results["floor_mean_throughput"] = floor["throughput"]
+    table = print_table("Point question: HTTP vs raw SQL floor (same run)",
+                        [(f"floor: raw SQL, psycopg2, {args.floor_connections} connections (before)", floor1),
+                         *rows, ("floor again (after)", floor2)], floor)
+    best = max(r["throughput"] for _, r in rows)
+    print(f"\nbest HTTP throughput = {best / floor['throughput'] * 100:.0f} % of the floor (target ≥ 50 %)")
+    OUT.mkdir(parents=True, exist_ok=True)
+    (OUT / "point.json").write_text(json.dumps(results, indent=2))
+    (OUT / "point.md").write_text(table + "\n")
+    return 0
+
+
+def _version_id(url: str) -> int:
+    from rdtr.zoning import db
+
+    _, rows = db.query("SELECT max(id) FROM plan_version WHERE plan_id = 'bontang'", None, url)
+    return rows[0][0]
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""``rdtr ingest``, ``rdtr plans`` and ``rdtr token``."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import typer
+
+from rdtr.cli.common import app, console, err_console, fail, handles_errors, print_json
+from rdtr.errors import PackageError, RdtrError
+
+token_app = typer.Typer(help="API tokens (stored hashed): officer tokens make extracts, admin tokens also upload plans.",
+                        no_args_is_help=True)
+app.add_typer(token_app, name="token")
+
+MAX_LINES = 25
+
+
+def _write_report(path: Path | None, report: dict | None) -> None:
+    if path is None or report is None:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+
+
+def print_summary(report: dict, stream=None) -> None:
+    """The human summary of a validation report: counts, then errors, warnings and repairs."""
+    from rdtr.ingest.report import format_item
+
+    out = stream or err_console
+    counts = report.get("counts", {})
+    shown = ["zones", "subzones", "activities", "itbx_cells", "itbx_codes", "intensity_rows", "tpz_codes",
+             "overlays", "zones_repaired", "overlaps", "gaps"]
+    parts = [f"{k.replace('_', ' ')}: {counts[k]:,}" for k in shown if k in counts]
+    if parts:
+        out.print("  " + " · ".join(parts), highlight=False)
+    info = report.get("info", {})
+    if info.get("source_crs"):
+        out.print(f"  source CRS: {info['source_crs']}", highlight=False)
+    for title, key, style in (("errors", "errors", "red"), ("warnings", "warnings", "yellow"),
+                              ("repaired", "repaired", "cyan")):
+        items = report.get(key) or []
+        total = report.get(f"n_{key}", len(items))
+        if not total:
+            continue
+        out.print(f"[bold {style}]{total} {title}[/]", highlight=False)
+        for item in items[:MAX_LINES]:
+            out.print(f"  - {format_item(item)}", highlight=False, markup=False, soft_wrap=True)
+        if total > MAX_LINES:
+            out.print(f"  … {total - MAX_LINES} more (see --report FILE.json)", highlight=False)
+
+
+@app.command()
+def ingest(
+    package: Path = typer.Argument(..., help="plan package: a folder with plan.toml, or a .zip of one"),
+    dry_run: bool = typer.Option(False, "--dry-run", help="validate fully, write nothing"),
+    report: Path | None = typer.Option(None, "--report", help="write the validation report as JSON to this file"),
+) -> None:
+    """Validate a plan package and load it as the plan's next version (all or nothing)."""
+    from rdtr.ingest import ingest_package
+
+    try:
+        result = ingest_package(package, dry_run=dry_run, progress=sys.stderr.isatty())
+    except PackageError as exc:
+        _write_report(report, exc.report)
+        if exc.report:
+            print_summary(exc.report)
+        fail(f"{package}: not loaded — {exc.detail}")
+    except RdtrError as exc:
+        _write_report(report, {"ok": False, "source": str(package), "errors": [{"message": exc.detail}]})
+        fail(f"{package}: not loaded — {exc.detail}")
+    _write_report(report, result.report)
+    print_summary(result.report)
+    if result.dry_run:
+        console.print(f"[green]valid[/]: {result.plan_id} would be loaded as version {result.version} "
+                      "(dry run: nothing written)", highlight=False)
+    else:
+        console.print(f"[green]loaded[/] {result.plan_id} version {result.version}", highlight=False)
+
+
+@app.command()
+@handles_errors
+def plans(as_json: bool = typer.Option(False, "--json", help="print the JSON of GET /v1/plans")) -> None:
+    """The plans and their versions (legal basis, effective date, zones)."""
+    from rdtr.ingest.catalog import get_plan, list_plans
+
+    doc = list_plans()
+    if as_json:
+        print_json(doc)
+        return
+    if not doc["plans"]:
+        console.print("no plans loaded yet: rdtr ingest PACKAGE")
+        return
+    for p in doc["plans"]:
+        plan = get_plan(p["id"])
+        console.print(f"[bold]{plan['id']}[/]  {plan['name']}", highlight=False, soft_wrap=True)
+        for v in plan["versions"]:
+            mark = "  [green]← in force[/]" if v["in_force"] else ""
+            console.print(f"  v{v['version']:<3} from {v['effective_from']}  {v['legal_basis']}  "
+                          f"({v['zones']:,} zones, loaded {v['loaded_at'][:10]}){mark}", highlight=False, soft_wrap=True)
+
+
+@token_app.command("create")
+@handles_errors
+def token_create(
+    role: str = typer.Option(..., "--role", help="officer or admin"),
+    name: str = typer.Option(..., "--name", help="who or what uses the token"),
+) -> None:
+    """Create a token and print it alone on stdout (it is stored hashed: keep it now)."""
+    from rdtr.auth import ROLES, create_token
+
+    if role not in ROLES:
+        fail(f"--role must be one of {', '.join(ROLES)}, got {role!r}", 2)
+    sys.stdout.write(create_token(name, role) + "\n")
+
+
+@token_app.command("revoke")
+@handles_errors
+def token_revoke(name: str = typer.Option(..., "--name", help="revoke every active token with this name")) -> None:
+    """Revoke tokens by name."""
+    from rdtr.auth import revoke_token
+
+    n = revoke_token(name)
+    if not n:
+        fail(f"no active token named {name!r}")
+    console.print(f"revoked {n} token{'s' if n > 1 else ''} named {name!r}")

@@ -1,0 +1,185 @@
+"""Map extracts (*ekstrak peta*) for KKPR decisions: make one, read one back.
+
+An extract is an immutable record — the request, the full parcel analysis, the plan versions and legal
+bases it cites, the time, the officer, the reference — plus the PDF rendered from exactly that record
+(:mod:`rdtr.maps.extract`). ``sha256`` is the SHA-256 of the stored PDF bytes; ``answer_sha256`` (the
+hash printed inside the PDF) is the SHA-256 of the answer as canonical JSON, so both the file and its
+content can be checked against the public record.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import secrets
+import time
+from datetime import date, datetime, timezone
+from typing import Any
+
+import shapely
+from shapely.geometry.base import BaseGeometry
+from sqlalchemy import insert, select
+
+from rdtr import __version__
+from rdtr.config import get_settings
+from rdtr.db import get_engine
+from rdtr.db.schema import extract as extract_table
+from rdtr.errors import InvalidInput, NotFound
+from rdtr.maps import data as mapdata
+from rdtr.maps.extract import ExtractInput, answer_sha256, map_view, render_pdf
+
+MAX_PDF_BYTES = 5 * 1024 * 1024
+_ID_CHARS = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford-style: no i, l, o, u
+
+
+def new_extract_id(now: datetime | None = None) -> str:
+    """``YYYYMMDD-xxxxxxxxxx``: the UTC date and 10 random characters (50 bits)."""
+    now = now or datetime.now(timezone.utc)
+    token = "".join(secrets.choice(_ID_CHARS) for _ in range(10))
+    return f"{now:%Y%m%d}-{token}"
+
+
+def urls(extract_id: str, base_url: str | None = None) -> dict[str, str]:
+    """The record's public URLs: ``verify`` (the JSON record) and ``pdf`` (the stored bytes)."""
+    base = (base_url or get_settings().public_url).rstrip("/")
+    return {"verify": f"{base}/v1/extracts/{extract_id}", "pdf": f"{base}/v1/extracts/{extract_id}.pdf"}
+
+
+def parcel_geometry(parcel: Any) -> tuple[dict, BaseGeometry]:
+    """One parcel as (GeoJSON geometry, shapely geometry, EPSG:4326) from a GeoJSON Polygon/MultiPolygon,
+    a Feature, a FeatureCollection holding one parcel, or a shapely geometry — with the same checks and
+    repairs as the analysis (:mod:`rdtr.parcels`)."""
+    from rdtr.parcels import parse_geojson
+
+    if isinstance(parcel, BaseGeometry):
+        parcel = json.loads(shapely.to_geojson(parcel))
+    batch = parse_geojson(parcel)
+    if len(batch.parcels) != 1:
+        raise InvalidInput(f"an extract covers one parcel; the FeatureCollection has {len(batch.parcels)}")
+    p = batch.parcels[0]
+    if not p.ok:
+        raise InvalidInput(p.error)
+    return json.loads(shapely.to_geojson(p.geom)), p.geom
+
+
+def _analyze(geometry: dict, activity: str, at: date | None, plan: str | None) -> dict:
+    from rdtr import zoning
+
+    answer = zoning.analyze(geometry, at=at, activity=activity, plan=plan)
+    answer = mapdata.to_dict(answer)
+    if isinstance(answer.get("results"), list):  # a one-feature collection answered as a batch
+        answer = answer["results"][0]
+    return answer
+
+
+def create_extract(
+    parcel: Any,
+    activity: str,
+    reference: str | None = None,
+    officer: str = "",
+    at: date | None = None,
+    plan: str | None = None,
+    base_url: str | None = None,
+    engine=None,
+) -> dict:
+    """Analyse the parcel, render the PDF, store the record; returns ``{id, sha256, pdf, verify}``
+    plus ``timings_s`` (analysis, map data, render, store)."""
+    if not activity or not str(activity).strip():
+        raise InvalidInput("an extract needs the activity (code, exact name or KBLI) the decision is about")
+    if not officer:
+        raise InvalidInput("an extract needs the officer who makes it")
+    if reference is not None and len(reference) > 200:
+        raise InvalidInput("the reference is longer than 200 characters")
+    geometry, geom = parcel_geometry(parcel)
+    timings: dict[str, float] = {}
+    t0 = time.perf_counter()
+    answer = _analyze(geometry, activity, at, plan)
+    t1 = time.perf_counter()
+    timings["analysis"] = t1 - t0
+    if not answer.get("zones"):
+        raise InvalidInput("no RDTR in force covers this parcel (the RTRW applies): there is nothing to extract")
+
+    engine = engine or get_engine()
+    created_at = datetime.now(timezone.utc).replace(microsecond=0)
+    extract_id = new_extract_id(created_at)
+    links = urls(extract_id, base_url)
+    with engine.connect() as conn:
+        pv_ids = mapdata.versions_for_answer(conn, answer)
+        view = map_view(geom)
+        zones = mapdata.zones_in_bbox(conn, pv_ids, view.bbox_lonlat(margin_m=10.0),
+                                      simplify_m=view.scale / 10000.0)
+        outline = mapdata.plan_outline(conn, pv_ids[0]) if pv_ids else []
+    t2 = time.perf_counter()
+    timings["map_data"] = t2 - t1
+
+    digest = answer_sha256(answer)
+    pdf = render_pdf(ExtractInput(
+        extract_id=extract_id, created_at=created_at, officer=officer, reference=reference,
+        activity=str(activity), answer=answer, parcel=geom, zones=zones, outline=outline,
+        verify_url=links["verify"], answer_sha256=digest, app_version=__version__,
+    ))
+    t3 = time.perf_counter()
+    timings["render"] = t3 - t2
+    if len(pdf) > MAX_PDF_BYTES:  # cannot happen with vector maps of one parcel; guard the OSS limit
+        raise InvalidInput(f"the extract PDF would be {len(pdf)} bytes, above the 5 MB limit")
+    sha = hashlib.sha256(pdf).hexdigest()
+    plans = mapdata.answer_plans(answer)
+    request = {"parcel": geometry, "activity": activity, "reference": reference,
+               "at": at.isoformat() if at else None, "plan": plan}
+    with engine.begin() as conn:
+        conn.execute(insert(extract_table).values(
+            id=extract_id, created_at=created_at, officer=officer, reference=reference, request=request,
+            answer=answer, plan_version_ids=pv_ids, sha256=sha, pdf=pdf, answer_sha256=digest,
+            plans=plans, verify_url=links["verify"],
+        ))
+    timings["store"] = time.perf_counter() - t3
+    return {"id": extract_id, "sha256": sha, "pdf": links["pdf"], "verify": links["verify"],
+            "bytes": len(pdf), "scale": view.scale, "timings_s": timings}
+
+
+def get_extract(extract_id: str, base_url: str | None = None, engine=None) -> dict:
+    """The public record of an extract (without the PDF bytes): what a verifier compares."""
+    engine = engine or get_engine()
+    t = extract_table
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(t.c.id, t.c.created_at, t.c.officer, t.c.reference, t.c.request, t.c.answer,
+                   t.c.plans, t.c.sha256, t.c.answer_sha256, t.c.verify_url,
+                   t.c.plan_version_ids).where(t.c.id == extract_id)
+        ).mappings().first()
+    if row is None:
+        raise NotFound(f"no extract {extract_id!r}")
+    links = urls(extract_id, base_url)
+    plans = row["plans"] or mapdata.answer_plans(row["answer"])
+    return {
+        "id": row["id"],
+        "created_at": row["created_at"].astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
+        "officer": row["officer"],
+        "reference": row["reference"],
+        "activity": (row["request"] or {}).get("activity"),
+        "plans": plans,
+        "legal_basis": [p.get("legal_basis") for p in plans],
+        "sha256": row["sha256"],
+        "answer_sha256": row["answer_sha256"],
+        "pdf": links["pdf"],
+        "verify": row["verify_url"] or links["verify"],
+        "hashes": {
+            "sha256": "SHA-256 of the PDF bytes served at `pdf`",
+            "answer_sha256": "SHA-256 of `answer` as canonical JSON (sorted keys, no whitespace, UTF-8); "
+                             "printed in the PDF",
+        },
+        "request": row["request"],
+        "answer": row["answer"],
+        "notice": "Advisory map extract for a KKPR assessment; the KKPR decision itself is issued "
+                  "through OSS.",
+    }
+
+
+def get_extract_pdf(extract_id: str, engine=None) -> bytes:
+    """The stored PDF bytes, exactly as hashed."""
+    engine = engine or get_engine()
+    with engine.connect() as conn:
+        pdf = conn.execute(select(extract_table.c.pdf).where(extract_table.c.id == extract_id)).scalar()
+    if pdf is None:
+        raise NotFound(f"no extract {extract_id!r}")
+    return bytes(pdf)

@@ -1,0 +1,226 @@
+"""Coordinate reference systems of deliveries, done in pyproj (PostGIS here lacks EPSG:9470–9494).
+
+The file's CRS wins; ``[zones].crs`` is used when it has none. After reprojecting to EPSG:4326 the
+data must lie in Indonesia. When it does not, the usual delivery mistakes are tried — a southern UTM
+zone labelled northern (or the reverse) near the equator, latitude and longitude stored swapped,
+lon/lat written with a projected CRS — and a single alternative that lands in Indonesia is applied and
+reported; otherwise the error says where the data landed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pyproj
+import shapely
+
+from rdtr.ingest.report import Report
+
+#: Indonesia with a margin (lon/lat): 94–142 °E, 11.5 °S–6.5 °N.
+INDONESIA = (94.0, -11.5, 142.0, 6.5)
+WGS84 = pyproj.CRS.from_epsg(4326)
+
+# Datum → (first EPSG of the northern UTM zones, first northern zone, first EPSG of southern, first southern)
+_UTM_SERIES = {
+    "World Geodetic System 1984": (32601, 1, 32701, 1),
+    "Sistem Referensi Geospasial Indonesia 2013": (9476, 46, 9487, 47),
+    "Datum Geodesi Nasional 1995": (23866, 46, 23877, 47),
+}
+
+
+@dataclass
+class CrsResult:
+    gdf: gpd.GeoDataFrame  # in its (possibly fixed) source CRS, axis order fixed; not yet reprojected
+    source_crs: str  # as delivered (or as fixed), e.g. "EPSG:9480"
+    fixed: str | None = None
+
+
+class CrsError(Exception):
+    pass
+
+
+def crs_label(crs: pyproj.CRS) -> str:
+    epsg = crs.to_epsg(min_confidence=70)
+    return f"EPSG:{epsg}" if epsg else crs.name
+
+
+def _sample(gdf: gpd.GeoDataFrame, n: int = 2000) -> np.ndarray:
+    """Up to n vertex coordinates spread over the layer (the first vertex of features)."""
+    geoms = gdf.geometry.values
+    step = max(1, len(geoms) // n)
+    pts = shapely.get_coordinates(shapely.get_point(shapely.get_exterior_ring(
+        shapely.get_geometry(np.asarray(geoms[::step]), 0)), 0))
+    return pts
+
+
+def _inside(lonlat: np.ndarray) -> np.ndarray:
+    lon, lat = lonlat[:, 0], lonlat[:, 1]
+    ok = np.isfinite(lon) & np.isfinite(lat)
+    return ok & (lon >= INDONESIA[0]) & (lon <= INDONESIA[2]) & (lat >= INDONESIA[1]) & (lat <= INDONESIA[3])
+
+
+def _to_lonlat(xy: np.ndarray, crs: pyproj.CRS, swap: bool = False) -> np.ndarray:
+    if swap:
+        xy = xy[:, ::-1]
+    if crs.equals(WGS84, ignore_axis_order=True):
+        return xy.copy()
+    tr = pyproj.Transformer.from_crs(crs, WGS84, always_xy=True)
+    with np.errstate(all="ignore"):
+        lon, lat = tr.transform(xy[:, 0], xy[:, 1], errcheck=False)
+    return np.column_stack([lon, lat])
+
+
+def describe_place(lonlat: np.ndarray) -> str:
+    ok = np.isfinite(lonlat).all(axis=1)
+    if not ok.any():
+        return "nowhere on Earth (the coordinates do not transform)"
+    lon, lat = np.median(lonlat[ok, 0]), np.median(lonlat[ok, 1])
+    if abs(lat) > 90 or abs(lon) > 180:
+        return f"longitude {lon:.2f}, latitude {lat:.2f} — not a place on Earth (|latitude| > 90° or |longitude| > 180°)"
+    where = ""
+    if lat > 66.5:
+        where = " — the Arctic"
+    elif lat < -60:
+        where = " — Antarctica / the Southern Ocean"
+    ns = "N" if lat >= 0 else "S"
+    ew = "E" if lon >= 0 else "W"
+    return f"{abs(lat):.2f}°{ns} {abs(lon):.2f}°{ew}{where}"
+
+
+def _hemisphere_flip(crs: pyproj.CRS) -> pyproj.CRS | None:
+    zone = crs.utm_zone
+    if not zone:
+        return None
+    number, hemi = int(zone[:-1]), zone[-1].upper()
+    datum = crs.datum.name if crs.datum else ""
+    series = next((v for k, v in _UTM_SERIES.items() if datum.startswith(k)), None)
+    if series:
+        n0, nz, s0, sz = series
+        code = (s0 + number - sz) if hemi == "N" else (n0 + number - nz)
+        try:
+            alt = pyproj.CRS.from_epsg(code)
+            if alt.utm_zone == f"{number}{'S' if hemi == 'N' else 'N'}":
+                return alt
+        except pyproj.exceptions.CRSError:
+            pass
+    ellps = crs.ellipsoid
+    south = " +south" if hemi == "N" else ""
+    return pyproj.CRS.from_proj4(f"+proj=utm +zone={number}{south} +a={ellps.semi_major_metre} "
+                                 f"+rf={ellps.inverse_flattening} +units=m +no_defs")
+
+
+def resolve_crs(gdf: gpd.GeoDataFrame, fallback: str | None, report: Report, file: str,
+                where_key: str = "[zones].crs") -> CrsResult:
+    """The CRS of ``gdf``, checked to put the data in Indonesia (see the module doc): ``gdf`` is returned
+    in that CRS (axis order fixed when it was swapped); reprojecting is the caller's next step."""
+    declared = gdf.crs
+    if declared is None:
+        if fallback:
+            try:
+                declared = pyproj.CRS.from_user_input(fallback)
+            except pyproj.exceptions.CRSError as exc:
+                raise CrsError(f"{where_key} {fallback!r} is not a CRS pyproj knows ({exc})") from exc
+            report.info.setdefault("crs_notes", []).append(f"{file} carries no CRS: {where_key} {fallback} used")
+        else:
+            xy = _sample(gdf)
+            if len(xy) and _inside(xy).mean() > 0.99:
+                declared = WGS84
+                report.warning("crs_assumed", "the file carries no CRS and none is given in plan.toml; its "
+                               "coordinates are longitude/latitude in Indonesia, so EPSG:4326 was assumed", file=file)
+            else:
+                raise CrsError(f"the file carries no CRS (no .prj?): set {where_key} = \"EPSG:…\" in plan.toml "
+                               "(e.g. EPSG:9480 for SRGI2013 / UTM 50N)")
+    xy = _sample(gdf)
+    if not len(xy):
+        return CrsResult(gdf.set_crs(declared, allow_override=True), crs_label(declared))
+
+    candidates: list[tuple[str, pyproj.CRS, bool]] = [("as declared", declared, False)]
+    if declared.is_geographic:
+        candidates.append(("latitude and longitude were stored swapped (lat first)", declared, True))
+    flip = _hemisphere_flip(declared) if declared.is_projected else None
+    if flip is not None:
+        hemi = declared.utm_zone[-1].upper()
+        candidates.append((
+            f"the file is labelled UTM zone {declared.utm_zone} but its northings belong to the "
+            f"{'southern' if hemi == 'N' else 'northern'} zone {flip.utm_zone} ({crs_label(flip)})", flip, False))
+    lonlat_numbers = declared.is_projected and np.all(np.abs(xy[:, 0]) <= 180) and np.all(np.abs(xy[:, 1]) <= 90)
+    if lonlat_numbers:
+        candidates.append((f"the coordinates are longitude/latitude although the file says {crs_label(declared)}",
+                           WGS84, False))
+        candidates.append(("the coordinates are latitude/longitude (swapped) although the file says "
+                           f"{crs_label(declared)}", WGS84, True))
+
+    results = []
+    for label, crs, swap in candidates:
+        share = _inside(_to_lonlat(xy, crs, swap)).mean()
+        results.append((label, crs, swap, share))
+    label, crs, swap, share = results[0]
+    if lonlat_numbers:
+        # Projected coordinates all within ±180 m / ±90 m of the projection's origin do not happen in a real
+        # plan (UTM eastings start near 160 km): these are degrees, even if they land "inside" as metres.
+        share = 0.0
+    if share < 0.9:
+        good = [r for r in results[1:] if r[3] >= 0.9]
+        place = describe_place(_to_lonlat(xy, declared))
+        if lonlat_numbers:
+            place = f"{place} (the numbers are degrees, not metres)"
+        if len(good) == 1:
+            label, crs, swap, share = good[0]
+            report.repair("crs_fixed", f"coordinates as declared ({crs_label(declared)}) lie at {place}, outside "
+                          f"Indonesia: {label}; fixed", file=file)
+        elif len(good) > 1:
+            raise CrsError(f"with {crs_label(declared)} the data lies at {place}, outside Indonesia, and several "
+                           f"fixes would put it back ({'; '.join(r[0] for r in good)}): fix the file's CRS")
+        else:
+            raise CrsError(f"with {crs_label(declared)} the data lies at {place}, outside Indonesia "
+                           "(94–142°E, 11.5°S–6.5°N): the CRS is wrong — fix the file's .prj/CRS or set "
+                           f"{where_key} when the file has none")
+    work = gdf
+    if swap:
+        work = gdf.set_geometry(shapely.transform(gdf.geometry.values, lambda c: c[:, ::-1]))
+    work = work.set_crs(crs, allow_override=True)
+    return CrsResult(work, crs_label(crs), None if label == "as declared" else label)
+
+
+def areal_scale(crs: pyproj.CRS, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
+    """Projected area ÷ true (ellipsoidal) area at each lon/lat — 1 for an equal-area projection, ≈ k² for a
+    conformal one such as UTM — including the square of the linear unit (feet, …) → metres."""
+    unit = crs.axis_info[0].unit_conversion_factor if crs.axis_info else 1.0
+    factors = pyproj.Proj(crs).get_factors(lon, lat, errcheck=False)
+    return np.asarray(factors.areal_scale, dtype=float) / (unit * unit)
+
+
+def metric(gdf_src: gpd.GeoDataFrame, gdf4326: gpd.GeoDataFrame) -> tuple[np.ndarray, pyproj.CRS]:
+    """Geometries in metres for areas and topology: the source's projected coordinates as delivered, or
+    a Lambert azimuthal equal-area projection of lon/lat sources."""
+    crs = gdf_src.crs
+    if crs is not None and crs.is_projected:
+        return np.asarray(gdf_src.geometry.values), crs
+    ea = equal_area_crs(gdf4326)
+    return np.asarray(gdf4326.geometry.to_crs(ea).values), ea
+
+
+def true_areas(geoms_m: np.ndarray, crs_m: pyproj.CRS, lonlat: np.ndarray) -> np.ndarray:
+    """Ellipsoidal areas (m²) of geometries given in ``crs_m``, corrected by the areal scale at ``lonlat``
+    (each geometry's centroid). Exact for the equal-area case; for UTM the scale's variation inside a
+    polygon of a few km changes the area by less than 1e-7."""
+    return shapely.area(geoms_m) / areal_scale(crs_m, lonlat[:, 0], lonlat[:, 1])
+
+
+def outside_features(gdf4326: gpd.GeoDataFrame) -> np.ndarray:
+    """Positions of features whose bounding box is not within Indonesia."""
+    b = gdf4326.geometry.bounds.to_numpy()
+    with np.errstate(invalid="ignore"):
+        inside = ((b[:, 0] >= INDONESIA[0]) & (b[:, 2] <= INDONESIA[2]) &
+                  (b[:, 1] >= INDONESIA[1]) & (b[:, 3] <= INDONESIA[3]))
+    return np.flatnonzero(~inside)
+
+
+def equal_area_crs(gdf4326: gpd.GeoDataFrame) -> pyproj.CRS:
+    """Lambert azimuthal equal-area on the WGS 84 ellipsoid, centred on the data: areas computed in
+    it are ellipsoidal (geodesic) areas in m²; distances near the centre are metres."""
+    minx, miny, maxx, maxy = gdf4326.total_bounds
+    lon, lat = (minx + maxx) / 2, (miny + maxy) / 2
+    return pyproj.CRS.from_proj4(f"+proj=laea +lat_0={lat:.6f} +lon_0={lon:.6f} +ellps=WGS84 +units=m +no_defs")

@@ -1,0 +1,363 @@
+"""``ingest_package``: validate a plan package and load it as the plan's next version, all or nothing."""
+
+from __future__ import annotations
+
+import json
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyproj
+from sqlalchemy import text
+from sqlalchemy.exc import OperationalError, ProgrammingError
+
+from rdtr.errors import Conflict, DatabaseUnavailable, InvalidInput, PackageError, RdtrError
+from rdtr.ingest import load as loader
+from rdtr.ingest.crs import CrsError, WGS84, outside_features, resolve_crs
+from rdtr.ingest.report import Report, format_item
+from rdtr.ingest.rules import Rules, read_intensity, read_itbx, read_tpz
+from rdtr.ingest.subzones import SubzoneTable, table_from_file
+from rdtr.ingest.tables import TableError, read_table
+from rdtr.ingest.topology import check_topology
+from rdtr.ingest.vector import LayerError, polygons_only, read_layer
+from rdtr.ingest.zones import ZoneLayer, attributes_json, clean_series, normalise_zones, repair_geometries
+from rdtr.package import OpenedPackage, Package, SpecErrors, checksum, load_package
+
+
+@dataclass
+class IngestResult:
+    plan_id: str
+    version: int | None
+    plan_version_id: int | None
+    dry_run: bool
+    report: dict = field(default_factory=dict)
+
+
+@dataclass
+class OverlayLayer:
+    kind: str
+    gdf: gpd.GeoDataFrame
+    names: list
+    texts: list
+    attributes: list
+
+
+class _Stages:
+    """A rich progress bar per stage, or nothing (``progress=False``)."""
+
+    def __init__(self, enabled: bool, report: Report):
+        self.enabled = enabled
+        self.report = report
+        self._progress = None
+
+    def __enter__(self):
+        if self.enabled:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            from rdtr.cli.common import err_console
+
+            self._progress = Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
+                                      TimeElapsedColumn(), console=err_console, transient=False)
+            self._progress.start()
+        return self
+
+    def __exit__(self, *exc):
+        if self._progress:
+            self._progress.stop()
+
+    @contextmanager
+    def stage(self, name: str, total: int | None = 1):
+        start = time.perf_counter()
+        task = self._progress.add_task(name, total=total) if self._progress else None
+
+        def advance(n: int = 1):
+            if task is not None:
+                self._progress.advance(task, n)
+
+        try:
+            yield advance
+        finally:
+            if task is not None:
+                self._progress.update(task, completed=total if total is not None else 1, total=total or 1)
+            self.report.timings[name] = self.report.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def ingest_package(source: str | Path, *, dry_run: bool = False, progress: bool = False,
+                   url: str | None = None, label: str | None = None) -> IngestResult:
+    """Validate the package at ``source`` (folder or .zip) and load it as its plan's next version.
+
+    One transaction: plan, plan_version, subzone, zone (+ zone_part pieces), activity, itbx, itbx_code,
+    intensity, tpz_code, overlay. ``dry_run`` validates fully (including against the plan's existing
+    versions) and writes nothing but the ``ingest_run`` record.
+
+    Raises :class:`PackageError` (with the report) for an invalid package and :class:`Conflict` when the
+    identical package (same checksum) is already loaded for the plan. Every run, failed or not, is recorded
+    in ``ingest_run``. ``label`` names the source in the report and the run record (default: the path).
+    """
+    started = datetime.now(timezone.utc)
+    label = label or str(source)
+    report = Report(source=label)
+    pkg_checksum = None
+    plan_id = None
+    try:
+        with _Stages(progress, report) as stages, OpenedPackage(source) as root:
+            with stages.stage("read plan.toml"):
+                pkg_checksum = checksum(root)
+                report.checksum = pkg_checksum
+                try:
+                    pkg = load_package(root, label)
+                except SpecErrors as exc:
+                    for problem in exc.problems:
+                        report.error("plan_toml", problem, file="plan.toml")
+                    raise _Invalid()
+                plan_id = report.plan_id = pkg.plan.id
+            data = _validate(pkg, report, stages)
+            if not report.ok:
+                raise _Invalid()
+            return _write(pkg, data, report, stages, started, dry_run, url)
+    except _Invalid:
+        doc = report.to_dict()
+        _record_failure(url, started, plan_id, dry_run, label, pkg_checksum, doc)
+        raise PackageError(_summary(report), doc) from None
+    except PackageError as exc:
+        if exc.report is None:
+            report.error("package", exc.detail)
+            exc.report = report.to_dict()
+        _record_failure(url, started, plan_id, dry_run, label, pkg_checksum, exc.report)
+        raise
+    except Conflict as exc:
+        report.error("conflict", exc.detail)
+        _record_failure(url, started, plan_id, dry_run, label, pkg_checksum, report.to_dict())
+        raise
+
+
+class _Invalid(Exception):
+    pass
+
+
+def _summary(report: Report) -> str:
+    n = report.n_errors()
+    first = report.first_error() or "invalid package"
+    return first if n <= 1 else f"{first} (and {n - 1} more error{'s' if n > 2 else ''})"
+
+
+# --- validation ----------------------------------------------------------------------------------
+@dataclass
+class _Data:
+    zones: ZoneLayer
+    rules: Rules
+    overlays: list[OverlayLayer]
+
+
+def _validate(pkg: Package, report: Report, stages: _Stages) -> _Data | None:
+    subzone_table = None
+    if pkg.subzones:
+        with stages.stage("sub-zone table"):
+            try:
+                subzone_table = table_from_file(read_table(pkg.root, pkg.subzones), pkg.subzones.columns, report)
+            except TableError as exc:
+                report.error("unreadable", f"cannot read the sub-zone table: {exc}", file=pkg.subzones.path)
+            if subzone_table is not None and len(subzone_table) == 0:
+                report.error("empty_table", "the sub-zone table is empty", file=pkg.subzones.path)
+                subzone_table = None
+        if subzone_table is None:
+            return None
+    with stages.stage("zones: read and check"):
+        zones = normalise_zones(pkg, report, subzone_table)
+    if zones is None:
+        return None
+    with stages.stage("zones: overlaps and gaps"):
+        _topology(zones, report)
+    rules = Rules()
+    with stages.stage("rules: ITBX, intensity, TPZ"):
+        if pkg.itbx:
+            read_itbx(pkg, zones.subzones, zones, report, rules)
+        else:
+            report.warning("no_itbx", "the package has no ITBX table ([itbx]): activities cannot be checked",
+                           file="plan.toml")
+        if pkg.intensity:
+            read_intensity(pkg, zones.subzones, zones, report, rules)
+        else:
+            report.warning("no_intensity", "the package has no intensity table ([intensity])", file="plan.toml")
+        if pkg.tpz:
+            read_tpz(pkg, report, rules)
+        used_tpz = sorted({t for lst in zones.gdf["tpz"] for t in lst})
+        if rules.tpz:
+            unknown = [t for t in used_tpz if t not in rules.tpz]
+            if unknown:
+                report.warning("undefined_tpz", f"TPZ codes on zones but not in the TPZ table: {', '.join(unknown)}",
+                               file=pkg.tpz.path)
+        if rules.activities:
+            unused = sorted(set(zones.subzones.rows) - {c[1] for c in rules.cells})
+            if unused and pkg.itbx and pkg.itbx.layout != "polygon-lists":
+                report.warning("subzone_without_rules", f"sub-zones without ITBX cells: {', '.join(unused[:30])}",
+                               file=pkg.itbx.path)
+            mapped = set(zones.gdf["subzone_code"].dropna())
+            norules = sorted(mapped - {c[1] for c in rules.cells})
+            if norules:
+                report.warning("zones_without_rules", f"zones of sub-zones {', '.join(norules[:30])} have no ITBX "
+                               "rules", file=pkg.zones.path)
+    overlays = []
+    with stages.stage("overlays", total=max(1, len(pkg.overlays))) as advance:
+        for spec in pkg.overlays:
+            ov = _read_overlay(pkg, spec, report)
+            if ov is not None:
+                overlays.append(ov)
+            advance()
+        report.count("overlays", sum(len(o.gdf) for o in overlays))
+    return _Data(zones, rules, overlays)
+
+
+def _topology(zones: ZoneLayer, report: Report) -> None:
+    topo = check_topology(zones.geoms_m, zones.gdf["feature_id"].to_numpy(), zones.crs_m)
+    report.topology = topo
+    report.count("overlaps", topo["overlaps"]["count"])
+    report.count("gaps", topo["gaps"]["count"])
+    file = zones.file
+    for o in topo["overlaps"]["items"]:
+        report.warning("overlap", f"features {o['features'][0]} and {o['features'][1]} overlap by "
+                       f"{o['area_m2']:.2f} m² near {o['location'][0]:.6f}, {o['location'][1]:.6f}",
+                       file=file, feature=o["features"][0], location=o["location"], area_m2=o["area_m2"])
+    for g in topo["gaps"]["items"]:
+        report.warning("gap", f"gap of {g['area_m2']:.2f} m² between zones near {g['location'][0]:.6f}, "
+                       f"{g['location'][1]:.6f}", file=file, location=g["location"], area_m2=g["area_m2"])
+
+
+def _read_overlay(pkg: Package, spec, report: Report) -> OverlayLayer | None:
+    file = spec.path
+    try:
+        gdf, _ = read_layer(pkg.file(file), spec.layer)
+    except (LayerError, InvalidInput) as exc:
+        report.error("unreadable", f"cannot read overlay {spec.kind}: {exc}", file=file)
+        return None
+    gdf = polygons_only(gdf, report, file)
+    if len(gdf) == 0:
+        report.error("empty_layer", f"overlay {spec.kind} has no polygons", file=file)
+        return None
+    try:
+        res = resolve_crs(gdf, spec.crs, report, file, where_key="[[overlays]].crs")
+    except CrsError as exc:
+        report.error("crs", str(exc), file=file)
+        return None
+    gdf = repair_geometries(res.gdf, report, file).to_crs(WGS84)
+    for i in outside_features(gdf):
+        report.error("outside_indonesia", "overlay feature lies outside Indonesia", file=file,
+                     feature=str(gdf.index[i]))
+    raw = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
+
+    def column(field_name, label):
+        if not field_name:
+            return None
+        col = next((c for c in raw.columns if str(c).casefold() == field_name.casefold()), None)
+        if col is None:
+            report.error("unknown_column", f"[[overlays]] {label} = {field_name!r}: no such column", file=file)
+            return None
+        return clean_series(raw[col]).tolist()
+
+    names = column(spec.name_field, "name_field") or [spec.name] * len(gdf)
+    texts = column(spec.text_field, "text_field") or [spec.text] * len(gdf)
+    return OverlayLayer(spec.kind, gdf, names, texts, attributes_json(raw))
+
+
+# --- writing -------------------------------------------------------------------------------------
+def _engine(url: str | None):
+    from rdtr.db import get_engine
+
+    return get_engine(url)
+
+
+def _write(pkg: Package, data: _Data, report: Report, stages: _Stages, started, dry_run: bool,
+           url: str | None) -> IngestResult:
+    plan = pkg.plan
+    zones = data.zones
+    try:
+        engine = _engine(url)
+        with engine.begin() as conn:
+            if not conn.execute(text("SELECT to_regclass('plan_version') IS NOT NULL")).scalar():
+                raise DatabaseUnavailable("the database has no rdtr schema: run `rdtr db upgrade`")
+            conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"rdtr-ingest:{plan.id}"})
+            previous = conn.execute(text(
+                "SELECT version, effective_from, source_checksum FROM plan_version WHERE plan_id = :p "
+                "ORDER BY version"), {"p": plan.id}).all()
+            same = [r for r in previous if r.source_checksum == pkg.checksum]
+            if same:
+                raise Conflict(f"this package is already loaded as {plan.id} version {same[0].version} "
+                               f"(checksum {pkg.checksum[:12]}…); nothing to do")
+            if previous:
+                last = max(previous, key=lambda r: r.effective_from)
+                if plan.effective_from <= last.effective_from:
+                    report.error("effective_from", f"effective_from {plan.effective_from} must be after "
+                                 f"{last.effective_from}, when version {last.version} of {plan.id} took effect",
+                                 file="plan.toml")
+                    raise _Invalid()
+            version = (max(r.version for r in previous) + 1) if previous else 1
+            report.info["version"] = version
+            if dry_run:
+                report.info["dry_run"] = "validated only: nothing was written"
+                doc = report.to_dict()
+                _insert_run(conn, started, plan.id, True, True, None, pkg.source, pkg.checksum, doc)
+                return IngestResult(plan.id, version, None, True, doc)
+
+            conn.execute(text(
+                "INSERT INTO plan (id, name, region, region_code) VALUES (:id, :name, :region, :code) "
+                "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, "
+                "region = COALESCE(EXCLUDED.region, plan.region), "
+                "region_code = COALESCE(EXCLUDED.region_code, plan.region_code)"),
+                {"id": plan.id, "name": plan.name, "region": plan.region, "code": plan.region_code})
+            minx, miny, maxx, maxy = (float(v) for v in zones.gdf.total_bounds)
+            version_id = conn.execute(text(
+                "INSERT INTO plan_version (plan_id, version, name, legal_basis, effective_from, source_checksum, "
+                "source_crs, synthetic, zone_count, bbox) VALUES (:p, :v, :n, :lb, :ef, :cs, :crs, :syn, :zc, "
+                "ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)) RETURNING id"),
+                {"p": plan.id, "v": version, "n": plan.name, "lb": plan.legal_basis, "ef": plan.effective_from,
+                 "cs": pkg.checksum, "crs": zones.source_crs, "syn": plan.synthetic, "zc": len(zones.gdf),
+                 "x0": minx, "y0": miny, "x1": maxx, "y1": maxy}).scalar_one()
+            cur = conn.connection.dbapi_connection.cursor()
+            try:
+                loader.load_subzones(cur, version_id, zones.subzones)
+                with stages.stage("load zones (COPY)", total=len(zones.gdf)) as advance:
+                    _, parts = loader.load_zones(cur, version_id, zones.gdf, on_chunk=advance)
+                report.count("zone_parts", parts)
+                with stages.stage("load rules and overlays"):
+                    loader.load_rules(cur, version_id, data.rules)
+                    loader.load_overlays(cur, version_id, data.overlays)
+                with stages.stage("analyze"):
+                    for table in ("zone (plan_version_id, subzone_code, zone_code, geom)",
+                                  "zone_part (plan_version_id, zone_id, geom)", "subzone", "activity", "itbx",
+                                  "itbx_code", "intensity", "tpz_code", "overlay (plan_version_id, kind, geom)",
+                                  "plan_version (plan_id, effective_from)"):
+                        cur.execute(f"ANALYZE {table}")
+            finally:
+                cur.close()
+            doc = report.to_dict()
+            conn.execute(text("UPDATE plan_version SET validation_report = CAST(:r AS jsonb) WHERE id = :id"),
+                         {"r": json.dumps(doc, ensure_ascii=False, default=str), "id": version_id})
+            _insert_run(conn, started, plan.id, True, False, version_id, pkg.source, pkg.checksum, doc)
+            return IngestResult(plan.id, version, version_id, False, doc)
+    except OperationalError as exc:
+        raise DatabaseUnavailable(f"the database cannot be reached: {str(exc.orig).strip().splitlines()[0]}") from exc
+    except ProgrammingError as exc:
+        raise RdtrError(f"database error while loading: {str(exc.orig).strip().splitlines()[0]}") from exc
+
+
+def _insert_run(conn, started, plan_id, ok, dry_run, version_id, source, checksum_, doc) -> None:
+    conn.execute(text(
+        "INSERT INTO ingest_run (plan_id, started_at, ok, dry_run, plan_version_id, source, source_checksum, report) "
+        "VALUES (:p, :s, :ok, :d, :v, :src, :cs, CAST(:r AS jsonb))"),
+        {"p": plan_id, "s": started, "ok": ok, "d": dry_run, "v": version_id, "src": source, "cs": checksum_,
+         "r": json.dumps(doc, ensure_ascii=False, default=str)})
+
+
+def _record_failure(url, started, plan_id, dry_run, source, checksum_, doc) -> None:
+    """A failed run is recorded in its own transaction, after the load's rollback."""
+    try:
+        with _engine(url).begin() as conn:
+            if conn.execute(text("SELECT to_regclass('ingest_run') IS NOT NULL")).scalar():
+                _insert_run(conn, started, plan_id, False, dry_run, None, source, checksum_, doc)
+    except Exception:  # noqa: BLE001 - recording must never hide the real error
+        pass

@@ -1,0 +1,145 @@
+"""Reading polygon layers with pyogrio/GDAL: GeoPackage, Shapefile (file, folder or .zip), GeoJSON,
+KML/KMZ and Esri File Geodatabase (``.gdb`` folder or zipped).
+
+Z/M are dropped, polygons and multi-polygons (and polygons inside geometry collections, as KML has
+them) are kept as MultiPolygons; anything else is reported.
+"""
+
+from __future__ import annotations
+
+import warnings
+import zipfile
+from pathlib import Path
+
+import geopandas as gpd
+import numpy as np
+import pyogrio
+import shapely
+
+from rdtr.ingest.report import Report
+
+
+class LayerError(Exception):
+    """The layer cannot be read; the message says why and what to do."""
+
+
+def gdal_path(path: Path) -> str:
+    """The path GDAL should open: zips are read in place through ``/vsizip/``."""
+    if path.is_dir():
+        gdbs = sorted(p for p in path.iterdir() if p.suffix.lower() == ".gdb" and p.is_dir())
+        if path.suffix.lower() != ".gdb" and len(gdbs) == 1 and not list(path.glob("*.shp")):
+            return str(gdbs[0])
+        return str(path)
+    suffix = path.suffix.lower()
+    if suffix == ".kmz":
+        # Read the KML inside: LIBKML on the .kmz itself loses ExtendedData whose schema is referenced as
+        # "#name" (as GDAL's KML driver and many tools write it).
+        try:
+            with zipfile.ZipFile(path) as zf:
+                kmls = [n for n in zf.namelist() if n.lower().endswith(".kml")]
+        except zipfile.BadZipFile as exc:
+            raise LayerError(f"{path.name} is not a readable KMZ (zip) file ({exc})") from exc
+        if not kmls:
+            raise LayerError(f"{path.name} holds no .kml document")
+        main = "doc.kml" if "doc.kml" in kmls else kmls[0]
+        return f"/vsizip/{path}/{main}"
+    if suffix == ".zip":
+        try:
+            with zipfile.ZipFile(path) as zf:
+                names = [n.rstrip("/") for n in zf.namelist()]
+        except zipfile.BadZipFile as exc:
+            raise LayerError(f"{path.name} is not a readable zip file ({exc})") from exc
+        gdb_dirs = sorted({n[: n.lower().index(".gdb") + 4] for n in names if ".gdb" in n.lower()})
+        if gdb_dirs:
+            return f"/vsizip/{path}/{gdb_dirs[0]}"
+        shps = [n for n in names if n.lower().endswith(".shp")]
+        if len(shps) == 1:
+            return f"/vsizip/{path}/{shps[0]}"
+        if shps:
+            folders = {str(Path(n).parent) for n in shps}
+            if len(folders) == 1:
+                folder = folders.pop()
+                return f"/vsizip/{path}" + ("" if folder == "." else f"/{folder}")
+        other = [n for n in names if Path(n).suffix.lower() in (".gpkg", ".geojson", ".json", ".kml")]
+        if len(other) == 1:
+            return f"/vsizip/{path}/{other[0]}"
+        raise LayerError(f"{path.name} holds no Shapefile, File Geodatabase or other single vector file")
+    return str(path)
+
+
+def list_layers(source: str) -> list[tuple[str, str]]:
+    try:
+        return [(str(name), str(gtype)) for name, gtype in pyogrio.list_layers(source)]
+    except Exception as exc:  # noqa: BLE001 - GDAL says why
+        raise LayerError(f"GDAL cannot open it: {_first_line(exc)}") from exc
+
+
+def choose_layer(source: str, wanted: str | None) -> str | None:
+    """The layer to read: the one named, the only one, or the only polygon layer."""
+    layers = list_layers(source)
+    names = [n for n, _ in layers]
+    if wanted:
+        if wanted in names:
+            return wanted
+        lowered = {n.lower(): n for n in names}
+        if wanted.lower() in lowered:
+            return lowered[wanted.lower()]
+        raise LayerError(f"no layer {wanted!r}; the layers are: {', '.join(names) or '(none)'}")
+    if len(layers) <= 1:
+        return names[0] if names else None
+    polygonal = [n for n, g in layers if g is not None and "polygon" in g.lower()]
+    if len(polygonal) == 1:
+        return polygonal[0]
+    raise LayerError(f"it has {len(layers)} layers ({', '.join(names)}): choose one with layer = \"…\"")
+
+
+def read_layer(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str | None]:
+    """The layer as a GeoDataFrame indexed by the file's feature id, and the layer name."""
+    if not path.exists():
+        raise LayerError("file not found")
+    source = gdal_path(path)
+    name = choose_layer(source, layer)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            gdf = pyogrio.read_dataframe(source, layer=name, fid_as_index=True)
+    except Exception as exc:  # noqa: BLE001
+        raise LayerError(f"GDAL cannot read it: {_first_line(exc)}") from exc
+    if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
+        raise LayerError("it has no geometry column")
+    return gdf, name
+
+
+def polygons_only(gdf: gpd.GeoDataFrame, report: Report, file: str) -> gpd.GeoDataFrame:
+    """2-D MultiPolygons; empty, null and non-polygon features dropped and reported."""
+    geoms = shapely.force_2d(gdf.geometry.values.to_numpy() if hasattr(gdf.geometry.values, "to_numpy")
+                             else np.asarray(gdf.geometry.values))
+    types = shapely.get_type_id(geoms)
+    # 3 Polygon, 6 MultiPolygon, 7 GeometryCollection, -1 None
+    collections = np.flatnonzero(types == 7)
+    for i in collections:
+        parts = [g for g in shapely.get_parts(geoms[i]) if shapely.get_type_id(g) in (3, 6)]
+        geoms[i] = shapely.union_all(parts) if parts else None
+    types = shapely.get_type_id(geoms)
+    empty = shapely.is_empty(geoms) | (types == -1)
+    bad_type = ~empty & ~np.isin(types, (3, 6))
+    for i in np.flatnonzero(empty):
+        report.warning("empty_geometry", "empty or missing geometry: feature dropped", file=file,
+                       feature=_fid(gdf.index[i]))
+    for i in np.flatnonzero(bad_type):
+        report.warning("not_polygon", f"{shapely.get_type_id(geoms[i]) and geoms[i].geom_type} is not a polygon: "
+                       "feature dropped", file=file, feature=_fid(gdf.index[i]))
+    keep = ~(empty | bad_type)
+    out = gdf.loc[keep].copy()
+    out = out.set_geometry(gpd.GeoSeries(geoms[keep], index=out.index, crs=gdf.crs))
+    if len(out) != len(gdf):
+        report.count(f"dropped:{file}", int((~keep).sum()))
+    return out
+
+
+def _fid(value) -> str:
+    return str(value)
+
+
+def _first_line(exc: BaseException) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]

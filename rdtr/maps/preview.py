@@ -1,0 +1,318 @@
+"""Map previews (Folium) of an answer: the point or parcel outlined over the zones in the standard
+Permen 14/2021 colours, a legend, and popups with the answer (sub-zone, class, limits).
+
+Offline by construction: Folium's default scripts and stylesheets point at CDNs (and pull jQuery,
+Bootstrap and awesome-markers, which a preview does not need); the map's ``default_js``/``default_css``
+are replaced by Leaflet alone, served by the app under ``/static/vendor`` (installed from npm at set-up
+time), and :func:`external_assets` checks the output has no script or stylesheet from elsewhere.
+A basemap (OpenStreetMap) is offered as a layer that is off by default: it loads only when a user turns
+it on, and only works online.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from typing import Any
+
+import folium
+from branca.element import Element
+
+from rdtr.itbx import CLASS_NAMES
+from rdtr.maps import style
+
+#: URL prefix of the npm packages served by the app (``api/static/vendor/node_modules``).
+VENDOR_URL = "/static/vendor/node_modules"
+LEAFLET_JS = "leaflet/dist/leaflet.js"
+LEAFLET_CSS = "leaflet/dist/leaflet.css"
+
+_ASSET_TAG = re.compile(r"<(script|link)\b[^>]*?(?:src|href)\s*=\s*[\"']([^\"']+)[\"'][^>]*>", re.IGNORECASE)
+
+
+def external_assets(page: str) -> list[str]:
+    """URLs of scripts and stylesheets in ``page`` that are not served by the app itself."""
+    bad = []
+    for tag, url in _ASSET_TAG.findall(page):
+        if re.match(r"^(https?:)?//", url.strip(), re.IGNORECASE):
+            bad.append(url)
+    return bad
+
+
+def _esc(value: Any) -> str:
+    return html.escape("" if value is None else str(value))
+
+
+def _num(value: Any, unit: str = "", digits: int = 1) -> str:
+    if value is None:
+        return "–"
+    if isinstance(value, (int, float)):
+        text = f"{value:,.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
+        text = text.replace(",", "\u202f")
+        return f"{text}{unit}"
+    return _esc(value)
+
+
+def _class_text(cls: str | None) -> str:
+    if not cls:
+        return "–"
+    return f"<strong>{_esc(cls)}</strong> – {_esc(CLASS_NAMES.get(cls, ''))}"
+
+
+def _plan_line(plan: dict | None) -> str:
+    if not plan:
+        return ""
+    return (f"<div class='rdtr-plan'>{_esc(plan.get('name'))} (versi {_esc(plan.get('version'))}) · "
+            f"{_esc(plan.get('legal_basis'))} · berlaku {_esc(plan.get('effective_from'))}</div>")
+
+
+def _intensity_table(it: dict | None) -> str:
+    it = it or {}
+    rows = [("KDB maks", it.get("kdb_max"), " %"), ("KLB maks", it.get("klb_max"), ""),
+            ("KDH min", it.get("kdh_min"), " %"), ("KTB maks", it.get("ktb_max"), " %"),
+            ("Tinggi maks", it.get("height_max_m"), " m"), ("Lantai maks", it.get("floors_max"), ""),
+            ("GSB min", it.get("gsb_min_m"), " m")]
+    cells = "".join(f"<tr><th scope='row'>{k}</th><td>{_num(v, u, 2)}</td></tr>" for k, v, u in rows if v is not None)
+    return f"<table class='rdtr-t'>{cells}</table>" if cells else ""
+
+
+def zoning_popup(answer: dict) -> str:
+    """The point answer as popup HTML (every covering zone)."""
+    if not answer.get("zones"):
+        return (f"<div class='rdtr-pop'><strong>Tidak tercakup RDTR</strong><br>"
+                f"{_esc(answer.get('message') or 'No RDTR covers this location; the RTRW applies.')}</div>")
+    parts = []
+    for z in answer["zones"]:
+        act = z.get("activity")
+        act_html = ""
+        if act:
+            conds = "".join(f"<li>{_esc(c)}</li>" for c in act.get("conditions") or [])
+            act_html = (f"<div>Kegiatan {_esc(act.get('code'))} {_esc(act.get('name'))}: {_class_text(act.get('class'))}"
+                        f"{' (' + _esc(', '.join(act.get('codes') or [])) + ')' if act.get('codes') else ''}</div>"
+                        + (f"<ul>{conds}</ul>" if conds else ""))
+        near = ""
+        if z.get("near_boundary"):
+            near = (f"<div class='rdtr-warn'>Dekat batas zona ({_num(z.get('boundary_distance_m'), ' m')}): "
+                    "periksa di lapangan.</div>")
+        sp = ", ".join(f"{p.get('kind')}: {p.get('value')}" for p in z.get("special_provisions") or [])
+        parts.append(
+            f"<div class='rdtr-pop'><div class='rdtr-code' data-subzone='{_esc(z.get('subzone_code'))}'>"
+            f"<span class='rdtr-swatch' style='background:{style.fill_color(z.get('subzone_code'), z.get('zone_code'))}'>"
+            f"</span><strong>{_esc(z.get('subzone_code'))}</strong> {_esc(z.get('subzone_name'))}</div>"
+            f"<div>Zona {_esc(z.get('zone_code'))} {_esc(z.get('zone_name'))} · Blok {_esc(z.get('block') or '–')}"
+            f" · {_esc(z.get('kelurahan') or '')}, {_esc(z.get('kecamatan') or '')}</div>"
+            f"{act_html}{_intensity_table(z.get('intensity'))}"
+            f"{'<div>Ketentuan khusus: ' + _esc(sp) + '</div>' if sp else ''}"
+            f"{'<div>TPZ: ' + _esc(', '.join(z.get('tpz') or [])) + '</div>' if z.get('tpz') else ''}"
+            f"{near}{_plan_line(z.get('plan'))}</div>"
+        )
+    return "<hr>".join(parts)
+
+
+def parcel_popup(answer: dict) -> str:
+    """One parcel's analysis as popup HTML: pieces and shares, class, limits."""
+    if answer.get("error"):
+        return f"<div class='rdtr-pop'><strong>Tidak dapat dianalisis</strong><br>{_esc(answer['error'])}</div>"
+    parcel = answer.get("parcel") or {}
+    pieces = "".join(
+        f"<tr><td><span class='rdtr-swatch' style='background:{style.fill_color(z.get('subzone_code'), z.get('zone_code'))}'>"
+        f"</span>{_esc(z.get('subzone_code'))}</td><td>{_esc(z.get('subzone_name'))}</td>"
+        f"<td>{_num(z.get('area_m2'), ' m²')}</td><td>{_num((z.get('share') or 0) * 100, ' %')}</td></tr>"
+        for z in answer.get("zones") or [])
+    act = answer.get("activity")
+    act_html = ""
+    if act:
+        act_html = f"<div>Kegiatan {_esc(act.get('code'))} {_esc(act.get('name'))}: {_class_text(act.get('class'))}</div>"
+    lim = answer.get("limits") or {}
+    limits = (f"<table class='rdtr-t'>"
+              f"<tr><th scope='row'>Luas lantai dasar maks</th><td>{_num(lim.get('max_footprint_m2'), ' m²')}</td></tr>"
+              f"<tr><th scope='row'>Luas lantai total maks</th><td>{_num(lim.get('max_floor_area_m2'), ' m²')}</td></tr>"
+              f"<tr><th scope='row'>Ruang hijau min</th><td>{_num(lim.get('min_green_area_m2'), ' m²')}</td></tr>"
+              f"<tr><th scope='row'>Tinggi maks</th><td>{_num(lim.get('max_height_m'), ' m')}</td></tr>"
+              f"<tr><th scope='row'>Lantai maks</th><td>{_num(lim.get('max_floors'))}</td></tr></table>")
+    plans = {(z.get("plan") or {}).get("id"): z.get("plan") for z in answer.get("zones") or []}
+    uncovered = ""
+    if not answer.get("zones"):
+        uncovered = "<div class='rdtr-warn'>Tidak tercakup RDTR: RTRW berlaku.</div>"
+    return (f"<div class='rdtr-pop'><strong>Persil {_num(parcel.get('area_m2'), ' m²')}</strong>"
+            f"{' (diperbaiki)' if parcel.get('repaired') else ''}"
+            f"<table class='rdtr-t'><tr><th>Sub-zona</th><th>Nama</th><th>Luas</th><th>Bagian</th></tr>{pieces}</table>"
+            f"{uncovered}{act_html}{limits}{''.join(_plan_line(p) for p in plans.values())}</div>")
+
+
+_PAGE_CSS = """
+<style>
+  .rdtr-pop { font: 13px/1.35 system-ui, sans-serif; max-width: 340px; }
+  .rdtr-pop table.rdtr-t { border-collapse: collapse; margin: 4px 0; }
+  .rdtr-pop .rdtr-t th, .rdtr-pop .rdtr-t td { border: 1px solid #bbb; padding: 1px 4px; text-align: left; }
+  .rdtr-plan { color: #333; font-size: 11px; margin-top: 4px; }
+  .rdtr-warn { background: #fff3cd; border-left: 4px solid #b8860b; padding: 2px 4px; margin: 3px 0; }
+  .rdtr-swatch { display: inline-block; width: 12px; height: 12px; border: 1px solid #555;
+                 vertical-align: -2px; margin-right: 4px; }
+  .rdtr-legend { position: fixed; bottom: 26px; right: 10px; z-index: 1000; background: #fff;
+                 padding: 6px 8px; border: 1px solid #777; border-radius: 4px; max-height: 45vh;
+                 overflow: auto; font: 12px/1.4 system-ui, sans-serif; }
+  .rdtr-legend h2 { font-size: 13px; margin: 0 0 4px; }
+  .rdtr-legend ul { list-style: none; margin: 0; padding: 0; }
+  .rdtr-title { position: fixed; top: 8px; left: 54px; right: 54px; z-index: 1000; background: rgba(255,255,255,.94);
+                padding: 4px 8px; border: 1px solid #777; border-radius: 4px; font: 13px/1.3 system-ui, sans-serif; }
+  .rdtr-title h1 { font-size: 15px; margin: 0; }
+  .rdtr-missing { position: fixed; inset: 30% 10% auto 10%; z-index: 2000; background: #fff; border: 3px solid #a00;
+                  padding: 12px; font: 15px system-ui, sans-serif; }
+</style>
+"""
+
+
+# Folium wraps popup HTML as ``$(`<div>…</div>`)[0]``, the only jQuery it needs here: a two-line
+# stand-in instead of shipping jQuery.
+_JQUERY_SHIM = """
+<script>
+  window.$ = window.$ || function (html) {
+    var t = document.createElement("template"); t.innerHTML = String(html).trim(); return [t.content.firstChild];
+  };
+</script>
+"""
+
+
+def _legend_html(entries: list[style.LegendEntry]) -> str:
+    items = "".join(
+        f"<li><span class='rdtr-swatch' style='background:{e.color}'></span>"
+        f"<strong>{_esc(e.subzone_code)}</strong> {_esc(e.subzone_name or '')}</li>" for e in entries)
+    parcel_key = (f"<li><span class='rdtr-swatch' style='background:transparent;border:2px solid "
+                  f"{style.PARCEL_STROKE}'></span>Persil / titik yang ditanyakan</li>")
+    return (f"<section class='rdtr-legend' aria-label='Legenda'><h2>Legenda pola ruang</h2>"
+            f"<ul>{items}{parcel_key}</ul></section>")
+
+
+def _title_html(kind: str, answer: dict) -> str:
+    what = "Zonasi di titik" if kind == "zoning" else "Analisis persil"
+    plans = []
+    items = answer.get("results") if isinstance(answer.get("results"), list) else [answer]
+    for item in items:
+        for z in item.get("zones") or []:
+            p = z.get("plan") or {}
+            line = f"{p.get('name')} v{p.get('version')} – {p.get('legal_basis')}"
+            if line not in plans:
+                plans.append(line)
+    return (f"<header class='rdtr-title'><h1>Pratinjau RDTR: {what}</h1>"
+            f"<div>{_esc('; '.join(plans) or 'Tidak tercakup RDTR')} · tanggal acuan {_esc(answer.get('at'))}"
+            f" · Informasi, bukan keputusan KKPR (diterbitkan melalui OSS).</div></header>")
+
+
+def _bounds_of(geojson: dict | None, answer: dict, kind: str) -> tuple[float, float, float, float] | None:
+    from shapely.geometry import shape
+
+    if kind == "zoning":
+        loc = answer.get("location") or {}
+        if "lon" in loc:
+            return (loc["lon"], loc["lat"], loc["lon"], loc["lat"])
+        return None
+    if not geojson:
+        return None
+    geoms = []
+    t = geojson.get("type")
+    if t == "FeatureCollection":
+        geoms = [shape(f["geometry"]) for f in geojson.get("features") or [] if (f or {}).get("geometry")]
+    elif t == "Feature":
+        geoms = [shape(geojson["geometry"])] if geojson.get("geometry") else []
+    else:
+        geoms = [shape(geojson)]
+    if not geoms:
+        return None
+    xs0, ys0, xs1, ys1 = zip(*(g.bounds for g in geoms))
+    return (min(xs0), min(ys0), max(xs1), max(ys1))
+
+
+def preview_html(kind: str, answer: dict, geometry: dict | None, zones: list[dict],
+                 legend_entries: list[style.LegendEntry] | None = None, *, vendor_url: str = VENDOR_URL,
+                 assets_missing: list[str] | None = None, basemap: bool = True) -> str:
+    """A complete HTML page.
+
+    ``kind``: ``"zoning"`` (``answer`` is a point answer; the point comes from ``answer["location"]``) or
+    ``"parcel"`` (``geometry`` is the GeoJSON parcel(s) as sent; ``answer`` one analysis or
+    ``{"results": [...]}``). ``zones``: GeoJSON features (EPSG:4326) with ``subzone_code``,
+    ``subzone_name`` and ``zone_code`` properties.
+    """
+    bounds = _bounds_of(geometry, answer, kind)
+    center = [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2] if bounds else [-2.5, 118.0]
+    m = folium.Map(location=center, zoom_start=17 if bounds else 5, tiles=None, control_scale=True,
+                   prefer_canvas=False)
+    # Offline: Leaflet only, from the app; no jQuery/Bootstrap/awesome-markers, no CDN.
+    m.default_js = [("leaflet", f"{vendor_url}/{LEAFLET_JS}")]
+    m.default_css = [("leaflet_css", f"{vendor_url}/{LEAFLET_CSS}")]
+    root = m.get_root()
+    root.header.add_child(Element(_PAGE_CSS), name="rdtr_css")
+    root.header.add_child(Element(_JQUERY_SHIM), name="rdtr_dollar")
+
+    if basemap:
+        folium.TileLayer(
+            "OpenStreetMap", name="Peta dasar OpenStreetMap (perlu internet)", overlay=True, show=False,
+            control=True,
+        ).add_to(m)
+
+    for f in zones:
+        p = f["properties"]
+        p["_fill"] = style.fill_color(p.get("subzone_code"), p.get("zone_code"))
+    if zones:
+        folium.GeoJson(
+            {"type": "FeatureCollection", "features": zones},
+            name="Pola ruang (sub-zona)",
+            style_function=lambda f: {"fillColor": f["properties"]["_fill"], "fillOpacity": 0.75,
+                                      "color": style.ZONE_STROKE, "weight": 0.6},
+            highlight_function=lambda f: {"weight": 2.5, "color": "#000"},
+            tooltip=folium.GeoJsonTooltip(["subzone_code", "subzone_name"], aliases=["Sub-zona", "Nama"],
+                                          sticky=False),
+            smooth_factor=0.5,
+        ).add_to(m)
+
+    if kind == "zoning":
+        loc = answer.get("location") or {}
+        if "lon" in loc:
+            folium.CircleMarker(
+                [loc["lat"], loc["lon"]], radius=8, color="#fff", weight=3, fill=True,
+                fill_color=style.POINT_COLOR, fill_opacity=1.0,
+                popup=folium.Popup(zoning_popup(answer), max_width=360, show=True),
+                tooltip="Titik yang ditanyakan",
+            ).add_to(m)
+    elif geometry:
+        results = answer.get("results") if isinstance(answer.get("results"), list) else None
+        features = (geometry.get("features") if geometry.get("type") == "FeatureCollection"
+                    else [geometry if geometry.get("type") == "Feature" else
+                          {"type": "Feature", "geometry": geometry, "properties": {}}])
+        for i, feat in enumerate(features or []):
+            if not (feat or {}).get("geometry"):
+                continue
+            item = results[i] if results and i < len(results) else answer
+            folium.GeoJson(
+                {"type": "Feature", "geometry": feat["geometry"], "properties": {}},
+                name=f"Persil {i + 1}" if results else "Persil",
+                style_function=lambda f: {"fill": False, "color": style.PARCEL_STROKE, "weight": 4},
+                popup=folium.Popup(parcel_popup(item), max_width=380, show=(i == 0)),
+            ).add_to(m)
+
+    if bounds and (bounds[2] - bounds[0] > 1e-6 or bounds[3] - bounds[1] > 1e-6):
+        pad = max(bounds[2] - bounds[0], bounds[3] - bounds[1]) * 0.3
+        m.fit_bounds([[bounds[1] - pad, bounds[0] - pad], [bounds[3] + pad, bounds[2] + pad]])
+
+    entries = legend_entries if legend_entries is not None else style.legend(
+        [f["properties"] for f in zones])
+    root.html.add_child(Element(_title_html(kind, answer)))
+    root.html.add_child(Element(_legend_html(entries)))
+    if assets_missing:
+        root.html.add_child(Element(
+            "<div class='rdtr-missing' role='alert'><strong>Peta tidak dapat ditampilkan:</strong> aset web "
+            f"belum terpasang ({_esc(', '.join(assets_missing))}). Jalankan <code>scripts/setup.sh</code> "
+            "(npm install ke api/static/vendor).<br><em>Map assets are not installed: run scripts/setup.sh.</em>"
+            "</div>"))
+    if basemap or zones:
+        folium.LayerControl(collapsed=True).add_to(m)
+
+    page = root.render()
+    # Accessibility: declare the language, allow pinch-zoom.
+    page = page.replace("<html>", '<html lang="id">', 1)
+    page = re.sub(r",\s*maximum-scale=1\.0,\s*user-scalable=no", "", page)
+    page = page.replace("<head>", "<head>\n    <title>Pratinjau RDTR</title>", 1)
+    bad = external_assets(page)
+    if bad:  # never ship a page that needs the internet for its code
+        for url in bad:
+            page = re.sub(r"<(script|link)\b[^>]*" + re.escape(url) + r"[^>]*>(\s*</script>)?", "", page)
+    return page

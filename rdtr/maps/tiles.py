@@ -1,0 +1,261 @@
+"""The zone layer of the web map, two ways, both per plan version (immutable, so cacheable forever):
+
+- Mapbox Vector Tiles (``ST_AsMVT``): :func:`mvt_tile` — ``/v1/tiles/{plan}/{z}/{x}/{y}.mvt``;
+- simplified GeoJSON per bounding box: :func:`zones_geojson` — ``/v1/zones.geojson?bbox=…``.
+
+Both simplify to about half a screen pixel at the zoom asked for and leave out zones smaller than a pixel,
+so a 50,000-zone city costs the same per screen as a small one. Every feature carries its sub-zone code
+and its standard fill colour (``color``, from :mod:`rdtr.maps.style`), so clients need no palette.
+``bench/bench_tiles.py`` measures the two over a 50,000-zone plan; ``bench/extract.md`` has the numbers.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import threading
+from collections import OrderedDict
+from datetime import date
+
+from sqlalchemy import text
+
+from rdtr.errors import InvalidInput, NotFound
+from rdtr.maps import data as mapdata
+from rdtr.maps import style
+from rdtr.versions import versions_in_force
+
+#: Bumped when tile contents change for the same plan version (style, attributes): part of the URLs
+#: and ETags, so immutable caches never serve stale colours.
+STYLE_VERSION = 1
+MIN_ZOOM = 10
+MAX_ZOOM = 22
+EXTENT = 4096
+BUFFER = 64
+EARTH_CIRCUMFERENCE_M = 40_075_016.686
+GEOJSON_MAX_FEATURES = 20_000
+
+
+def pixel_size_m(zoom: float, lat: float = 0.0) -> float:
+    """Ground size of one 256-px-tile pixel at ``zoom`` and latitude ``lat`` (metres)."""
+    return EARTH_CIRCUMFERENCE_M * math.cos(math.radians(lat)) / (256 * 2 ** zoom)
+
+
+def pixel_size_deg(zoom: float) -> float:
+    return 360.0 / (256 * 2 ** zoom)
+
+
+# ------------------------------------------------------------------------------------------ versions
+
+
+def resolve_version(conn, plan_id: str, version: int | None = None, at: date | None = None) -> dict:
+    """The plan version to draw: ``version`` when given, else the one in force on ``at`` (default today).
+
+    Raises :class:`NotFound` for an unknown plan or version, or when no version is in force yet.
+    """
+    if version is not None:
+        row = conn.execute(
+            text("""SELECT id, plan_id, version, name, legal_basis, effective_from FROM plan_version
+                    WHERE plan_id = :p AND version = :v"""), {"p": plan_id, "v": version},
+        ).mappings().first()
+        if row is None:
+            raise NotFound(f"plan {plan_id!r} has no version {version}")
+        return dict(row)
+    rows = versions_in_force(conn, at or date.today(), plan_id)
+    if not rows:
+        exists = conn.execute(text("SELECT 1 FROM plan WHERE id = :p"), {"p": plan_id}).scalar()
+        if not exists:
+            raise NotFound(f"no plan {plan_id!r}")
+        raise NotFound(f"no version of plan {plan_id!r} is in force on {(at or date.today()).isoformat()}")
+    return rows[0]
+
+
+_palette_cache: dict[int, dict[str, str]] = {}
+_palette_lock = threading.Lock()
+
+
+def palette(conn, plan_version_id: int) -> dict[str, str]:
+    """``{subzone_code: colour}`` of a version (cached: versions never change)."""
+    with _palette_lock:
+        cached = _palette_cache.get(plan_version_id)
+    if cached is None:
+        cached = style.color_map(mapdata.legend_rows(conn, [plan_version_id]))
+        with _palette_lock:
+            _palette_cache[plan_version_id] = cached
+    return cached
+
+
+def tilejson(conn, plan_id: str, base_url: str, version: int | None = None, at: date | None = None) -> dict:
+    """A TileJSON 3.0 document for the plan version, with the legend and the GeoJSON alternative."""
+    v = resolve_version(conn, plan_id, version, at)
+    info = mapdata.version_info(conn, v["id"]) or {}
+    bounds = ([info["xmin"], info["ymin"], info["xmax"], info["ymax"]]
+              if info.get("xmin") is not None else [-180, -85, 180, 85])
+    entries = style.legend(mapdata.legend_rows(conn, [v["id"]]))
+    base = base_url.rstrip("/")
+    query = f"v={v['version']}&s={STYLE_VERSION}"
+    return {
+        "tilejson": "3.0.0",
+        "name": v["name"],
+        "attribution": v["legal_basis"],
+        "version": f"{v['version']}.{STYLE_VERSION}.0",
+        "scheme": "xyz",
+        "tiles": [f"{base}/v1/tiles/{plan_id}/{{z}}/{{x}}/{{y}}.mvt?{query}"],
+        "minzoom": MIN_ZOOM,
+        "maxzoom": MAX_ZOOM,
+        "bounds": bounds,
+        "center": [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, 14],
+        "vector_layers": [{"id": "zones", "fields": {"id": "Number", "subzone_code": "String",
+                                                      "color": "String"},
+                           "minzoom": MIN_ZOOM, "maxzoom": MAX_ZOOM}],
+        "geojson": f"{base}/v1/zones.geojson?plan={plan_id}&{query}",
+        "plan": {"id": v["plan_id"], "version": v["version"], "name": v["name"],
+                 "legal_basis": v["legal_basis"], "effective_from": str(v["effective_from"])},
+        "legend": [e.as_dict() for e in entries],
+    }
+
+
+# ------------------------------------------------------------------------------------------- caches
+
+
+class _LRU:
+    """A small thread-safe LRU of bytes, bounded by total size."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes = max_bytes
+        self.size = 0
+        self.items: OrderedDict = OrderedDict()
+        self.lock = threading.Lock()
+
+    def get(self, key):
+        with self.lock:
+            value = self.items.get(key)
+            if value is not None:
+                self.items.move_to_end(key)
+            return value
+
+    def put(self, key, value: bytes) -> None:
+        with self.lock:
+            if key in self.items:
+                return
+            self.items[key] = value
+            self.size += len(value)
+            while self.size > self.max_bytes and self.items:
+                _, old = self.items.popitem(last=False)
+                self.size -= len(old)
+
+    def clear(self) -> None:
+        with self.lock:
+            self.items.clear()
+            self.size = 0
+
+
+tile_cache = _LRU(64 * 1024 * 1024)
+
+
+# ---------------------------------------------------------------------------------------------- MVT
+
+MVT_SQL = """
+WITH b AS (
+  SELECT ST_TileEnvelope(:z, :x, :y) AS e3857,
+         ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => :margin), 4326) AS e4326
+)
+SELECT ST_AsMVT(t, 'zones', :extent, 'geom', 'id') FROM (
+  SELECT z.id,
+         z.subzone_code,
+         CAST(:colors AS jsonb) ->> z.subzone_code AS color,
+         ST_AsMVTGeom(ST_Transform(ST_Simplify(ST_ClipByBox2D(z.geom, b.e4326), :tol), 3857),
+                      b.e3857, :extent, :buffer, true) AS geom
+  FROM zone z, b
+  WHERE z.plan_version_id = :pv AND z.geom && b.e4326 AND COALESCE(z.area_m2, 1e12) >= :min_area
+) t
+WHERE t.geom IS NOT NULL
+"""
+
+
+def check_tile(z: int, x: int, y: int) -> None:
+    if not 0 <= z <= MAX_ZOOM:
+        raise InvalidInput(f"zoom {z} is outside 0–{MAX_ZOOM}")
+    n = 2 ** z
+    if not (0 <= x < n and 0 <= y < n):
+        raise InvalidInput(f"tile {z}/{x}/{y} does not exist: x and y must be in 0–{n - 1} at zoom {z}")
+
+
+def tile_bounds_lat(z: int, y: int) -> float:
+    """Latitude of the tile's centre (for pixel sizes)."""
+    n = 2 ** z
+    lat_rad = math.atan(math.sinh(math.pi * (1 - 2 * (y + 0.5) / n)))
+    return math.degrees(lat_rad)
+
+
+def mvt_tile(conn, plan_version_id: int, z: int, x: int, y: int, use_cache: bool = True) -> bytes:
+    """One vector tile (layer ``zones``: ``id``, ``subzone_code``, ``color``) of a plan version; empty
+    bytes below :data:`MIN_ZOOM` or where there are no zones."""
+    check_tile(z, x, y)
+    if z < MIN_ZOOM:
+        return b""
+    key = (plan_version_id, STYLE_VERSION, z, x, y)
+    if use_cache:
+        cached = tile_cache.get(key)
+        if cached is not None:
+            return cached
+    lat = tile_bounds_lat(z, y)
+    px = pixel_size_m(z, lat)
+    tile = conn.execute(text(MVT_SQL), {
+        "z": z, "x": x, "y": y, "pv": plan_version_id, "extent": EXTENT, "buffer": BUFFER,
+        "margin": BUFFER / EXTENT, "tol": pixel_size_deg(z) * 0.5, "min_area": px * px,
+        "colors": json.dumps(palette(conn, plan_version_id)),
+    }).scalar()
+    tile = bytes(tile or b"")
+    if use_cache:
+        tile_cache.put(key, tile)
+    return tile
+
+
+# ------------------------------------------------------------------------------------------ GeoJSON
+
+GEOJSON_SQL = """
+WITH b AS (SELECT ST_MakeEnvelope(:xmin, :ymin, :xmax, :ymax, 4326) AS env),
+t AS (
+  SELECT z.id, z.subzone_code, CAST(:colors AS jsonb) ->> z.subzone_code AS color,
+         ST_Simplify(ST_ClipByBox2D(z.geom, b.env), :tol) AS geom
+  FROM zone z, b
+  WHERE z.plan_version_id = :pv AND z.geom && b.env AND COALESCE(z.area_m2, 1e12) >= :min_area
+  LIMIT :limit
+)
+SELECT count(*), '{"type":"FeatureCollection","features":[' ||
+       COALESCE(string_agg(ST_AsGeoJSON(t.*, 'geom', :digits, false), ','), '') || ']}'
+FROM t WHERE t.geom IS NOT NULL AND NOT ST_IsEmpty(t.geom)
+"""
+
+
+def parse_bbox(value: str | None) -> tuple[float, float, float, float]:
+    if not value:
+        raise InvalidInput("bbox is required: minlon,minlat,maxlon,maxlat (EPSG:4326)")
+    try:
+        parts = [float(p) for p in value.split(",")]
+    except ValueError:
+        raise InvalidInput(f"bbox must be four numbers minlon,minlat,maxlon,maxlat, got {value!r}") from None
+    if len(parts) != 4:
+        raise InvalidInput(f"bbox must be four numbers minlon,minlat,maxlon,maxlat, got {len(parts)}")
+    xmin, ymin, xmax, ymax = parts
+    if not (-180 <= xmin < xmax <= 180 and -90 <= ymin < ymax <= 90):
+        raise InvalidInput("bbox must be minlon,minlat,maxlon,maxlat with min < max, in degrees")
+    return xmin, ymin, xmax, ymax
+
+
+def zones_geojson(conn, plan_version_id: int, bbox: tuple[float, float, float, float], zoom: float,
+                  limit: int = GEOJSON_MAX_FEATURES) -> tuple[bytes, int]:
+    """Zones of a version within ``bbox``, clipped, simplified for ``zoom`` and serialised by PostGIS:
+    ``(FeatureCollection bytes, feature count)``."""
+    zoom = max(0.0, min(float(zoom), MAX_ZOOM))
+    xmin, ymin, xmax, ymax = bbox
+    lat = (ymin + ymax) / 2
+    px = pixel_size_m(zoom, lat)
+    deg_px = pixel_size_deg(zoom)
+    digits = max(4, min(8, math.ceil(-math.log10(deg_px)) + 1))
+    row = conn.execute(text(GEOJSON_SQL), {
+        "xmin": xmin, "ymin": ymin, "xmax": xmax, "ymax": ymax, "pv": plan_version_id,
+        "tol": deg_px * 0.5, "min_area": px * px, "digits": digits, "limit": limit,
+        "colors": json.dumps(palette(conn, plan_version_id)),
+    }).first()
+    return row[1].encode("utf-8"), int(row[0])

@@ -1,0 +1,328 @@
+"""Response models shared by the HTTP API and the CLI: the documented shape of every answer.
+
+The library builds answers as plain dicts (cheap, and the CLI prints the very same document); these
+models are their contract — the OpenAPI schema is generated from them and the tests validate answers
+against them. Units: areas m², distances m, KDB/KDH/KTB percent, KLB a ratio, dates ISO ``YYYY-MM-DD``.
+Fields the interface (docs/interface.md) names are required; the rest are extensions.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal, Optional
+
+from pydantic import BaseModel, ConfigDict, Field
+
+ItbxClass = Literal["I", "T", "B", "X"]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
+
+
+class Location(_Model):
+    lon: float = Field(description="longitude, EPSG:4326")
+    lat: float = Field(description="latitude, EPSG:4326")
+
+
+class PlanRef(_Model):
+    """The plan version an answer comes from — always cited."""
+
+    id: str = Field(description="plan id, e.g. 'bontang'")
+    version: int = Field(description="version number within the plan")
+    name: str
+    legal_basis: str = Field(description="the instrument the answer rests on, e.g. 'Perwali Kota Bontang No. 12 Tahun 2024'")
+    effective_from: str = Field(description="date the version took effect (YYYY-MM-DD)")
+
+
+class SpecialProvision(_Model):
+    """A *ketentuan khusus* attribute of the zone polygon (KKOP, KRB, LP2B, …)."""
+
+    kind: Optional[str] = None
+    value: Optional[str] = None
+
+
+class TpzText(_Model):
+    code: str
+    text: Optional[str] = Field(None, description="the plan's text for the TPZ code, when it has one")
+
+
+class Overlay(_Model):
+    """A separate special-provision layer (e.g. KKOP) that contains the point / touches the parcel."""
+
+    kind: Optional[str] = None
+    name: Optional[str] = None
+    text: Optional[str] = None
+    plan: Optional[str] = Field(None, description="plan id of the overlay")
+
+
+class IntensityClass(_Model):
+    lot_area_min_m2: Optional[float] = None
+    lot_area_max_m2: Optional[float] = None
+    kdb_max: Optional[float] = None
+    klb_max: Optional[float] = None
+    kdh_min: Optional[float] = None
+    ktb_max: Optional[float] = None
+    height_max_m: Optional[float] = None
+    floors_max: Optional[int] = None
+    gsb_min_m: Optional[float] = None
+    lot_min_m2: Optional[float] = None
+
+
+class Intensity(_Model):
+    """*Ketentuan intensitas*. ``null`` = not regulated (or, at a point, depends on the lot size)."""
+
+    kdb_max: Optional[float] = Field(None, description="KDB, max building coverage, percent")
+    klb_max: Optional[float] = Field(None, description="KLB, max floor-area ratio")
+    kdh_min: Optional[float] = Field(None, description="KDH, min green area, percent")
+    ktb_max: Optional[float] = Field(None, description="KTB, max basement coverage, percent")
+    height_max_m: Optional[float] = None
+    floors_max: Optional[int] = None
+    gsb_min_m: Optional[float] = Field(None, description="GSB, min setback from the road, m")
+    lot_min_m2: Optional[float] = Field(None, description="minimum lot size, m²")
+    lot_area_min_m2: Optional[float] = Field(None, description="the lot-size class chosen: [min, max) m²")
+    lot_area_max_m2: Optional[float] = None
+    note: Optional[str] = None
+    by_lot_size: Optional[list[IntensityClass]] = Field(
+        None, description="at a point, when intensity depends on the lot size: every lot-size class")
+
+
+class ActivityAtZone(_Model):
+    """The ITBX cell of the asked activity in this sub-zone. ``class`` is null when the matrix has no cell."""
+
+    code: str
+    name: str
+    klass: Optional[ItbxClass] = Field(None, alias="class", description="I, T, B or X (X > B > T > I)")
+    codes: list[str] = Field(default_factory=list, description="condition codes as written, e.g. T1, B3")
+    conditions: list[str] = Field(default_factory=list, description="texts of the condition codes")
+    class_name: Optional[str] = None
+
+
+class ZoneFields(_Model):
+    plan: PlanRef
+    zone_code: Optional[str] = None
+    zone_name: Optional[str] = None
+    subzone_code: str
+    subzone_name: Optional[str] = None
+    block: Optional[str] = None
+    subblock: Optional[str] = None
+    kecamatan: Optional[str] = None
+    kelurahan: Optional[str] = None
+    tpz: list[str] = Field(default_factory=list, description="TPZ (teknik pengaturan zonasi) codes")
+    tpz_texts: list[TpzText] = Field(default_factory=list)
+    special_provisions: list[SpecialProvision] = Field(default_factory=list)
+    intensity: Intensity
+    activity: Optional[ActivityAtZone] = Field(
+        None, description="present when an activity was asked for; null when this plan does not list it")
+
+
+class ZoneAtPoint(ZoneFields):
+    boundary_distance_m: Optional[float] = Field(
+        None, description="geodesic distance from the point to the edge of its zone, m")
+    near_boundary: bool = Field(
+        description="the point is within the map's positional tolerance (boundary_tolerance_m) of the zone edge: "
+                    "a 1:5.000 map cannot say on which side it lies")
+
+
+class ZoningAnswer(_Model):
+    """``GET /v1/zoning``: every zone covering the point in every plan in force on ``at``."""
+
+    location: Location
+    at: str
+    covered: bool
+    message: Optional[str] = Field(None, description="why nothing covers the location (the RTRW applies)")
+    zones: list[ZoneAtPoint]
+    overlays: list[Overlay] = Field(default_factory=list)
+    boundary_tolerance_m: Optional[float] = None
+
+
+class ParcelInfo(_Model):
+    area_m2: float = Field(description="geodesic area of the parcel (as repaired), m²")
+    valid: bool = Field(description="the geometry as sent was valid")
+    repaired: bool = Field(description="it was invalid and was repaired with make_valid")
+
+
+class ParcelZone(ZoneFields):
+    """One sub-zone piece of the parcel (the parcel ∩ one zone polygon)."""
+
+    area_m2: float = Field(description="geodesic area of the piece, m²")
+    share: float = Field(description="area_m2 ÷ parcel area")
+    boundary_distance_m: Optional[float] = Field(
+        None, description="distance between the parcel and this zone's edge (0 when the edge crosses the parcel)")
+    near_boundary: bool = Field(description="boundary_distance_m ≤ the tolerance")
+    boundary_length_m: Optional[float] = Field(None, description="length of this zone's edge inside the parcel")
+    uncertain_area_m2: Optional[float] = Field(
+        None, description="≈ boundary_length_m × tolerance: the strip of the piece along its zone edge that the "
+                          "map cannot attribute")
+    within_tolerance: bool = Field(
+        False, description="the whole piece is thinner than the tolerance (area ≤ boundary_length_m × tolerance): "
+                           "it may be an artefact of the map's resolution")
+    sliver: bool = Field(False, description="its sub-zone (all pieces together) covers less than sliver_share of the "
+                                            "parcel: listed under slivers, no say in the verdict")
+    lot_min_breach: bool = Field(False, description="the parcel is below this sub-zone's minimum lot size")
+
+
+class Limits(_Model):
+    """Σ coefficient × piece area over the pieces; height, floors and setback from the most restrictive
+    non-sliver piece. ``null`` where no piece regulates it."""
+
+    max_footprint_m2: Optional[float] = Field(None, description="Σ KDB × piece area")
+    max_floor_area_m2: Optional[float] = Field(None, description="Σ KLB × piece area")
+    min_green_area_m2: Optional[float] = Field(None, description="Σ KDH × piece area")
+    max_height_m: Optional[float] = None
+    max_floors: Optional[int] = None
+    max_basement_area_m2: Optional[float] = Field(None, description="Σ KTB × piece area")
+    min_setback_m: Optional[float] = Field(None, description="the largest GSB of the pieces")
+    notes: Optional[list[str]] = None
+
+
+class LotBreach(_Model):
+    subzone_code: str
+    lot_min_m2: Optional[float] = None
+    detail: str
+
+
+class LotSize(_Model):
+    area_m2: Optional[float] = None
+    breach: bool = Field(description="the parcel is below a minimum lot size (or the smallest lot-size class)")
+    breaches: list[LotBreach] = Field(default_factory=list)
+
+
+class BoundarySummary(_Model):
+    """How far the answer rests on zone edges the 1:5.000 map cannot place closer than ``tolerance_m``."""
+
+    tolerance_m: float
+    near_boundary: bool = Field(description="some zone edge runs within the tolerance of (or through) the parcel")
+    crosses_boundary: bool = Field(description="the parcel lies in more than one zone polygon")
+    boundary_distance_m: Optional[float] = None
+    uncertain_area_m2: Optional[float] = None
+    pieces_within_tolerance: list[str] = Field(default_factory=list)
+
+
+class ActivityByZone(_Model):
+    plan: Optional[str] = None
+    subzone_code: str
+    klass: Optional[ItbxClass] = Field(None, alias="class")
+    codes: list[str] = Field(default_factory=list)
+    conditions: list[str] = Field(default_factory=list)
+    share: Optional[float] = None
+    area_m2: Optional[float] = None
+    sliver: bool = False
+    within_tolerance: bool = False
+
+
+class ActivityVerdict(_Model):
+    code: str
+    name: Optional[str] = None
+    klass: Optional[ItbxClass] = Field(
+        None, alias="class", description="the most restrictive class over the non-sliver pieces")
+    class_name: Optional[str] = None
+    by_zone: list[ActivityByZone]
+    depends_on_boundary: bool = Field(
+        False, description="the class would differ without the pieces thinner than the map tolerance")
+
+
+class ProblemDetail(_Model):
+    status: int
+    title: str
+    detail: str
+
+
+class ParcelAnswer(_Model):
+    """``POST /v1/parcels/analyze`` for one parcel."""
+
+    index: Optional[int] = Field(None, description="position in the FeatureCollection")
+    id: Any = Field(None, description="the feature's id")
+    properties: Optional[dict] = None
+    parcel: Optional[ParcelInfo] = None
+    at: Optional[str] = None
+    covered: Optional[bool] = None
+    covered_share: Optional[float] = Field(None, description="share of the parcel inside a plan's zones")
+    message: Optional[str] = None
+    zones: Optional[list[ParcelZone]] = None
+    slivers: Optional[list[ParcelZone]] = None
+    sliver_share: Optional[float] = None
+    limits: Optional[Limits] = None
+    lot_size: Optional[LotSize] = None
+    boundary: Optional[BoundarySummary] = None
+    special_provisions: Optional[list[SpecialProvision]] = None
+    overlays: Optional[list[Overlay]] = None
+    activity: Optional[ActivityVerdict] = None
+    error: Optional[ProblemDetail] = Field(None, description="why this feature of a collection was not analysed")
+
+
+class ParcelBatchAnswer(_Model):
+    at: str
+    count: int
+    results: list[ParcelAnswer]
+
+
+class SubzoneChange(_Model):
+    plan: str
+    subzone_code: str
+    subzone_name: Optional[str] = None
+    from_: Optional[dict] = Field(None, alias="from")
+    to: Optional[dict] = None
+    change: Literal["added", "removed", "changed", "unchanged"]
+
+
+class CompareAnswer(_Model):
+    """``POST /v1/parcels/compare``: the parcel under the versions in force on two dates."""
+
+    index: Optional[int] = None
+    id: Any = None
+    properties: Optional[dict] = None
+    parcel: Optional[ParcelInfo] = None
+    from_: Optional[dict] = Field(None, alias="from")
+    to: Optional[dict] = None
+    changed: Optional[bool] = None
+    subzones: Optional[list[SubzoneChange]] = None
+    intensity: Optional[list[dict]] = None
+    limits: Optional[dict] = None
+    activity: Optional[dict] = None
+    before: Optional[ParcelAnswer] = None
+    after: Optional[ParcelAnswer] = None
+    error: Optional[ProblemDetail] = None
+
+
+class CompareBatchAnswer(_Model):
+    from_: str = Field(alias="from")
+    to: str
+    count: int
+    results: list[CompareAnswer]
+
+
+class PlanShort(_Model):
+    id: str
+    version: int
+
+
+class ActivityRef(_Model):
+    code: str
+    name: str
+    kbli: list[str] = Field(default_factory=list)
+    group: Optional[str] = None
+    plan: PlanShort
+
+
+class ActivitySearchAnswer(_Model):
+    q: Optional[str] = None
+    at: str
+    count: int
+    activities: list[ActivityRef]
+
+
+class AllowedZone(_Model):
+    plan: PlanRef
+    subzone_code: str
+    subzone_name: Optional[str] = None
+    klass: ItbxClass = Field(alias="class")
+    codes: list[str] = Field(default_factory=list)
+    conditions: list[str] = Field(default_factory=list)
+
+
+class WhereAllowedAnswer(_Model):
+    """``GET /v1/activities/{code}/zones``."""
+
+    activity: ActivityRef
+    at: Optional[str] = None
+    zones: list[AllowedZone]

@@ -1,0 +1,456 @@
+"""The plan package: ``plan.toml`` and the files it names, as a folder or a ``.zip`` of one.
+
+A package is one version of one RDTR. This module opens it (unpacking a zip safely), computes its
+checksum and parses ``plan.toml`` into typed specs; reading the files is :mod:`rdtr.ingest`'s job.
+
+``plan.toml`` keys (everything not marked *required* is optional)::
+
+    [plan]
+    id = "bontang"                  # required, [a-z0-9-]+
+    name = "RDTR Kota Bontang"      # required
+    legal_basis = "Perwali …"       # required
+    effective_from = 2024-05-01     # required (TOML date or "YYYY-MM-DD")
+    region = "Kota Bontang"
+    region_code = "64.74"
+    synthetic = false               # true for made-up sample data
+
+    [zones]                         # required: the pola-ruang polygons
+    path = "pola_ruang.gpkg"        # .gpkg .shp (or a folder / .zip of one) .geojson .kml .kmz .gdb (folder or .zip)
+    layer = "pola_ruang"            # when the source has several layers
+    crs = "EPSG:9480"               # used only when the file carries no CRS
+    id_field = "OBJECTID"           # the delivered feature id column (default: the file's FID)
+    [zones.fields]                  # canonical = source column (case-insensitive). Defaults: Permen 14/2021
+    subzone_code = "KODSZN"         # (KODSZN, NAMSZN, KODZON, NAMZON, KODBLK, KODSBL, WADMKC, WADMKD, TPZ_00),
+    subzone_name = "NAMSZN"         #  also found with a suffix: KODSZN_1
+    [zones.provisions]              # extra special-provision columns: KIND = "column"
+    # the standard ones (KKOP_1, LP2B_2, KRB_03, TOD_04, TEB_05, PUSLIT, CAGBUD, RESAIR, KSMPDN, HANKAM,
+    # KKARST, PTBGMB, MGRSAT, RDBUMI) are recognised by name
+
+    [subzones]                      # the plan's sub-zone table (default: derived from the zone layer)
+    path = "subzona.csv"            # subzone_code, subzone_name, zone_code, zone_name[, aliases]
+    [subzones.columns]              # canonical = source header; aliases = other names, ";"-separated
+
+    [itbx]
+    path = "itbx.csv"               # .csv or .xlsx (sheet = "…")
+    codes = "itbx_codes.csv"        # legend: code,text (headers code/kode and text/meaning/keterangan found)
+    layout = "wide"                 # "wide" (activities × sub-zones) | "long" | "polygon-lists"
+    columns = "auto"                # wide: sub-zone columns are "codes" | "names" | "auto" (codes, then names)
+    header_row = 1                  # line of the header (1-based); rows before it are skipped
+    skip_rows = []                  # further line numbers to skip
+    delimiter = ","                 # csv only ("auto" sniffs)
+    encoding = "utf-8-sig"
+    exclude = []                    # wide: columns that are neither activity fields nor sub-zones
+    [itbx.columns]                  # canonical = source header: activity_code, activity, kbli, group,
+                                    # and for layout = "long": subzone, cell
+    [itbx.lists]                    # layout = "polygon-lists": zone-layer column = the cell it stands for
+    # IZN = "I"; TBT = "T"; BST = "B"; TBS = "T,B"
+    [itbx.codes_columns]            # legend headers: code = "…", text = "…"
+
+    [intensity]
+    path = "intensitas.csv"         # .csv or .xlsx
+    source = "file"                 # "file" | "zones": per-polygon columns of the zone layer (Jakarta)
+    layout = "rows"                 # "rows": one row per sub-zone [and lot class]
+                                    # "parameter-rows": one row per (lot class, parameter), sub-zones as columns
+    header_row = 1; skip_rows = []; delimiter = ","; encoding = "utf-8-sig"; sheet = "…"
+    [intensity.columns]             # canonical = source header: subzone, lot_area_min_m2, lot_area_max_m2,
+                                    # block, tpz, variant, kdb_max, klb_max, kdh_min, ktb_max, height_max_m,
+                                    # floors_max, gsb_min_m, lot_min_m2, note; parameter (parameter-rows)
+    [intensity.parameters]          # parameter-rows: canonical = value of the parameter column ("KDB")
+
+    [tpz]
+    path = "tpz.csv"                # code,text
+    [tpz.columns]
+
+    [[overlays]]                    # repeatable: separate polygon layers of special provisions
+    kind = "KKOP"                   # required
+    path = "kkop.gpkg"              # required
+    layer = "…"; crs = "EPSG:…"
+    name = "KKOP Bandara PT Badak"  # or name_field = "column"
+    text = "Building height limited…"  # or text_field = "column"
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import stat
+import tempfile
+import tomllib
+import zipfile
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+from rdtr.errors import InvalidInput, PackageError
+
+PLAN_ID = re.compile(r"^[a-z0-9-]+$")
+#: Files that are not part of a package's content (OS litter), ignored by the checksum.
+IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
+IGNORED_DIRS = {"__MACOSX", ".git"}
+
+
+# --- specs ---------------------------------------------------------------------------------------
+@dataclass
+class TableSpec:
+    """A rule table (csv/xlsx) and how to read it."""
+
+    path: str
+    columns: dict[str, str] = field(default_factory=dict)
+    header_row: int = 1
+    skip_rows: list[int] = field(default_factory=list)
+    delimiter: str = ","
+    encoding: str = "utf-8-sig"
+    sheet: str | None = None
+    exclude: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ZonesSpec:
+    path: str
+    layer: str | None = None
+    crs: str | None = None
+    id_field: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    provisions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ItbxSpec(TableSpec):
+    codes: str | None = None
+    codes_columns: dict[str, str] = field(default_factory=dict)
+    layout: str = "wide"
+    subzone_columns: str = "auto"
+    lists: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class IntensitySpec(TableSpec):
+    source: str = "file"
+    layout: str = "rows"
+    subzone_kind: str = "auto"
+    parameters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class OverlaySpec:
+    kind: str
+    path: str
+    layer: str | None = None
+    crs: str | None = None
+    name: str | None = None
+    text: str | None = None
+    name_field: str | None = None
+    text_field: str | None = None
+
+
+@dataclass
+class PlanSpec:
+    id: str
+    name: str
+    legal_basis: str
+    effective_from: date
+    region: str | None = None
+    region_code: str | None = None
+    synthetic: bool = False
+
+
+@dataclass
+class Package:
+    """An opened package: ``root`` is a folder on disk (a temporary one for a zip)."""
+
+    root: Path
+    source: str
+    plan: PlanSpec
+    zones: ZonesSpec
+    subzones: TableSpec | None
+    itbx: ItbxSpec | None
+    intensity: IntensitySpec | None
+    tpz: TableSpec | None
+    overlays: list[OverlaySpec]
+    checksum: str
+    raw: dict
+
+    def file(self, relative: str) -> Path:
+        """A file named by ``plan.toml``, which must stay inside the package."""
+        path = (self.root / relative).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise InvalidInput(f"{relative!r} points outside the package")
+        return path
+
+
+# --- opening -------------------------------------------------------------------------------------
+class OpenedPackage:
+    """Context manager: the package folder (unzipped to a temporary folder when needed)."""
+
+    def __init__(self, source: str | Path):
+        self.source = Path(source)
+        self._tmp: str | None = None
+        self.root: Path | None = None
+
+    def __enter__(self) -> Path:
+        src = self.source
+        if not src.exists():
+            raise PackageError(f"package not found: {src}", None)
+        if src.is_dir():
+            self.root = _package_root(src)
+            return self.root
+        if not zipfile.is_zipfile(src):
+            raise PackageError(f"{src.name} is neither a folder nor a .zip file", None)
+        self._tmp = tempfile.mkdtemp(prefix="rdtr-package-")
+        safe_extract(src, Path(self._tmp))
+        self.root = _package_root(Path(self._tmp))
+        return self.root
+
+    def __exit__(self, *exc) -> None:
+        if self._tmp:
+            shutil.rmtree(self._tmp, ignore_errors=True)
+
+
+def _package_root(folder: Path) -> Path:
+    """The folder holding plan.toml: the folder itself or its single sub-folder (zips often wrap one)."""
+    if (folder / "plan.toml").is_file():
+        return folder
+    entries = [p for p in folder.iterdir() if p.name not in IGNORED_DIRS and p.name not in IGNORED_NAMES]
+    if len(entries) == 1 and entries[0].is_dir() and (entries[0] / "plan.toml").is_file():
+        return entries[0]
+    raise PackageError(f"no plan.toml in {folder.name or folder}: a package is a folder (or .zip) with plan.toml", None)
+
+
+def check_zip_members(zf: zipfile.ZipFile, max_total_bytes: int | None = None) -> None:
+    """Refuse zip-slip (absolute paths, ``..``), links and zip bombs before anything is written."""
+    total = 0
+    for info in zf.infolist():
+        name = info.filename.replace("\\", "/")
+        parts = PurePosixPath(name).parts
+        if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts:
+            raise InvalidInput(f"unsafe path in zip: {info.filename!r} (it would be written outside the package)")
+        mode = info.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            raise InvalidInput(f"symbolic link in zip: {info.filename!r}")
+        total += info.file_size
+    if max_total_bytes is not None and total > max_total_bytes:
+        raise InvalidInput(f"the zip unpacks to {total:,} bytes, more than the limit of {max_total_bytes:,}")
+
+
+def safe_extract(archive: Path, target: Path, max_total_bytes: int | None = None) -> None:
+    """Unzip ``archive`` into ``target`` after :func:`check_zip_members`."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            check_zip_members(zf, max_total_bytes)
+            for info in zf.infolist():
+                name = info.filename.replace("\\", "/")
+                dest = (target / name).resolve()
+                if not dest.is_relative_to(target.resolve()):
+                    raise InvalidInput(f"unsafe path in zip: {info.filename!r}")
+                if info.is_dir():
+                    dest.mkdir(parents=True, exist_ok=True)
+                    continue
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(info) as src, open(dest, "wb") as out:
+                    shutil.copyfileobj(src, out, 1 << 20)
+    except zipfile.BadZipFile as exc:
+        raise PackageError(f"{archive.name} is not a readable zip file: {exc}", None) from exc
+
+
+def package_files(root: Path) -> list[Path]:
+    """Every content file of the package, sorted by relative path."""
+    out = []
+    for dirpath, dirnames, filenames in os.walk(root):
+        dirnames[:] = sorted(d for d in dirnames if d not in IGNORED_DIRS)
+        for name in filenames:
+            if name in IGNORED_NAMES:
+                continue
+            out.append(Path(dirpath) / name)
+    return sorted(out, key=lambda p: p.relative_to(root).as_posix())
+
+
+def checksum(root: Path) -> str:
+    """sha256 over the package's files (relative path and content of each), so a folder and its zip
+    have the same checksum and any change to any file changes it."""
+    h = hashlib.sha256()
+    for path in package_files(root):
+        rel = path.relative_to(root).as_posix().encode()
+        h.update(len(rel).to_bytes(4, "big") + rel)
+        h.update(path.stat().st_size.to_bytes(8, "big"))
+        with open(path, "rb") as fh:
+            for chunk in iter(lambda: fh.read(1 << 20), b""):
+                h.update(chunk)
+    return h.hexdigest()
+
+
+# --- plan.toml -----------------------------------------------------------------------------------
+class SpecErrors(Exception):
+    def __init__(self, problems: list[str]):
+        super().__init__("; ".join(problems))
+        self.problems = problems
+
+
+def _str_map(value: Any, where: str, problems: list[str]) -> dict[str, str]:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        problems.append(f"{where} must be a table of name = \"value\"")
+        return {}
+    out = {}
+    for k, v in value.items():
+        if not isinstance(v, str):
+            problems.append(f"{where}.{k} must be a string, got {v!r}")
+            continue
+        out[str(k)] = v
+    return out
+
+
+def _table_spec(cls, section: dict, where: str, problems: list[str], **extra):
+    path = section.get("path")
+    if extra.pop("path_optional", False) and not path:
+        path = ""
+    elif not isinstance(path, str) or not path:
+        problems.append(f"[{where}] needs path = \"…\"")
+        path = ""
+    skip = section.get("skip_rows", [])
+    if not isinstance(skip, list) or not all(isinstance(i, int) for i in skip):
+        problems.append(f"[{where}].skip_rows must be a list of line numbers")
+        skip = []
+    header_row = section.get("header_row", 1)
+    if not isinstance(header_row, int) or header_row < 1:
+        problems.append(f"[{where}].header_row must be a line number ≥ 1")
+        header_row = 1
+    return cls(
+        path=path,
+        columns=_str_map(section.get("columns"), f"[{where}.columns]", problems),
+        header_row=header_row,
+        skip_rows=skip,
+        delimiter=str(section.get("delimiter", ",")),
+        encoding=str(section.get("encoding", "utf-8-sig")),
+        sheet=section.get("sheet"),
+        exclude=[str(e) for e in section.get("exclude", [])],
+        **extra,
+    )
+
+
+def parse_plan_toml(doc: dict) -> tuple[PlanSpec, ZonesSpec, TableSpec | None, ItbxSpec | None,
+                                         IntensitySpec | None, TableSpec | None, list[OverlaySpec]]:
+    """Typed specs from a parsed ``plan.toml``; raises :class:`SpecErrors` listing every problem."""
+    problems: list[str] = []
+    p = doc.get("plan")
+    if not isinstance(p, dict):
+        raise SpecErrors(["plan.toml has no [plan] table"])
+    for key in ("id", "name", "legal_basis", "effective_from"):
+        if p.get(key) in (None, ""):
+            problems.append(f"[plan].{key} is required")
+    plan_id = str(p.get("id", ""))
+    if plan_id and not PLAN_ID.match(plan_id):
+        problems.append(f"[plan].id {plan_id!r} must be lower-case letters, digits and '-'")
+    eff = p.get("effective_from")
+    if isinstance(eff, str):
+        try:
+            eff = date.fromisoformat(eff)
+        except ValueError:
+            problems.append(f"[plan].effective_from {eff!r} is not a date YYYY-MM-DD")
+            eff = None
+    elif eff is not None and not isinstance(eff, date):
+        problems.append(f"[plan].effective_from {eff!r} is not a date YYYY-MM-DD")
+        eff = None
+    synthetic = p.get("synthetic", False)
+    if not isinstance(synthetic, bool):
+        problems.append("[plan].synthetic must be true or false")
+        synthetic = False
+    plan = PlanSpec(
+        id=plan_id, name=str(p.get("name", "")), legal_basis=str(p.get("legal_basis", "")),
+        effective_from=eff, region=p.get("region"),
+        region_code=None if p.get("region_code") is None else str(p.get("region_code")), synthetic=synthetic,
+    )
+
+    z = doc.get("zones")
+    zones = ZonesSpec(path="")
+    if not isinstance(z, dict) or not z.get("path"):
+        problems.append("[zones] with path = \"…\" is required (the pola-ruang polygons)")
+    else:
+        zones = ZonesSpec(
+            path=str(z["path"]), layer=z.get("layer"), crs=z.get("crs"), id_field=z.get("id_field"),
+            fields=_str_map(z.get("fields"), "[zones.fields]", problems),
+            provisions=_str_map(z.get("provisions"), "[zones.provisions]", problems),
+        )
+
+    subzones = None
+    if isinstance(doc.get("subzones"), dict):
+        subzones = _table_spec(TableSpec, doc["subzones"], "subzones", problems)
+
+    itbx = None
+    if isinstance(doc.get("itbx"), dict):
+        s = doc["itbx"]
+        layout = s.get("layout", "wide")
+        if layout not in ("wide", "long", "polygon-lists"):
+            problems.append(f"[itbx].layout must be \"wide\", \"long\" or \"polygon-lists\", got {layout!r}")
+        cols = s.get("columns", "auto")
+        # [itbx].columns is the sub-zone column kind; [itbx.columns] (a table) maps headers.
+        mapping = cols if isinstance(cols, dict) else s.get("fields")
+        kind = cols if isinstance(cols, str) else s.get("subzone_columns", "auto")
+        if kind not in ("auto", "codes", "names"):
+            problems.append(f"[itbx].columns must be \"codes\", \"names\" or \"auto\", got {kind!r}")
+        section = dict(s, columns=mapping)
+        itbx = _table_spec(
+            ItbxSpec, section, "itbx", problems, path_optional=(layout == "polygon-lists"),
+            codes=s.get("codes"), codes_columns=_str_map(s.get("codes_columns"), "[itbx.codes_columns]", problems),
+            layout=layout, subzone_columns=kind,
+            lists=_str_map(s.get("lists"), "[itbx.lists]", problems),
+        )
+        if layout == "polygon-lists" and not itbx.lists:
+            problems.append("[itbx] layout = \"polygon-lists\" needs [itbx.lists] (e.g. IZN = \"I\", TBT = \"T\")")
+
+    intensity = None
+    if isinstance(doc.get("intensity"), dict):
+        s = doc["intensity"]
+        source = s.get("source", "file")
+        if source not in ("file", "zones"):
+            problems.append(f"[intensity].source must be \"file\" or \"zones\", got {source!r}")
+        layout = s.get("layout", "rows")
+        if layout not in ("rows", "parameter-rows"):
+            problems.append(f"[intensity].layout must be \"rows\" or \"parameter-rows\", got {layout!r}")
+        kind = s.get("subzones", "auto")
+        if kind not in ("auto", "codes", "names"):
+            problems.append(f"[intensity].subzones must be \"codes\", \"names\" or \"auto\", got {kind!r}")
+        intensity = _table_spec(
+            IntensitySpec, s, "intensity", problems, path_optional=(source == "zones"), source=source,
+            layout=layout, subzone_kind=kind, parameters=_str_map(s.get("parameters"), "[intensity.parameters]", problems),
+        )
+
+    tpz = None
+    if isinstance(doc.get("tpz"), dict):
+        tpz = _table_spec(TableSpec, doc["tpz"], "tpz", problems)
+
+    overlays = []
+    raw_overlays = doc.get("overlays", [])
+    if not isinstance(raw_overlays, list):
+        problems.append("overlays must be written [[overlays]]")
+        raw_overlays = []
+    for i, o in enumerate(raw_overlays, 1):
+        if not isinstance(o, dict) or not o.get("kind") or not o.get("path"):
+            problems.append(f"[[overlays]] #{i} needs kind = \"…\" and path = \"…\"")
+            continue
+        overlays.append(OverlaySpec(
+            kind=str(o["kind"]), path=str(o["path"]), layer=o.get("layer"), crs=o.get("crs"),
+            name=o.get("name"), text=o.get("text"), name_field=o.get("name_field"), text_field=o.get("text_field"),
+        ))
+    if problems:
+        raise SpecErrors(problems)
+    return plan, zones, subzones, itbx, intensity, tpz, overlays
+
+
+def load_package(root: Path, source: str) -> Package:
+    """Parse ``root/plan.toml``; raises :class:`SpecErrors` or :class:`PackageError`."""
+    toml_path = root / "plan.toml"
+    try:
+        doc = tomllib.loads(toml_path.read_text(encoding="utf-8-sig"))
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecErrors([f"plan.toml is not valid TOML: {exc}"]) from exc
+    except UnicodeDecodeError as exc:
+        raise SpecErrors([f"plan.toml is not UTF-8 text: {exc}"]) from exc
+    plan, zones, subzones, itbx, intensity, tpz, overlays = parse_plan_toml(doc)
+    return Package(
+        root=root, source=source, plan=plan, zones=zones, subzones=subzones, itbx=itbx, intensity=intensity,
+        tpz=tpz, overlays=overlays, checksum=checksum(root), raw=doc,
+    )

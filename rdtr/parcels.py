@@ -1,0 +1,392 @@
+"""Reading parcel inputs (*persil*): GeoJSON documents over HTTP, any vector file on the command line.
+
+Everything ends up as :class:`ParcelInput` in EPSG:4326 (longitude/latitude), checked and — when a ring
+crosses itself — repaired with ``shapely.make_valid``. The checks say what is wrong in words a user can
+act on: open rings, swapped axes, projected coordinates, a parcel larger than the configured maximum.
+
+A single geometry or Feature that fails a check raises :class:`rdtr.errors.InvalidInput` (HTTP 422).
+In a FeatureCollection each feature is checked on its own: a bad feature gets an ``error`` in its
+result instead of failing the whole batch, so one broken parcel does not sink 10,000 good ones.
+"""
+
+from __future__ import annotations
+
+import math
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable
+
+import shapely
+from pyproj import Geod
+from shapely.geometry import MultiPolygon, Polygon
+
+from rdtr.config import get_settings
+from rdtr.errors import InvalidInput
+
+#: Where RDTR parcels can be: Indonesia (≈ 95–141° E, 11° S–6° N) with a generous margin.
+#: A parcel entirely outside it is almost always a coordinate mistake (projected metres, swapped
+#: axes, a sign lost on the latitude), so it is refused with that reason rather than answered "not covered".
+SERVICE_ENVELOPE = (90.0, -15.0, 145.0, 10.0)  # min lon, min lat, max lon, max lat
+
+_GEOD = Geod(ellps="WGS84")
+POLYGONAL = ("Polygon", "MultiPolygon")
+
+
+@dataclass
+class ParcelInput:
+    """One parcel as received. ``geom`` is a valid (Multi)Polygon in EPSG:4326, or ``None`` with ``error``."""
+
+    index: int
+    id: Any = None
+    properties: dict | None = None
+    geom: Polygon | MultiPolygon | None = None
+    valid: bool = True  #: the geometry as sent was valid
+    repaired: bool = False  #: it was not, and make_valid repaired it
+    area_m2: float | None = None  #: geodesic area on WGS 84 (pyproj.Geod), m²
+    error: str | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+@dataclass
+class ParcelBatch:
+    """What a request or file held. ``collection`` is true for a FeatureCollection / multi-feature file."""
+
+    parcels: list[ParcelInput]
+    collection: bool
+
+
+# --- GeoJSON -----------------------------------------------------------------------------------------
+
+
+def parse_geojson(doc: Any, *, max_parcels: int | None = None) -> ParcelBatch:
+    """A GeoJSON Polygon/MultiPolygon, Feature or FeatureCollection → checked parcels.
+
+    Raises :class:`InvalidInput` when the document itself is unusable, or when a single parcel is.
+    """
+    if not isinstance(doc, dict):
+        raise InvalidInput(f"expected a GeoJSON object (Polygon, MultiPolygon, Feature or FeatureCollection), "
+                           f"got a JSON {_json_type(doc)}")
+    kind = doc.get("type")
+    if kind == "FeatureCollection":
+        features = doc.get("features")
+        if not isinstance(features, (list, tuple)):
+            raise InvalidInput("a FeatureCollection needs a 'features' array")
+        limit = max_parcels if max_parcels is not None else get_settings().max_batch_parcels
+        if len(features) > limit:
+            raise InvalidInput(f"{len(features)} features: at most {limit} parcels per request "
+                               "(RDTR_MAX_BATCH_PARCELS); split the collection")
+        if not features:
+            raise InvalidInput("the FeatureCollection has no features")
+        parcels = []
+        for i, feature in enumerate(features):
+            try:
+                parcels.append(_parse_feature(feature, i))
+            except InvalidInput as exc:
+                fid, props = _feature_identity(feature)
+                parcels.append(ParcelInput(index=i, id=fid, properties=props, error=exc.detail))
+        return ParcelBatch(parcels, collection=True)
+    if kind == "Feature":
+        return ParcelBatch([_parse_feature(doc, 0)], collection=False)
+    if kind in POLYGONAL:
+        return ParcelBatch([check_geometry(doc, 0)], collection=False)
+    if kind in ("Point", "MultiPoint", "LineString", "MultiLineString", "GeometryCollection"):
+        raise InvalidInput(f"a {kind} is not a parcel: send a Polygon or MultiPolygon (or a Feature of one)")
+    raise InvalidInput(f"unknown GeoJSON type {kind!r}: send a Polygon, MultiPolygon, Feature or FeatureCollection")
+
+
+def _json_type(value: Any) -> str:
+    return {list: "array", str: "string", int: "number", float: "number", bool: "boolean",
+            type(None): "null"}.get(type(value), type(value).__name__)
+
+
+def _feature_identity(feature: Any) -> tuple[Any, dict | None]:
+    if not isinstance(feature, dict):
+        return None, None
+    props = feature.get("properties")
+    fid = feature.get("id")
+    if isinstance(fid, (dict, list)):
+        fid = None
+    return fid, props if isinstance(props, dict) else None
+
+
+def _parse_feature(feature: Any, index: int) -> ParcelInput:
+    if not isinstance(feature, dict) or feature.get("type") != "Feature":
+        raise InvalidInput(f"feature {index}: expected a GeoJSON Feature object")
+    fid, props = _feature_identity(feature)
+    geometry = feature.get("geometry")
+    if geometry is None:
+        raise InvalidInput(f"feature {index}: has no geometry")
+    parcel = check_geometry(geometry, index, where=f"feature {index}: ")
+    parcel.id, parcel.properties = fid, props
+    return parcel
+
+
+def _positions(ring: Any, where: str) -> list[tuple[float, float]]:
+    if not isinstance(ring, (list, tuple)):
+        raise InvalidInput(f"{where}a ring must be an array of [lon, lat] positions")
+    out = []
+    for pos in ring:
+        if (not isinstance(pos, (list, tuple)) or len(pos) < 2
+                or not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in pos[:2])):
+            raise InvalidInput(f"{where}every position must be [lon, lat] numbers, got {_short(pos)}")
+        x, y = float(pos[0]), float(pos[1])
+        if not (math.isfinite(x) and math.isfinite(y)):
+            raise InvalidInput(f"{where}coordinates must be finite numbers")
+        out.append((x, y))
+    return out
+
+
+def _short(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _rings(coords: Any, where: str) -> list[list[tuple[float, float]]]:
+    if not isinstance(coords, (list, tuple)) or not coords:
+        raise InvalidInput(f"{where}a polygon needs at least one ring (an array of positions)")
+    rings = []
+    for r, ring in enumerate(coords):
+        pts = _positions(ring, where)
+        label = "the outer ring" if r == 0 else f"hole {r}"
+        if len(pts) < 4:
+            raise InvalidInput(f"{where}{label} has {len(pts)} positions: a closed ring needs at least 4 "
+                               "(the first repeated at the end)")
+        if pts[0] != pts[-1]:
+            raise InvalidInput(f"{where}{label} is not closed: its first position {list(pts[0])} differs from "
+                               f"its last {list(pts[-1])}; GeoJSON rings must end where they start")
+        rings.append(pts)
+    return rings
+
+
+def check_geometry(geometry: Any, index: int = 0, where: str = "") -> ParcelInput:
+    """Check a GeoJSON geometry dict and turn it into a valid parcel; raises :class:`InvalidInput`."""
+    if not isinstance(geometry, dict):
+        raise InvalidInput(f"{where}the geometry must be a GeoJSON object")
+    kind = geometry.get("type")
+    if kind not in POLYGONAL:
+        raise InvalidInput(f"{where}a {kind if isinstance(kind, str) else 'geometry of unknown type'} "
+                           "is not a parcel: send a Polygon or MultiPolygon")
+    coords = geometry.get("coordinates")
+    if kind == "Polygon":
+        polys = [_rings(coords, where)]
+    else:
+        if not isinstance(coords, (list, tuple)) or not coords:
+            raise InvalidInput(f"{where}a MultiPolygon needs an array of polygons")
+        polys = [_rings(p, where) for p in coords]
+    xs = [x for rings in polys for ring in rings for x, _ in ring]
+    ys = [y for rings in polys for ring in rings for _, y in ring]
+    check_extent(min(xs), min(ys), max(xs), max(ys), where)
+    try:
+        parts = [Polygon(rings[0], rings[1:]) for rings in polys]
+        geom = parts[0] if len(parts) == 1 else MultiPolygon(parts)
+    except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
+        raise InvalidInput(f"{where}not a usable polygon: {exc}") from None
+    return finish(geom, index, where)
+
+
+def check_extent(minx: float, miny: float, maxx: float, maxy: float, where: str = "") -> None:
+    """Refuse coordinates that cannot be EPSG:4326 lon/lat of an Indonesian parcel, saying why."""
+    if max(abs(minx), abs(maxx)) > 180 and max(abs(miny), abs(maxy)) > 90:
+        raise InvalidInput(f"{where}coordinates like ({minx:.6g}, {miny:.6g}) are not degrees: they look projected "
+                           "(metres); send EPSG:4326 longitude/latitude")
+    if abs(miny) > 90 or abs(maxy) > 90:
+        bad = maxy if abs(maxy) > 90 else miny
+        hint = (" — the axes look swapped: GeoJSON positions are [longitude, latitude]"
+                if abs(minx) <= 90 and abs(maxx) <= 90 else "")
+        raise InvalidInput(f"{where}latitude {bad:.6g} is beyond ±90{hint}")
+    if abs(minx) > 180 or abs(maxx) > 180:
+        bad = maxx if abs(maxx) > 180 else minx
+        raise InvalidInput(f"{where}longitude {bad:.6g} is beyond ±180")
+    e_minx, e_miny, e_maxx, e_maxy = SERVICE_ENVELOPE
+    if maxx < e_minx or minx > e_maxx or maxy < e_miny or miny > e_maxy:
+        swapped_inside = not (maxy < e_minx or miny > e_maxx or maxx < e_miny or minx > e_maxy)
+        why = ("the axes look swapped: GeoJSON positions are [longitude, latitude]" if swapped_inside
+               else "check the coordinate order ([longitude, latitude]) and that they are EPSG:4326")
+        raise InvalidInput(f"{where}the parcel at ({minx:.6g}, {miny:.6g}) is far outside Indonesia: {why}")
+
+
+def finish(geom, index: int, where: str = "") -> ParcelInput:
+    """Validate (repairing when needed) a shapely geometry in EPSG:4326 and measure it."""
+    geom = shapely.force_2d(geom)
+    valid = bool(shapely.is_valid(geom))
+    repaired = False
+    if not valid:
+        fixed = _polygonal(shapely.make_valid(geom))
+        if fixed is None or fixed.is_empty or fixed.area == 0:
+            reason = shapely.is_valid_reason(geom)
+            raise InvalidInput(f"{where}the polygon is invalid ({reason}) and cannot be repaired into an area")
+        geom, repaired = fixed, True
+    if geom.is_empty or geom.area == 0:
+        raise InvalidInput(f"{where}the polygon has no area")
+    area = geodesic_area(geom)
+    limit = get_settings().max_parcel_area_m2
+    if area > limit:
+        raise InvalidInput(f"{where}the parcel is {area:,.0f} m², larger than the maximum {limit:,.0f} m² "
+                           "(RDTR_MAX_PARCEL_AREA_M2)")
+    return ParcelInput(index=index, geom=geom, valid=valid, repaired=repaired, area_m2=area)
+
+
+def _polygonal(geom):
+    """The polygonal part of a make_valid result (which may mix in lines and points)."""
+    if geom is None:
+        return None
+    if geom.geom_type in POLYGONAL:
+        return geom
+    if geom.geom_type == "GeometryCollection":
+        polys = []
+        for g in geom.geoms:
+            if g.geom_type == "Polygon":
+                polys.append(g)
+            elif g.geom_type == "MultiPolygon":
+                polys.extend(g.geoms)
+        if not polys:
+            return None
+        return polys[0] if len(polys) == 1 else MultiPolygon(polys)
+    return None
+
+
+def geodesic_area(geom) -> float:
+    """Area on the WGS 84 ellipsoid in m² (pyproj.Geod), the same model as PostGIS geography."""
+    area, _ = _GEOD.geometry_area_perimeter(geom)
+    return abs(area)
+
+
+# --- vector files -------------------------------------------------------------------------------------
+
+
+def read_parcel_file(path: str | Path, layer: str | None = None) -> ParcelBatch:
+    """Any vector file GDAL reads (GeoJSON, GPKG, Shapefile or a .zip of one, KML, …), any CRS → parcels.
+
+    A file without a CRS is taken as EPSG:4326 when its coordinates look like degrees, else refused.
+    """
+    import geopandas as gpd
+    import pyogrio
+
+    path = Path(path)
+    if not path.exists():
+        raise InvalidInput(f"{path}: no such file")
+    source = str(path)
+    if path.suffix.lower() == ".zip":
+        source = _zip_source(path)
+    if path.suffix.lower() in (".geojson", ".json"):
+        import orjson
+
+        try:
+            doc = orjson.loads(path.read_bytes())
+        except orjson.JSONDecodeError as exc:
+            raise InvalidInput(f"{path}: not valid JSON ({exc})") from None
+        # The same checks as the HTTP API, unless a legacy "crs" member asks for reprojection by GDAL.
+        if not (isinstance(doc, dict) and not _geojson_crs_is_4326(doc)):
+            return parse_geojson(doc)
+    try:
+        kwargs = {"layer": layer} if layer else {}
+        if layer is None and path.suffix.lower() in (".kml", ".kmz", ".gpkg"):
+            layers = pyogrio.list_layers(source)
+            if len(layers) > 1:
+                # KML keeps each folder in a layer: read them all.
+                frames = [gpd.read_file(source, layer=name) for name, _ in layers]
+                import pandas as pd
+
+                frames = [f for f in frames if len(f)]
+                gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs) if frames else frames
+            else:
+                gdf = gpd.read_file(source, **kwargs)
+        else:
+            gdf = gpd.read_file(source, **kwargs)
+    except Exception as exc:  # noqa: BLE001 - GDAL errors come in many types
+        raise InvalidInput(f"{path}: cannot read it as a vector file ({str(exc).splitlines()[0]})") from None
+    return frame_to_batch(gdf, str(path))
+
+
+def _geojson_crs_is_4326(doc: dict) -> bool:
+    crs = doc.get("crs")
+    if not crs:
+        return True
+    name = str(((crs.get("properties") or {}).get("name")) or "")
+    return name.endswith(("CRS84", "4326"))
+
+
+def _zip_source(path: Path) -> str:
+    with zipfile.ZipFile(path) as zf:
+        names = zf.namelist()
+    shps = [n for n in names if n.lower().endswith(".shp")]
+    if len(shps) >= 1:
+        return f"/vsizip/{path}/{shps[0]}"
+    return f"/vsizip/{path}"
+
+
+def frame_to_batch(gdf, label: str = "input") -> ParcelBatch:
+    """A GeoDataFrame (any CRS) → checked parcels in EPSG:4326, one per row, in row order."""
+    if gdf is None or len(gdf) == 0:
+        raise InvalidInput(f"{label}: no features")
+    limit = get_settings().max_batch_parcels
+    if len(gdf) > limit:
+        raise InvalidInput(f"{label}: {len(gdf)} features, at most {limit} per run (RDTR_MAX_BATCH_PARCELS)")
+    if gdf.crs is None:
+        minx, miny, maxx, maxy = gdf.total_bounds
+        if max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90:
+            raise InvalidInput(f"{label}: the file has no CRS and its coordinates are not degrees; "
+                               "add a .prj or convert it to EPSG:4326")
+        gdf = gdf.set_crs(4326)
+    elif not gdf.crs.equals("EPSG:4326"):
+        gdf = gdf.to_crs(4326)
+    props_cols = [c for c in gdf.columns if c != gdf.geometry.name]
+    records = gdf[props_cols].to_dict("records") if props_cols else [{} for _ in range(len(gdf))]
+    parcels = []
+    for i, (geom, props) in enumerate(zip(gdf.geometry.values, records)):
+        props = {k: _plain(v) for k, v in props.items()}
+        fid = props.get("id", i)
+        try:
+            if geom is None or geom.is_empty:
+                raise InvalidInput(f"feature {i}: has no geometry")
+            if geom.geom_type not in POLYGONAL:
+                raise InvalidInput(f"feature {i}: a {geom.geom_type} is not a parcel")
+            minx, miny, maxx, maxy = geom.bounds
+            check_extent(minx, miny, maxx, maxy, f"feature {i}: ")
+            parcel = finish(geom, i, f"feature {i}: ")
+        except InvalidInput as exc:
+            parcel = ParcelInput(index=i, error=exc.detail)
+        parcel.id, parcel.properties = fid, props
+        parcels.append(parcel)
+    if len(parcels) == 1 and parcels[0].error:
+        raise InvalidInput(f"{label}: {parcels[0].error}")
+    return ParcelBatch(parcels, collection=len(parcels) > 1)
+
+
+def _plain(value: Any) -> Any:
+    """A value fit for JSON: numpy scalars → Python, NaN/NaT → None, dates → ISO strings."""
+    if value is None:
+        return None
+    if hasattr(value, "item") and not isinstance(value, (str, bytes)):
+        try:
+            value = value.item()
+        except (ValueError, AttributeError):
+            pass
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if hasattr(value, "isoformat"):
+        try:
+            import pandas as pd
+
+            if pd.isna(value):
+                return None
+        except (TypeError, ValueError):
+            pass
+        return value.isoformat()
+    if isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
+
+
+def to_feature_collection(parcels: Iterable[ParcelInput]) -> dict:
+    """The parcels back as a GeoJSON FeatureCollection (for previews and file output)."""
+    feats = []
+    for p in parcels:
+        feats.append({"type": "Feature", "id": p.id, "properties": p.properties or {},
+                      "geometry": shapely.geometry.mapping(p.geom) if p.geom is not None else None})
+    return {"type": "FeatureCollection", "features": feats}

@@ -1,0 +1,260 @@
+"""The parcel question: what is permitted on this parcel (or on each of 10,000)?
+
+All parcels of a request go to PostGIS in ONE query (arrays of EWKB, unnested), overlaid with the
+subdivided zones (``zone_part``) set-based; Python then assembles each answer from the per-version cache.
+Areas are geodesic (PostGIS geography on the WGS 84 spheroid), m².
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+import shapely
+
+from rdtr.config import get_settings
+from rdtr.errors import InvalidInput
+from rdtr.itbx import CLASS_NAMES, most_restrictive
+from rdtr.parcels import ParcelBatch, ParcelInput, parse_geojson
+from rdtr.zoning import cache, db, sql
+from rdtr.zoning.point import UNCOVERED, _check_activity_known
+from rdtr.zoning.rules import activity_cell, find_activity, intensity_for_lot, r2, unknown_activity, zone_fields
+
+LIMIT_SUMS = (("max_footprint_m2", "kdb_max", 0.01), ("max_floor_area_m2", "klb_max", 1.0),
+              ("min_green_area_m2", "kdh_min", 0.01), ("max_basement_area_m2", "ktb_max", 0.01))
+
+
+def _sliver_share(value: float | None) -> float:
+    share = get_settings().sliver_share if value is None else float(value)
+    if not 0 <= share < 1:
+        raise InvalidInput(f"sliver_share must be in [0, 1), got {share:g}")
+    return share
+
+
+def as_batch(source) -> ParcelBatch:
+    if isinstance(source, ParcelBatch):
+        return source
+    if isinstance(source, ParcelInput):
+        return ParcelBatch([source], collection=False)
+    return parse_geojson(source)
+
+
+def analyze(source, *, at: date | None = None, activity: str | None = None, plan: str | None = None,
+            sliver_share: float | None = None, url: str | None = None) -> dict:
+    """Analyse a parcel (GeoJSON Polygon/MultiPolygon/Feature) or a batch (FeatureCollection / a
+    :class:`ParcelBatch` from a file). A batch answers ``{"at", "count", "results": [...]}`` in input order."""
+    batch = as_batch(source)
+    at = at or date.today()
+    results = analyze_parcels(batch.parcels, at=at, activity=activity, plan=plan, sliver_share=sliver_share,
+                              url=url)
+    if batch.collection:
+        return {"at": at.isoformat(), "count": len(results), "results": results}
+    return results[0]
+
+
+def overlay(parcels: list[ParcelInput], at: date, plan: str | None, url: str | None):
+    """The one set-based query: ``(url, {index: {"area", "pieces": [...], "overlays": [...]}})``."""
+    ok = [p for p in parcels if p.ok]
+    out: dict[int, dict] = {p.index: {"area": None, "pieces": [], "overlays": []} for p in ok}
+    if not ok:
+        return db._url(url), out
+    params = ([p.index for p in ok], shapely.to_wkb([p.geom for p in ok], hex=True, output_dimension=2).tolist(),
+              at, plan)
+    used_url, rows = db.run(sql.PARCEL_SQL_NAME, sql.PARCEL_SQL, params, url)
+    if any(r[0] != "p" and not cache.is_cached(used_url, r[2]) for r in rows):
+        for pv in {r[2] for r in rows if r[0] != "p"}:
+            cache.get(used_url, pv)
+        used_url, rows = db.run(sql.PARCEL_SQL_NAME, sql.PARCEL_SQL, params, used_url)
+    for r in rows:
+        kind, ord_ = r[0], r[1]
+        slot = out[ord_]
+        if kind == "p":
+            slot["area"] = r[4]
+        elif kind == "z":
+            slot["pieces"].append(r[2:18])
+        else:
+            slot["overlays"].append((r[2], r[18], r[19], r[20]))
+    return used_url, out
+
+
+def analyze_parcels(parcels: list[ParcelInput], *, at: date, activity: str | None = None,
+                    plan: str | None = None, sliver_share: float | None = None, url: str | None = None) -> list[dict]:
+    share_cut = _sliver_share(sliver_share)
+    tolerance = get_settings().boundary_tolerance_m
+    used_url, data = overlay(parcels, at, plan, url)
+
+    resolved: dict[int, object] = {}
+    if activity is not None:
+        pvs = {piece[0] for slot in data.values() for piece in slot["pieces"]}
+        for pv in pvs:
+            resolved[pv] = find_activity(cache.get(used_url, pv), activity)
+        if not pvs:
+            _check_activity_known(activity, at, plan, used_url)
+        elif all(a is None for a in resolved.values()):
+            raise unknown_activity(activity, [cache.get(used_url, pv) for pv in pvs])
+
+    results = []
+    for p in parcels:
+        head = {}
+        if p.id is not None or p.properties is not None:
+            head = {"id": p.id, "properties": p.properties}
+        if not p.ok:
+            results.append({"index": p.index, **head,
+                            "error": {"status": 422, "title": "Invalid input", "detail": p.error}})
+            continue
+        slot = data[p.index]
+        answer = _answer(p, slot, at, activity, resolved, share_cut, tolerance, used_url)
+        results.append({"index": p.index, **head, **answer} if head or len(parcels) > 1 else answer)
+    return results
+
+
+def _answer(p: ParcelInput, slot: dict, at: date, activity_q: str | None, resolved: dict, share_cut: float,
+            tolerance: float, url: str) -> dict:
+    area = float(slot["area"] or p.area_m2 or 0.0)
+    pieces = []
+    plan_area: dict[int, float] = defaultdict(float)
+    breaches = []
+    # A sliver is a sub-zone (all its pieces together) below the threshold, not a small piece of a
+    # sub-zone that also covers much of the parcel through a neighbouring polygon.
+    subzone_area: dict[tuple, float] = defaultdict(float)
+    for r in slot["pieces"]:
+        subzone_area[(r[0], r[5])] += r[2]
+    for (pv, _zid, piece_area, length, dist, subzone_code, subzone_name, zone_code, zone_name, block, subblock,
+         kec, kel, tpz, sp, fid) in sorted(slot["pieces"], key=lambda r: (-r[2], r[5], r[1])):
+        vd = cache.get(url, pv)
+        z = zone_fields(vd, subzone_code, subzone_name, zone_code, zone_name, block, subblock, kec, kel, tpz, sp)
+        share = piece_area / area if area else 0.0
+        intensity, breach = intensity_for_lot(vd, subzone_code, block, area, fid)
+        length = float(length or 0.0)
+        uncertain = min(piece_area, length * tolerance)
+        z.update({
+            "area_m2": r2(piece_area),
+            "share": round(share, 6),
+            "intensity": intensity,
+            "boundary_distance_m": r2(dist),
+            "near_boundary": dist is not None and dist <= tolerance,
+            "boundary_length_m": r2(length),
+            "uncertain_area_m2": r2(uncertain),
+            "within_tolerance": length > 0 and piece_area <= length * tolerance,
+            "sliver": (subzone_area[(pv, subzone_code)] / area if area else 0.0) < share_cut,
+            "lot_min_breach": breach is not None,
+        })
+        if activity_q is not None:
+            a = resolved.get(pv)
+            z["activity"] = activity_cell(vd, a, subzone_code) if a is not None else None
+        plan_area[pv] += piece_area
+        if breach is not None and not z["sliver"]:
+            breaches.append(breach)
+        pieces.append((vd, z, piece_area))
+
+    zones = [z for _, z, _ in pieces if not z["sliver"]]
+    slivers = [z for _, z, _ in pieces if z["sliver"]]
+    primary_pv = max(plan_area, key=plan_area.get) if plan_area else None
+    covered = (plan_area[primary_pv] / area) if primary_pv is not None and area else 0.0
+    answer = {
+        "parcel": {"area_m2": r2(area), "valid": p.valid, "repaired": p.repaired},
+        "at": at.isoformat(),
+        "covered": bool(pieces),
+        "covered_share": round(min(1.0, covered), 6),
+        "message": None if pieces else UNCOVERED.format(at=at.isoformat()),
+        "zones": zones,
+        "slivers": slivers,
+        "sliver_share": share_cut,
+        "limits": _limits([(z, a) for vd, z, a in pieces if vd.id == primary_pv], area),
+        "lot_size": {"area_m2": r2(area), "breach": bool(breaches), "breaches": breaches},
+        "boundary": _boundary(pieces, tolerance),
+        "special_provisions": _distinct([sp for z in zones for sp in z["special_provisions"]]),
+        "overlays": _overlays(slot["overlays"], url),
+    }
+    if len(plan_area) > 1:
+        answer["limits"]["note"] = ("several plans cover the parcel: limits are those of "
+                                    f"{cache.get(url, primary_pv).plan_id}, which covers most of it")
+    if activity_q is not None:
+        answer["activity"] = _verdict(activity_q, pieces, resolved)
+    return answer
+
+
+def _limits(pieces: list[tuple[dict, float]], area: float) -> dict:
+    """Σ coefficient × piece area over every piece; height, floors and setback from the most restrictive
+    non-sliver piece (a sliver must not cap a building)."""
+    out: dict = {}
+    notes = []
+    for name, field, factor in LIMIT_SUMS:
+        regulated = [(z["intensity"].get(field), a) for z, a in pieces if z["intensity"].get(field) is not None]
+        if not regulated:
+            out[name] = None
+            continue
+        out[name] = r2(sum(v * factor * a for v, a in regulated))
+        unregulated = sum(a for z, a in pieces if z["intensity"].get(field) is None)
+        if unregulated > 0.005 * max(area, 1e-9):
+            notes.append(f"{field} is not regulated on {unregulated:,.1f} m² of the parcel: {name} covers the rest")
+    main = [z for z, _ in pieces if not z["sliver"]] or [z for z, _ in pieces]
+    heights = [z["intensity"].get("height_max_m") for z in main if z["intensity"].get("height_max_m") is not None]
+    floors = [z["intensity"].get("floors_max") for z in main if z["intensity"].get("floors_max") is not None]
+    setbacks = [z["intensity"].get("gsb_min_m") for z in main if z["intensity"].get("gsb_min_m") is not None]
+    out["max_height_m"] = min(heights) if heights else None
+    out["max_floors"] = min(floors) if floors else None
+    out["min_setback_m"] = max(setbacks) if setbacks else None
+    if notes:
+        out["notes"] = notes
+    return out
+
+
+def _boundary(pieces: list, tolerance: float) -> dict:
+    """How far the answer rests on zone boundaries the 1:5.000 map cannot place closer than the tolerance."""
+    if not pieces:
+        return {"tolerance_m": tolerance, "near_boundary": False, "crosses_boundary": False,
+                "boundary_distance_m": None, "uncertain_area_m2": 0.0, "pieces_within_tolerance": []}
+    dists = [z["boundary_distance_m"] for _, z, _ in pieces if z["boundary_distance_m"] is not None]
+    return {
+        "tolerance_m": tolerance,
+        "near_boundary": any(z["near_boundary"] for _, z, _ in pieces),
+        "crosses_boundary": len(pieces) > 1,
+        "boundary_distance_m": min(dists) if dists else None,
+        "uncertain_area_m2": r2(sum(z["uncertain_area_m2"] or 0 for _, z, _ in pieces)),
+        "pieces_within_tolerance": [z["subzone_code"] for _, z, _ in pieces if z["within_tolerance"]],
+    }
+
+
+def _verdict(query: str, pieces: list, resolved: dict) -> dict:
+    known = [a for a in resolved.values() if a is not None]
+    a0 = known[0] if known else None
+    by_zone = []
+    for vd, z, _ in pieces:
+        cell = z.get("activity")
+        by_zone.append({"plan": vd.plan_id, "subzone_code": z["subzone_code"],
+                        "class": cell.get("class") if cell else None,
+                        "codes": cell.get("codes", []) if cell else [],
+                        "conditions": cell.get("conditions", []) if cell else [],
+                        "share": z["share"], "area_m2": z["area_m2"], "sliver": z["sliver"],
+                        "within_tolerance": z["within_tolerance"]})
+    deciding = [b for b in by_zone if not b["sliver"]]
+    cls = most_restrictive(b["class"] for b in deciding)
+    firm = most_restrictive(b["class"] for b in deciding if not b["within_tolerance"])
+    out = {"code": a0.code if a0 else query, "name": a0.name if a0 else None, "class": cls,
+           "class_name": CLASS_NAMES.get(cls) if cls else None, "by_zone": by_zone,
+           "depends_on_boundary": bool(deciding) and firm != cls}
+    if deciding and any(b["class"] is None for b in deciding):
+        out["note"] = "the ITBX matrix has no cell for some sub-zones of the parcel; the class ignores them"
+    return out
+
+
+def _distinct(items: list[dict]) -> list[dict]:
+    seen, out = set(), []
+    for it in items:
+        key = (it.get("kind"), it.get("value"))
+        if key not in seen:
+            seen.add(key)
+            out.append(it)
+    return out
+
+
+def _overlays(rows, url: str) -> list[dict]:
+    seen, out = set(), []
+    for pv, kind, name, text in rows:
+        key = (pv, kind, name, text)
+        if key in seen:
+            continue
+        seen.add(key)
+        out.append({"kind": kind, "name": name, "text": text, "plan": cache.get(url, pv).plan_id})
+    return sorted(out, key=lambda o: (o["plan"], o["kind"] or "", o["name"] or ""))

@@ -1,0 +1,124 @@
+"""The point question: what does the RDTR say at this longitude/latitude (on this date)?"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+from rdtr.config import get_settings
+from rdtr.errors import InvalidInput, NotFound
+from rdtr.zoning import cache, db, sql
+from rdtr.zoning.rules import activity_cell, find_activity, intensity_at_point, unknown_activity, zone_fields
+
+#: Assembled zone fields per (database, zone id), shared by answers (never mutated).
+_static: dict[str, dict[int, dict]] = {}
+STATIC_ZONES_MAX = 200_000
+
+UNCOVERED = ("No RDTR covers this location on {at}, so the RTRW (Rencana Tata Ruang Wilayah, the "
+             "kabupaten/kota spatial plan) applies.")
+
+
+def check_point(lon: float, lat: float) -> tuple[float, float]:
+    try:
+        lon, lat = float(lon), float(lat)
+    except (TypeError, ValueError):
+        raise InvalidInput("lon and lat must be numbers (decimal degrees, EPSG:4326)") from None
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise InvalidInput("lon and lat must be finite numbers")
+    if not -90 <= lat <= 90:
+        hint = " — the arguments look swapped: the order is longitude, latitude" if -90 <= lon <= 90 else ""
+        raise InvalidInput(f"lat {lat:g} is beyond ±90{hint}")
+    if not -180 <= lon <= 180:
+        raise InvalidInput(f"lon {lon:g} is beyond ±180")
+    return lon, lat
+
+
+def zoning_at(lon: float, lat: float, *, at: date | None = None, activity: str | None = None,
+              plan: str | None = None, url: str | None = None) -> dict:
+    """Every zone covering the point in every plan in force on ``at`` (default today).
+
+    One SQL round trip (zone_part index hit, the zone row, the geodesic distance to the zone's edge, the
+    overlays containing the point); the rest comes from the per-version cache.
+    """
+    lon, lat = check_point(lon, lat)
+    at = at or date.today()
+    tolerance = get_settings().boundary_tolerance_m
+    used_url, rows = db.run(sql.POINT_SQL_NAME, sql.POINT_SQL, (lon, lat, at, plan), url)
+    if any(not cache.is_cached(used_url, r[0]) for r in rows):
+        # First sight of a version in this process: load its rules (and, once, its zone edges), then ask
+        # again so the distances see the edges.
+        for pv in {r[0] for r in rows}:
+            cache.get(used_url, pv)
+        used_url, rows = db.run(sql.POINT_SQL_NAME, sql.POINT_SQL, (lon, lat, at, plan), used_url)
+
+    zones = []
+    overlays = []
+    resolved: dict[int, object] = {}
+    statics = _static.get(used_url)
+    if statics is None:
+        statics = _static.setdefault(used_url, {})
+    for (pv, zid, subzone_code, subzone_name, zone_code, zone_name, block, subblock, kec, kel, tpz, sp, fid,
+         dist, ovl) in rows:
+        vd = cache.get(used_url, pv)
+        static = statics.get(zid)
+        if static is None:
+            # Zones never change once loaded: their fields and intensity are assembled once per process.
+            static = zone_fields(vd, subzone_code, subzone_name, zone_code, zone_name, block, subblock, kec, kel,
+                                 tpz, sp)
+            static["intensity"] = intensity_at_point(vd, subzone_code, block, fid)
+            if len(statics) >= STATIC_ZONES_MAX:
+                statics.clear()
+            statics[zid] = static
+        z = dict(static)
+        if activity is not None:
+            if pv not in resolved:
+                resolved[pv] = find_activity(vd, activity)
+            a = resolved[pv]
+            z["activity"] = activity_cell(vd, a, subzone_code) if a is not None else None
+        z["boundary_distance_m"] = None if dist is None else round(dist, 2)
+        z["near_boundary"] = dist is not None and dist <= tolerance
+        zones.append(z)
+        if ovl and not overlays:
+            overlays = [{"kind": k, "name": n, "text": t, "plan": cache.get(used_url, opv).plan["id"]}
+                        for opv, k, n, t in ovl]
+
+    if activity is not None:
+        if not zones:
+            _check_activity_known(activity, at, plan, used_url)
+        elif all(a is None for a in resolved.values()):
+            raise unknown_activity(activity, [cache.get(used_url, pv) for pv in resolved])
+    if not zones and plan is not None:
+        _check_plan(plan, at, used_url)
+
+    return {
+        "location": {"lon": lon, "lat": lat},
+        "at": at.isoformat(),
+        "covered": bool(zones),
+        "message": None if zones else UNCOVERED.format(at=at.isoformat()),
+        "zones": zones,
+        "overlays": overlays,
+        "boundary_tolerance_m": tolerance,
+    }
+
+
+def in_force(at: date, plan: str | None, url: str) -> list[cache.VersionData]:
+    """The cached data of the versions in force on ``at`` (rdtr.versions chooses them)."""
+    from rdtr.db import get_engine
+    from rdtr.versions import versions_in_force
+
+    with get_engine(url).connect() as conn:
+        rows = versions_in_force(conn, at, plan)
+    return [cache.get(url, r["id"]) for r in rows]
+
+
+def _check_activity_known(activity: str, at: date, plan: str | None, url: str) -> None:
+    versions = in_force(at, plan, url)
+    if versions and not any(find_activity(vd, activity) for vd in versions):
+        raise unknown_activity(activity, versions)
+
+
+def _check_plan(plan: str, at: date, url: str) -> None:
+    _, rows = db.query("SELECT min(effective_from) FROM plan_version WHERE plan_id = %s", (plan,), url)
+    first = rows[0][0] if rows else None
+    if first is None:
+        raise NotFound(f"no plan {plan!r}; GET /v1/plans lists the plans")

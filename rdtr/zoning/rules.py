@@ -1,0 +1,217 @@
+"""Turning cached per-version rules into answer fragments: zone fields, intensity, ITBX cells, activities.
+
+Pure Python over :class:`rdtr.zoning.cache.VersionData`; no SQL except the lazy ITBX row load.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Iterable
+
+from rdtr.errors import InvalidInput, NotFound
+from rdtr.itbx import CLASS_NAMES
+from rdtr.text import name_key
+from rdtr.zoning.cache import INTENSITY_FIELDS, Activity, IntensityRow, VersionData
+
+EMPTY_INTENSITY = dict.fromkeys(INTENSITY_FIELDS)
+
+
+def r2(value: float | None, digits: int = 2) -> float | None:
+    return None if value is None else round(float(value), digits)
+
+
+def zone_fields(vd: VersionData, subzone_code, subzone_name, zone_code, zone_name, block, subblock,
+                kecamatan, kelurahan, tpz, special_provisions) -> dict:
+    """The zone part of an answer (interface.md "Zoning at a point"), names filled from the sub-zone table."""
+    sz = vd.subzones.get(subzone_code) or {}
+    tpz = [t for t in (tpz or []) if t]
+    return {
+        "plan": vd.plan,
+        "zone_code": zone_code or sz.get("zone_code"),
+        "zone_name": zone_name or sz.get("zone_name"),
+        "subzone_code": subzone_code,
+        "subzone_name": subzone_name or sz.get("subzone_name"),
+        "block": block,
+        "subblock": subblock,
+        "kecamatan": kecamatan,
+        "kelurahan": kelurahan,
+        "tpz": tpz,
+        "tpz_texts": [{"code": t, "text": vd.tpz_codes.get(t)} for t in tpz],
+        "special_provisions": _provisions(special_provisions),
+    }
+
+
+def _provisions(value) -> list[dict]:
+    if not value:
+        return []
+    out = []
+    for item in value:
+        if isinstance(item, dict):
+            out.append({"kind": item.get("kind"), "value": item.get("value")})
+    return out
+
+
+# --- intensity ---------------------------------------------------------------------------------------
+
+
+def intensity_rows(vd: VersionData, subzone_code: str, block: str | None = None,
+                   feature_id: str | None = None) -> list[IntensityRow]:
+    """The base intensity rows that apply to a zone polygon.
+
+    Rows for its block when the plan has them, else the sub-zone's general rows. Rows that belong to a TPZ
+    (bonus zoning etc.) are not the base. Rows qualified by a variant apply when the variant names this
+    polygon ("features 3, 7, …", intensity delivered per polygon); other variants only when the sub-zone has
+    no unqualified row (then the answer's note says the value varies).
+    """
+    rows = [r for r in (vd.intensity.get(subzone_code) or []) if r.tpz is None]
+    if feature_id is not None:
+        own = [r for r in rows if r.features is not None and feature_id in r.features]
+        if own:
+            rows = own
+    plain = [r for r in rows if r.variant is None]
+    rows = plain or rows
+    by_block = [r for r in rows if r.block is not None and block is not None and r.block == block]
+    return by_block or [r for r in rows if r.block is None] or rows
+
+
+def _variant_note(rows: list[IntensityRow]) -> str | None:
+    variants = sorted({r.variant for r in rows if r.variant})
+    if len(variants) > 1:
+        return "the plan gives this sub-zone several intensity variants; the first applies unless: " + "; ".join(variants)
+    return None
+
+
+def _values(row: IntensityRow) -> dict:
+    return {f: row.values.get(f) for f in INTENSITY_FIELDS}
+
+
+def intensity_at_point(vd: VersionData, subzone_code: str, block: str | None, feature_id: str | None = None) -> dict:
+    """Intensity without a lot size: one row as is; lot-size classes → the values they share, the others
+    ``None``, and every class under ``by_lot_size``."""
+    rows = intensity_rows(vd, subzone_code, block, feature_id)
+    if len({r.variant for r in rows}) > 1:
+        note = _variant_note(rows)
+        rows = [r for r in rows if r.variant == rows[0].variant]
+    else:
+        note = None
+    if not rows:
+        return {**EMPTY_INTENSITY, "note": "no intensity rule for this sub-zone in the plan"}
+    if len(rows) == 1 and not rows[0].by_lot_size:
+        out = _values(rows[0])
+        if rows[0].note or note:
+            out["note"] = "\n".join(x for x in (rows[0].note, note) if x)
+        return out
+    out = {}
+    for f in INTENSITY_FIELDS:
+        vals = {r.values.get(f) for r in rows}
+        out[f] = vals.pop() if len(vals) == 1 else None
+    out["note"] = "depends on the lot size: see by_lot_size (lot-size classes are [min, max) m²)"
+    out["by_lot_size"] = [{"lot_area_min_m2": r.lot_area_min_m2, "lot_area_max_m2": r.lot_area_max_m2,
+                           **_values(r)} for r in rows]
+    return out
+
+
+def intensity_for_lot(vd: VersionData, subzone_code: str, block: str | None, lot_area_m2: float,
+                      feature_id: str | None = None) -> tuple[dict, dict | None]:
+    """Intensity for a lot of ``lot_area_m2`` (the whole parcel). Returns ``(intensity, breach)`` where
+    ``breach`` describes a minimum-lot-size breach (or a lot below the smallest lot-size class)."""
+    rows = intensity_rows(vd, subzone_code, block, feature_id)
+    note = None
+    if len({r.variant for r in rows}) > 1:
+        note = _variant_note(rows)
+        rows = [r for r in rows if r.variant == rows[0].variant]
+    if not rows:
+        return {**EMPTY_INTENSITY, "note": "no intensity rule for this sub-zone in the plan"}, None
+    classed = [r for r in rows if r.by_lot_size]
+    fitting = [r for r in classed if r.fits_lot(lot_area_m2)] or [r for r in rows if not r.by_lot_size]
+    if not fitting:
+        lows = [r.lot_area_min_m2 for r in classed if r.lot_area_min_m2 is not None]
+        smallest = min(lows) if lows else None
+        if smallest is not None and lot_area_m2 < smallest:
+            detail = (f"the parcel ({lot_area_m2:,.1f} m²) is smaller than the smallest lot-size class of "
+                      f"{subzone_code} ({smallest:g} m²): no intensity rule applies")
+            breach = {"subzone_code": subzone_code, "lot_min_m2": smallest, "detail": detail}
+        else:
+            detail = f"no lot-size class of {subzone_code} contains {lot_area_m2:,.1f} m²"
+            breach = None
+        return {**EMPTY_INTENSITY, "note": detail}, breach
+    row = fitting[0]
+    out = _values(row)
+    if row.by_lot_size:
+        out["lot_area_min_m2"] = row.lot_area_min_m2
+        out["lot_area_max_m2"] = row.lot_area_max_m2
+    if row.note or note:
+        out["note"] = "\n".join(x for x in (row.note, note) if x)
+    breach = None
+    lot_min = out.get("lot_min_m2")
+    if lot_min is not None and lot_area_m2 < lot_min:
+        breach = {"subzone_code": subzone_code, "lot_min_m2": lot_min,
+                  "detail": f"the parcel ({lot_area_m2:,.1f} m²) is below the minimum lot size of {subzone_code} "
+                            f"({lot_min:g} m²)"}
+    return out, breach
+
+
+# --- activities ----------------------------------------------------------------------------------------
+
+
+def _kbli_key(value: str) -> str:
+    return re.sub(r"\D", "", value)
+
+
+def find_activity(vd: VersionData, query: str) -> Activity | None:
+    """By activity code, exact name (case/accent-insensitive, rdtr.text.name_key) or KBLI code.
+
+    A KBLI that maps to several activities of the plan is ambiguous: :class:`InvalidInput` lists them.
+    """
+    q = query.strip()
+    if not q:
+        return None
+    a = vd.by_code.get(q.upper()) or vd.by_name.get(name_key(q))
+    if a is not None:
+        return a
+    digits = _kbli_key(q)
+    if digits and digits == q.replace(" ", "").replace(".", ""):
+        matches = vd.by_kbli.get(digits) or []
+        if len(matches) == 1:
+            return matches[0]
+        if len(matches) > 1:
+            names = ", ".join(f"{m.code} {m.name}" for m in matches)
+            raise InvalidInput(f"KBLI {q} matches several activities of {vd.plan_id}: {names}; ask by activity code",
+                               candidates=[m.ref() for m in matches])
+    return None
+
+
+def unknown_activity(query: str, versions: Iterable[VersionData]) -> NotFound:
+    """A 404 for an activity no relevant plan knows, suggesting close matches by name and code."""
+    names: dict[str, str] = {}
+    for vd in versions:
+        for a in vd.activities:
+            names.setdefault(a.name_key, f"{a.name} ({a.code})")
+            names.setdefault(a.code.casefold(), f"{a.name} ({a.code})")
+    key = name_key(query)
+    close = difflib.get_close_matches(key, list(names), n=5, cutoff=0.6)
+    if not close:  # substring matches help with partial names ("rumah" → all the houses)
+        close = [k for k in names if key and key in k][:5]
+    suggestions = list(dict.fromkeys(names[k] for k in close))
+    hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else "; search with GET /v1/activities?q="
+    return NotFound(f"unknown activity {query!r}: no plan in force lists it by code, name or KBLI{hint}",
+                    suggestions=suggestions)
+
+
+def activity_cell(vd: VersionData, activity: Activity, subzone_code: str) -> dict:
+    """The activity at one sub-zone: ``{code, name, class, codes, conditions, class_name}``."""
+    cell = vd.cells_for(activity).get(subzone_code)
+    out = {"code": activity.code, "name": activity.name}
+    if cell is None:
+        out.update({"class": None, "codes": [], "conditions": [],
+                    "note": f"the ITBX matrix has no cell for {subzone_code}"})
+        return out
+    cls, codes = cell
+    out.update({"class": cls, "codes": codes, "conditions": vd.conditions(codes), "class_name": CLASS_NAMES.get(cls)})
+    return out
+
+
+def activity_ref(a: Activity, vd: VersionData) -> dict:
+    return {"code": a.code, "name": a.name, "kbli": list(a.kbli), "group": a.group,
+            "plan": {"id": vd.plan_id, "version": vd.version}}
