@@ -5,15 +5,19 @@
 
 What it does, all in one run so the numbers are comparable on the same (noisy) machine:
 
-1. starts (or reuses) an embedded PostGIS cluster under ``--home`` (default ``.rdtr-bench``), migrates it and
+1. starts (or reuses) an embedded PostGIS cluster under ``--home`` (default ``.rdtr-bench``, shared with the other benchmarks), migrates it and
    loads the sample plan ``data/zoning/bontang`` once;
 2. starts ``rdtr serve --workers N`` — a real uvicorn server — in a subprocess on that database;
 3. draws random points (seeded) in the sample's extent;
-4. **floor**: the same question as ONE raw SQL query per point (``rdtr.zoning.sql.POINT_SQL``, prepared, as the
-   API runs it) through psycopg2 on 2 connections in 2 threads, for ``--duration`` seconds;
+4. **floor**: the same question as ONE raw SQL query per point (``rdtr.zoning.sql.POINT_SQL``, prepared, with
+   the same session settings as the API's connections) through psycopg2 on 2 connections in 2 threads, for
+   ``--duration`` seconds;
 5. **HTTP**: ``GET /v1/zoning?lon=&lat=`` at each concurrency with a small asyncio keep-alive HTTP/1.1 client
    (raw sockets: far cheaper per request than httpx, so the load generator steals less CPU from the server);
-6. the floor again (drift check), then a table: throughput, p50/p99 latency, and HTTP ÷ floor.
+6. steps 4 and 5 run interleaved in ``--rounds`` short slices (floor, HTTP c=16, HTTP c=32, …, again), so
+   load from anything else on the machine hits them alike; then a table: throughput, p50/p99 latency, and
+   HTTP ÷ floor. The same app with the optional zoning fast-path middleware (``api.routers.zoning.install``)
+   is measured beside ``rdtr serve`` as shipped.
 
 The load generator runs on the same machine and shares its cores with the server and PostgreSQL; the table
 reports how much CPU the client itself used.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
 import os
 import random
@@ -60,6 +65,9 @@ def setup_database(home: Path, url: str | None = None) -> str:
     from sqlalchemy import text
 
     with get_engine(url).connect() as conn:
+        if not conn.execute(text("SELECT to_regclass('zone_edge') IS NOT NULL")).scalar():
+            raise SystemExit(f"the database at {url} predates the current schema (no zone_edge table): "
+                             "start from a fresh cluster (remove the --home directory) or another database")
         loaded = conn.execute(text("SELECT count(*) FROM plan_version WHERE plan_id = 'bontang'")).scalar()
     if not loaded:
         from rdtr.ingest import ingest_package
@@ -93,17 +101,35 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-class Server:
-    """``rdtr serve`` in a subprocess (a real uvicorn with N workers)."""
+def app_with_fast_path():
+    """The app as ``create_app`` builds it plus the zoning fast-path middleware (api.routers.zoning.install):
+    the variant the benchmark measures beside the shipped app, until the factory installs it itself."""
+    from api.app import create_app
+    from api.routers.zoning import install
 
-    def __init__(self, url: str, workers: int = 2, port: int | None = None):
+    app = create_app()
+    install(app)
+    return app
+
+
+class Server:
+    """``rdtr serve`` in a subprocess (a real uvicorn with N workers); ``factory`` serves another app factory
+    with the same uvicorn settings instead."""
+
+    def __init__(self, url: str, workers: int = 2, port: int | None = None, factory: str | None = None):
         self.url, self.workers, self.port = url, workers, port or free_port()
+        self.factory = factory
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> "Server":
         env = dict(os.environ, RDTR_DATABASE_URL=self.url, PYTHONUNBUFFERED="1")
+        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), str(REPO / "bench"), env.get("PYTHONPATH")) if p)
         cmd = [sys.executable, "-c", "from rdtr.cli import main; main()", "serve", "--host", "127.0.0.1",
                "--port", str(self.port), "--workers", str(self.workers)]
+        if self.factory:
+            cmd = [sys.executable, "-m", "uvicorn", self.factory, "--factory", "--host", "127.0.0.1", "--port",
+                   str(self.port), "--workers", str(self.workers), "--log-level", "warning", "--no-access-log",
+                   "--proxy-headers"]
         self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
                                      start_new_session=True)
         deadline = time.time() + 60
@@ -170,7 +196,7 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
     return status, body
 
 
-async def _http_load(host: str, port: int, make_request, concurrency: int, duration: float) -> dict:
+async def _http_load(host: str, port: int, make_request, concurrency: int, duration: float, seed: int = 0) -> dict:
     latencies: list[float] = []
     errors = {"count": 0, "examples": []}
     stop_at = time.perf_counter() + duration
@@ -193,19 +219,19 @@ async def _http_load(host: str, port: int, make_request, concurrency: int, durat
             writer.close()
 
     cpu0, t0 = time.process_time(), time.perf_counter()
-    await asyncio.gather(*(one_connection(i) for i in range(concurrency)))
+    await asyncio.gather(*(one_connection(seed * 1000 + i) for i in range(concurrency)))
     wall, cpu = time.perf_counter() - t0, time.process_time() - cpu0
     return _summary(latencies, wall, errors=errors, client_cpu_share=cpu / wall)
 
 
-def http_load(host: str, port: int, make_request, concurrency: int, duration: float) -> dict:
+def http_load(host: str, port: int, make_request, concurrency: int, duration: float, seed: int = 0) -> dict:
     try:
         import uvloop
 
         runner = uvloop.run
     except ImportError:  # pragma: no cover
         runner = asyncio.run
-    return runner(_http_load(host, port, make_request, concurrency, duration))
+    return runner(_http_load(host, port, make_request, concurrency, duration, seed))
 
 
 def _summary(latencies: list[float], wall: float, **extra) -> dict:
@@ -215,7 +241,8 @@ def _summary(latencies: list[float], wall: float, **extra) -> dict:
     def pct(p: float) -> float:
         return lat[min(n - 1, int(p * n))] * 1000 if n else float("nan")
 
-    return {"requests": n, "seconds": round(wall, 2), "throughput": round(n / wall, 1) if wall else 0.0,
+    return {"_latencies": latencies, "_wall": wall,
+            "requests": n, "seconds": round(wall, 2), "throughput": round(n / wall, 1) if wall else 0.0,
             "p50_ms": round(pct(0.50), 2), "p99_ms": round(pct(0.99), 2),
             "mean_ms": round(statistics.fmean(lat) * 1000, 2) if n else None, **extra}
 
@@ -224,10 +251,12 @@ def _summary(latencies: list[float], wall: float, **extra) -> dict:
 
 
 def sql_floor(url: str, statement: str, make_params, connections: int = 2, duration: float = 10.0,
-              name: str = "bench_floor") -> dict:
+              name: str = "bench_floor", seed: int = 0) -> dict:
     """Run ``statement`` (``$n`` placeholders, PREPAREd like the API does) on ``connections`` psycopg2
     connections in as many threads for ``duration`` seconds."""
     import psycopg2
+
+    from rdtr.zoning.db import SESSION_OPTIONS  # the same session settings as the API's connections
 
     latencies: list[float] = []
     lock = threading.Lock()
@@ -237,7 +266,7 @@ def sql_floor(url: str, statement: str, make_params, connections: int = 2, durat
 
     def worker(seed: int) -> None:
         rng = random.Random(seed)
-        conn = psycopg2.connect(**params, application_name="rdtr-bench-floor", options="-c jit=off")
+        conn = psycopg2.connect(**params, application_name="rdtr-bench-floor", options=SESSION_OPTIONS)
         conn.autocommit = True
         cur = conn.cursor()
         cur.execute(f"PREPARE {name} AS {statement}")
@@ -253,7 +282,7 @@ def sql_floor(url: str, statement: str, make_params, connections: int = 2, durat
         with lock:
             latencies.extend(mine)
 
-    threads = [threading.Thread(target=worker, args=(i,)) for i in range(connections)]
+    threads = [threading.Thread(target=worker, args=(seed * 1000 + i,)) for i in range(connections)]
     for t in threads:
         t.start()
     stop_at[0] = time.perf_counter() + duration
@@ -282,6 +311,34 @@ def point_maker(extent):
     return http, sql_params
 
 
+def merge(parts: list[dict]) -> dict:
+    """Summaries of several slices of the same configuration → one summary over all of them."""
+    lat = [x for p in parts for x in p["_latencies"]]
+    wall = sum(p["_wall"] for p in parts)
+    extra = {}
+    if all("client_cpu_share" in p for p in parts):
+        extra["client_cpu_share"] = sum(p["client_cpu_share"] * p["_wall"] for p in parts) / wall
+        extra["errors"] = sum(p["errors"]["count"] for p in parts)
+    return _summary(lat, wall, slices=len(parts), **extra)
+
+
+def interleave(configs: dict, rounds: int, slice_s: float) -> dict:
+    """Run every configuration for ``slice_s`` seconds, round-robin, ``rounds`` times, and merge each one's
+    slices. Interleaving puts the floor and the HTTP runs side by side in time, so load from anything else
+    on the machine affects them alike instead of favouring whichever ran in a quiet minute."""
+    parts: dict[str, list] = {name: [] for name in configs}
+    for k in range(rounds):
+        for name, run in configs.items():
+            parts[name].append(run(slice_s, k + 1))
+        line = "  ".join(f"{n}={parts[n][-1]['throughput']:.0f}/s" for n in configs)
+        print(f"round {k + 1}/{rounds}: {line}", flush=True)
+    return {name: merge(p) for name, p in parts.items()}
+
+
+def public(summary: dict) -> dict:
+    return {k: v for k, v in summary.items() if not k.startswith("_")}
+
+
 def print_table(title: str, rows: list[tuple[str, dict]], floor: dict) -> str:
     lines = [f"### {title}", "", "| run | throughput (/s) | p50 ms | p99 ms | vs floor | client CPU |",
              "|---|---:|---:|---:|---:|---:|"]
@@ -297,15 +354,19 @@ def print_table(title: str, rows: list[tuple[str, dict]], floor: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--duration", type=float, default=15.0, help="seconds per measured run (default 15)")
+    ap.add_argument("--duration", type=float, default=15.0,
+                    help="seconds measured per configuration, split over the rounds (default 15)")
+    ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     ap.add_argument("--concurrency", default="16,32", help="HTTP concurrencies, comma-separated (default 16,32)")
     ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (default 2)")
     ap.add_argument("--floor-connections", type=int, default=2)
     ap.add_argument("--home", type=Path, default=Path(os.environ.get("RDTR_BENCH_HOME", REPO / ".rdtr-bench")),
-                    help="embedded cluster home (default .rdtr-bench; RDTR_BENCH_HOME)")
+                    help="embedded cluster home (default .rdtr-bench, shared with the other benchmarks; RDTR_BENCH_HOME)")
     ap.add_argument("--database-url", default=os.environ.get("RDTR_BENCH_DATABASE_URL"),
                     help="use this database instead of the embedded cluster")
     ap.add_argument("--warmup", type=float, default=3.0)
+    ap.add_argument("--variants", default="shipped,fastpath",
+                    help="servers to measure: shipped (rdtr serve) and/or fastpath (plus the zoning middleware)")
     args = ap.parse_args(argv)
 
     url = setup_database(args.home, args.database_url)
@@ -315,29 +376,40 @@ def main(argv: list[str] | None = None) -> int:
 
     cache.ensure_edges(url, _version_id(url))
     concurrencies = [int(c) for c in args.concurrency.split(",") if c.strip()]
-    print(f"sample extent {extent}; {os.cpu_count()} CPUs; duration {args.duration:g} s per run", flush=True)
-    results: dict = {"duration_s": args.duration, "cpus": os.cpu_count(), "workers": args.workers, "runs": {}}
-    with Server(url, workers=args.workers) as server:
-        http_load("127.0.0.1", server.port, http_req, max(concurrencies), args.warmup)  # warm every worker
+    variants = [v for v in args.variants.split(",") if v]
+    slice_s = args.duration / args.rounds
+    print(f"sample extent {extent}; {os.cpu_count()} CPUs; {args.duration:g} s per configuration in "
+          f"{args.rounds} interleaved rounds", flush=True)
+    with contextlib.ExitStack() as stack:
+        servers = {}
+        if "shipped" in variants:
+            servers["shipped"] = stack.enter_context(Server(url, workers=args.workers))
+        if "fastpath" in variants:
+            servers["fastpath"] = stack.enter_context(
+                Server(url, workers=args.workers, factory="bench_point:app_with_fast_path"))
+        for srv in servers.values():
+            http_load("127.0.0.1", srv.port, http_req, max(concurrencies), args.warmup)  # warm every worker
         sql_floor(url, sql.POINT_SQL, sql_params, args.floor_connections, min(args.warmup, 2.0), "bench_warm")
-        floor1 = sql_floor(url, sql.POINT_SQL, sql_params, args.floor_connections, args.duration)
-        print(f"floor (SQL, {args.floor_connections} connections): {floor1}", flush=True)
-        rows = []
+        configs = {"floor": lambda d, k: sql_floor(url, sql.POINT_SQL, sql_params, args.floor_connections, d,
+                                                   f"bench_floor_{k}", seed=k)}
+        for variant, srv in servers.items():
+            for c in concurrencies:
+                configs[f"{variant}_c{c}"] = (lambda d, k, port=srv.port, c=c:
+                                              http_load("127.0.0.1", port, http_req, c, d, seed=k))
+        merged = interleave(configs, args.rounds, slice_s)
+    floor = merged["floor"]
+    labels = {"shipped": "`rdtr serve` as shipped", "fastpath": "with `api.routers.zoning.install(app)`"}
+    rows = [(f"floor: raw SQL, prepared, psycopg2, {args.floor_connections} connections", floor)]
+    for variant in servers:
         for c in concurrencies:
-            r = http_load("127.0.0.1", server.port, http_req, c, args.duration)
-            print(f"HTTP c={c}: {r}", flush=True)
-            rows.append((f"HTTP GET /v1/zoning, {c} concurrent", r))
-            results["runs"][f"http_c{c}"] = r
-        floor2 = sql_floor(url, sql.POINT_SQL, sql_params, args.floor_connections, args.duration)
-        print(f"floor again: {floor2}", flush=True)
-    floor = {k: (floor1[k] + floor2[k]) / 2 for k in ("throughput", "p50_ms", "p99_ms")}
-    results["runs"]["floor_before"], results["runs"]["floor_after"] = floor1, floor2
-    results["floor_mean_throughput"] = floor["throughput"]
-    table = print_table("Point question: HTTP vs raw SQL floor (same run)",
-                        [(f"floor: raw SQL, psycopg2, {args.floor_connections} connections (before)", floor1),
-                         *rows, ("floor again (after)", floor2)], floor)
-    best = max(r["throughput"] for _, r in rows)
-    print(f"\nbest HTTP throughput = {best / floor['throughput'] * 100:.0f} % of the floor (target ≥ 50 %)")
+            rows.append((f"HTTP GET /v1/zoning, {c} concurrent — {labels[variant]}", merged[f"{variant}_c{c}"]))
+    table = print_table("Point question: HTTP vs the raw SQL floor (same run, interleaved)", rows, floor)
+    for variant in servers:
+        best = max(merged[f"{variant}_c{c}"]["throughput"] for c in concurrencies)
+        print(f"best HTTP throughput, {labels[variant]}: {best / floor['throughput'] * 100:.0f} % of the floor "
+              "(target ≥ 50 %)")
+    results = {"duration_s": args.duration, "rounds": args.rounds, "cpus": os.cpu_count(), "workers": args.workers,
+               "runs": {name: public(r) for name, r in merged.items()}}
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "point.json").write_text(json.dumps(results, indent=2))
     (OUT / "point.md").write_text(table + "\n")

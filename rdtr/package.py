@@ -34,14 +34,17 @@ checksum and parses ``plan.toml`` into typed specs; reading the files is :mod:`r
     path = "itbx.csv"               # .csv or .xlsx (sheet = "…")
     codes = "itbx_codes.csv"        # legend: code,text (headers code/kode and text/meaning/keterangan found)
     layout = "wide"                 # "wide" (activities × sub-zones) | "long" | "polygon-lists"
-    columns = "auto"                # wide: sub-zone columns are "codes" | "names" | "auto" (codes, then names)
+    columns = "auto"                # sub-zones (wide: the columns; long: the cells) are written as
+                                    # "codes" | "names" (names and aliases of the sub-zone table) | "auto"
     header_row = 1                  # line of the header (1-based); rows before it are skipped
     skip_rows = []                  # further line numbers to skip
     delimiter = ","                 # csv only ("auto" sniffs)
     encoding = "utf-8-sig"
     exclude = []                    # wide: columns that are neither activity fields nor sub-zones
-    [itbx.columns]                  # canonical = source header: activity_code, activity, kbli, group,
-                                    # and for layout = "long": subzone, cell
+    [itbx.fields]                   # canonical = source header: activity_code, activity, kbli, group, and for
+                                    # layout = "long": subzone, cell. Defaults found by name (activity_code,
+                                    # activity_number, kode; activity, kegiatan; kbli; group, kelompok_kegiatan).
+                                    # No code column: activities are numbered in file order (reported).
     [itbx.lists]                    # layout = "polygon-lists": zone-layer column = the cell it stands for
     # IZN = "I"; TBT = "T"; BST = "B"; TBS = "T,B"
     [itbx.codes_columns]            # legend headers: code = "…", text = "…"
@@ -49,13 +52,17 @@ checksum and parses ``plan.toml`` into typed specs; reading the files is :mod:`r
     [intensity]
     path = "intensitas.csv"         # .csv or .xlsx
     source = "file"                 # "file" | "zones": per-polygon columns of the zone layer (Jakarta)
-    layout = "rows"                 # "rows": one row per sub-zone [and lot class]
+    layout = "rows"                 # "rows": one row per sub-zone [and lot class, variant]
                                     # "parameter-rows": one row per (lot class, parameter), sub-zones as columns
+    subzones = "auto"               # rows layout: the sub-zone column holds "codes" | "names" | "auto"
     header_row = 1; skip_rows = []; delimiter = ","; encoding = "utf-8-sig"; sheet = "…"
+    exclude = []                    # parameter-rows: columns that are not sub-zones (e.g. "kelas")
     [intensity.columns]             # canonical = source header: subzone, lot_area_min_m2, lot_area_max_m2,
                                     # block, tpz, variant, kdb_max, klb_max, kdh_min, ktb_max, height_max_m,
-                                    # floors_max, gsb_min_m, lot_min_m2, note; parameter (parameter-rows)
-    [intensity.parameters]          # parameter-rows: canonical = value of the parameter column ("KDB")
+                                    # floors_max, gsb_min_m, lot_min_m2, note; parameter (parameter-rows).
+                                    # Unmapped columns are kept verbatim in intensity.extra.
+    [intensity.parameters]          # parameter-rows: canonical = value of the parameter column (KDB, KLB, KDH,
+                                    # KTB, Tinggi, Lantai, GSB are known)
 
     [tpz]
     path = "tpz.csv"                # code,text

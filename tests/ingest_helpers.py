@@ -160,3 +160,25 @@ def centroid_lonlat(gdf: gpd.GeoDataFrame) -> np.ndarray:
     """An interior point of each feature, as lon/lat."""
     pts = gdf.geometry.representative_point()
     return np.column_stack([pts.to_crs(4326).x, pts.to_crs(4326).y])
+
+
+def drop_new_plans():
+    """Generator for a module fixture: remember the plans that exist, and at the end delete the plans the
+    module added (with their versions and rows), so other test files see only their own plans where the
+    areas overlap (Bontang, Jakarta and Yogyakarta are used by several files)."""
+    from sqlalchemy import text
+
+    from rdtr.db import get_engine
+
+    with get_engine().connect() as conn:
+        before = set(conn.execute(text("SELECT id FROM plan")).scalars())
+    yield
+    with get_engine().begin() as conn:
+        new = [p for p in conn.execute(text("SELECT id FROM plan")).scalars() if p not in before]
+        if not new:
+            return
+        versions = conn.execute(text("SELECT id FROM plan_version WHERE plan_id = ANY(:p)"), {"p": new}).scalars().all()
+        for v in versions:
+            conn.execute(text(f"DROP TABLE IF EXISTS zone_part_v{int(v)}"))
+        conn.execute(text("DELETE FROM plan_version WHERE plan_id = ANY(:p)"), {"p": new})
+        conn.execute(text("DELETE FROM plan WHERE id = ANY(:p)"), {"p": new})

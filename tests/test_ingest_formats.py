@@ -15,10 +15,17 @@ import pytest
 from sqlalchemy import text
 
 from conftest import real_data
-from ingest_helpers import write_vector, zip_dir
+from ingest_helpers import write_vector, zip_dir, drop_new_plans
 from rdtr.db import get_engine
 from rdtr.ingest import ingest_package
 from rdtr.versions import versions_in_force
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _only_this_modules_plans(db_url):
+    """Delete the plans this module loads once it is done (they overlap other files' areas)."""
+    yield from drop_new_plans()
+
 
 JAKARTA = ("jakarta-rdtr-inven2023", "rdtr_jakarta_sample.geojson")
 YOGYA = ("yogyakarta-itbx-simtaru", "pola_ruang_rdtr_kota_jogja_sample50.geojson")

@@ -13,10 +13,17 @@ import pytest
 from sqlalchemy import text
 
 from conftest import real_data
-from ingest_helpers import grid_zones, write_csv, write_vector
+from ingest_helpers import grid_zones, write_csv, write_vector, drop_new_plans
 from rdtr.db import get_engine
 from rdtr.errors import PackageError
 from rdtr.ingest import ingest_package
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _only_this_modules_plans(db_url):
+    """Delete the plans this module loads once it is done (they overlap other files' areas)."""
+    yield from drop_new_plans()
+
 
 BINTAN = "bintan-itbx-trikora-bsb"
 RANK = {"I": 0, "T": 1, "B": 2, "X": 3}
@@ -372,3 +379,52 @@ def test_jakarta_intensity_from_polygons_and_free_text_flagged(jakarta):
     assert "TR" not in rows  # "null" everywhere: no intensity row
     flagged = {(w["feature"], w["column"]) for w in result.report["warnings"] if w["code"] == "free_text_intensity"}
     assert ("3", "KDB") in flagged  # OBJECTID 3 is the first R-1 polygon with text in KDB
+
+
+# --- a long ITBX in an Excel workbook with a title above the header --------------------------------
+def test_long_itbx_from_xlsx_with_title_rows(db_url, tmp_path):
+    import openpyxl
+
+    from ingest_helpers import make_package
+
+    root = make_package(tmp_path / "pkg", "long-xlsx", itbx=False, overlay=False)
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "ITBX"
+    ws.append(["Lampiran II: Ketentuan Kegiatan dan Penggunaan Lahan"])
+    ws.append([])
+    ws.append(["Kode", "Kegiatan", "Sub Zona", "Ketentuan"])
+    rows = [("A001", "Rumah Tunggal", "Perumahan Kepadatan Tinggi", "I"),
+            ("A001", "Rumah Tunggal", "Taman Kota", "X"),
+            ("A002", "Toko", "R-2", "T1, B2"),
+            ("A002", "Toko", "Perdagangan dan Jasa Skala Kota", "I")]
+    for r in rows:
+        ws.append(list(r))
+    wb.save(root / "itbx.xlsx")
+    (root / "plan.toml").write_text((root / "plan.toml").read_text() + '''
+[itbx]
+path = "itbx.xlsx"
+sheet = "ITBX"
+layout = "long"
+columns = "auto"
+header_row = 3
+[itbx.fields]
+activity_code = "Kode"
+activity = "Kegiatan"
+subzone = "Sub Zona"
+cell = "Ketentuan"
+''')
+    result = ingest_package(root)
+    with get_engine().connect() as conn:
+        got = {(r.activity_code, r.subzone_code): (r.cls, list(r.codes)) for r in conn.execute(text(
+            "SELECT a.activity_code, i.subzone_code, i.class AS cls, i.codes FROM itbx i "
+            "JOIN activity a ON a.id = i.activity_id WHERE i.plan_version_id = :v"), {"v": result.plan_version_id})}
+    assert got == {("A001", "R-2"): ("I", ["I"]), ("A001", "RTH-2"): ("X", ["X"]),
+                   ("A002", "R-2"): ("B", ["T1", "B2"]), ("A002", "K-1"): ("I", ["I"])}
+    # an unknown sub-zone in a long table: file, row (the spreadsheet's line) and column
+    ws.append(["A003", "SPBU", "Zona Antah Berantah", "X"])
+    wb.save(root / "itbx.xlsx")
+    with pytest.raises(PackageError) as exc:
+        ingest_package(root)
+    err = exc.value.report["errors"][0]
+    assert (err["code"], err["file"], err["row"], err["column"]) == ("unknown_subzone", "itbx.xlsx", 8, "Sub Zona")

@@ -37,7 +37,7 @@ def place(sample_plan):
 
 def test_zoning_preview_is_an_offline_map_of_the_answer(client, place, test_output):
     r = client.get("/v1/zoning", params={"lon": place["lon"], "lat": place["lat"], "activity": "A001",
-                                         "f": "html"})
+                                         "plan": "bontang", "f": "html"})
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("text/html")
     page = r.text
@@ -60,7 +60,7 @@ def test_zoning_preview_is_an_offline_map_of_the_answer(client, place, test_outp
 
 
 def test_browsers_get_html_and_api_clients_get_json(client, place):
-    params = {"lon": place["lon"], "lat": place["lat"]}
+    params = {"lon": place["lon"], "lat": place["lat"], "plan": "bontang"}
     browser = client.get("/v1/zoning", params=params,
                          headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
     assert browser.headers["content-type"].startswith("text/html")
@@ -73,7 +73,8 @@ def test_browsers_get_html_and_api_clients_get_json(client, place):
 
 
 def test_parcel_preview_outlines_the_parcel_with_its_limits(client, place, test_output):
-    r = client.post("/v1/parcels/analyze", params={"f": "html", "activity": "A001"}, json=place["parcel"])
+    r = client.post("/v1/parcels/analyze", params={"f": "html", "activity": "A001", "plan": "bontang"},
+                    json=place["parcel"])
     assert r.status_code == 200, r.text
     page = r.text
     (test_output / "preview-parcel.html").write_text(page, encoding="utf-8")

@@ -11,11 +11,17 @@ import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from ingest_helpers import grid_zones, make_package, zip_dir
+from ingest_helpers import grid_zones, make_package, zip_dir, drop_new_plans
 from rdtr.auth import create_token
 from rdtr.cli import app
 from rdtr.config import get_settings
 from rdtr.db import get_engine
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _only_this_modules_plans(db_url):
+    """Delete the plans this module loads once it is done (they overlap other files' areas)."""
+    yield from drop_new_plans()
 
 
 @pytest.fixture(scope="module")

@@ -78,7 +78,7 @@ def test_points_inside_zones_get_the_subzone_the_file_says(sample_plan, stratifi
     assert len({p["kodszn"] for p in stratified}) >= 20  # every sub-zone of the sample is represented
     wrong = []
     for p in stratified:
-        answer = zoning_at(p["lon"], p["lat"])
+        answer = zoning_at(p["lon"], p["lat"], plan="bontang")
         codes = [z["subzone_code"] for z in answer["zones"]]
         if not answer["covered"] or codes != [p["kodszn"]]:
             wrong.append((p, codes))
@@ -93,7 +93,7 @@ def test_points_inside_zones_get_the_subzone_the_file_says(sample_plan, stratifi
 
 def test_http_answers_the_same_subzones(client, sample_plan, stratified):
     for p in stratified[::7]:
-        r = client.get("/v1/zoning", params={"lon": p["lon"], "lat": p["lat"]})
+        r = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"]})
         assert r.status_code == 200, r.text
         body = r.json()
         assert body["covered"] is True
@@ -106,7 +106,7 @@ def test_boundary_distance_matches_an_independent_computation(sample_plan, strat
     from rdtr.zoning import zoning_at
 
     for p in stratified[::3]:
-        z = zoning_at(p["lon"], p["lat"])["zones"][0]
+        z = zoning_at(p["lon"], p["lat"], plan="bontang")["zones"][0]
         expected = p["edge_m"]
         assert z["boundary_distance_m"] == pytest.approx(expected, rel=0.005, abs=0.05), p
         assert z["near_boundary"] is (z["boundary_distance_m"] <= 2.5)
@@ -122,8 +122,8 @@ def test_a_point_within_the_map_tolerance_of_an_edge_is_flagged(sample_plan, zon
         near = ring.interpolate(0.37, normalized=True)
         inner = poly.buffer(-6.0).exterior.interpolate(0.37, normalized=True)
         (nx, ny), (ix, iy) = _to_lonlat([near, inner])
-        a = zoning_at(nx, ny)["zones"]
-        b = zoning_at(ix, iy)["zones"]
+        a = zoning_at(nx, ny, plan="bontang")["zones"]
+        b = zoning_at(ix, iy, plan="bontang")["zones"]
         assert [z["subzone_code"] for z in a] == [row.KODSZN]
         assert a[0]["near_boundary"] is True
         assert a[0]["boundary_distance_m"] == pytest.approx(row.geometry.boundary.distance(near), abs=0.05)
@@ -133,7 +133,7 @@ def test_a_point_within_the_map_tolerance_of_an_edge_is_flagged(sample_plan, zon
 def test_points_at_sea_or_far_away_are_not_covered(client, sample_plan):
     sea_lon, sea_lat = _to_lonlat([shapely.Point(557_400, 10_000)])[0]  # east of the coastline
     for lon, lat in [(sea_lon, sea_lat), (106.8, -6.2), (0.0, 0.0)]:
-        r = client.get("/v1/zoning", params={"lon": lon, "lat": lat})
+        r = client.get("/v1/zoning", params={"plan": "bontang", "lon": lon, "lat": lat})
         assert r.status_code == 200
         body = r.json()
         assert body["covered"] is False and body["zones"] == []
@@ -142,9 +142,9 @@ def test_points_at_sea_or_far_away_are_not_covered(client, sample_plan):
 
 def test_before_the_plan_took_effect_nothing_is_in_force(client, sample_plan, stratified):
     p = stratified[0]
-    body = client.get("/v1/zoning", params={"lon": p["lon"], "lat": p["lat"], "at": "2024-04-30"}).json()
+    body = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "at": "2024-04-30"}).json()
     assert body["covered"] is False and body["at"] == "2024-04-30"
-    body = client.get("/v1/zoning", params={"lon": p["lon"], "lat": p["lat"], "at": "2024-05-01"}).json()
+    body = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "at": "2024-05-01"}).json()
     assert body["covered"] is True
 
 
@@ -156,10 +156,10 @@ def test_cli_json_is_the_http_document(client, sample_plan, stratified):
     for args, params in [([str(p["lon"]), str(p["lat"]), "--activity", "A001"], {"activity": "A001"}),
                          (["106.8", "-6.2"], {}),  # a negative latitude as a plain argument
                          ([str(p["lon"]), str(p["lat"]), "--at", "2025-01-01"], {"at": "2025-01-01"})]:
-        result = runner.invoke(app, ["lookup", *args, "--json"])
+        result = runner.invoke(app, ["lookup", *args, "--plan", "bontang", "--json"])
         assert result.exit_code == 0, result.output
         lon, lat = float(args[0]), float(args[1])
-        http = client.get("/v1/zoning", params={"lon": lon, "lat": lat, **params}).json()
+        http = client.get("/v1/zoning", params={"plan": "bontang", "lon": lon, "lat": lat, **params}).json()
         assert json.loads(result.stdout) == http
 
 
@@ -167,7 +167,8 @@ def test_cli_human_output_is_a_summary(sample_plan, stratified):
     from rdtr.cli import app
 
     p = next(s for s in stratified if s["kodszn"] == "R-3")
-    result = CliRunner().invoke(app, ["lookup", str(p["lon"]), str(p["lat"]), "--activity", "Rumah Tunggal"])
+    result = CliRunner().invoke(app, ["lookup", str(p["lon"]), str(p["lat"]), "--activity", "Rumah Tunggal",
+                                      "--plan", "bontang"])
     assert result.exit_code == 0, result.output
     assert "R-3" in result.output and "Perumahan Kepadatan Sedang" in result.output
     assert "Rumah Tunggal" in result.output and "KDB" in result.output
@@ -186,7 +187,7 @@ def test_cli_human_output_is_a_summary(sample_plan, stratified):
     ({"lon": "117.5", "lat": "0.1", "plan": "Not A Plan!"}, "plan"),
 ])
 def test_bad_parameters_are_a_4xx_problem_that_says_what_is_wrong(client, sample_plan, params, needle):
-    r = client.get("/v1/zoning", params=params)
+    r = client.get("/v1/zoning", params={"plan": "bontang", **params})
     assert r.status_code == 422
     assert r.headers["content-type"].startswith("application/problem+json")
     body = r.json()
@@ -199,7 +200,7 @@ def test_activity_by_code_name_and_kbli(client, sample_plan, stratified, itbx_fi
                                and sum(1 for x in itbx_file.values() if x["kbli"] == a["kbli"]) == 1)
     for ask, code in [("A001", "A001"), ("rumah  TUNGGAL", "A001"), ("Rúmah Tunggal", "A001"),
                       (kbli_act["kbli"], kbli_code)]:
-        body = client.get("/v1/zoning", params={"lon": p["lon"], "lat": p["lat"], "activity": ask}).json()
+        body = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "activity": ask}).json()
         a = body["zones"][0]["activity"]
         cls, codes = itbx_file[code]["cells"]["R-2"]
         assert (a["code"], a["class"], a["codes"]) == (code, cls, codes), ask
@@ -214,28 +215,28 @@ def test_activity_conditions_carry_the_legend_texts(client, sample_plan, stratif
                 legend[row[0]] = row[1]
     p = next(s for s in stratified if s["kodszn"] == "R-2")
     code = next(c for c, a in itbx_file.items() if len(a["cells"].get("R-2", ("I", []))[1]) > 1)
-    a = client.get("/v1/zoning", params={"lon": p["lon"], "lat": p["lat"], "activity": code}).json()["zones"][0]["activity"]
+    a = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "activity": code}).json()["zones"][0]["activity"]
     assert a["conditions"] == [legend[c] for c in a["codes"] if c in legend] and a["conditions"]
 
 
 def test_unknown_activity_is_a_404_suggesting_close_matches(client, sample_plan, stratified):
     p = stratified[0]
-    r = client.get("/v1/zoning", params={"lon": p["lon"], "lat": p["lat"], "activity": "Rumah Tungal"})
+    r = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "activity": "Rumah Tungal"})
     assert r.status_code == 404
     assert "Rumah Tunggal" in r.json()["detail"]
-    r = client.get("/v1/zoning", params={"lon": 106.8, "lat": -6.2, "activity": "Rumah Tungal"})
+    r = client.get("/v1/zoning", params={"plan": "bontang", "lon": 106.8, "lat": -6.2, "activity": "Rumah Tungal"})
     assert r.status_code == 404  # unknown to every plan in force, even where no plan covers the point
 
 
 def test_intensity_at_a_point_lists_the_lot_size_classes(client, sample_plan, stratified):
     p = next(s for s in stratified if s["kodszn"] == "R-2")
-    z = client.get("/v1/zoning", params={"lon": p["lon"], "lat": p["lat"]}).json()["zones"][0]
+    z = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"]}).json()["zones"][0]
     classes = z["intensity"]["by_lot_size"]
     assert [(c["lot_area_min_m2"], c["lot_area_max_m2"], c["kdb_max"]) for c in classes] == [
         (0, 100, 80), (100, 200, 70), (200, 500, 60), (500, 1000, 50), (1000, None, 40)]
     assert z["intensity"]["kdb_max"] is None and z["intensity"]["height_max_m"] == 12
     p = next(s for s in stratified if s["kodszn"] == "K-1")
-    z = client.get("/v1/zoning", params={"lon": p["lon"], "lat": p["lat"]}).json()["zones"][0]
+    z = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"]}).json()["zones"][0]
     assert {k: z["intensity"][k] for k in ("kdb_max", "klb_max", "kdh_min", "floors_max")} == {
         "kdb_max": 70, "klb_max": 4.2, "kdh_min": 10, "floors_max": 10}
 
@@ -245,7 +246,7 @@ def test_overlays_that_contain_the_point_are_listed(client, sample_plan):
     zones = gpd.read_file(SAMPLE_PACKAGE / "pola_ruang.gpkg")
     inside = shapely.intersection(kkop.geometry.union_all(), zones.geometry.union_all())
     lon, lat = _to_lonlat([inside.representative_point()])[0]
-    body = client.get("/v1/zoning", params={"lon": lon, "lat": lat}).json()
+    body = client.get("/v1/zoning", params={"plan": "bontang", "lon": lon, "lat": lat}).json()
     assert body["covered"] and [o["kind"] for o in body["overlays"]] == ["KKOP"]
     assert body["overlays"][0]["text"]
 
@@ -254,7 +255,7 @@ def test_the_answer_matches_its_documented_model(client, sample_plan, stratified
     from rdtr.models import ZoningAnswer
 
     p = stratified[5]
-    body = client.get("/v1/zoning", params={"lon": p["lon"], "lat": p["lat"], "activity": "A001"}).json()
+    body = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "activity": "A001"}).json()
     ZoningAnswer.model_validate(body)
     for key in ("location", "at", "covered", "message", "zones", "overlays"):
         assert key in body

@@ -33,8 +33,24 @@ different without the pieces that lie within the tolerance.
 """
 
 
-def _parcels(doc):
-    return parse_geojson(doc)
+INLINE_BYTES = 64 * 1024  #: smaller bodies are answered on the event loop; a thread hop would cost more
+
+
+async def _run(raw_size: int, func, *args, **kwargs):
+    """Small requests inline (one short query), large batches in the thread pool so they do not stall the
+    event loop for the other requests."""
+    if raw_size <= INLINE_BYTES:
+        return func(*args, **kwargs)
+    return await run_in_threadpool(func, *args, **kwargs)
+
+
+def _analyze(doc, **kwargs):
+    batch = parse_geojson(doc)
+    return batch, analyze(batch, **kwargs)
+
+
+def _compare(doc, **kwargs):
+    return compare(parse_geojson(doc), **kwargs)
 
 
 @router.post(
@@ -64,8 +80,8 @@ def _parcels(doc):
 )
 async def analyze_parcels(request: Request, at: At = None, activity: Activity = None, plan: Plan = None,
                           sliver_share: SliverShare = None, f: Format = None, doc=Depends(geojson_body)):
-    batch = _parcels(doc)
-    answer = await run_in_threadpool(analyze, batch, at=at, activity=activity, plan=plan, sliver_share=sliver_share)
+    size = len(await request.body())  # read (and cached) by geojson_body already
+    batch, answer = await _run(size, _analyze, doc, at=at, activity=activity, plan=plan, sliver_share=sliver_share)
     preview = maybe_preview(request, f, kind="parcel", answer=answer,
                             geometry=doc if isinstance(doc, dict) else to_feature_collection(batch.parcels))
     if preview is not None:
@@ -81,6 +97,7 @@ async def analyze_parcels(request: Request, at: At = None, activity: Activity = 
     responses=problem_responses(400, 404, 422, 503),
 )
 async def compare_parcels(
+    request: Request,
     date_from: Annotated[date, Query(alias="from", description="the earlier date (YYYY-MM-DD)")],
     date_to: Annotated[date, Query(alias="to", description="the later date (YYYY-MM-DD)")],
     activity: Activity = None, plan: Plan = None, sliver_share: SliverShare = None, doc=Depends(geojson_body),
@@ -88,7 +105,7 @@ async def compare_parcels(
     """The parcel analysed under the versions in force on `from` and on `to`, and the differences: sub-zones
     and their shares (`added`, `removed`, `changed`, `unchanged`), intensity values per sub-zone, the limits,
     and the activity's class. `before` and `after` hold the two full analyses."""
-    batch = _parcels(doc)
-    answer = await run_in_threadpool(compare, batch, date_from=date_from, date_to=date_to, activity=activity,
-                                     plan=plan, sliver_share=sliver_share)
+    size = len(await request.body())  # read (and cached) by geojson_body already
+    answer = await _run(size, _compare, doc, date_from=date_from, date_to=date_to, activity=activity, plan=plan,
+                        sliver_share=sliver_share)
     return json_response(answer)

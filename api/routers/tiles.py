@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from typing import Annotated, Optional
 
+from datetime import date
+
 import orjson
 from fastapi import APIRouter, Path, Query, Request
 from fastapi.responses import Response
@@ -17,7 +19,9 @@ from starlette.concurrency import run_in_threadpool
 from api.deps import At, problem_responses
 from api.html import public_base
 from rdtr.db import get_engine
+from rdtr.errors import InvalidInput
 from rdtr.maps import tiles
+from rdtr.versions import versions_in_force
 
 router = APIRouter(tags=["map layers"])
 
@@ -95,21 +99,30 @@ async def mvt(request: Request, plan: PlanId, z: Annotated[int, Path(ge=0, le=ti
 async def zones_geojson(
     request: Request,
     bbox: Annotated[str, Query(max_length=200, description="minlon,minlat,maxlon,maxlat (EPSG:4326)")],
-    plan: Annotated[str, Query(pattern=r"^[a-z0-9-]+$", max_length=64, description="plan id")],
+    plan: Annotated[Optional[str], Query(pattern=r"^[a-z0-9-]+$", max_length=64,
+                                         description="only this plan (default: every plan in force on `at`)")] = None,
     zoom: Annotated[float, Query(ge=0, le=tiles.MAX_ZOOM, description="map zoom: sets the simplification")] = 16,
     v: Version = None, s: StyleV = None, at: At = None,
 ):
-    """The zones of the plan version intersecting `bbox`, clipped to it, simplified to half a pixel at
+    """The zones of the plan version(s) intersecting `bbox` — `plan`'s version `v` or in force on `at`
+    (default today), or every plan in force on `at` — clipped to the box, simplified to half a pixel at
     `zoom`, zones under a pixel left out; at most 20,000 features (`X-Truncated: true` when cut)."""
     box = tiles.parse_bbox(bbox)
+    if v is not None and plan is None:
+        raise InvalidInput("v (a version number) needs plan")
 
     def work():
         with get_engine().connect() as conn:
-            ver = tiles.resolve_version(conn, plan, v, at)
-            etag = f'"pv{ver["id"]}-s{tiles.STYLE_VERSION}-{bbox}-{zoom:g}"'
+            if plan is not None:
+                ids = [tiles.resolve_version(conn, plan, v, at)["id"]]
+            else:
+                ids = sorted(r["id"] for r in versions_in_force(conn, at or date.today()))
+            etag = f'"pv{"-".join(map(str, ids)) or "none"}-s{tiles.STYLE_VERSION}-{bbox}-{zoom:g}"'
             if _not_modified(request, etag):
                 return etag, None, 0
-            body, n = tiles.zones_geojson(conn, ver["id"], box, zoom)
+            if not ids:
+                return etag, b'{"type":"FeatureCollection","features":[]}', 0
+            body, n = tiles.zones_geojson(conn, ids, box, zoom)
             return etag, body, n
 
     etag, body, n = await run_in_threadpool(work)
@@ -120,4 +133,3 @@ async def zones_geojson(
     if n >= tiles.GEOJSON_MAX_FEATURES:
         headers["X-Truncated"] = "true"
     return Response(body, media_type="application/geo+json", headers=headers)
-

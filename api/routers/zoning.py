@@ -16,7 +16,6 @@ from urllib.parse import parse_qsl
 
 import orjson
 from fastapi import APIRouter, Request
-from fastapi.responses import Response
 from starlette.routing import Route
 
 from api.deps import PLAN_PATTERN, Activity, At, Format, Lat, Lon, Plan, json_response, problem_responses
@@ -67,10 +66,16 @@ _KNOWN = {"lon", "lat", "at", "activity", "plan", "f"}
 
 def _plain_params(query_string: bytes) -> dict | None:
     """The parameters when they are plainly valid, else ``None`` (let the documented route judge them)."""
-    try:
-        pairs = parse_qsl(query_string.decode("latin-1"), keep_blank_values=True, strict_parsing=False)
-    except ValueError:
-        return None
+    text = query_string.decode("latin-1")
+    if "%" in text or "+" in text:  # escaped characters: let the standard parser decode them
+        try:
+            pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False)
+        except ValueError:
+            return None
+    else:
+        pairs = [tuple(item.split("=", 1)) for item in text.split("&") if item]
+        if any(len(pair) != 2 for pair in pairs):
+            return None
     params = dict(pairs)
     if len(params) != len(pairs) or not params.keys() <= _KNOWN or "lon" not in params or "lat" not in params:
         return None
@@ -115,12 +120,66 @@ class _FastZoning:
         if params is None:
             await self.documented.handle(scope, receive, send)
             return
+        await _respond(scope, receive, send, params)
+
+
+async def _respond(scope, receive, send, params: dict) -> None:
+    """Answer plainly valid parameters: JSON written straight to the ASGI channel, or the preview page."""
+    f = params["f"]
+    if f == "html" or (f is None and _may_want_html(scope)):
         response = _answer(Request(scope, receive), params["lon"], params["lat"], params.get("at"),
-                           params["activity"], params["plan"], params["f"])
+                           params["activity"], params["plan"], f)
         await response(scope, receive, send)
+        return
+    answer = zoning_at(params["lon"], params["lat"], at=params.get("at"), activity=params["activity"],
+                       plan=params["plan"])
+    body = orjson.dumps(answer)
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})
+
+
+def _may_want_html(scope) -> bool:
+    for name, value in scope.get("headers", ()):
+        if name == b"accept":
+            return b"html" in value
+    return False
 
 
 router.routes.insert(0, Route("/v1/zoning", _FastZoning(router.routes[-1]), methods=["GET"], include_in_schema=False,
                               name="zoning_fast"))
 
-__all__ = ["router", "zoning", "Response", "orjson"]
+
+class ZoningFastPath:
+    """Optional pure-ASGI middleware: answers plainly valid ``GET /v1/zoning`` before FastAPI's middleware
+    and routing (everything else passes through untouched). ``app.add_middleware(ZoningFastPath)`` in the
+    app factory; measured to save ~0.1–0.2 ms of CPU per point question (see bench/point.md)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] == "http" and scope["path"] == "/v1/zoning" and scope["method"] == "GET":
+            params = _plain_params(scope.get("query_string", b""))
+            if params is not None:
+                from api.problems import problem
+                from rdtr.errors import RdtrError
+
+                try:
+                    await _respond(scope, receive, send, params)
+                except RdtrError as exc:
+                    extra = {k: v for k, v in exc.extra.items() if v is not None}
+                    await problem(exc.status, exc.title, exc.detail, **extra)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def install(app) -> None:
+    """Put :class:`ZoningFastPath` in front of the app (idempotent). For the app factory:
+    ``for module in routers: getattr(module, "install", None) and module.install(app)``."""
+    if not getattr(app.state, "zoning_fast_path", False):
+        app.add_middleware(ZoningFastPath)
+        app.state.zoning_fast_path = True
+
+
+__all__ = ["router", "zoning", "ZoningFastPath", "install"]

@@ -76,6 +76,7 @@
   $("date-input").value = state.date;
   var params = new URLSearchParams(window.location.search);
   if (params.get("layer") === "geojson") { state.layerMode = "geojson"; }
+  state.onlyPlan = params.get("plan") || "";   // ?plan=ID shows only that plan's zones
 
   if (!window.L) {
     assetWarning("leaflet");
@@ -230,7 +231,9 @@
       setStatus(t("errorPrefix") + ": " + e.message);
       return;
     }
-    var plans = (doc.plans || []).filter(function (p) { return p.in_force !== false; });
+    var plans = (doc.plans || []).filter(function (p) {
+      return p.in_force !== false && (!state.onlyPlan || p.id === state.onlyPlan);
+    });
     if (!plans.length) { setStatus(t("noPlans")); }
     var bounds = null;
     for (var i = 0; i < plans.length; i++) {
@@ -360,6 +363,7 @@
     if (pan) { map.setView([lat, lon], Math.max(map.getZoom(), 16)); }
     var q = new URLSearchParams({ lon: lon.toFixed(7), lat: lat.toFixed(7), at: state.date });
     if (state.activity) { q.set("activity", state.activity); }
+    if (state.onlyPlan) { q.set("plan", state.onlyPlan); }
     setStatus(t("loading"));
     $("result-body").setAttribute("aria-busy", "true");
     try {
@@ -410,7 +414,13 @@
     var preview = "/v1/zoning?" + q.toString() + "&f=html";
     html += '<p class="links"><a href="' + esc(preview) + '" target="_blank" rel="noopener">' + esc(t("preview")) +
       '</a> · <a href="/v1/zoning?' + esc(q.toString()) + '" target="_blank" rel="noopener">' + esc(t("json")) + "</a></p>";
+    showResult(html);
+  }
+
+  function showResult(html) {
     $("result-body").innerHTML = html;
+    var box = $("result");
+    if (box.scrollIntoView) { box.scrollIntoView({ block: "nearest" }); }
   }
 
   // ----------------------------------------------------------------------------- find a place
@@ -453,6 +463,7 @@
     if (fit !== false) { map.fitBounds(parcelLayer.getBounds().pad(0.5), { maxZoom: 18 }); }
     var q = new URLSearchParams({ at: state.date });
     if (state.activity) { q.set("activity", state.activity); }
+    if (state.onlyPlan) { q.set("plan", state.onlyPlan); }
     setStatus(t("loading"));
     try {
       var answer = await api("/v1/parcels/analyze?" + q.toString(), {
@@ -516,7 +527,7 @@
     var plans = {};
     (a.zones || []).forEach(function (z) { if (z.plan) { plans[z.plan.id + "/" + z.plan.version] = z.plan; } });
     Object.keys(plans).forEach(function (k) { html += planLine(plans[k]); });
-    $("result-body").innerHTML = html;
+    showResult(html);
   }
 
   // Drawing (leaflet-draw).
@@ -621,7 +632,8 @@
         method: "POST",
         headers: { "Content-Type": "application/json", Authorization: "Bearer " + token },
         body: JSON.stringify({ parcel: state.lastParcel, activity: state.activity,
-                               reference: $("officer-reference").value.trim() || null, at: state.date })
+                               reference: $("officer-reference").value.trim() || null, at: state.date,
+                               plan: state.onlyPlan || null })
       });
       out.innerHTML = "<p>" + esc(t("extractMade")) + ": <code>" + esc(r.id) + "</code></p><p>" +
         '<a href="' + esc(r.pdf) + '" target="_blank" rel="noopener">' + esc(t("downloadPdf")) + "</a> · " +

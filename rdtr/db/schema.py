@@ -106,6 +106,8 @@ zone_part = Table(
     Column("geom", Geometry("POLYGON", srid=4326, spatial_index=False), nullable=False),
     Index("zone_part_geom_gist", "geom", postgresql_using="gist"),
     Index("zone_part_zone", "zone_id"),
+    # One partition per plan version (zone_part_v<id>), filled and indexed in bulk by the ingest, then attached.
+    postgresql_partition_by="LIST (plan_version_id)",
 )
 
 activity = Table(

@@ -184,6 +184,19 @@ def resolve_crs(gdf: gpd.GeoDataFrame, fallback: str | None, report: Report, fil
     return CrsResult(work, crs_label(crs), None if label == "as declared" else label)
 
 
+def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """``gdf`` reprojected to EPSG:4326 (lon/lat) with pyproj, without copying its attribute columns."""
+    geoms = np.asarray(gdf.geometry.values)
+    if gdf.crs is not None and not gdf.crs.equals(WGS84):
+        tr = pyproj.Transformer.from_crs(gdf.crs, WGS84, always_xy=True)
+        xy = shapely.get_coordinates(geoms)
+        x, y = tr.transform(xy[:, 0], xy[:, 1])
+        geoms = shapely.set_coordinates(geoms.copy(), np.column_stack([x, y]))
+    out = gdf.copy(deep=False)
+    out.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=WGS84), inplace=True)
+    return out
+
+
 def areal_scale(crs: pyproj.CRS, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
     """Projected area ÷ true (ellipsoidal) area at each lon/lat — 1 for an equal-area projection, ≈ k² for a
     conformal one such as UTM — including the square of the linear unit (feet, …) → metres."""
@@ -206,7 +219,13 @@ def true_areas(geoms_m: np.ndarray, crs_m: pyproj.CRS, lonlat: np.ndarray) -> np
     """Ellipsoidal areas (m²) of geometries given in ``crs_m``, corrected by the areal scale at ``lonlat``
     (each geometry's centroid). Exact for the equal-area case; for UTM the scale's variation inside a
     polygon of a few km changes the area by less than 1e-7."""
-    return shapely.area(geoms_m) / areal_scale(crs_m, lonlat[:, 0], lonlat[:, 1])
+    # The scale varies slowly (UTM: ~1e-6 per km): computed once per 0.001° cell (~110 m), not per zone.
+    cells = np.round(lonlat, 3)
+    uniq, inverse = np.unique(cells[:, 0] * 1e6 + cells[:, 1], return_inverse=True)
+    first = np.zeros(len(uniq), dtype=np.int64)
+    first[inverse] = np.arange(len(cells))
+    scale = areal_scale(crs_m, cells[first, 0], cells[first, 1])
+    return shapely.area(geoms_m) / scale[inverse.ravel()]
 
 
 def outside_features(gdf4326: gpd.GeoDataFrame) -> np.ndarray:

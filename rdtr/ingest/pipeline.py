@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -14,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pyproj
 from sqlalchemy import text
-from sqlalchemy.exc import OperationalError, ProgrammingError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
 from rdtr.errors import Conflict, DatabaseUnavailable, InvalidInput, PackageError, RdtrError
 from rdtr.ingest import load as loader
@@ -118,6 +119,8 @@ def ingest_package(source: str | Path, *, dry_run: bool = False, progress: bool 
                 plan_id = report.plan_id = pkg.plan.id
             data = _validate(pkg, report, stages)
             if not report.ok:
+                if data is not None:
+                    data.topology.finish(report)
                 raise _Invalid()
             return _write(pkg, data, report, stages, started, dry_run, url)
     except _Invalid:
@@ -132,6 +135,13 @@ def ingest_package(source: str | Path, *, dry_run: bool = False, progress: bool 
         raise
     except Conflict as exc:
         report.error("conflict", exc.detail)
+        _record_failure(url, started, plan_id, dry_run, label, pkg_checksum, report.to_dict())
+        raise
+    except DatabaseUnavailable:
+        raise
+    except Exception as exc:  # a database refusal or a bug: still recorded, then raised
+        detail = exc.detail if isinstance(exc, RdtrError) else f"{type(exc).__name__}: {exc}"
+        report.error("load_failed", detail)
         _record_failure(url, started, plan_id, dry_run, label, pkg_checksum, report.to_dict())
         raise
 
@@ -152,6 +162,7 @@ class _Data:
     zones: ZoneLayer
     rules: Rules
     overlays: list[OverlayLayer]
+    topology: "_TopologyJob"
 
 
 def _validate(pkg: Package, report: Report, stages: _Stages) -> _Data | None:
@@ -171,8 +182,9 @@ def _validate(pkg: Package, report: Report, stages: _Stages) -> _Data | None:
         zones = normalise_zones(pkg, report, subzone_table)
     if zones is None:
         return None
-    with stages.stage("zones: overlaps and gaps"):
-        _topology(zones, report)
+    # Overlaps and gaps are computed in a thread (GEOS releases the GIL) while the rules are read and the
+    # zones are loaded; they only add warnings, and are in the report before anything is committed.
+    topology = _TopologyJob(zones)
     rules = Rules()
     with stages.stage("rules: ITBX, intensity, TPZ"):
         if pkg.itbx:
@@ -210,11 +222,42 @@ def _validate(pkg: Package, report: Report, stages: _Stages) -> _Data | None:
                 overlays.append(ov)
             advance()
         report.count("overlays", sum(len(o.gdf) for o in overlays))
-    return _Data(zones, rules, overlays)
+    return _Data(zones, rules, overlays, topology)
 
 
-def _topology(zones: ZoneLayer, report: Report) -> None:
-    topo = check_topology(zones.geoms_m, zones.gdf["feature_id"].to_numpy(), zones.crs_m)
+class _TopologyJob:
+    def __init__(self, zones: ZoneLayer):
+        self.zones = zones
+        self.result: dict | None = None
+        self.error: BaseException | None = None
+        self.seconds = 0.0
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        start = time.perf_counter()
+        try:
+            self.result = check_topology(self.zones.geoms_m, self.zones.gdf["feature_id"].to_numpy(),
+                                         self.zones.crs_m)
+        except BaseException as exc:  # noqa: BLE001 - reported by finish()
+            self.error = exc
+        self.seconds = time.perf_counter() - start
+
+    def finish(self, report: Report) -> None:
+        """Wait for the result and put it in the report (once)."""
+        if self._thread is None:
+            return
+        self._thread.join()
+        self._thread = None
+        report.timings["zones: overlaps and gaps"] = self.seconds
+        if self.error is not None:
+            report.warning("topology_failed", f"overlaps and gaps could not be checked: {self.error}",
+                           file=self.zones.file)
+            return
+        _topology(self.zones, report, self.result)
+
+
+def _topology(zones: ZoneLayer, report: Report, topo: dict) -> None:
     report.topology = topo
     report.count("overlaps", topo["overlaps"]["count"])
     report.count("gaps", topo["gaps"]["count"])
@@ -286,11 +329,13 @@ def _write(pkg: Package, data: _Data, report: Report, stages: _Stages, started, 
                 "ORDER BY version"), {"p": plan.id}).all()
             same = [r for r in previous if r.source_checksum == pkg.checksum]
             if same:
+                data.topology.finish(report)
                 raise Conflict(f"this package is already loaded as {plan.id} version {same[0].version} "
                                f"(checksum {pkg.checksum[:12]}…); nothing to do")
             if previous:
                 last = max(previous, key=lambda r: r.effective_from)
                 if plan.effective_from <= last.effective_from:
+                    data.topology.finish(report)
                     report.error("effective_from", f"effective_from {plan.effective_from} must be after "
                                  f"{last.effective_from}, when version {last.version} of {plan.id} took effect",
                                  file="plan.toml")
@@ -298,6 +343,7 @@ def _write(pkg: Package, data: _Data, report: Report, stages: _Stages, started, 
             version = (max(r.version for r in previous) + 1) if previous else 1
             report.info["version"] = version
             if dry_run:
+                data.topology.finish(report)
                 report.info["dry_run"] = "validated only: nothing was written"
                 doc = report.to_dict()
                 _insert_run(conn, started, plan.id, True, True, None, pkg.source, pkg.checksum, doc)
@@ -334,6 +380,7 @@ def _write(pkg: Package, data: _Data, report: Report, stages: _Stages, started, 
                         cur.execute(f"ANALYZE {table}")
             finally:
                 cur.close()
+            data.topology.finish(report)
             doc = report.to_dict()
             conn.execute(text("UPDATE plan_version SET validation_report = CAST(:r AS jsonb) WHERE id = :id"),
                          {"r": json.dumps(doc, ensure_ascii=False, default=str), "id": version_id})
@@ -341,8 +388,8 @@ def _write(pkg: Package, data: _Data, report: Report, stages: _Stages, started, 
             return IngestResult(plan.id, version, version_id, False, doc)
     except OperationalError as exc:
         raise DatabaseUnavailable(f"the database cannot be reached: {str(exc.orig).strip().splitlines()[0]}") from exc
-    except ProgrammingError as exc:
-        raise RdtrError(f"database error while loading: {str(exc.orig).strip().splitlines()[0]}") from exc
+    except DBAPIError as exc:
+        raise RdtrError(f"the database refused the load: {str(exc.orig).strip().splitlines()[0]}") from exc
 
 
 def _insert_run(conn, started, plan_id, ok, dry_run, version_id, source, checksum_, doc) -> None:

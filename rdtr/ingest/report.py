@@ -53,6 +53,18 @@ class Report:
         """Something the ingest fixed (a repaired polygon, a swapped axis order, …)."""
         self._add(self.repaired, "repair", code, message, where)
 
+    def merge(self, other: "Report") -> None:
+        """Add another report's messages and counts (e.g. from a worker thread)."""
+        for level, src, dst in (("error", other.errors, self.errors), ("warning", other.warnings, self.warnings),
+                                ("repair", other.repaired, self.repaired)):
+            for item in src:
+                extra = {k: v for k, v in item.items() if k not in ("code", "message")}
+                self._add(dst, level, item["code"], item["message"], extra)
+        for (level, code), n in other._omitted.items():
+            self._per_code[(level, code)] += n
+            self._omitted[(level, code)] += n
+        self.counts.update(other.counts)
+
     def count(self, name: str, value: int) -> None:
         self.counts[name] = int(value)
 

@@ -112,8 +112,9 @@ def read_layer(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str | N
 
 def polygons_only(gdf: gpd.GeoDataFrame, report: Report, file: str) -> gpd.GeoDataFrame:
     """2-D MultiPolygons; empty, null and non-polygon features dropped and reported."""
-    geoms = shapely.force_2d(gdf.geometry.values.to_numpy() if hasattr(gdf.geometry.values, "to_numpy")
-                             else np.asarray(gdf.geometry.values))
+    geoms = np.array(gdf.geometry.values, dtype=object)
+    if shapely.has_z(geoms).any() or shapely.has_m(geoms).any():
+        geoms = shapely.force_2d(geoms)
     types = shapely.get_type_id(geoms)
     # 3 Polygon, 6 MultiPolygon, 7 GeometryCollection, -1 None
     collections = np.flatnonzero(types == 7)
@@ -130,7 +131,7 @@ def polygons_only(gdf: gpd.GeoDataFrame, report: Report, file: str) -> gpd.GeoDa
         report.warning("not_polygon", f"{shapely.get_type_id(geoms[i]) and geoms[i].geom_type} is not a polygon: "
                        "feature dropped", file=file, feature=_fid(gdf.index[i]))
     keep = ~(empty | bad_type)
-    out = gdf.loc[keep].copy()
+    out = gdf if keep.all() else gdf.loc[keep]
     out = out.set_geometry(gpd.GeoSeries(geoms[keep], index=out.index, crs=gdf.crs))
     if len(out) != len(gdf):
         report.count(f"dropped:{file}", int((~keep).sum()))

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from dataclasses import dataclass, field
 
 import geopandas as gpd
@@ -15,7 +16,7 @@ import pandas as pd
 import pyproj
 import shapely
 
-from rdtr.ingest.crs import WGS84, CrsError, metric, outside_features, resolve_crs, true_areas
+from rdtr.ingest.crs import CrsError, metric, outside_features, resolve_crs, to_wgs84, true_areas
 from rdtr.ingest.report import Report
 from rdtr.ingest.subzones import Subzone, SubzoneTable
 from rdtr.ingest.values import NONE_VALUES
@@ -137,49 +138,82 @@ def normalise_zones(pkg, report: Report, subzone_table: SubzoneTable | None) -> 
         report.error("crs", str(exc), file=file)
         return None
     report.info["source_crs"] = res.source_crs
-    src = repair_geometries(res.gdf, report, file)  # in the source CRS: repairs happen where it was drawn
-    if len(src) == 0:
+
+    # Geometry work (GEOS and PROJ release the GIL) runs in a thread while the attributes are mapped and
+    # cleaned (pandas) here; its messages go to a report of its own, merged afterwards in feature order.
+    geo_report = Report()
+    geo: dict = {}
+
+    def geometry_work():
+        src = repair_geometries(res.gdf, geo_report, file)  # in the source CRS, where it was drawn
+        if len(src) == 0:
+            return
+        wgs = to_wgs84(src)
+        for i in outside_features(wgs):
+            b = wgs.geometry.iloc[i].bounds
+            geo_report.error("outside_indonesia", f"feature lies outside Indonesia (bounds {b[0]:.4f},"
+                             f"{b[1]:.4f},{b[2]:.4f},{b[3]:.4f})", file=file, feature=str(wgs.index[i]))
+        geoms_m, crs_m = metric(src, wgs)
+        centroids = shapely.get_coordinates(shapely.centroid(np.asarray(wgs.geometry.values)))
+        geo.update(wgs=wgs, geoms_m=geoms_m, crs_m=crs_m, area=true_areas(geoms_m, crs_m, centroids))
+
+    worker = _Worker(geometry_work)
+    try:
+        raw = pd.DataFrame(res.gdf.drop(columns=res.gdf.geometry.name))
+        mapping = map_fields(raw, spec, report, file)
+        if mapping is None:
+            return None
+        attrs = {"feature_id": raw.index.astype(str).to_numpy(dtype=object)}
+        for canon in ("subzone_code", "subzone_name", "zone_code", "zone_name", "block", "subblock",
+                      "kecamatan", "kelurahan"):
+            col = mapping.get(canon)
+            attrs[canon] = clean_series(raw[col]).to_numpy() if col else np.full(len(raw), None, dtype=object)
+        tpz_col = mapping.get("tpz")  # TPZ codes: "b,l" → ["b", "l"]
+        tpz_values = clean_series(raw[tpz_col]) if tpz_col else [None] * len(raw)
+        attrs["tpz"] = [[t.strip() for t in re.split(r"[,;]", v) if t.strip()] if v else [] for v in tpz_values]
+        attrs["special_provisions"] = special_provisions(raw, spec.provisions, report, file)
+        attrs["attributes"] = attributes_json(raw)
+    finally:
+        worker.join()
+    report.merge(geo_report)
+    if not geo:
         report.error("empty_layer", "no usable polygons in the zone layer", file=file)
         return None
-    gdf = src.to_crs(WGS84)
-    for i in outside_features(gdf):
-        b = gdf.geometry.iloc[i].bounds
-        report.error("outside_indonesia", f"feature lies outside Indonesia (bounds {b[0]:.4f},{b[1]:.4f},"
-                     f"{b[2]:.4f},{b[3]:.4f})", file=file, feature=str(gdf.index[i]))
-
-    raw = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
-    mapping = map_fields(raw, spec, report, file)
-    if mapping is None:
-        return None
-
-    out = gpd.GeoDataFrame(index=gdf.index, geometry=gdf.geometry.values, crs=gdf.crs)
-    out["feature_id"] = raw.index.astype(str)
-    for canon in ("subzone_code", "subzone_name", "zone_code", "zone_name", "block", "subblock",
-                  "kecamatan", "kelurahan"):
-        col = mapping.get(canon)
-        out[canon] = clean_series(raw[col]) if col else None
+    gdf = geo["wgs"]
+    kept = raw.index.get_indexer(gdf.index) if len(gdf) != len(raw) else slice(None)
+    raw = raw.iloc[kept]
+    columns = {k: pd.Series(list(v), dtype=object).to_numpy()[kept] for k, v in attrs.items()}
+    out = gpd.GeoDataFrame(columns, index=gdf.index, geometry=gdf.geometry.values, crs=gdf.crs)
 
     table = resolve_subzones(out, subzone_table, report, file)
     if table is None:
         return None
-
-    # TPZ codes: "b,l" → ["b", "l"]
-    tpz_col = mapping.get("tpz")
-    if tpz_col:
-        tpz = clean_series(raw[tpz_col])
-        out["tpz"] = [[t.strip() for t in re.split(r"[,;]", v) if t.strip()] if v else [] for v in tpz]
-    else:
-        out["tpz"] = [[] for _ in range(len(out))]
-
-    out["special_provisions"] = special_provisions(raw, spec.provisions, report, file)
-    out["attributes"] = attributes_json(raw)
-    geoms_m, crs_m = metric(src, gdf)
-    centroids = shapely.get_coordinates(shapely.centroid(np.asarray(gdf.geometry.values)))
-    out["area_m2"] = true_areas(geoms_m, crs_m, centroids)
+    out["area_m2"] = geo["area"]
     report.count("zones", len(out))
     report.count("subzones", len(table))
     report.info["field_mapping"] = mapping
-    return ZoneLayer(out, raw, res.source_crs, table, mapping, file, geoms_m, crs_m)
+    return ZoneLayer(out, raw, res.source_crs, table, mapping, file, geo["geoms_m"], geo["crs_m"])
+
+
+class _Worker:
+    """Run ``fn`` in a thread; ``join()`` re-raises what it raised."""
+
+    def __init__(self, fn):
+        self._error: BaseException | None = None
+
+        def run():
+            try:
+                fn()
+            except BaseException as exc:  # noqa: BLE001
+                self._error = exc
+
+        self._thread = threading.Thread(target=run, daemon=True)
+        self._thread.start()
+
+    def join(self) -> None:
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
 
 
 def repair_geometries(gdf: gpd.GeoDataFrame, report: Report, file: str) -> gpd.GeoDataFrame:
@@ -214,7 +248,7 @@ def repair_geometries(gdf: gpd.GeoDataFrame, report: Report, file: str) -> gpd.G
         report.warning("empty_geometry", "polygon without area: feature dropped", file=file, feature=str(gdf.index[i]))
     report.count("zones_repaired", len(bad))
     out = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
-    return out.loc[keep]
+    return out if keep.all() else out.loc[keep]
 
 
 def _pct(before: float, after: float) -> str:
@@ -379,13 +413,7 @@ def attributes_json(raw: pd.DataFrame) -> list[str]:
     for c in df.columns:
         if pd.api.types.is_datetime64_any_dtype(df[c]):
             df[c] = df[c].astype(str).where(df[c].notna(), None)
-        elif df[c].dtype == object:
-            codes, uniques = pd.factorize(df[c], use_na_sentinel=True)
-            if any(hasattr(v, "isoformat") or isinstance(v, bytes) for v in uniques):
-                fixed = np.array([v.isoformat() if hasattr(v, "isoformat") else
-                                  (v.decode("latin-1") if isinstance(v, bytes) else v) for v in uniques] + [None],
-                                 dtype=object)
-                df[c] = fixed[codes]
+    # Other objects (dates, bytes) become their str() through the default handler.
     text = df.to_json(orient="records", lines=True, force_ascii=False, double_precision=15,
                       default_handler=str)
     lines = text.split("\n")

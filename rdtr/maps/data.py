@@ -164,7 +164,7 @@ def legend_rows(conn, plan_version_ids: list[int]) -> list[dict]:
 
 # Insets: one coarse outline per kelurahan of a version. Versions never change after loading, so the
 # outlines are computed once per process.
-_outline_cache: dict[int, list[dict]] = {}
+_outline_cache: dict[tuple[str, int], list[dict]] = {}
 _outline_lock = threading.Lock()
 
 OUTLINE_SQL = """
@@ -186,8 +186,9 @@ GROUP BY COALESCE(kelurahan, '')
 
 def plan_outline(conn, plan_version_id: int) -> list[dict]:
     """Coarse outlines of a plan version, one per kelurahan, as GeoJSON features (for insets)."""
+    key = (str(conn.engine.url), plan_version_id)
     with _outline_lock:
-        cached = _outline_cache.get(plan_version_id)
+        cached = _outline_cache.get(key)
     if cached is not None:
         return cached
     info = version_info(conn, plan_version_id)
@@ -208,5 +209,5 @@ def plan_outline(conn, plan_version_id: int) -> list[dict]:
     features = [{"type": "Feature", "geometry": json.loads(r["geometry"]), "properties": {"name": r["name"]}}
                 for r in rows if r["geometry"]]
     with _outline_lock:
-        _outline_cache[plan_version_id] = features
+        _outline_cache[key] = features
     return features

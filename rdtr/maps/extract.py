@@ -42,7 +42,6 @@ from reportlab.platypus import (
     BaseDocTemplate,
     CondPageBreak,
     Frame,
-    KeepTogether,
     NextPageTemplate,
     PageBreak,
     PageTemplate,
@@ -287,11 +286,14 @@ def map_view(parcel: BaseGeometry, frame: tuple[float, float, float, float] | No
     p = project(parcel, 4326, epsg)
     x0, y0, x1, y1 = p.bounds
     w, h = x1 - x0, y1 - y0
-    # Room around the parcel: 20 % each side, at least 20 m, so neighbours and the boundary show.
-    pad = max(0.2 * max(w, h), 20.0)
     frame_w_mm = (frame[2] - frame[0]) / mm
     frame_h_mm = (frame[3] - frame[1]) / mm
-    scale = choose_scale(w + 2 * pad, h + 2 * pad, frame_w_mm, frame_h_mm)
+    # Room around the parcel so neighbours and the boundary show: 20 % each side (at least 20 m); a
+    # narrow margin when that alone would push the map past the largest standard scale.
+    for pad in (max(0.2 * max(w, h), 20.0), max(0.03 * max(w, h), 5.0)):
+        scale = choose_scale(w + 2 * pad, h + 2 * pad, frame_w_mm, frame_h_mm)
+        if scale <= STANDARD_SCALES[-1]:
+            break
     span_w = frame_w_mm * scale / 1000
     span_h = frame_h_mm * scale / 1000
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
@@ -707,6 +709,15 @@ def build_story(data: ExtractInput, view: MapView, st: dict) -> list:
             srows.append([s.get("subzone_code"), fmt_num(s.get("area_m2"), 2),
                           fmt_num((s.get("share") or 0) * 100, 2)])
         story.append(_table(srows, [30, 25, 25], st, numeric_cols=(1, 2)))
+    boundary = answer.get("boundary") or {}
+    if boundary.get("near_boundary") or boundary.get("crosses_boundary"):
+        story.append(Spacer(1, 1.5 * mm))
+        story.append(Paragraph(_p(
+            f"Persil {'dilintasi' if boundary.get('crosses_boundary') else 'dekat'} batas zona. Toleransi posisi "
+            f"peta RDTR {fmt_num(boundary.get('tolerance_m'), 1)} m; luas yang tidak pasti di sepanjang batas "
+            f"~{fmt_num(boundary.get('uncertain_area_m2'), 1)} m². / The parcel "
+            f"{'crosses' if boundary.get('crosses_boundary') else 'is near'} a zone boundary; the map's positional "
+            "tolerance applies."), st["base"]))
     covered = answer.get("covered_share")
     if covered is not None and covered < 0.999:
         story.append(Paragraph(_p(f"Hanya {fmt_num(covered * 100, 1)} % persil tercakup RDTR; bagian lain "
@@ -725,6 +736,11 @@ def build_story(data: ExtractInput, view: MapView, st: dict) -> list:
              ["Tinggi bangunan maksimum / max height", fmt_num(limits.get("max_height_m"), 1, " m")],
              ["Jumlah lantai maksimum / max floors", fmt_num(limits.get("max_floors"), 0)]]
     story.append(_table(lrows, [120, 50], st, numeric_cols=(1,)))
+    lot = answer.get("lot_size") or {}
+    if lot.get("breach"):
+        story.append(Spacer(1, 1.5 * mm))
+        story.append(Paragraph(_p("Luas persil di bawah luas kavling minimum / the parcel is below the minimum lot "
+                                  f"size: {'; '.join(str(b) for b in lot.get('breaches') or [])}"), st["base"]))
 
     # 3. The activity.
     act = answer.get("activity")
@@ -739,7 +755,8 @@ def build_story(data: ExtractInput, view: MapView, st: dict) -> list:
         arows = [["Sub-zona", "Bagian (%)", "Kelas / class", "Kode ketentuan / codes", "Ketentuan / conditions"]]
         for bz in act.get("by_zone") or []:
             texts = bz.get("conditions") or _condition_texts(answer, bz.get("subzone_code"))
-            arows.append([bz.get("subzone_code"), fmt_num((bz.get("share") or 0) * 100, 1),
+            note = " (sliver: tidak menentukan / does not decide)" if bz.get("sliver") else ""
+            arows.append([f"{bz.get('subzone_code')}{note}", fmt_num((bz.get("share") or 0) * 100, 1),
                           _class_label(bz.get("class")), ", ".join(bz.get("codes") or []) or "-",
                           "\n".join(texts) if texts else "-"])
         story.append(_table(arows, [20, 16, 40, 26, 83], st, numeric_cols=(1,)))
@@ -753,8 +770,10 @@ def build_story(data: ExtractInput, view: MapView, st: dict) -> list:
     for z in answer.get("zones") or []:
         sp = z.get("special_provisions") or []
         sp_text = "; ".join(f"{p.get('kind')}: {p.get('value')}" for p in sp if isinstance(p, dict)) or "Tidak ada"
+        texts = {t.get("code"): t.get("text") for t in z.get("tpz_texts") or [] if isinstance(t, dict)}
         tpz = z.get("tpz") or []
-        tpz_text = ", ".join(t if isinstance(t, str) else json.dumps(t) for t in tpz) or "Tidak ada"
+        tpz_text = "; ".join((f"{t}: {texts[t]}" if texts.get(t) else str(t)) if isinstance(t, str) else json.dumps(t)
+                             for t in tpz) or "Tidak ada"
         krows.append([z.get("subzone_code"), sp_text, tpz_text])
     story.append(_table(krows, [25, 110, 50], st))
     overlays = answer.get("overlays") or []
@@ -838,8 +857,8 @@ def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, pa
                                            f"  (versi / version {plan.get('version', '-')})"))
         lines.append(("Helvetica", 8, f"Dasar hukum / legal basis: {plan.get('legal_basis') or '-'}"
                                       f"; berlaku sejak / in force from {plan.get('effective_from') or '-'}"))
-    lines.append(("Helvetica", 7.5, f"Nomor referensi / reference: {data.reference or '-'}    Kegiatan / activity: "
-                                    f"{data.activity or '-'}    Tanggal acuan / as at: {answer.get('at') or '-'}"))
+    lines.append(("Helvetica", 7.5, f"Nomor referensi / reference: {data.reference or '-'}  |  Kegiatan / activity: "
+                                    f"{data.activity or '-'}  |  Tanggal acuan / as at: {answer.get('at') or '-'}"))
     for font, size, line in lines:
         canv.setFont(font, size)
         for part in simpleSplit(pdf_text(line), font, size, width)[:2]:
@@ -976,4 +995,4 @@ def render_pdf(data: ExtractInput) -> bytes:
 
 
 __all__ = ["ExtractInput", "MapView", "answer_sha256", "canonical_json", "choose_scale", "map_view",
-           "render_pdf", "utm_epsg", "KeepTogether"]
+           "render_pdf", "utm_epsg"]

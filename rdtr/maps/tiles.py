@@ -69,18 +69,19 @@ def resolve_version(conn, plan_id: str, version: int | None = None, at: date | N
     return rows[0]
 
 
-_palette_cache: dict[int, dict[str, str]] = {}
+_palette_cache: dict[tuple[str, int], dict[str, str]] = {}
 _palette_lock = threading.Lock()
 
 
 def palette(conn, plan_version_id: int) -> dict[str, str]:
     """``{subzone_code: colour}`` of a version (cached: versions never change)."""
+    key = (str(conn.engine.url), plan_version_id)
     with _palette_lock:
-        cached = _palette_cache.get(plan_version_id)
+        cached = _palette_cache.get(key)
     if cached is None:
         cached = style.color_map(mapdata.legend_rows(conn, [plan_version_id]))
         with _palette_lock:
-            _palette_cache[plan_version_id] = cached
+            _palette_cache[key] = cached
     return cached
 
 
@@ -193,7 +194,7 @@ def mvt_tile(conn, plan_version_id: int, z: int, x: int, y: int, use_cache: bool
     check_tile(z, x, y)
     if z < MIN_ZOOM:
         return b""
-    key = (plan_version_id, STYLE_VERSION, z, x, y)
+    key = (str(conn.engine.url), plan_version_id, STYLE_VERSION, z, x, y)
     if use_cache:
         cached = tile_cache.get(key)
         if cached is not None:
@@ -219,7 +220,7 @@ t AS (
   SELECT z.id, z.subzone_code, CAST(:colors AS jsonb) ->> z.subzone_code AS color,
          ST_Simplify(ST_ClipByBox2D(z.geom, b.env), :tol) AS geom
   FROM zone z, b
-  WHERE z.plan_version_id = :pv AND z.geom && b.env AND COALESCE(z.area_m2, 1e12) >= :min_area
+  WHERE z.plan_version_id = ANY(:pv) AND z.geom && b.env AND COALESCE(z.area_m2, 1e12) >= :min_area
   LIMIT :limit
 )
 SELECT count(*), '{"type":"FeatureCollection","features":[' ||
@@ -243,10 +244,14 @@ def parse_bbox(value: str | None) -> tuple[float, float, float, float]:
     return xmin, ymin, xmax, ymax
 
 
-def zones_geojson(conn, plan_version_id: int, bbox: tuple[float, float, float, float], zoom: float,
-                  limit: int = GEOJSON_MAX_FEATURES) -> tuple[bytes, int]:
-    """Zones of a version within ``bbox``, clipped, simplified for ``zoom`` and serialised by PostGIS:
-    ``(FeatureCollection bytes, feature count)``."""
+def zones_geojson(conn, plan_version_ids: int | list[int], bbox: tuple[float, float, float, float],
+                  zoom: float, limit: int = GEOJSON_MAX_FEATURES) -> tuple[bytes, int]:
+    """Zones of one or more versions within ``bbox``, clipped, simplified for ``zoom`` and serialised by
+    PostGIS: ``(FeatureCollection bytes, feature count)``."""
+    ids = [plan_version_ids] if isinstance(plan_version_ids, int) else list(plan_version_ids)
+    colors: dict[str, str] = {}
+    for pv in ids:
+        colors.update(palette(conn, pv))
     zoom = max(0.0, min(float(zoom), MAX_ZOOM))
     xmin, ymin, xmax, ymax = bbox
     lat = (ymin + ymax) / 2
@@ -254,8 +259,8 @@ def zones_geojson(conn, plan_version_id: int, bbox: tuple[float, float, float, f
     deg_px = pixel_size_deg(zoom)
     digits = max(4, min(8, math.ceil(-math.log10(deg_px)) + 1))
     row = conn.execute(text(GEOJSON_SQL), {
-        "xmin": xmin, "ymin": ymin, "xmax": xmax, "ymax": ymax, "pv": plan_version_id,
+        "xmin": xmin, "ymin": ymin, "xmax": xmax, "ymax": ymax, "pv": ids,
         "tol": deg_px * 0.5, "min_area": px * px, "digits": digits, "limit": limit,
-        "colors": json.dumps(palette(conn, plan_version_id)),
+        "colors": json.dumps(colors),
     }).first()
     return row[1].encode("utf-8"), int(row[0])

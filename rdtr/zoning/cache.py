@@ -47,14 +47,8 @@ class IntensityRow:
     values: dict  # the INTENSITY_FIELDS, None = not regulated
     note: str | None
     extra: dict | None
-
-    @property
-    def features(self) -> frozenset[str] | None:
-        """The zone polygons (feature ids) a "features …" variant belongs to, else None."""
-        v = self.variant or ""
-        if not v.startswith("features "):
-            return None
-        return frozenset(x.strip() for x in v[len("features "):].split(",") if x.strip())
+    #: the zone polygons (feature ids) a "features …" variant belongs to, else None
+    features: frozenset[str] | None = None
 
     @property
     def by_lot_size(self) -> bool:
@@ -85,6 +79,10 @@ class VersionData:
     by_kbli: dict[str, list[Activity]]
     cells: dict[int, dict[str, tuple[str, list[str]]]] = field(default_factory=dict)
     url: str = ""
+    #: this process cut the version's zone edges just now: answers computed before lacked them
+    fresh_edges: bool = False
+    #: memo of the rows that apply per (sub-zone, block, feature id), filled by rdtr.zoning.rules
+    rows_memo: dict = field(default_factory=dict)
 
     def subzone(self, code: str) -> dict:
         return self.subzones.get(code) or {}
@@ -110,12 +108,13 @@ _lock = threading.Lock()
 
 def clear() -> None:
     """Forget every cached version (tests; a process never needs it)."""
-    from rdtr.zoning import point
+    from rdtr.zoning import parcel, point
 
     with _lock:
         _cache.clear()
         _edges_done.clear()
         point._static.clear()
+        parcel._static_fields.clear()
 
 
 def get(url: str, plan_version_id: int) -> VersionData:
@@ -125,8 +124,9 @@ def get(url: str, plan_version_id: int) -> VersionData:
         with _lock:
             vd = _cache.get(key)
             if vd is None:
-                ensure_edges(url, plan_version_id)
+                fresh = ensure_edges(url, plan_version_id)
                 vd = _load(url, plan_version_id)
+                vd.fresh_edges = fresh
                 _cache[key] = vd
     return vd
 
@@ -172,10 +172,12 @@ def _load(url: str, pv: int) -> VersionData:
         values = {f: _num(v) for f, v in zip(INTENSITY_FIELDS, r[6:6 + len(INTENSITY_FIELDS)])}
         if values.get("floors_max") is not None:
             values["floors_max"] = int(values["floors_max"])
+        variant = r[5] or ""
+        features = (frozenset(x.strip() for x in variant[len("features "):].split(",") if x.strip())
+                    if variant.startswith("features ") else None)
         intensity.setdefault(r[0], []).append(IntensityRow(
             subzone_code=r[0], lot_area_min_m2=r[1], lot_area_max_m2=r[2], block=r[3], tpz=r[4], variant=r[5],
-            values=values,
-            note=r[-2], extra=r[-1]))
+            values=values, note=r[-2], extra=r[-1], features=features))
 
     _, rows = db.query("SELECT code, text FROM itbx_code WHERE plan_version_id = %s", (pv,), url)
     itbx_codes = {c.upper(): t for c, t in rows}
@@ -240,14 +242,18 @@ def precompute_version(conn, plan_version_id: int) -> int:
     return n
 
 
-def ensure_edges(url: str, plan_version_id: int) -> None:
+def ensure_edges(url: str, plan_version_id: int) -> bool:
+    """Make sure the version's zone edges exist; True when they had to be cut now."""
     key = (url, plan_version_id)
     if key in _edges_done:
-        return
+        return False
     _, rows = db.query("SELECT 1 FROM zone_edge_done WHERE plan_version_id = %s", (plan_version_id,), url)
+    created = False
     if not rows:
         from rdtr.db import get_engine
 
         with get_engine(url).begin() as conn:
             precompute_version(conn, plan_version_id)
+        created = True
     _edges_done.add(key)
+    return created

@@ -20,6 +20,9 @@ from rdtr.zoning import cache, db, sql
 from rdtr.zoning.point import UNCOVERED, _check_activity_known
 from rdtr.zoning.rules import activity_cell, find_activity, intensity_for_lot, r2, unknown_activity, zone_fields
 
+#: Zone fields per (database, zone id): zones never change once loaded.
+_static_fields: dict[tuple[str, int], dict] = {}
+
 LIMIT_SUMS = (("max_footprint_m2", "kdb_max", 0.01), ("max_floor_area_m2", "klb_max", 1.0),
               ("min_green_area_m2", "kdh_min", 0.01), ("max_basement_area_m2", "ktb_max", 0.01))
 
@@ -61,10 +64,9 @@ def overlay(parcels: list[ParcelInput], at: date, plan: str | None, url: str | N
     params = ([p.index for p in ok], shapely.to_wkb([p.geom for p in ok], hex=True, output_dimension=2).tolist(),
               at, plan)
     used_url, rows = db.run(sql.PARCEL_SQL_NAME, sql.PARCEL_SQL, params, url)
-    if any(r[0] != "p" and not cache.is_cached(used_url, r[2]) for r in rows):
-        for pv in {r[2] for r in rows if r[0] != "p"}:
-            cache.get(used_url, pv)
-        used_url, rows = db.run(sql.PARCEL_SQL_NAME, sql.PARCEL_SQL, params, used_url)
+    new = {r[2] for r in rows if r[0] != "p" and not cache.is_cached(used_url, r[2])}
+    if new and any([cache.get(used_url, pv).fresh_edges for pv in new]):
+        used_url, rows = db.run(sql.PARCEL_SQL_NAME, sql.PARCEL_SQL, params, used_url)  # edges were cut just now
     for r in rows:
         kind, ord_ = r[0], r[1]
         slot = out[ord_]
@@ -122,7 +124,14 @@ def _answer(p: ParcelInput, slot: dict, at: date, activity_q: str | None, resolv
     for (pv, _zid, piece_area, length, dist, subzone_code, subzone_name, zone_code, zone_name, block, subblock,
          kec, kel, tpz, sp, fid) in sorted(slot["pieces"], key=lambda r: (-r[2], r[5], r[1])):
         vd = cache.get(url, pv)
-        z = zone_fields(vd, subzone_code, subzone_name, zone_code, zone_name, block, subblock, kec, kel, tpz, sp)
+        static = _static_fields.get((url, _zid))
+        if static is None:
+            static = zone_fields(vd, subzone_code, subzone_name, zone_code, zone_name, block, subblock, kec, kel,
+                                 tpz, sp)
+            if len(_static_fields) > 200_000:
+                _static_fields.clear()
+            _static_fields[(url, _zid)] = static
+        z = dict(static)
         share = piece_area / area if area else 0.0
         intensity, breach = intensity_for_lot(vd, subzone_code, block, area, fid)
         length = float(length or 0.0)

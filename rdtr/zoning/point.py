@@ -44,11 +44,10 @@ def zoning_at(lon: float, lat: float, *, at: date | None = None, activity: str |
     at = at or date.today()
     tolerance = get_settings().boundary_tolerance_m
     used_url, rows = db.run(sql.POINT_SQL_NAME, sql.POINT_SQL, (lon, lat, at, plan), url)
-    if any(not cache.is_cached(used_url, r[0]) for r in rows):
-        # First sight of a version in this process: load its rules (and, once, its zone edges), then ask
-        # again so the distances see the edges.
-        for pv in {r[0] for r in rows}:
-            cache.get(used_url, pv)
+    new = {r[0] for r in rows if not cache.is_cached(used_url, r[0])}
+    if new and any([cache.get(used_url, pv).fresh_edges for pv in new]):
+        # The version's zone edges were only cut now (first question ever on it): ask again so the
+        # distances see them.
         used_url, rows = db.run(sql.POINT_SQL_NAME, sql.POINT_SQL, (lon, lat, at, plan), used_url)
 
     zones = []
@@ -87,14 +86,17 @@ def zoning_at(lon: float, lat: float, *, at: date | None = None, activity: str |
             _check_activity_known(activity, at, plan, used_url)
         elif all(a is None for a in resolved.values()):
             raise unknown_activity(activity, [cache.get(used_url, pv) for pv in resolved])
-    if not zones and plan is not None:
-        _check_plan(plan, at, used_url)
+    message = None
+    if not zones:
+        message = UNCOVERED.format(at=at.isoformat())
+        if plan is not None:
+            message = _check_plan(plan, at, used_url) or message
 
     return {
         "location": {"lon": lon, "lat": lat},
         "at": at.isoformat(),
         "covered": bool(zones),
-        "message": None if zones else UNCOVERED.format(at=at.isoformat()),
+        "message": message,
         "zones": zones,
         "overlays": overlays,
         "boundary_tolerance_m": tolerance,
@@ -117,8 +119,13 @@ def _check_activity_known(activity: str, at: date, plan: str | None, url: str) -
         raise unknown_activity(activity, versions)
 
 
-def _check_plan(plan: str, at: date, url: str) -> None:
+def _check_plan(plan: str, at: date, url: str) -> str | None:
+    """404 for a plan that does not exist; a message when it has no version in force yet."""
     _, rows = db.query("SELECT min(effective_from) FROM plan_version WHERE plan_id = %s", (plan,), url)
     first = rows[0][0] if rows else None
     if first is None:
         raise NotFound(f"no plan {plan!r}; GET /v1/plans lists the plans")
+    if first > at:
+        return (f"Plan {plan} has no version in force on {at.isoformat()} (its first version takes effect on "
+                f"{first.isoformat()}), so the RTRW applies.")
+    return None

@@ -57,6 +57,18 @@ def _provisions(value) -> list[dict]:
 
 def intensity_rows(vd: VersionData, subzone_code: str, block: str | None = None,
                    feature_id: str | None = None) -> list[IntensityRow]:
+    """The base intensity rows that apply to a zone polygon (memoised per version; see :func:`_rows`)."""
+    key = (subzone_code, block, feature_id)
+    got = vd.rows_memo.get(key)
+    if got is None:
+        got = _rows(vd, subzone_code, block, feature_id)
+        if len(vd.rows_memo) > 200_000:
+            vd.rows_memo.clear()
+        vd.rows_memo[key] = got
+    return got
+
+
+def _rows(vd: VersionData, subzone_code: str, block: str | None, feature_id: str | None) -> list[IntensityRow]:
     """The base intensity rows that apply to a zone polygon.
 
     Rows for its block when the plan has them, else the sub-zone's general rows. Rows that belong to a TPZ
