@@ -6,6 +6,8 @@ RequestValidationError handler in api.problems), never a 500.
 
 from __future__ import annotations
 
+import math
+import re
 from datetime import date
 from typing import Annotated, Literal, Optional
 
@@ -108,3 +110,120 @@ def json_response(document, media_type: str = "application/json", status_code: i
     from fastapi.responses import Response
 
     return Response(content=orjson.dumps(document), media_type=media_type, status_code=status_code)
+
+
+# --- plain query strings for the fast paths --------------------------------------------------------------
+# The hot routes answer plainly valid requests without FastAPI's per-request parameter machinery; these
+# parsers accept exactly what the documented parameters accept in the common case and refuse anything
+# else (``None``), which then goes to the documented route for its full validation and error messages.
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_PLAN_RE = re.compile(PLAN_PATTERN)
+
+
+def number(lo: float, hi: float, hi_open: bool = False):
+    def parse(text: str) -> float:
+        if not _NUMBER.match(text):
+            raise ValueError(text)
+        value = float(text)
+        if not math.isfinite(value) or value < lo or value > hi or (hi_open and value == hi):
+            raise ValueError(text)
+        return value
+
+    return parse
+
+
+def iso_date(text: str) -> date:
+    if not _ISO_DATE.match(text):
+        raise ValueError(text)
+    return date.fromisoformat(text)
+
+
+def plan_text(text: str) -> str:
+    if len(text) > 64 or not _PLAN_RE.match(text):
+        raise ValueError(text)
+    return text
+
+
+def activity_text(text: str) -> str:
+    if not 1 <= len(text) <= 200:
+        raise ValueError(text)
+    return text
+
+
+def choice(*allowed: str):
+    def parse(text: str) -> str:
+        if text not in allowed:
+            raise ValueError(text)
+        return text
+
+    return parse
+
+
+def plain_query(query_string: bytes, spec: dict, required: tuple = ()) -> dict | None:
+    """Parse ``query_string`` by ``spec`` (name → parser); ``None`` unless every parameter is known, given
+    once and valid, and the ``required`` ones are there. Absent optional parameters are ``None``."""
+    from urllib.parse import parse_qsl
+
+    text = query_string.decode("latin-1")
+    if "%" in text or "+" in text:
+        try:
+            pairs = parse_qsl(text, keep_blank_values=True)
+        except ValueError:
+            return None
+    else:
+        pairs = [tuple(item.split("=", 1)) for item in text.split("&") if item]
+        if any(len(pair) != 2 for pair in pairs):
+            return None
+    params = dict(pairs)
+    if len(params) != len(pairs) or not params.keys() <= spec.keys() or not all(r in params for r in required):
+        return None
+    out = dict.fromkeys(spec)
+    try:
+        for key, value in params.items():
+            out[key] = spec[key](value)
+    except ValueError:
+        return None
+    return out
+
+
+def may_want_html(scope) -> bool:
+    """Whether the client could be asking for HTML (then the documented route and the preview decide)."""
+    for name, value in scope.get("headers", ()):
+        if name == b"accept":
+            return b"html" in value
+    return False
+
+
+async def read_body(receive) -> bytes:
+    chunks = []
+    more = True
+    while more:
+        message = await receive()
+        if message["type"] != "http.request":
+            break
+        chunks.append(message.get("body", b""))
+        more = message.get("more_body", False)
+    return b"".join(chunks)
+
+
+def replay(body: bytes, receive):
+    """A ``receive`` that hands ``body`` out again (for the route that gets the request after us)."""
+    sent = False
+
+    async def again():
+        nonlocal sent
+        if not sent:
+            sent = True
+            return {"type": "http.request", "body": body, "more_body": False}
+        return await receive()
+
+    return again
+
+
+async def send_json(send, document, status: int = 200) -> None:
+    body = orjson.dumps(document)
+    await send({"type": "http.response.start", "status": status,
+                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
+    await send({"type": "http.response.body", "body": body})

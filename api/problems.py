@@ -13,9 +13,10 @@ from rdtr.errors import RdtrError
 PROBLEM = "application/problem+json"
 
 
-def problem(status: int, title: str, detail: str, type_: str = "about:blank", **extra) -> JSONResponse:
+def problem(status: int, title: str, detail: str, type_: str = "about:blank", headers: dict | None = None,
+            **extra) -> JSONResponse:
     body = {"type": type_, "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM)
+    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
 def _describe_validation(exc: RequestValidationError) -> str:
@@ -41,7 +42,8 @@ def install(app: FastAPI) -> None:
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        return problem(exc.status_code, _title(exc.status_code), str(exc.detail))
+        return problem(exc.status_code, _title(exc.status_code), str(exc.detail),
+                       headers=getattr(exc, "headers", None))
 
     @app.exception_handler(OperationalError)
     async def database_down(request: Request, exc: OperationalError):

@@ -8,7 +8,6 @@ from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pytest
 import shapely
 from sqlalchemy import text

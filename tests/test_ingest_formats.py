@@ -10,7 +10,6 @@ from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pytest
 from sqlalchemy import text
 
@@ -169,3 +168,18 @@ def test_ogr2ogr_written_shapefile_in_bontang_utm(tmp_path, db_url):
     assert result.report["counts"]["zones"] == 15
     truth = gpd.read_file(src)
     _points_answer("bontang-kel", truth.assign(kode=truth["kode"].astype(str)), "kode")
+
+
+@pytest.mark.parametrize("epsg", [9481, 23870, 32750])
+def test_bontang_kelurahan_reprojected(epsg, tmp_path, db_url):
+    """Real Bontang boundaries in SRGI2013 / UTM 51N, DGN95 / UTM 50N and WGS 84 / UTM 50S (northings
+    ≈ 10,000 km: Bontang lies just north of the equator) load where they were."""
+    truth = gpd.read_file(real_data("id-admin-boundaries-cahyadsn", "bontang_kelurahan.geojson"))
+    truth["kode"] = truth["kode"].astype(str)
+    root = _package(tmp_path / "pkg", f"bontang-kel-{epsg}", "kel.gpkg",
+                    '[zones.fields]\nsubzone_code = "kode"\nsubzone_name = "nama"')
+    write_vector(truth.to_crs(epsg), root / "kel.gpkg")
+    result = ingest_package(root)
+    assert result.report["info"]["source_crs"] == f"EPSG:{epsg}"
+    assert not [r for r in result.report["repaired"] if r["code"] == "crs_fixed"]
+    _points_answer(f"bontang-kel-{epsg}", truth, "kode")

@@ -160,3 +160,34 @@ def test_the_repaired_parcel_says_so_over_http(client, sample_plan):
     parcel = r.json()["parcel"]
     assert parcel == {"area_m2": pytest.approx(450, rel=0.002), "valid": False, "repaired": True}
     assert geodesic_area(shapely.make_valid(bowtie)) == pytest.approx(parcel["area_m2"], rel=0.001)
+
+
+def test_the_analyze_fast_path_answers_like_the_documented_route(client, sample_plan):
+    """The ASGI fast path of POST /v1/parcels/analyze must give the documented route's answers and errors."""
+    from fastapi.testclient import TestClient
+
+    import api.routers.parcels as pr
+    from api.app import create_app
+
+    g = mapping(lonlat(UTM_BOX))
+    cases = [("plan=bontang", json.dumps(g).encode()),
+             ("plan=bontang&activity=A001&sliver_share=0.05&at=2025-01-01", json.dumps(g).encode()),
+             ("plan=bontang&activity=Rumah%20Tungal", json.dumps(g).encode()),
+             ("", json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": g}]}).encode()),
+             ("sliver_share=2", json.dumps(g).encode()), ("unknown=1", json.dumps(g).encode()),
+             ("", b"{not json"), ("", b""), ("", b"[1,2]"), ("at=2024-02-30", json.dumps(g).encode())]
+    seen = {}
+    for qs, body in cases:
+        r = client.post(f"/v1/parcels/analyze?{qs}", content=body, headers={"content-type": "application/json"})
+        seen[(qs, body)] = (r.status_code, r.headers["content-type"], r.json())
+    fast = pr.router.routes.pop(0)
+    try:
+        assert getattr(fast, "name", "") == "analyze_fast"
+        with TestClient(create_app()) as documented_only:
+            for qs, body in cases:
+                r = documented_only.post(f"/v1/parcels/analyze?{qs}", content=body,
+                                         headers={"content-type": "application/json"})
+                assert (r.status_code, r.headers["content-type"], r.json()) == seen[(qs, body)], qs
+    finally:
+        pr.router.routes.insert(0, fast)
+    assert seen[("plan=bontang", json.dumps(g).encode())][0] == 200

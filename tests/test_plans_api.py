@@ -5,13 +5,12 @@ from __future__ import annotations
 import io
 import json
 import zipfile
-from datetime import date
 
 import pytest
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from ingest_helpers import grid_zones, make_package, zip_dir, drop_new_plans
+from ingest_helpers import drop_new_plans, grid_zones, make_package
 from rdtr.auth import create_token
 from rdtr.cli import app
 from rdtr.config import get_settings
@@ -149,4 +148,3 @@ def test_upload_dry_run_writes_nothing(client, tokens, tmp_path):
                     headers=_headers(tokens["admin"]))
     assert r.status_code == 200 and r.json()["dry_run"] is True and r.json()["version"] == 1
     assert client.get("/v1/plans/upload-dry").status_code == 404
-    _ = (date, zip_dir)

@@ -5,11 +5,15 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Union
 
+import orjson
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
-from api.deps import (GEOJSON_BODY, Activity, At, Format, Plan, SliverShare, geojson_body, json_response,
-                      problem_responses)
+from starlette.routing import Route
+
+from api.deps import (GEOJSON_BODY, Activity, At, Format, Plan, SliverShare, activity_text, choice, geojson_body,
+                      iso_date, json_response, may_want_html, number, plain_query, plan_text, problem_responses,
+                      read_body, replay, send_json)
 from api.html import maybe_preview
 from rdtr.models import CompareAnswer, CompareBatchAnswer, ParcelAnswer, ParcelBatchAnswer
 from rdtr.parcels import parse_geojson, to_feature_collection
@@ -87,6 +91,43 @@ async def analyze_parcels(request: Request, at: At = None, activity: Activity = 
     if preview is not None:
         return preview
     return json_response(answer)
+
+
+ANALYZE_PARAMS = {"at": iso_date, "activity": activity_text, "plan": plan_text,
+                  "sliver_share": number(0, 1, hi_open=True), "f": choice("json", "html")}
+
+
+class _FastAnalyze:
+    """ASGI fast path for ``POST /v1/parcels/analyze`` with a small body and plainly valid parameters: it skips
+    FastAPI's per-request dependency solving (as costly as a one-parcel overlay). Anything else — an unusual
+    parameter, a large batch, a body that is not JSON, a client that may want HTML — goes to the documented
+    route above with the body replayed, so errors and previews behave exactly as documented."""
+
+    def __init__(self, documented):
+        self.documented = documented
+
+    async def __call__(self, scope, receive, send):
+        params = plain_query(scope.get("query_string", b""), ANALYZE_PARAMS)
+        if params is None or params["f"] == "html" or (params["f"] is None and may_want_html(scope)):
+            await self.documented.handle(scope, receive, send)
+            return
+        body = await read_body(receive)
+        doc = None
+        if 0 < len(body) <= INLINE_BYTES:
+            try:
+                doc = orjson.loads(body)
+            except orjson.JSONDecodeError:
+                doc = None
+        if not isinstance(doc, dict):
+            await self.documented.handle(scope, replay(body, receive), send)
+            return
+        _, answer = _analyze(doc, at=params["at"], activity=params["activity"], plan=params["plan"],
+                             sliver_share=params["sliver_share"])
+        await send_json(send, answer)
+
+
+router.routes.insert(0, Route("/v1/parcels/analyze", _FastAnalyze(router.routes[-1]), methods=["POST"],
+                              include_in_schema=False, name="analyze_fast"))
 
 
 @router.post(

@@ -9,16 +9,11 @@ is handed to the documented route, so errors and edge cases behave exactly as do
 
 from __future__ import annotations
 
-import math
-import re
-from datetime import date
-from urllib.parse import parse_qsl
-
-import orjson
 from fastapi import APIRouter, Request
 from starlette.routing import Route
 
-from api.deps import PLAN_PATTERN, Activity, At, Format, Lat, Lon, Plan, json_response, problem_responses
+from api.deps import (Activity, At, Format, Lat, Lon, Plan, activity_text, choice, iso_date, json_response,
+                      may_want_html, number, plain_query, plan_text, problem_responses, send_json)
 from api.html import maybe_preview
 from rdtr.models import ZoningAnswer
 from rdtr.zoning import zoning_at
@@ -58,55 +53,13 @@ def _answer(request, lon, lat, at, activity, plan, f):
     return json_response(answer)
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
-_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_PLAN = re.compile(PLAN_PATTERN)
-_KNOWN = {"lon", "lat", "at", "activity", "plan", "f"}
+ZONING_PARAMS = {"lon": number(-180, 180), "lat": number(-90, 90), "at": iso_date, "activity": activity_text,
+                 "plan": plan_text, "f": choice("json", "html")}
 
 
 def _plain_params(query_string: bytes) -> dict | None:
     """The parameters when they are plainly valid, else ``None`` (let the documented route judge them)."""
-    text = query_string.decode("latin-1")
-    if "%" in text or "+" in text:  # escaped characters: let the standard parser decode them
-        try:
-            pairs = parse_qsl(text, keep_blank_values=True, strict_parsing=False)
-        except ValueError:
-            return None
-    else:
-        pairs = [tuple(item.split("=", 1)) for item in text.split("&") if item]
-        if any(len(pair) != 2 for pair in pairs):
-            return None
-    params = dict(pairs)
-    if len(params) != len(pairs) or not params.keys() <= _KNOWN or "lon" not in params or "lat" not in params:
-        return None
-    out = {}
-    for key in ("lon", "lat"):
-        text = params[key]
-        if not _NUMBER.match(text):
-            return None
-        value = float(text)
-        if not math.isfinite(value) or abs(value) > (180 if key == "lon" else 90):
-            return None
-        out[key] = value
-    at = params.get("at")
-    if at is not None:
-        if not _DATE.match(at):
-            return None
-        try:
-            out["at"] = date.fromisoformat(at)
-        except ValueError:
-            return None
-    plan = params.get("plan")
-    if plan is not None and (len(plan) > 64 or not _PLAN.match(plan)):
-        return None
-    activity = params.get("activity")
-    if activity is not None and not 1 <= len(activity) <= 200:
-        return None
-    f = params.get("f")
-    if f is not None and f not in ("json", "html"):
-        return None
-    out.update(plan=plan, activity=activity, f=f)
-    return out
+    return plain_query(query_string, ZONING_PARAMS, required=("lon", "lat"))
 
 
 class _FastZoning:
@@ -126,24 +79,14 @@ class _FastZoning:
 async def _respond(scope, receive, send, params: dict) -> None:
     """Answer plainly valid parameters: JSON written straight to the ASGI channel, or the preview page."""
     f = params["f"]
-    if f == "html" or (f is None and _may_want_html(scope)):
-        response = _answer(Request(scope, receive), params["lon"], params["lat"], params.get("at"),
+    if f == "html" or (f is None and may_want_html(scope)):
+        response = _answer(Request(scope, receive), params["lon"], params["lat"], params["at"],
                            params["activity"], params["plan"], f)
         await response(scope, receive, send)
         return
-    answer = zoning_at(params["lon"], params["lat"], at=params.get("at"), activity=params["activity"],
+    answer = zoning_at(params["lon"], params["lat"], at=params["at"], activity=params["activity"],
                        plan=params["plan"])
-    body = orjson.dumps(answer)
-    await send({"type": "http.response.start", "status": 200,
-                "headers": [(b"content-type", b"application/json"), (b"content-length", str(len(body)).encode())]})
-    await send({"type": "http.response.body", "body": body})
-
-
-def _may_want_html(scope) -> bool:
-    for name, value in scope.get("headers", ()):
-        if name == b"accept":
-            return b"html" in value
-    return False
+    await send_json(send, answer)
 
 
 router.routes.insert(0, Route("/v1/zoning", _FastZoning(router.routes[-1]), methods=["GET"], include_in_schema=False,

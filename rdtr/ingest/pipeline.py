@@ -11,18 +11,16 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
-import pyproj
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from rdtr.errors import Conflict, DatabaseUnavailable, InvalidInput, PackageError, RdtrError
 from rdtr.ingest import load as loader
 from rdtr.ingest.crs import CrsError, WGS84, outside_features, resolve_crs
-from rdtr.ingest.report import Report, format_item
+from rdtr.ingest.report import Report
 from rdtr.ingest.rules import Rules, read_intensity, read_itbx, read_tpz
-from rdtr.ingest.subzones import SubzoneTable, table_from_file
+from rdtr.ingest.subzones import table_from_file
 from rdtr.ingest.tables import TableError, read_table
 from rdtr.ingest.topology import check_topology
 from rdtr.ingest.vector import LayerError, polygons_only, read_layer
@@ -58,12 +56,11 @@ class _Stages:
 
     def __enter__(self):
         if self.enabled:
+            from rich.console import Console
             from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-            from rdtr.cli.common import err_console
-
             self._progress = Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
-                                      TimeElapsedColumn(), console=err_console, transient=False)
+                                      TimeElapsedColumn(), console=Console(stderr=True), transient=False)
             self._progress.start()
         return self
 
@@ -373,8 +370,10 @@ def _write(pkg: Package, data: _Data, report: Report, stages: _Stages, started, 
                     loader.load_rules(cur, version_id, data.rules)
                     loader.load_overlays(cur, version_id, data.overlays)
                 with stages.stage("analyze"):
+                    # The new zone_part partition only: ANALYZE of the partitioned parent would re-sample
+                    # every version's partition each time.
                     for table in ("zone (plan_version_id, subzone_code, zone_code, geom)",
-                                  "zone_part (plan_version_id, zone_id, geom)", "subzone", "activity", "itbx",
+                                  f"zone_part_v{int(version_id)}", "subzone", "activity", "itbx",
                                   "itbx_code", "intensity", "tpz_code", "overlay (plan_version_id, kind, geom)",
                                   "plan_version (plan_id, effective_from)"):
                         cur.execute(f"ANALYZE {table}")

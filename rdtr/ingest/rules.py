@@ -24,8 +24,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-import numpy as np
-import pandas as pd
 
 from rdtr.ingest.report import Report
 from rdtr.ingest.subzones import SubzoneTable
@@ -314,9 +312,9 @@ def _itbx_polygon_lists(spec, subzones: SubzoneTable, zones, report: Report, rul
         if len(per_sub_features[(key, sub)]) > 1:
             conflicts += 1
     if conflicts:
-        report.warning("list_conflicts", f"{conflicts} activity/sub-zone pairs are listed in more than one list "
-                       "(e.g. both TBT and BST) by the polygons of the sub-zone: their codes are merged and the "
-                       "most restrictive class applies", file=file)
+        report.warning("list_conflicts", f"{conflicts} activity/sub-zone pairs carry more than one class (listed "
+                       "in several lists, e.g. both TBT and BST, or differently by polygons of one sub-zone): "
+                       "their codes are merged and the most restrictive class applies", file=file)
     report.info["itbx_activity_codes"] = "generated in order of first appearance (the lists carry names only)"
 
 

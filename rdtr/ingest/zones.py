@@ -5,7 +5,6 @@ Vectorised over features (shapely 2 / pandas): fast enough for 100,000 zones.
 
 from __future__ import annotations
 
-import json
 import re
 import threading
 from dataclasses import dataclass, field
@@ -420,7 +419,3 @@ def attributes_json(raw: pd.DataFrame) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return lines
-
-
-def _json(v) -> str:
-    return json.dumps(v, ensure_ascii=False)

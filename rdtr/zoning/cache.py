@@ -114,6 +114,7 @@ def clear() -> None:
         _cache.clear()
         _edges_done.clear()
         point._static.clear()
+        point._in_force_memo.clear()
         parcel._static_fields.clear()
 
 

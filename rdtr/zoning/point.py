@@ -103,14 +103,33 @@ def zoning_at(lon: float, lat: float, *, at: date | None = None, activity: str |
     }
 
 
+_in_force_memo: dict[tuple, tuple[float, list[int]]] = {}
+IN_FORCE_TTL_S = 5.0  #: a version loaded meanwhile is seen by these cold paths within this time
+
+
 def in_force(at: date, plan: str | None, url: str) -> list[cache.VersionData]:
-    """The cached data of the versions in force on ``at`` (rdtr.versions chooses them)."""
+    """The cached data of the versions in force on ``at`` (rdtr.versions chooses them).
+
+    Only for the cold paths (activity search, "where allowed", an activity check where no zone answered):
+    the answers themselves choose their versions inside their one query. Remembered a few seconds.
+    """
+    import time
+
     from rdtr.db import get_engine
     from rdtr.versions import versions_in_force
 
-    with get_engine(url).connect() as conn:
-        rows = versions_in_force(conn, at, plan)
-    return [cache.get(url, r["id"]) for r in rows]
+    key = (url, at, plan)
+    hit = _in_force_memo.get(key)
+    now = time.monotonic()
+    if hit is None or now - hit[0] > IN_FORCE_TTL_S:
+        with get_engine(url).connect() as conn:
+            ids = [r["id"] for r in versions_in_force(conn, at, plan)]
+        if len(_in_force_memo) > 1000:
+            _in_force_memo.clear()
+        _in_force_memo[key] = (now, ids)
+    else:
+        ids = hit[1]
+    return [cache.get(url, pv) for pv in ids]
 
 
 def _check_activity_known(activity: str, at: date, plan: str | None, url: str) -> None:
