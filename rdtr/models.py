@@ -117,7 +117,7 @@ class ZoneFields(_Model):
 
 class ZoneAtPoint(ZoneFields):
     boundary_distance_m: Optional[float] = Field(
-        None, description="geodesic distance from the point to the edge of its zone, m")
+        None, description="distance from the point to the edge of its zone, m (WGS 84 ellipsoid, local metric)")
     near_boundary: bool = Field(
         description="the point is within the map's positional tolerance (boundary_tolerance_m) of the zone edge: "
                     "a 1:5.000 map cannot say on which side it lies")

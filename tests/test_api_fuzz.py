@@ -16,7 +16,7 @@ from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-MAX_EXAMPLES = 30
+MAX_EXAMPLES = 60
 
 OPERATIONS = [
     ("GET", "/health"),

@@ -459,3 +459,28 @@ def test_compare_lists_what_changed(client, two_versions, zones_file, itbx_file,
     assert json.loads(cli.stdout) == doc
     human = CliRunner().invoke(app, ["analyze", str(path), "--compare", "2025-01-01", "2031-01-01"])
     assert human.exit_code == 0 and "removed" in human.output and "added" in human.output
+
+
+def test_a_geometry_error_in_postgis_spoils_only_its_own_parcel(client, sample_plan, zones_file, monkeypatch):
+    """GEOS rarely fails on a geometry; when it does, the batch is halved until the culprit is found."""
+    import psycopg2.errors
+
+    from rdtr.zoning import db, parcel
+
+    fc = six_parcels(zones_file)
+    real_run = db.run
+
+    def flaky(name, statement, params, url=None):
+        if name == parcel.sql.PARCEL_SQL_NAME and 2 in params[0]:
+            raise psycopg2.errors.InternalError("GEOSIntersects: TopologyException: side location conflict")
+        return real_run(name, statement, params, url)
+
+    monkeypatch.setattr(db, "run", flaky)
+    doc = client.post("/v1/parcels/analyze", params=BONTANG, json=fc).json()
+    assert [("error" in r) for r in doc["results"]] == [False, False, True, False, False, False]
+    assert "TopologyException" in doc["results"][2]["error"]["detail"]
+    assert doc["results"][3]["zones"][0]["subzone_code"] == "C-2"
+    monkeypatch.setattr(db, "run", lambda *a, **k: (_ for _ in ()).throw(
+        psycopg2.errors.InternalError("TopologyException: side location conflict")))
+    r = client.post("/v1/parcels/analyze", params=BONTANG, json=fc["features"][2])
+    assert r.status_code == 422 and "could not be overlaid" in r.json()["detail"]

@@ -34,7 +34,7 @@ async def zoning(request: Request, lon: Lon, lat: Lat, at: At = None, activity: 
     `activity`, its ITBX class and condition texts; plus the overlays containing the point.
 
     - Outside every plan: `covered: false`, `zones: []` and a message (the RTRW applies).
-    - `boundary_distance_m` is the geodesic distance from the point to the edge of its zone;
+    - `boundary_distance_m` is the distance in metres (on the WGS 84 ellipsoid) from the point to the edge of its zone;
       `near_boundary` is true within the map's positional tolerance (`boundary_tolerance_m`, default 2.5 m
       for a 1:5.000 RDTR map): the map cannot say on which side of the line such a point lies.
     - Intensity that depends on the lot size (lot-size classes) cannot be settled by a point: the shared

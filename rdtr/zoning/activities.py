@@ -122,9 +122,7 @@ def where_allowed_geojson(activity: str, *, plan: str | None = None, at: date | 
                 "numberReturned": 0}
     used = db._url(url)
     pv_ids = {}
-    from rdtr.zoning.point import in_force as _in_force
-
-    for vd in _in_force(date.fromisoformat(answer["at"]), plan, used):
+    for vd in in_force(date.fromisoformat(answer["at"]), plan, used):
         pv_ids[vd.plan_id] = vd.id
     by_key = {(pv_ids[z["plan"]["id"]], z["subzone_code"]): z for z in answer["zones"]}
     keys = list(by_key)

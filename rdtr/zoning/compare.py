@@ -28,6 +28,8 @@ def compare(source, *, date_from: date, date_to: date, activity: str | None = No
     results = [_diff(b, a, date_from, date_to) for b, a in zip(before, after)]
     if batch.collection:
         return {"from": date_from.isoformat(), "to": date_to.isoformat(), "count": len(results), "results": results}
+    if "error" in results[0]:
+        raise InvalidInput(results[0]["error"]["detail"])
     return results[0]
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
+import psycopg2.errors
 import shapely
 
 from rdtr.config import get_settings
@@ -52,6 +53,8 @@ def analyze(source, *, at: date | None = None, activity: str | None = None, plan
                               url=url)
     if batch.collection:
         return {"at": at.isoformat(), "count": len(results), "results": results}
+    if "error" in results[0]:
+        raise InvalidInput(results[0]["error"]["detail"])
     return results[0]
 
 
@@ -61,12 +64,10 @@ def overlay(parcels: list[ParcelInput], at: date, plan: str | None, url: str | N
     out: dict[int, dict] = {p.index: {"area": None, "pieces": [], "overlays": []} for p in ok}
     if not ok:
         return db._url(url), out
-    params = ([p.index for p in ok], shapely.to_wkb([p.geom for p in ok], hex=True, output_dimension=2).tolist(),
-              at, plan)
-    used_url, rows = db.run(sql.PARCEL_SQL_NAME, sql.PARCEL_SQL, params, url)
+    used_url, rows = _overlay_rows(ok, at, plan, url)
     new = {r[2] for r in rows if r[0] != "p" and not cache.is_cached(used_url, r[2])}
     if new and any([cache.get(used_url, pv).fresh_edges for pv in new]):
-        used_url, rows = db.run(sql.PARCEL_SQL_NAME, sql.PARCEL_SQL, params, used_url)  # edges were cut just now
+        used_url, rows = _overlay_rows(ok, at, plan, used_url)  # the zone edges were cut just now
     for r in rows:
         kind, ord_ = r[0], r[1]
         slot = out[ord_]
@@ -77,6 +78,24 @@ def overlay(parcels: list[ParcelInput], at: date, plan: str | None, url: str | N
         else:
             slot["overlays"].append((r[2], r[18], r[19], r[20]))
     return used_url, out
+
+
+def _overlay_rows(parcels: list[ParcelInput], at: date, plan: str | None, url: str | None):
+    """Run the overlay for these parcels. Should GEOS fail on some geometry (robust overlay makes it rare),
+    the batch is halved until the parcels it fails on are found; those get an ``error``, the rest answers."""
+    params = ([p.index for p in parcels],
+              shapely.to_wkb([p.geom for p in parcels], hex=True, output_dimension=2).tolist(), at, plan)
+    try:
+        return db.run(sql.PARCEL_SQL_NAME, sql.PARCEL_SQL, params, url)
+    except psycopg2.errors.InternalError as exc:  # XX000: a GEOS exception inside the query
+        if len(parcels) == 1:
+            parcels[0].error = ("the parcel could not be overlaid with the zoning (geometry error in PostGIS: "
+                                f"{str(exc).strip().splitlines()[0]}); simplify or repair it and try again")
+            return db._url(url), []
+        half = len(parcels) // 2
+        used, a = _overlay_rows(parcels[:half], at, plan, url)
+        _, b = _overlay_rows(parcels[half:], at, plan, used)
+        return used, a + b
 
 
 def analyze_parcels(parcels: list[ParcelInput], *, at: date, activity: str | None = None,

@@ -37,7 +37,7 @@ def zoning_at(lon: float, lat: float, *, at: date | None = None, activity: str |
               plan: str | None = None, url: str | None = None) -> dict:
     """Every zone covering the point in every plan in force on ``at`` (default today).
 
-    One SQL round trip (zone_part index hit, the zone row, the geodesic distance to the zone's edge, the
+    One SQL round trip (zone_part index hit, the zone row, the distance in metres to the zone's edge, the
     overlays containing the point); the rest comes from the per-version cache.
     """
     lon, lat = check_point(lon, lat)
