@@ -6,9 +6,9 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, ProgrammingError
 
-from rdtr.errors import RdtrError
+from rdtr.errors import RdtrError, as_schema_missing
 
 PROBLEM = "application/problem+json"
 
@@ -44,6 +44,13 @@ def install(app: FastAPI) -> None:
     async def http_error(request: Request, exc: StarletteHTTPException):
         return problem(exc.status_code, _title(exc.status_code), str(exc.detail),
                        headers=getattr(exc, "headers", None))
+
+    @app.exception_handler(ProgrammingError)
+    async def schema_missing(request: Request, exc: ProgrammingError):
+        missing = as_schema_missing(exc)
+        if missing is None:
+            raise exc
+        return problem(missing.status, missing.title, missing.detail)
 
     @app.exception_handler(OperationalError)
     async def database_down(request: Request, exc: OperationalError):

@@ -26,32 +26,10 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from bench_point import setup_database  # noqa: E402  (one set-up for every benchmark)
 SAMPLE = REPO / "data" / "zoning" / "bontang"
 OUT = REPO / "bench" / "out"
-
-
-def setup_database(home: Path, url: str | None) -> str:
-    if url is None:
-        from rdtr.db.local import LocalCluster
-
-        url = LocalCluster(home).ensure_running()
-    os.environ["RDTR_DATABASE_URL"] = url
-    from rdtr.config import get_settings
-
-    get_settings.cache_clear()
-    from sqlalchemy import text
-
-    from rdtr.db import get_engine, upgrade
-
-    upgrade(url)
-    with get_engine(url).connect() as conn:
-        loaded = conn.execute(text("SELECT count(*) FROM plan_version WHERE plan_id = 'bontang'")).scalar()
-    if not loaded:
-        from rdtr.ingest import ingest_package
-
-        print("loading the sample plan …", flush=True)
-        ingest_package(SAMPLE, url=url)
-    return url
 
 
 def parcels(n: int, seed: int) -> list[tuple[str, dict]]:

@@ -16,8 +16,8 @@ What it does, all in one run so the numbers are comparable on the same (noisy) m
    (raw sockets: far cheaper per request than httpx, so the load generator steals less CPU from the server);
 6. steps 4 and 5 run interleaved in ``--rounds`` short slices (floor, HTTP c=16, HTTP c=32, …, again), so
    load from anything else on the machine hits them alike; then a table: throughput, p50/p99 latency, and
-   HTTP ÷ floor. The same app with the optional zoning fast-path middleware (``api.routers.zoning.install``)
-   is measured beside ``rdtr serve`` as shipped.
+   HTTP ÷ floor. The same app without the zoning fast-path middleware (``create_app(fast_paths=False)``)
+   can be measured beside ``rdtr serve`` as shipped (``--variants shipped,documented``).
 
 The load generator runs on the same machine and shares its cores with the server and PostgreSQL; the table
 reports how much CPU the client itself used.
@@ -101,15 +101,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def app_with_fast_path():
-    """The app as ``create_app`` builds it plus the zoning fast-path middleware (api.routers.zoning.install):
-    the variant the benchmark measures beside the shipped app, until the factory installs it itself."""
+def app_without_fast_paths():
+    """The app without the zoning fast-path middleware: every request through FastAPI's documented route.
+    Measured beside the shipped app (``--variants shipped,documented``) to show what the fast path buys."""
     from api.app import create_app
-    from api.routers.zoning import install
 
-    app = create_app()
-    install(app)
-    return app
+    return create_app(fast_paths=False)
 
 
 class Server:
@@ -365,8 +362,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--database-url", default=os.environ.get("RDTR_BENCH_DATABASE_URL"),
                     help="use this database instead of the embedded cluster")
     ap.add_argument("--warmup", type=float, default=3.0)
-    ap.add_argument("--variants", default="shipped,fastpath",
-                    help="servers to measure: shipped (rdtr serve) and/or fastpath (plus the zoning middleware)")
+    ap.add_argument("--variants", default="shipped",
+                    help="servers to measure: shipped (rdtr serve) and/or documented (without the zoning fast path)")
     args = ap.parse_args(argv)
 
     url = setup_database(args.home, args.database_url)
@@ -384,9 +381,9 @@ def main(argv: list[str] | None = None) -> int:
         servers = {}
         if "shipped" in variants:
             servers["shipped"] = stack.enter_context(Server(url, workers=args.workers))
-        if "fastpath" in variants:
-            servers["fastpath"] = stack.enter_context(
-                Server(url, workers=args.workers, factory="bench_point:app_with_fast_path"))
+        if "documented" in variants:
+            servers["documented"] = stack.enter_context(
+                Server(url, workers=args.workers, factory="bench_point:app_without_fast_paths"))
         for srv in servers.values():
             http_load("127.0.0.1", srv.port, http_req, max(concurrencies), args.warmup)  # warm every worker
         sql_floor(url, sql.POINT_SQL, sql_params, args.floor_connections, min(args.warmup, 2.0), "bench_warm")
@@ -398,7 +395,7 @@ def main(argv: list[str] | None = None) -> int:
                                               http_load("127.0.0.1", port, http_req, c, d, seed=k))
         merged = interleave(configs, args.rounds, slice_s)
     floor = merged["floor"]
-    labels = {"shipped": "`rdtr serve` as shipped", "fastpath": "with `api.routers.zoning.install(app)`"}
+    labels = {"shipped": "`rdtr serve` as shipped", "documented": "without the zoning fast path"}
     rows = [(f"floor: raw SQL, prepared, psycopg2, {args.floor_connections} connections", floor)]
     for variant in servers:
         for c in concurrencies:

@@ -54,3 +54,18 @@ class PackageError(RdtrError):
 class DatabaseUnavailable(RdtrError):
     status = 503
     title = "Database unavailable"
+
+
+class SchemaMissing(DatabaseUnavailable):
+    title = "Database not migrated"
+
+
+SCHEMA_MISSING = "the database has no rdtr schema, or an older one: run `rdtr db upgrade`"
+
+
+def as_schema_missing(exc: BaseException) -> SchemaMissing | None:
+    """A :class:`SchemaMissing` when ``exc`` (psycopg2 or SQLAlchemy) is about a missing table or column."""
+    orig = getattr(exc, "orig", exc)
+    if getattr(orig, "pgcode", None) in ("42P01", "42703"):  # undefined_table, undefined_column
+        return SchemaMissing(SCHEMA_MISSING)
+    return None

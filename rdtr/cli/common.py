@@ -11,7 +11,7 @@ from typing import Any, Callable
 import typer
 from rich.console import Console
 
-from rdtr.errors import RdtrError
+from rdtr.errors import RdtrError, as_schema_missing
 
 app = typer.Typer(
     name="rdtr",
@@ -40,6 +40,11 @@ def handles_errors(func: Callable) -> Callable:
             return func(*args, **kwargs)
         except RdtrError as exc:
             fail(exc.detail)
+        except Exception as exc:  # a database without our schema is a user's mistake, not a crash
+            missing = as_schema_missing(exc)
+            if missing is None:
+                raise
+            fail(missing.detail)
         except KeyboardInterrupt:
             fail("interrupted", 130)
 

@@ -20,7 +20,7 @@ import psycopg2
 import psycopg2.extensions
 import psycopg2.extras
 
-from rdtr.errors import DatabaseUnavailable
+from rdtr.errors import DatabaseUnavailable, as_schema_missing
 
 MAX_IDLE = 16  #: idle connections kept per process and database
 #: JIT costs more than it saves on short spatial queries. The PREPAREd answers take the generic plan at
@@ -157,6 +157,12 @@ def connection(url: str | None = None) -> Iterator[tuple[str, _Conn]]:
         yield url, c
     except (psycopg2.OperationalError, psycopg2.InterfaceError):
         _close(c)
+        raise
+    except psycopg2.ProgrammingError as exc:
+        pool.put(c)
+        missing = as_schema_missing(exc)
+        if missing is not None:
+            raise missing from None
         raise
     except BaseException:
         pool.put(c)

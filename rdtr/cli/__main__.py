@@ -1,0 +1,3 @@
+from rdtr.cli import main
+
+main()
