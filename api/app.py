@@ -7,7 +7,6 @@ import logging
 from pathlib import Path
 
 from fastapi import FastAPI
-from fastapi.responses import ORJSONResponse
 
 from api import problems
 from rdtr import __version__
@@ -36,7 +35,6 @@ def create_app(fast_paths: bool = True) -> FastAPI:
         title="rdtr — RDTR information system",
         version=__version__,
         description=DESCRIPTION,
-        default_response_class=ORJSONResponse,
     )
     problems.install(app)
     for name in ROUTERS:

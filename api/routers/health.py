@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from fastapi import APIRouter
-from fastapi.responses import ORJSONResponse
+from fastapi.responses import JSONResponse
 
 from rdtr.health import check_database
 
@@ -15,4 +15,4 @@ def health():
     """`{"status": "ok", "database": "ok"}`; 503 with `"database": "unavailable"` when it cannot be reached."""
     ok = check_database()
     body = {"status": "ok" if ok else "degraded", "database": "ok" if ok else "unavailable"}
-    return ORJSONResponse(body, status_code=200 if ok else 503)
+    return JSONResponse(body, status_code=200 if ok else 503)

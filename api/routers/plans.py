@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import ORJSONResponse
+from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
@@ -105,8 +105,8 @@ async def upload(request: Request, dry_run: bool = Query(False, description="val
     body = {"plan_id": result.plan_id, "version": result.version, "plan_version_id": result.plan_version_id,
             "dry_run": result.dry_run, "uploaded_by": who.name, "report": result.report}
     if dry_run:
-        return ORJSONResponse(body, status_code=200)
-    return ORJSONResponse(body, status_code=201, headers={"Location": f"/v1/plans/{result.plan_id}"})
+        return JSONResponse(body, status_code=200)
+    return JSONResponse(body, status_code=201, headers={"Location": f"/v1/plans/{result.plan_id}"})
 
 
 __all__ = ["router"]
