@@ -369,12 +369,18 @@ def _write(pkg: Package, data: _Data, report: Report, stages: _Stages, started, 
                 with stages.stage("load rules and overlays"):
                     loader.load_rules(cur, version_id, data.rules)
                     loader.load_overlays(cur, version_id, data.overlays)
+                with stages.stage("zone edges (boundary distances)"):
+                    # Once per version, here rather than on the first question after the load.
+                    from rdtr.zoning.cache import precompute_version
+
+                    report.count("zone_edges", precompute_version(conn, version_id))
                 with stages.stage("analyze"):
                     # The new zone_part partition only: ANALYZE of the partitioned parent would re-sample
                     # every version's partition each time.
                     for table in ("zone (plan_version_id, subzone_code, zone_code, geom)",
                                   f"zone_part_v{int(version_id)}", "subzone", "activity", "itbx",
                                   "itbx_code", "intensity", "tpz_code", "overlay (plan_version_id, kind, geom)",
+                                  "zone_edge (plan_version_id, geom)",
                                   "plan_version (plan_id, effective_from)"):
                         cur.execute(f"ANALYZE {table}")
             finally:

@@ -171,38 +171,43 @@ def connection(url: str | None = None) -> Iterator[tuple[str, _Conn]]:
         pool.put(c)
 
 
-def run(sql_name: str, sql: str, params: tuple, url: str | None = None) -> tuple[str, list[tuple]]:
-    """Execute a named query (PREPAREd once per connection) and return ``(url, rows)``.
-
-    ``sql`` uses ``$1, $2 …`` placeholders and casts them. A dropped connection is replaced and the query
-    asked once more; a database that stays unreachable is :class:`DatabaseUnavailable` (HTTP 503).
-    """
-    placeholders = ",".join(["%s"] * len(params))
-    execute = f"EXECUTE {sql_name}({placeholders})" if params else f"EXECUTE {sql_name}"
+def _retrying(url: str | None, work) -> tuple[str, list[tuple]]:
+    """``(url, work(conn, cursor))`` on a pooled connection; a dropped connection is replaced and the work
+    done once more; a database that stays unreachable is :class:`DatabaseUnavailable` (HTTP 503)."""
     for attempt in (0, 1):
         try:
             with connection(url) as (used_url, c):
                 with c.conn.cursor() as cur:
-                    if sql_name not in c.prepared:
-                        cur.execute(f"PREPARE {sql_name} AS {sql}")
-                        c.prepared.add(sql_name)
-                    cur.execute(execute, params)
-                    return used_url, cur.fetchall()
+                    return used_url, work(c, cur)
         except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
             if attempt:
                 raise DatabaseUnavailable("the database connection failed: " + _first_line(exc)) from None
     raise AssertionError("unreachable")
+
+
+def run(sql_name: str, sql: str, params: tuple, url: str | None = None) -> tuple[str, list[tuple]]:
+    """Execute a named query (PREPAREd once per connection) and return ``(url, rows)``.
+
+    ``sql`` uses ``$1, $2 …`` placeholders and casts them.
+    """
+    placeholders = ",".join(["%s"] * len(params))
+    execute = f"EXECUTE {sql_name}({placeholders})" if params else f"EXECUTE {sql_name}"
+
+    def work(c, cur):
+        if sql_name not in c.prepared:
+            cur.execute(f"PREPARE {sql_name} AS {sql}")
+            c.prepared.add(sql_name)
+        cur.execute(execute, params)
+        return cur.fetchall()
+
+    return _retrying(url, work)
 
 
 def query(sql: str, params: dict | tuple | None = None, url: str | None = None) -> tuple[str, list[tuple]]:
     """Execute plain SQL (``%(name)s`` / ``%s`` placeholders): for cold paths (cache loads, searches)."""
-    for attempt in (0, 1):
-        try:
-            with connection(url) as (used_url, c):
-                with c.conn.cursor() as cur:
-                    cur.execute(sql, params)
-                    return used_url, cur.fetchall()
-        except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
-            if attempt:
-                raise DatabaseUnavailable("the database connection failed: " + _first_line(exc)) from None
-    raise AssertionError("unreachable")
+
+    def work(c, cur):
+        cur.execute(sql, params)
+        return cur.fetchall()
+
+    return _retrying(url, work)
