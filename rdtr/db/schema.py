@@ -246,6 +246,8 @@ zone_edge = Table(
            comment="a short piece of the zone's boundary (ST_Subdivide of ST_Boundary)"),
     Index("zone_edge_geom_gist", "geom", postgresql_using="gist"),
     Index("zone_edge_zone", "zone_id"),
+    # One partition per plan version (zone_edge_v<id>), filled and indexed in bulk, then attached.
+    postgresql_partition_by="LIST (plan_version_id)",
     comment="zone boundaries cut into short pieces, so boundary distances touch only nearby edges",
 )
 

@@ -380,7 +380,7 @@ def _write(pkg: Package, data: _Data, report: Report, stages: _Stages, started, 
                     for table in ("zone (plan_version_id, subzone_code, zone_code, geom)",
                                   f"zone_part_v{int(version_id)}", "subzone", "activity", "itbx",
                                   "itbx_code", "intensity", "tpz_code", "overlay (plan_version_id, kind, geom)",
-                                  "zone_edge (plan_version_id, geom)",
+                                  f"zone_edge_v{int(version_id)}",
                                   "plan_version (plan_id, effective_from)"):
                         cur.execute(f"ANALYZE {table}")
             finally:

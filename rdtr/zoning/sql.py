@@ -49,12 +49,14 @@ def metres_per_degree(phi: str) -> tuple[str, str]:
     return kx, ky
 
 
-def _edge_distance(geom: str, zone_id: str, phi: str, kx: str, ky: str) -> str:
+def _edge_distance(geom: str, zone_id: str, version_id: str, phi: str, kx: str, ky: str) -> str:
+    # zone_edge is partitioned by plan version: naming the version lets PostgreSQL prune to one partition.
     return f"""(SELECT min(ST_Distance(ST_Scale(e.geom, {kx}, {ky}), ST_Scale({geom}, {kx}, {ky})))
             FROM zone_edge e
-           WHERE e.zone_id = {zone_id}
+           WHERE e.zone_id = {zone_id} AND e.plan_version_id = {version_id}
              AND ST_DWithin(e.geom, {geom},
-                   (SELECT e2.geom <-> {geom} FROM zone_edge e2 WHERE e2.zone_id = {zone_id}
+                   (SELECT e2.geom <-> {geom} FROM zone_edge e2
+                     WHERE e2.zone_id = {zone_id} AND e2.plan_version_id = {version_id}
                      ORDER BY e2.geom <-> {geom} LIMIT 1) * 1.01 / cos({phi}) + 1e-9))"""
 
 
@@ -71,7 +73,7 @@ hit AS (
 )
 SELECT z.plan_version_id, z.id, z.subzone_code, z.subzone_name, z.zone_code, z.zone_name,
        z.block, z.subblock, z.kecamatan, z.kelurahan, z.tpz, z.special_provisions, z.feature_id,
-       {_edge_distance("pt.g", "z.id", "pt.phi", _PKX, _PKY)} AS boundary_distance_m,
+       {_edge_distance("pt.g", "z.id", "z.plan_version_id", "pt.phi", _PKX, _PKY)} AS boundary_distance_m,
        (SELECT json_agg(json_build_array(o.plan_version_id, o.kind, o.name, o.text) ORDER BY o.kind, o.name)
           FROM overlay o
          WHERE o.plan_version_id IN (SELECT id FROM v) AND ST_Intersects(o.geom, pt.g)) AS overlays
@@ -111,10 +113,11 @@ piece AS (
 SELECT 'z' AS kind, piece.ord, z.plan_version_id, z.id, piece.area,
        CASE WHEN piece.n > 1 THEN
             (SELECT coalesce(sum(ST_Length(ST_Scale(ST_Intersection(e.geom, p.g), p.kx, p.ky))), 0)
-               FROM zone_edge e WHERE e.zone_id = z.id AND ST_Intersects(e.geom, p.g))
+               FROM zone_edge e
+              WHERE e.zone_id = z.id AND e.plan_version_id = z.plan_version_id AND ST_Intersects(e.geom, p.g))
             ELSE 0.0 END AS len,
        CASE WHEN piece.n > 1 THEN 0.0
-            ELSE {_edge_distance("p.g", "z.id", "p.phi", "p.kx", "p.ky")} END AS dist,
+            ELSE {_edge_distance("p.g", "z.id", "z.plan_version_id", "p.phi", "p.kx", "p.ky")} END AS dist,
        z.subzone_code, z.subzone_name, z.zone_code, z.zone_name, z.block, z.subblock, z.kecamatan,
        z.kelurahan, z.tpz, z.special_provisions, z.feature_id, NULL::text AS okind, NULL::text AS oname,
        NULL::text AS otext

@@ -213,7 +213,8 @@ def upgrade() -> None:
     sa.Column('plan_version_id', sa.Integer(), nullable=False),
     sa.Column('geom', geoalchemy2.types.Geometry(geometry_type='LINESTRING', srid=4326, dimension=2, spatial_index=False, from_text='ST_GeomFromEWKT', name='geometry', nullable=False), nullable=False),
     sa.ForeignKeyConstraint(['plan_version_id'], ['plan_version.id'], ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], ondelete='CASCADE')
+    sa.ForeignKeyConstraint(['zone_id'], ['zone.id'], ondelete='CASCADE'),
+    postgresql_partition_by='LIST (plan_version_id)'
     )
     op.create_index('zone_edge_geom_gist', 'zone_edge', ['geom'], unique=False, postgresql_using='gist')
     op.create_index('zone_edge_zone', 'zone_edge', ['zone_id'], unique=False)
