@@ -38,12 +38,7 @@ def create_app(fast_paths: bool = True) -> FastAPI:
     )
     problems.install(app)
     for name in ROUTERS:
-        try:
-            module = importlib.import_module(f"api.routers.{name}")
-        except ModuleNotFoundError as exc:  # a resource not written yet
-            if exc.name != f"api.routers.{name}":
-                raise
-            continue
+        module = importlib.import_module(f"api.routers.{name}")
         app.include_router(module.router)
         if fast_paths and hasattr(module, "install"):
             # A router may put a measured fast path for its hottest request in front of FastAPI.

@@ -10,16 +10,12 @@ import sys
 
 from rdtr.cli.common import app
 
-# Importing the modules registers their commands.
-from rdtr.cli import db as _db  # noqa: E402,F401
+# Importing the modules registers their commands, in the order `rdtr --help` lists them.
 from rdtr.cli import serve as _serve  # noqa: E402,F401
-
-for _name in ("ingest", "zoning", "maps"):
-    try:
-        __import__(f"rdtr.cli.{_name}")
-    except ModuleNotFoundError as exc:  # a command group not written yet
-        if exc.name != f"rdtr.cli.{_name}":
-            raise
+from rdtr.cli import ingest as _ingest  # noqa: E402,F401
+from rdtr.cli import zoning as _zoning  # noqa: E402,F401
+from rdtr.cli import maps as _maps  # noqa: E402,F401
+from rdtr.cli import db as _db  # noqa: E402,F401
 
 
 def main() -> None:
