@@ -1,23 +1,30 @@
-"""The FastAPI application factory."""
+"""The FastAPI application factory: routers imported by name, one lifespan that owns the database."""
 
 from __future__ import annotations
 
-import importlib
+import contextlib
 import logging
+from datetime import date
 from pathlib import Path
 
+import anyio
+import anyio.to_thread
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from api import problems
+from api.routers import activities, extracts, health, parcels, plans, tiles, web, zoning
 from rdtr import __version__
+from rdtr.config import get_settings
+from rdtr.db import Database
 
 log = logging.getLogger("rdtr.api")
 
 STATIC_DIR = Path(__file__).parent / "static"
 
-# Routers per resource, in the order they appear in the OpenAPI document.
-ROUTERS = ["health", "plans", "zoning", "parcels", "activities", "extracts", "tiles", "web"]
+#: Routers per resource, in the order they appear in the OpenAPI document.
+ROUTERS = (health, plans, zoning, parcels, activities, extracts, tiles, web)
 
 DESCRIPTION = """
 **rdtr** answers *"what is permitted on this parcel"* from a city's RDTR (*Rencana Detail Tata Ruang*,
@@ -30,24 +37,37 @@ Errors are `application/problem+json`. Answers are advisory: a KKPR decision is 
 """
 
 
-def create_app(fast_paths: bool = True) -> FastAPI:
-    """The app. ``fast_paths=False`` leaves out the routers' pure-ASGI fast paths (tests compare both)."""
-    app = FastAPI(
-        title="rdtr — RDTR information system",
-        version=__version__,
-        description=DESCRIPTION,
-    )
+def _warm(db: Database) -> None:
+    """Read the versions in force today once at start, so no first answer pays for it on the event loop."""
+    try:
+        db.versions.in_force(date.today())
+    except Exception as exc:  # noqa: BLE001 - a database not yet migrated or down: answers will say so
+        log.warning("could not preload the plan versions in force: %s", str(exc).splitlines()[0] if str(exc) else exc)
+
+
+def create_app(database: Database | None = None) -> FastAPI:
+    """The app. It opens its own :class:`Database` at start-up (``RDTR_DATABASE_URL`` or the embedded
+    cluster) and closes it at shutdown, unless one is given (tests inject theirs; the caller closes it)."""
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: FastAPI):
+        db = database or await anyio.to_thread.run_sync(Database.open)
+        app.state.db = db
+        app.state.work_limiter = anyio.CapacityLimiter(get_settings().worker_threads)
+        await anyio.to_thread.run_sync(_warm, db)
+        try:
+            yield
+        finally:
+            if database is None:
+                db.close()
+
+    app = FastAPI(title="rdtr — RDTR information system", version=__version__, description=DESCRIPTION,
+                  lifespan=lifespan)
     problems.install(app)
-    for name in ROUTERS:
-        module = importlib.import_module(f"api.routers.{name}")
+    for module in ROUTERS:
         app.include_router(module.router)
-        if fast_paths and hasattr(module, "install"):
-            # A router may put a measured fast path for its hottest request in front of FastAPI.
-            module.install(app)
     # Compressed when the client accepts it: citizens on phones with weak connections, 25 MB batch answers.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     if STATIC_DIR.is_dir():
-        from fastapi.staticfiles import StaticFiles
-
         app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     return app

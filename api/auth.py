@@ -26,6 +26,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from api.problems import problem
+from api.runtime import database
 from rdtr.auth import ROLES, TokenInfo, require, verify_token
 from rdtr.errors import Unauthorized
 
@@ -39,10 +40,11 @@ def require_role(role: str) -> Callable:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
 
-    async def dependency(credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> TokenInfo:
+    async def dependency(request: Request,
+                         credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> TokenInfo:
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise Unauthorized("this needs a token: send Authorization: Bearer <token>")
-        info = await run_in_threadpool(verify_token, credentials.credentials)
+        info = await run_in_threadpool(verify_token, database(request), credentials.credentials)
         return require(info, role)
 
     dependency.__name__ = f"require_{role}"

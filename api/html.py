@@ -1,7 +1,7 @@
 """Map previews for ``?f=html`` / ``Accept: text/html`` on ``/v1/zoning`` and ``/v1/parcels/analyze``.
 
-Contract: ``maybe_preview(request, f, kind, answer, geometry)`` returns an HTMLResponse when the caller
-asked for HTML, else ``None`` (the route then returns JSON). ``kind`` is ``"zoning"`` (a point answer) or
+Contract: ``await maybe_preview(request, f, kind, answer, geometry)`` returns an HTMLResponse when the
+caller asked for HTML, else ``None`` (the route then returns JSON). The page is built in a worker thread. ``kind`` is ``"zoning"`` (a point answer) or
 ``"parcel"`` (an analysis, ``geometry`` the parcel GeoJSON as sent).
 """
 
@@ -12,10 +12,11 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
+from api.runtime import database, in_worker
 from rdtr.config import get_settings
-from rdtr.db import get_engine
-from rdtr.maps import data as mapdata
-from rdtr.maps import preview, style
+from rdtr.db import Database
+from rdtr.render import data as mapdata
+from rdtr.render import preview, style
 
 STATIC_DIR = Path(__file__).parent / "static"
 VENDOR_DIR = STATIC_DIR / "vendor" / "node_modules"
@@ -84,7 +85,7 @@ def _geometry_bounds(kind: str, answer: dict, geometry: dict | None):
     return preview._bounds_of(geometry, answer, kind)
 
 
-def build_preview(kind: str, answer, geometry: dict | None = None) -> str:
+def build_preview(db: Database, kind: str, answer, geometry: dict | None = None) -> str:
     """The preview page for an answer (reads the zones around it from PostGIS)."""
     answer = mapdata.to_dict(answer)
     bounds = _geometry_bounds(kind, answer, geometry)
@@ -92,7 +93,7 @@ def build_preview(kind: str, answer, geometry: dict | None = None) -> str:
     entries = None
     if bounds:
         bbox = mapdata.bbox_around(bounds, PREVIEW_RADIUS_M)
-        with get_engine().connect() as conn:
+        with db.engine.connect() as conn:
             pv_ids = mapdata.versions_for_answer(conn, answer)
             zones = mapdata.zones_in_bbox(conn, pv_ids, bbox, simplify_m=PREVIEW_SIMPLIFY_M,
                                           limit=PREVIEW_MAX_ZONES)
@@ -101,9 +102,10 @@ def build_preview(kind: str, answer, geometry: dict | None = None) -> str:
     return preview.preview_html(kind, answer, geometry, zones, entries, assets_missing=missing_assets())
 
 
-def maybe_preview(request: Request, f: str | None, kind: str, answer, geometry: dict | None = None):
+async def maybe_preview(request: Request, f: str | None, kind: str, answer, geometry: dict | None = None):
+    """The preview page as a response when the caller asked for HTML, else ``None``."""
     if not wants_html(request, f):
         return None
-    page = build_preview(kind, answer, geometry)
+    page = await in_worker(request, build_preview, database(request), kind, answer, geometry)
     return HTMLResponse(page, headers={"Content-Security-Policy": PREVIEW_CSP, "Vary": "Accept",
                                        "Cache-Control": "no-store"})

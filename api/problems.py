@@ -1,66 +1,95 @@
-"""Errors as application/problem+json (RFC 9457)."""
+"""Errors as application/problem+json (RFC 9457): one table from exception kind to problem, one handler.
+
+:class:`rdtr.errors.RdtrError` carries its own status and title (the typed errors of the library, including
+413 :class:`PayloadTooLarge`, 415 :class:`UnsupportedMediaType` and 400 :class:`MalformedJSON`); the other
+entries translate what the web framework and the database driver raise. Anything not in the table is a bug
+and stays a 500 (never with internals in the body).
+"""
 
 from __future__ import annotations
+
+from http import HTTPStatus
+from typing import Callable
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
 from sqlalchemy.exc import OperationalError, ProgrammingError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from rdtr.errors import RdtrError, as_schema_missing
+from rdtr.errors import SCHEMA_MISSING, RdtrError, as_schema_missing
 
 PROBLEM = "application/problem+json"
 
 
 def problem(status: int, title: str, detail: str, type_: str = "about:blank", headers: dict | None = None,
             **extra) -> JSONResponse:
+    """A problem+json response."""
     body = {"type": type_, "title": title, "status": status, "detail": detail, **extra}
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
 
 
-def _describe_validation(exc: RequestValidationError) -> str:
-    parts = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path"))
-        parts.append(f"{where or 'request'}: {err.get('msg')}")
-    return "; ".join(parts) or "invalid request"
-
-
-def install(app: FastAPI) -> None:
-    @app.exception_handler(RdtrError)
-    async def rdtr_error(request: Request, exc: RdtrError):
-        extra = {k: v for k, v in exc.extra.items() if v is not None}
-        report = getattr(exc, "report", None)
-        if report is not None:
-            extra["report"] = report
-        return problem(exc.status, exc.title, exc.detail, **extra)
-
-    @app.exception_handler(RequestValidationError)
-    async def validation_error(request: Request, exc: RequestValidationError):
-        return problem(422, "Invalid request", _describe_validation(exc))
-
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(request: Request, exc: StarletteHTTPException):
-        return problem(exc.status_code, _title(exc.status_code), str(exc.detail),
-                       headers=getattr(exc, "headers", None))
-
-    @app.exception_handler(ProgrammingError)
-    async def schema_missing(request: Request, exc: ProgrammingError):
-        missing = as_schema_missing(exc)
-        if missing is None:
-            raise exc
-        return problem(missing.status, missing.title, missing.detail)
-
-    @app.exception_handler(OperationalError)
-    async def database_down(request: Request, exc: OperationalError):
-        return problem(503, "Database unavailable", "the database cannot be reached; try again shortly")
-
-
 def _title(status: int) -> str:
-    from http import HTTPStatus
-
     try:
         return HTTPStatus(status).phrase
     except ValueError:
         return "Error"
+
+
+def _from_rdtr(exc: RdtrError) -> JSONResponse:
+    extra = {k: v for k, v in exc.extra.items() if v is not None}
+    report = getattr(exc, "report", None)
+    if report is not None:
+        extra["report"] = report
+    return problem(exc.status, exc.title, exc.detail, headers=getattr(exc, "headers", None), **extra)
+
+
+def _from_validation(exc: RequestValidationError) -> JSONResponse:
+    parts = []
+    for err in exc.errors():
+        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path"))
+        parts.append(f"{where or 'request'}: {err.get('msg')}")
+    return problem(422, "Invalid request", "; ".join(parts) or "invalid request")
+
+
+def _from_http(exc: StarletteHTTPException) -> JSONResponse:
+    return problem(exc.status_code, _title(exc.status_code), str(exc.detail), headers=getattr(exc, "headers", None))
+
+
+def _from_programming(exc: ProgrammingError) -> JSONResponse:
+    if as_schema_missing(exc) is None:
+        raise exc
+    return problem(503, "Database not migrated", SCHEMA_MISSING)
+
+
+def _from_operational(_exc: OperationalError) -> JSONResponse:
+    return problem(503, "Database unavailable", "the database cannot be reached; try again shortly")
+
+
+#: exception kind → the problem it becomes (most specific first is not needed: Starlette walks the MRO)
+PROBLEMS: dict[type[Exception], Callable[[Exception], JSONResponse]] = {
+    RdtrError: _from_rdtr,
+    RequestValidationError: _from_validation,
+    StarletteHTTPException: _from_http,
+    ProgrammingError: _from_programming,
+    OperationalError: _from_operational,
+}
+
+
+def as_problem(exc: Exception) -> JSONResponse | None:
+    """The problem response for ``exc`` by the table (walking its class hierarchy), or ``None``."""
+    for kind in type(exc).__mro__:
+        convert = PROBLEMS.get(kind)
+        if convert is not None:
+            return convert(exc)
+    return None
+
+
+def install(app: FastAPI) -> None:
+    """Register the table's handlers on ``app``."""
+
+    async def handler(_request: Request, exc: Exception):
+        return as_problem(exc)
+
+    for kind in PROBLEMS:
+        app.add_exception_handler(kind, handler)

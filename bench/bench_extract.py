@@ -65,14 +65,17 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=5)
     args = ap.parse_args()
 
-    setup_database(args.home, args.url)
-    from rdtr.extracts import create_extract
+    url = setup_database(args.home, args.url)
+    from rdtr.db import Database
+    from rdtr.extract_records import create_extract
+
+    db = Database(url)
 
     items = parcels(args.n, args.seed)
     rows = []
     for i, (kind, parcel) in enumerate(items):
         t = time.perf_counter()
-        r = create_extract(parcel, "A001", reference=f"BENCH-{i}", officer="bench")
+        r = create_extract(db, parcel, "A001", reference=f"BENCH-{i}", officer="bench")
         total = time.perf_counter() - t
         rows.append({"kind": kind, "first": i == 0, "total_s": total, "bytes": r["bytes"], "scale": r["scale"],
                      **{f"{k}_s": v for k, v in r["timings_s"].items()}})

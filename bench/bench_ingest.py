@@ -153,7 +153,7 @@ def main() -> None:
 
         env = dict(os.environ, RDTR_DATABASE_URL=url)
         child = ("import json, sys, time; t = time.perf_counter(); from rdtr.ingest import ingest_package; "
-                 "r = ingest_package(sys.argv[1]); "
+                 "from rdtr.db import Database; r = ingest_package(Database.open(), sys.argv[1]); "
                  "print(json.dumps({'s': time.perf_counter() - t, 'zones': r.report['counts']['zones'], "
                  "'parts': r.report['counts']['zone_parts'], 'timings': r.report['timings_s']}))")
         pg = " ".join(f"{k}={v}" for k, v in {"dbname": dbname, **conninfo}.items())

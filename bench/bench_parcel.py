@@ -6,7 +6,7 @@ floor, and a 10,000-parcel batch.
 
 In one run, on the same machine (see bench_point.py for the set-up it shares):
 
-1. **floor**: the same overlay as ONE raw SQL query per parcel (``rdtr.zoning.sql.PARCEL_SQL`` with a
+1. **floor**: the same overlay as ONE raw SQL query per parcel (``rdtr.answers.sql.PARCEL_SQL`` with a
    one-parcel array, prepared with the API's session settings) through psycopg2 on 2 connections in 2 threads;
 2. **HTTP**: ``POST /v1/parcels/analyze?activity=A001`` with one GeoJSON Polygon per request, at each
    concurrency, against ``rdtr serve --workers 2``;
@@ -95,17 +95,19 @@ def post_once(port: int, path: str, body: bytes, timeout: float = 600) -> tuple[
 
 def library_batch(url: str, fc: dict) -> dict:
     """The same batch in this process: parse/check, the one overlay query, assembly; peak RSS growth."""
-    from rdtr.parcels import parse_geojson
-    from rdtr.zoning import analyze
-    from rdtr.zoning.parcel import overlay
+    from rdtr.parcel_input import parse_geojson
+    from rdtr.answers import analyze
+    from rdtr.answers.parcel import overlay
+    from rdtr.db import Database
 
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()
     batch = parse_geojson(fc)
     t1 = time.perf_counter()
-    overlay(batch.parcels, date.today(), None, url)  # the SQL alone, timed separately
-    t2 = time.perf_counter()
-    answer = analyze(batch, activity="A001", url=url)
+    with Database(url) as db:
+        overlay(db, batch.parcels, date.today(), None)  # the SQL alone, timed separately
+        t2 = time.perf_counter()
+        answer = analyze(db, batch, activity="A001")
     t3 = time.perf_counter()
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     sql_s = t2 - t1
@@ -132,7 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     url = setup_database(args.home, args.database_url)
     extent = sample_extent(url)
     http_req, sql_params = parcel_maker(extent)
-    from rdtr.zoning import sql
+    from rdtr.answers import sql
 
     concurrencies = [int(c) for c in args.concurrency.split(",") if c.strip()]
     print(f"sample extent {extent}; {os.cpu_count()} CPUs; {args.duration:g} s per configuration in "
@@ -141,8 +143,8 @@ def main(argv: list[str] | None = None) -> int:
                      "workers": args.workers}
     with Server(url, workers=args.workers) as server:
         http_load("127.0.0.1", server.port, http_req, max(concurrencies), args.warmup)
-        sql_floor(url, sql.PARCEL_SQL, sql_params, args.floor_connections, min(args.warmup, 2.0), "bench_warm")
-        configs = {"floor": lambda d, k: sql_floor(url, sql.PARCEL_SQL, sql_params, args.floor_connections, d,
+        sql_floor(url, sql.PARCEL.sql, sql_params, args.floor_connections, min(args.warmup, 2.0), "bench_warm")
+        configs = {"floor": lambda d, k: sql_floor(url, sql.PARCEL.sql, sql_params, args.floor_connections, d,
                                                    f"bench_floor_{k}", seed=k)}
         for c in concurrencies:
             configs[f"http_c{c}"] = (lambda d, k, c=c: http_load("127.0.0.1", server.port, http_req, c, d, seed=k))

@@ -9,15 +9,16 @@ What it does, all in one run so the numbers are comparable on the same (noisy) m
    loads the sample plan ``data/zoning/bontang`` once;
 2. starts ``rdtr serve --workers N`` — a real uvicorn server — in a subprocess on that database;
 3. draws random points (seeded) in the sample's extent;
-4. **floor**: the same question as ONE raw SQL query per point (``rdtr.zoning.sql.POINT_SQL``, prepared, with
+4. **floor**: the same question as ONE raw SQL query per point (``rdtr.answers.sql.POINT_SQL``, prepared, with
    the same session settings as the API's connections) through psycopg2 on 2 connections in 2 threads, for
    ``--duration`` seconds;
 5. **HTTP**: ``GET /v1/zoning?lon=&lat=`` at each concurrency with a small asyncio keep-alive HTTP/1.1 client
    (raw sockets: far cheaper per request than httpx, so the load generator steals less CPU from the server);
 6. steps 4 and 5 run interleaved in ``--rounds`` short slices (floor, HTTP c=16, HTTP c=32, …, again), so
    load from anything else on the machine hits them alike; then a table: throughput, p50/p99 latency, and
-   HTTP ÷ floor. The same app without the zoning fast-path middleware (``create_app(fast_paths=False)``)
-   can be measured beside ``rdtr serve`` as shipped (``--variants shipped,documented``).
+   HTTP ÷ floor. ``--variants single,before`` also serves the code of ``--before`` (default: the last commit
+   with the old ``/v1/zoning`` ASGI fast path, unpacked from git into ``bench/out/``) beside this tree's one
+   request path, on the same database, in the same interleaved rounds.
 
 The load generator runs on the same machine and shares its cores with the server and PostgreSQL; the table
 reports how much CPU the client itself used.
@@ -49,6 +50,10 @@ OUT = REPO / "bench" / "out"
 # --- setup ---------------------------------------------------------------------------------------------
 
 
+#: The last commit before the single request path: its ``/v1/zoning`` ASGI fast path is the old figure.
+BEFORE_REF = "6aba852"
+
+
 def setup_database(home: Path, url: str | None = None) -> str:
     """A migrated database with the sample loaded; returns its SQLAlchemy URL."""
     if url is None:
@@ -59,12 +64,12 @@ def setup_database(home: Path, url: str | None = None) -> str:
     from rdtr.config import get_settings
 
     get_settings.cache_clear()
-    from rdtr.db import get_engine, upgrade
-
-    upgrade(url)
     from sqlalchemy import text
 
-    with get_engine(url).connect() as conn:
+    from rdtr.db import Database, upgrade
+
+    upgrade(url)
+    with Database(url, pool_size=1) as db, db.engine.connect() as conn:
         if not conn.execute(text("SELECT to_regclass('zone_edge') IS NOT NULL")).scalar():
             raise SystemExit(f"the database at {url} predates the current schema (no zone_edge table): "
                              "start from a fresh cluster (remove the --home directory) or another database")
@@ -73,16 +78,18 @@ def setup_database(home: Path, url: str | None = None) -> str:
         from rdtr.ingest import ingest_package
 
         print(f"loading the sample plan {SAMPLE} …", flush=True)
-        ingest_package(SAMPLE, url=url)
+        with Database(url, pool_size=1) as db:
+            ingest_package(db, SAMPLE)
     return url
 
 
 def sample_extent(url: str) -> tuple[float, float, float, float]:
-    from rdtr.zoning import db
+    from rdtr.db import Database
 
-    _, rows = db.query("SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(z.geom)::geometry e "
-                       "FROM zone z JOIN plan_version pv ON pv.id = z.plan_version_id WHERE pv.plan_id = 'bontang') s",
-                       None, url)
+    with Database(url, pool_size=1) as db:
+        rows = db.fetch_sql(
+            "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(z.geom)::geometry e "
+            "FROM zone z JOIN plan_version pv ON pv.id = z.plan_version_id WHERE pv.plan_id = 'bontang') s")
     return tuple(rows[0])
 
 
@@ -101,34 +108,37 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def app_without_fast_paths():
-    """The app without the zoning fast-path middleware: every request through FastAPI's documented route.
-    Measured beside the shipped app (``--variants shipped,documented``) to show what the fast path buys."""
-    from api.app import create_app
-
-    return create_app(fast_paths=False)
+def code_tree(ref: str | None) -> Path:
+    """This repository's working tree (``ref`` None), or the code of commit ``ref`` unpacked once into
+    ``bench/out/tree-<ref>`` (git-ignored) so it can be served beside the current code."""
+    if ref is None:
+        return REPO
+    target = OUT / f"tree-{ref}"
+    if not (target / "rdtr").is_dir():
+        target.mkdir(parents=True, exist_ok=True)
+        archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", ref], check=True,
+                                 capture_output=True).stdout
+        subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
+    return target
 
 
 class Server:
-    """``rdtr serve`` in a subprocess (a real uvicorn with N workers); ``factory`` serves another app factory
-    with the same uvicorn settings instead."""
+    """``rdtr serve`` in a subprocess (a real uvicorn with N workers), from this tree or another ``tree``
+    (the code of an earlier commit, see :func:`code_tree`)."""
 
-    def __init__(self, url: str, workers: int = 2, port: int | None = None, factory: str | None = None):
+    def __init__(self, url: str, workers: int = 2, port: int | None = None, tree: Path = REPO,
+                 env: dict | None = None):
         self.url, self.workers, self.port = url, workers, port or free_port()
-        self.factory = factory
+        self.tree, self.extra_env = tree, env or {}
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> "Server":
-        env = dict(os.environ, RDTR_DATABASE_URL=self.url, PYTHONUNBUFFERED="1")
-        env["PYTHONPATH"] = os.pathsep.join(p for p in (str(REPO), str(REPO / "bench"), env.get("PYTHONPATH")) if p)
+        env = dict(os.environ, RDTR_DATABASE_URL=self.url, PYTHONUNBUFFERED="1", **self.extra_env)
+        env["PYTHONPATH"] = os.pathsep.join(str(p) for p in (self.tree, self.tree / "bench") if p)
         cmd = [sys.executable, "-c", "from rdtr.cli import main; main()", "serve", "--host", "127.0.0.1",
                "--port", str(self.port), "--workers", str(self.workers)]
-        if self.factory:
-            cmd = [sys.executable, "-m", "uvicorn", self.factory, "--factory", "--host", "127.0.0.1", "--port",
-                   str(self.port), "--workers", str(self.workers), "--log-level", "warning", "--no-access-log",
-                   "--proxy-headers"]
-        self.proc = subprocess.Popen(cmd, cwd=REPO, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                     start_new_session=True)
+        self.proc = subprocess.Popen(cmd, cwd=self.tree, env=env, stdout=subprocess.DEVNULL,
+                                     stderr=subprocess.PIPE, start_new_session=True)
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -253,7 +263,7 @@ def sql_floor(url: str, statement: str, make_params, connections: int = 2, durat
     connections in as many threads for ``duration`` seconds."""
     import psycopg2
 
-    from rdtr.zoning.db import SESSION_OPTIONS  # the same session settings as the API's connections
+    from rdtr.db.database import SESSION_OPTIONS  # the same session settings as the API's connections
 
     latencies: list[float] = []
     lock = threading.Lock()
@@ -362,16 +372,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--database-url", default=os.environ.get("RDTR_BENCH_DATABASE_URL"),
                     help="use this database instead of the embedded cluster")
     ap.add_argument("--warmup", type=float, default=3.0)
-    ap.add_argument("--variants", default="shipped",
-                    help="servers to measure: shipped (rdtr serve) and/or documented (without the zoning fast path)")
+    ap.add_argument("--variants", default="single,before",
+                    help="servers to measure: single (this tree: one request path) and/or before (the code of "
+                         "--before, with the old ASGI fast path)")
+    ap.add_argument("--before", default=BEFORE_REF, help=f"the earlier commit to serve beside (default {BEFORE_REF})")
     args = ap.parse_args(argv)
 
     url = setup_database(args.home, args.database_url)
     extent = sample_extent(url)
     http_req, sql_params = point_maker(extent)
-    from rdtr.zoning import cache, sql
+    from rdtr.answers import sql
 
-    cache.ensure_edges(url, _version_id(url))
     concurrencies = [int(c) for c in args.concurrency.split(",") if c.strip()]
     variants = [v for v in args.variants.split(",") if v]
     slice_s = args.duration / args.rounds
@@ -379,15 +390,14 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.rounds} interleaved rounds", flush=True)
     with contextlib.ExitStack() as stack:
         servers = {}
-        if "shipped" in variants:
-            servers["shipped"] = stack.enter_context(Server(url, workers=args.workers))
-        if "documented" in variants:
-            servers["documented"] = stack.enter_context(
-                Server(url, workers=args.workers, factory="bench_point:app_without_fast_paths"))
+        if "single" in variants:
+            servers["single"] = stack.enter_context(Server(url, workers=args.workers))
+        if "before" in variants:
+            servers["before"] = stack.enter_context(Server(url, workers=args.workers, tree=code_tree(args.before)))
         for srv in servers.values():
             http_load("127.0.0.1", srv.port, http_req, max(concurrencies), args.warmup)  # warm every worker
-        sql_floor(url, sql.POINT_SQL, sql_params, args.floor_connections, min(args.warmup, 2.0), "bench_warm")
-        configs = {"floor": lambda d, k: sql_floor(url, sql.POINT_SQL, sql_params, args.floor_connections, d,
+        sql_floor(url, sql.POINT.sql, sql_params, args.floor_connections, min(args.warmup, 2.0), "bench_warm")
+        configs = {"floor": lambda d, k: sql_floor(url, sql.POINT.sql, sql_params, args.floor_connections, d,
                                                    f"bench_floor_{k}", seed=k)}
         for variant, srv in servers.items():
             for c in concurrencies:
@@ -395,7 +405,7 @@ def main(argv: list[str] | None = None) -> int:
                                               http_load("127.0.0.1", port, http_req, c, d, seed=k))
         merged = interleave(configs, args.rounds, slice_s)
     floor = merged["floor"]
-    labels = {"shipped": "`rdtr serve` as shipped", "documented": "without the zoning fast path"}
+    labels = {"single": "one request path (this tree)", "before": f"old ASGI fast path ({args.before})"}
     rows = [(f"floor: raw SQL, prepared, psycopg2, {args.floor_connections} connections", floor)]
     for variant in servers:
         for c in concurrencies:
@@ -406,18 +416,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"best HTTP throughput, {labels[variant]}: {best / floor['throughput'] * 100:.0f} % of the floor "
               "(target ≥ 50 %)")
     results = {"duration_s": args.duration, "rounds": args.rounds, "cpus": os.cpu_count(), "workers": args.workers,
-               "runs": {name: public(r) for name, r in merged.items()}}
+               "before": args.before, "runs": {name: public(r) for name, r in merged.items()}}
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "point.json").write_text(json.dumps(results, indent=2))
     (OUT / "point.md").write_text(table + "\n")
     return 0
-
-
-def _version_id(url: str) -> int:
-    from rdtr.zoning import db
-
-    _, rows = db.query("SELECT max(id) FROM plan_version WHERE plan_id = 'bontang'", None, url)
-    return rows[0][0]
 
 
 if __name__ == "__main__":

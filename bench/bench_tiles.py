@@ -46,9 +46,9 @@ def make_big_plan(url: str, target: int) -> dict:
     """Tile the sample into a plan of about ``target`` zones (once); returns its version and extent."""
     from sqlalchemy import text
 
-    from rdtr.db import get_engine
+    from rdtr.db import Database
 
-    engine = get_engine(url)
+    engine = Database(url, pool_size=1).engine
     with engine.begin() as conn:
         row = conn.execute(text("SELECT id, zone_count FROM plan_version WHERE plan_id = :p"), {"p": PLAN}).first()
         if row is None:

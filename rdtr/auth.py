@@ -30,16 +30,11 @@ class TokenInfo:
 
 
 def hash_token(token: str) -> str:
+    """The stored form of a token: its SHA-256, hex."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def _engine(url: str | None):
-    from rdtr.db import get_engine
-
-    return get_engine(url)
-
-
-def create_token(name: str, role: str, *, url: str | None = None) -> str:
+def create_token(db, name: str, role: str) -> str:
     """A new random token for ``name`` with ``role``; only its hash is stored, so show it once."""
     if role not in ROLES:
         raise InvalidInput(f"role must be one of {', '.join(ROLES)}, got {role!r}")
@@ -47,17 +42,17 @@ def create_token(name: str, role: str, *, url: str | None = None) -> str:
     if not name:
         raise InvalidInput("a token needs a name (who or what uses it)")
     token = PREFIX + secrets.token_urlsafe(32)
-    with _engine(url).begin() as conn:
+    with db.engine.begin() as conn:
         conn.execute(text("INSERT INTO api_token (name, role, token_hash) VALUES (:n, :r, :h)"),
                      {"n": name, "r": role, "h": hash_token(token)})
     return token
 
 
-def verify_token(token: str | None, *, url: str | None = None) -> TokenInfo:
+def verify_token(db, token: str | None) -> TokenInfo:
     """The token's name and role; raises :class:`Unauthorized` for a missing, unknown or revoked token."""
     if not token or not token.strip():
         raise Unauthorized("this needs a token: send Authorization: Bearer <token>")
-    with _engine(url).connect() as conn:
+    with db.engine.connect() as conn:
         row = conn.execute(text("SELECT name, role FROM api_token WHERE token_hash = :h AND revoked_at IS NULL"),
                            {"h": hash_token(token.strip())}).first()
     if row is None:
@@ -72,8 +67,8 @@ def require(info: TokenInfo, role: str) -> TokenInfo:
     return info
 
 
-def revoke_token(name: str, *, url: str | None = None) -> int:
+def revoke_token(db, name: str) -> int:
     """Revoke every active token named ``name``; returns how many."""
-    with _engine(url).begin() as conn:
+    with db.engine.begin() as conn:
         return conn.execute(text("UPDATE api_token SET revoked_at = now() WHERE name = :n AND revoked_at IS NULL"),
                             {"n": name}).rowcount

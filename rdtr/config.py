@@ -5,7 +5,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -25,7 +25,18 @@ class Settings(BaseSettings):
     #: Largest parcel accepted by the analysis (m²): 100 ha.
     max_parcel_area_m2: float = 1_000_000.0
     #: Most parcels in one FeatureCollection.
-    max_batch_parcels: int = 10_000
+    max_batch_parcels: int = Field(default=10_000, ge=1)
+    #: Most vertices in one parcel, and in all the parcels of one request together.
+    max_parcel_vertices: int = Field(default=20_000, ge=4)
+    max_request_vertices: int = Field(default=2_000_000, ge=4)
+    #: Most zone pieces (parcel ∩ zone polygon) one request may produce.
+    max_pieces: int = Field(default=200_000, ge=1)
+    #: Largest JSON request body (bytes): parcels, batches, extract requests, converted files.
+    max_json_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
+    #: Largest JSON answer (bytes); a bigger batch is refused with the advice to split it.
+    max_response_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    #: Threads for heavy work (parcel analysis, batches, extracts, conversions, uploads), per API worker.
+    worker_threads: int = Field(default=4, ge=1, le=64)
 
     # Uploads
     max_upload_bytes: int = 200 * 1024 * 1024
@@ -33,10 +44,22 @@ class Settings(BaseSettings):
     #: Public base URL used in extract QR codes (verification links).
     public_url: str = "http://127.0.0.1:8000"
 
+    @model_validator(mode="after")
+    def _coherent(self) -> Settings:
+        if not 0 <= self.sliver_share < 1:
+            raise ValueError(f"RDTR_SLIVER_SHARE must be in [0, 1), got {self.sliver_share}")
+        if self.boundary_tolerance_m < 0 or self.max_parcel_area_m2 <= 0:
+            raise ValueError("RDTR_BOUNDARY_TOLERANCE_M must be ≥ 0 and RDTR_MAX_PARCEL_AREA_M2 > 0")
+        if self.max_parcel_vertices > self.max_request_vertices:
+            raise ValueError("RDTR_MAX_PARCEL_VERTICES cannot exceed RDTR_MAX_REQUEST_VERTICES")
+        return self
+
     def resolved_home(self) -> Path:
+        """``home`` as an absolute path."""
         return self.home.expanduser().resolve()
 
 
 @lru_cache
 def get_settings() -> Settings:
+    """The settings, read once per process (tests clear the cache to change them)."""
     return Settings()

@@ -25,6 +25,35 @@ class NotFound(RdtrError):
     title = "Not found"
 
 
+class MalformedJSON(InvalidInput):
+    """A body that is not JSON at all (400), as opposed to JSON that is not a usable parcel (422)."""
+
+    status = 400
+    title = "Malformed JSON"
+
+
+class PayloadTooLarge(RdtrError):
+    """A request body above its configured limit (the detail names the limit)."""
+
+    status = 413
+    title = "Payload too large"
+
+
+class UnsupportedMediaType(RdtrError):
+    """A body of a kind the route does not take (not multipart, not a zip, an unknown file type)."""
+
+    status = 415
+    title = "Unsupported media type"
+
+
+class LimitExceeded(InvalidInput):
+    """A request that would cause more work than a configured limit allows (vertices, pieces, answer size);
+    the detail names the limit and its setting."""
+
+    status = 422
+    title = "Limit exceeded"
+
+
 class Conflict(RdtrError):
     status = 409
     title = "Conflict"
@@ -69,3 +98,10 @@ def as_schema_missing(exc: BaseException) -> SchemaMissing | None:
     if getattr(orig, "pgcode", None) in ("42P01", "42703"):  # undefined_table, undefined_column
         return SchemaMissing(SCHEMA_MISSING)
     return None
+
+
+class UnknownPlan(NotFound):
+    """A plan id that no loaded plan has (the one wording every route and command uses)."""
+
+    def __init__(self, plan_id: str):
+        super().__init__(f"no plan {plan_id!r}; GET /v1/plans (or `rdtr plans`) lists the plans", plan=plan_id)

@@ -92,8 +92,8 @@ from pathlib import Path, PurePosixPath
 from typing import Any
 
 from rdtr.errors import InvalidInput, PackageError
+from rdtr.text import PLAN_ID
 
-PLAN_ID = re.compile(r"^[a-z0-9-]+$")
 #: Files that are not part of a package's content (OS litter), ignored by the checksum.
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 IGNORED_DIRS = {"__MACOSX", ".git"}

@@ -26,8 +26,15 @@ def real_data(*parts: str) -> Path:
     return path
 
 
-def _admin_url(url: str) -> str:
-    return url.replace("/rdtr?", "/postgres?", 1)
+_SESSION_DB = None
+
+
+def session_db():
+    """The test session's :class:`rdtr.db.Database` (the ``database`` fixture opens it), for helpers that
+    are not fixtures themselves."""
+    if _SESSION_DB is None:
+        raise RuntimeError("no test database yet: use the database (or db_url) fixture first")
+    return _SESSION_DB
 
 
 @pytest.fixture(scope="session")
@@ -36,9 +43,9 @@ def db_url() -> str:
     import psycopg2
     from sqlalchemy.engine import make_url
 
+    global _SESSION_DB
     from rdtr.config import get_settings
-    from rdtr.db import upgrade
-    from rdtr.db.engine import dispose_engines
+    from rdtr.db import Database, upgrade
 
     base = os.environ.get("RDTR_TEST_DATABASE_URL")
     if not base:
@@ -57,31 +64,38 @@ def db_url() -> str:
     test_url = url.set(database=dbname).render_as_string(hide_password=False)
     os.environ["RDTR_DATABASE_URL"] = test_url
     get_settings.cache_clear()
-    dispose_engines()
     upgrade(test_url)
+    _SESSION_DB = Database(test_url)
     yield test_url
-    dispose_engines()
+    _SESSION_DB.close()
+    _SESSION_DB = None
     with conn.cursor() as cur:
         cur.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
     conn.close()
 
 
 @pytest.fixture(scope="session")
-def sample_plan(db_url):
-    """The synthetic Bontang sample, loaded once per session (plan id ``bontang``)."""
-    from rdtr.ingest import ingest_package
-
-    return ingest_package(SAMPLE_PACKAGE)
+def database(db_url):
+    """The test session's :class:`rdtr.db.Database`: one pool, injected into the app and the library calls."""
+    return session_db()
 
 
 @pytest.fixture(scope="session")
-def client(db_url):
-    """The HTTP API in-process (FastAPI TestClient) on the test database."""
+def sample_plan(database):
+    """The synthetic Bontang sample, loaded once per session (plan id ``bontang``)."""
+    from rdtr.ingest import ingest_package
+
+    return ingest_package(database, SAMPLE_PACKAGE)
+
+
+@pytest.fixture(scope="session")
+def client(database):
+    """The HTTP API in-process (FastAPI TestClient) on the test database (injected, not opened by the app)."""
     from fastapi.testclient import TestClient
 
     from api.app import create_app
 
-    with TestClient(create_app()) as c:
+    with TestClient(create_app(database)) as c:
         yield c
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from conftest import session_db
+
 import csv
 import shutil
 import zipfile
@@ -168,12 +170,11 @@ def drop_new_plans():
     areas overlap (Bontang, Jakarta and Yogyakarta are used by several files)."""
     from sqlalchemy import text
 
-    from rdtr.db import get_engine
-
-    with get_engine().connect() as conn:
+    
+    with session_db().engine.connect() as conn:
         before = set(conn.execute(text("SELECT id FROM plan")).scalars())
     yield
-    with get_engine().begin() as conn:
+    with session_db().engine.begin() as conn:
         new = [p for p in conn.execute(text("SELECT id FROM plan")).scalars() if p not in before]
         if not new:
             return

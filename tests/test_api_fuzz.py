@@ -9,6 +9,8 @@ own pytest plugin does not run on this pytest version).
 
 from __future__ import annotations
 
+from conftest import session_db
+
 import pytest
 import schemathesis
 from hypothesis import HealthCheck, Phase, given, settings
@@ -32,7 +34,7 @@ OPERATIONS = [
 def api_schema(sample_plan):
     from api.app import create_app
 
-    return schemathesis.openapi.from_asgi("/openapi.json", create_app())
+    return schemathesis.openapi.from_asgi("/openapi.json", create_app(session_db()))
 
 
 @pytest.mark.parametrize("mode", [GenerationMode.POSITIVE, GenerationMode.NEGATIVE], ids=["valid", "invalid"])
@@ -48,7 +50,7 @@ def test_no_server_errors_and_documented_answers(api_schema, method, path, mode)
               phases=[Phase.explicit, Phase.generate], suppress_health_check=list(HealthCheck))
     def run(case):
         if case.query and case.query.get("f") == "html":
-            case.query["f"] = "json"  # the HTML preview belongs to rdtr.maps; its own tests cover it
+            case.query["f"] = "json"  # the HTML preview belongs to rdtr.render; its own tests cover it
         case.call_and_validate(checks=checks)
 
     run()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from conftest import session_db
+
 import hashlib
 
 import pytest
@@ -10,25 +12,24 @@ from typer.testing import CliRunner
 
 from rdtr.auth import create_token, require, revoke_token, verify_token
 from rdtr.cli import app
-from rdtr.db import get_engine
 from rdtr.errors import Forbidden, InvalidInput, Unauthorized
 
 
 def test_token_is_stored_only_as_its_hash(db_url):
-    token = create_token("auth-test-officer", "officer")
-    with get_engine().connect() as conn:
+    token = create_token(session_db(), "auth-test-officer", "officer")
+    with session_db().engine.connect() as conn:
         rows = conn.execute(text("SELECT token_hash FROM api_token WHERE name = 'auth-test-officer'")).scalars().all()
         leaked = conn.execute(text("SELECT count(*) FROM api_token WHERE token_hash = :t OR name = :t"),
                               {"t": token}).scalar()
     assert rows == [hashlib.sha256(token.encode()).hexdigest()]
     assert leaked == 0
-    info = verify_token(token)
+    info = verify_token(session_db(), token)
     assert (info.name, info.role) == ("auth-test-officer", "officer")
 
 
 def test_roles_admin_includes_officer(db_url):
-    admin = verify_token(create_token("auth-test-admin", "admin"))
-    officer = verify_token(create_token("auth-test-officer-2", "officer"))
+    admin = verify_token(session_db(), create_token(session_db(), "auth-test-admin", "admin"))
+    officer = verify_token(session_db(), create_token(session_db(), "auth-test-officer-2", "officer"))
     assert require(admin, "officer") is admin and require(admin, "admin") is admin
     assert require(officer, "officer") is officer
     with pytest.raises(Forbidden, match="admin role"):
@@ -37,20 +38,20 @@ def test_roles_admin_includes_officer(db_url):
 
 def test_unknown_revoked_and_missing_tokens_are_unauthorized(db_url):
     with pytest.raises(Unauthorized):
-        verify_token("rdtr_not-a-real-token")
+        verify_token(session_db(), "rdtr_not-a-real-token")
     with pytest.raises(Unauthorized):
-        verify_token(None)
-    token = create_token("auth-test-revoked", "admin")
-    assert revoke_token("auth-test-revoked") == 1
+        verify_token(session_db(), None)
+    token = create_token(session_db(), "auth-test-revoked", "admin")
+    assert revoke_token(session_db(), "auth-test-revoked") == 1
     with pytest.raises(Unauthorized, match="revoked"):
-        verify_token(token)
+        verify_token(session_db(), token)
 
 
 def test_bad_role_or_name(db_url):
     with pytest.raises(InvalidInput):
-        create_token("x", "superuser")
+        create_token(session_db(), "x", "superuser")
     with pytest.raises(InvalidInput):
-        create_token("  ", "admin")
+        create_token(session_db(), "  ", "admin")
 
 
 def test_cli_prints_the_token_alone_on_stdout(db_url):
@@ -58,6 +59,6 @@ def test_cli_prints_the_token_alone_on_stdout(db_url):
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert len(lines) == 1
-    assert verify_token(lines[0]).role == "admin"
+    assert verify_token(session_db(), lines[0]).role == "admin"
     bad = CliRunner().invoke(app, ["token", "create", "--role", "root", "--name", "x"])
     assert bad.exit_code == 2 and "officer, admin" in bad.output

@@ -4,6 +4,8 @@ public record; the CLI makes the same."""
 
 from __future__ import annotations
 
+from conftest import session_db
+
 import hashlib
 import io
 import json
@@ -12,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from typer.testing import CliRunner
 
-from rdtr.maps.extract import answer_sha256, canonical_json, choose_scale, map_view, utm_epsg
+from rdtr.render.extract import answer_sha256, canonical_json, choose_scale, map_view, utm_epsg
 from tests.test_maps_support import legal_basis, officer_token, sample_place  # noqa: F401 (fixture)
 
 A4_PT = (595.2756, 841.8898)
@@ -73,7 +75,7 @@ def test_no_extract_without_an_officer_token(client, place):
 def test_an_admin_token_may_make_extracts(client, place, sample_plan):
     from rdtr.auth import create_token
 
-    admin = create_token("Admin Uji", "admin")
+    admin = create_token(session_db(), "Admin Uji", "admin")
     r = client.post("/v1/extracts", json={"parcel": place["parcel"], "activity": "A001", "plan": "bontang"},
                     headers={"Authorization": f"Bearer {admin}"})
     assert r.status_code == 201, r.text
@@ -150,10 +152,9 @@ def test_records_are_immutable(made, db_url):
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
-    from rdtr.db import get_engine
-
+    
     with pytest.raises(DBAPIError, match="immutable"):
-        with get_engine().begin() as conn:
+        with session_db().engine.begin() as conn:
             conn.execute(text("UPDATE extract SET reference = 'changed' WHERE id = :i"), {"i": made["id"]})
 
 

@@ -13,10 +13,9 @@ import shapely
 from sqlalchemy import text
 from typer.testing import CliRunner
 
-from conftest import real_data
+from conftest import real_data, session_db
 from ingest_helpers import ORIGIN, grid_zones, make_package, write_csv, write_vector, zip_dir, drop_new_plans
 from rdtr.cli import app
-from rdtr.db import get_engine
 from rdtr.errors import Conflict, PackageError
 from rdtr.ingest import ingest_package
 from rdtr.versions import versions_in_force
@@ -38,7 +37,7 @@ WHERE p.plan_version_id = :v AND ST_Intersects(p.geom, ST_SetSRID(ST_Point(:lon,
 
 def _state() -> tuple:
     """Rows that a failed load must leave untouched, for every plan."""
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         return tuple(conn.execute(text(
             "SELECT (SELECT count(*) FROM plan), (SELECT count(*) FROM plan_version), (SELECT count(*) FROM zone), "
             "(SELECT count(*) FROM zone_part), (SELECT count(*) FROM activity), (SELECT count(*) FROM itbx), "
@@ -47,7 +46,7 @@ def _state() -> tuple:
 
 
 def _runs(plan_id: str) -> list:
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         return conn.execute(text("SELECT ok, dry_run, plan_version_id, report FROM ingest_run WHERE plan_id = :p "
                                  "ORDER BY id"), {"p": plan_id}).all()
 
@@ -59,21 +58,21 @@ def _lonlat(x: float, y: float, crs="EPSG:9480") -> tuple[float, float]:
 
 def _answer(version_id: int, x: float, y: float) -> list[str]:
     lon, lat = _lonlat(x, y)
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         return conn.execute(text(POINT_SQL), {"v": version_id, "lon": lon, "lat": lat}).scalars().all()
 
 
 @pytest.fixture(scope="module")
 def loaded(db_url, tmp_path_factory):
     root = make_package(tmp_path_factory.mktemp("full") / "pkg", "full-test")
-    return root, ingest_package(root)
+    return root, ingest_package(session_db(), root)
 
 
 def test_everything_in_the_package_is_loaded(loaded):
     _, result = loaded
     v = result.plan_version_id
     assert result.version == 1 and not result.dry_run
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         pv = conn.execute(text("SELECT legal_basis, effective_from, synthetic, zone_count, source_crs, "
                                "ST_XMin(bbox) x0, ST_YMax(bbox) y1, validation_report FROM plan_version WHERE id = :v"),
                           {"v": v}).one()
@@ -123,9 +122,9 @@ def test_identical_package_is_refused_also_zipped(loaded, tmp_path):
     root, result = loaded
     before = _state()
     with pytest.raises(Conflict, match="already loaded as full-test version 1"):
-        ingest_package(root)
+        ingest_package(session_db(), root)
     with pytest.raises(Conflict):
-        ingest_package(zip_dir(root, tmp_path / "same.zip", wrap="pkg"))
+        ingest_package(session_db(), zip_dir(root, tmp_path / "same.zip", wrap="pkg"))
     assert _state() == before
     assert [r.ok for r in _runs("full-test")] == [True, False, False]
 
@@ -133,7 +132,7 @@ def test_identical_package_is_refused_also_zipped(loaded, tmp_path):
 def test_dry_run_validates_and_writes_only_the_run_record(db_url, tmp_path):
     root = make_package(tmp_path / "pkg", "dry-test")
     before = _state()
-    result = ingest_package(root, dry_run=True)
+    result = ingest_package(session_db(), root, dry_run=True)
     assert result.dry_run and result.version == 1 and result.plan_version_id is None
     assert result.report["counts"]["zones"] == 12
     assert _state() == before
@@ -143,15 +142,15 @@ def test_dry_run_validates_and_writes_only_the_run_record(db_url, tmp_path):
 def test_versions_old_answers_stay_answerable(db_url, tmp_path):
     v1 = make_package(tmp_path / "v1", "versions-test", effective_from="2020-01-01",
                       legal_basis="Perwali No. 1 Tahun 2020")
-    r1 = ingest_package(v1)
+    r1 = ingest_package(session_db(), v1)
     codes = [list(grid_zones().KODSZN)[i] for i in range(12)]
     codes[5] = "K-1"  # zone 6 (R-3 in version 1) becomes K-1
     v2 = make_package(tmp_path / "v2", "versions-test", effective_from="2024-06-01",
                       legal_basis="Perwali No. 9 Tahun 2024", zones=grid_zones(codes=codes))
-    r2 = ingest_package(v2)
+    r2 = ingest_package(session_db(), v2)
     assert (r1.version, r2.version) == (1, 2)
     x, y = ORIGIN[0] + 150, ORIGIN[1] + 150  # the middle of zone 6 (column 1, row 1)
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         (today,) = versions_in_force(conn, date.today(), "versions-test")
         (before,) = versions_in_force(conn, date(2024, 5, 31), "versions-test")
     assert (today["version"], today["legal_basis"]) == (2, "Perwali No. 9 Tahun 2024")
@@ -163,7 +162,7 @@ def test_versions_old_answers_stay_answerable(db_url, tmp_path):
                       zones=grid_zones(codes=codes[::-1]))
     state = _state()
     with pytest.raises(PackageError, match="must be after 2024-06-01"):
-        ingest_package(v3)
+        ingest_package(session_db(), v3)
     assert _state() == state
 
 
@@ -237,7 +236,7 @@ def test_geometry_repairs_drops_overlaps_and_gaps_are_reported(db_url, tmp_path)
     # k=9 grows 10 m into k=10's square: a 10 m × 100 m overlap
     gdf.loc[9, "geometry"] = shapely.box(x0 + 100, y0 + 200, x0 + 210, y0 + 300)
     root = make_package(tmp_path / "pkg", "geom-test", zones=gdf, itbx=False, overlay=False)
-    result = ingest_package(root)
+    result = ingest_package(session_db(), root)
     rep = result.report
     repaired = [r for r in rep["repaired"] if r["code"] == "geometry_repaired"]
     assert [r["feature"] for r in repaired] == ["6"] and "Self-intersection" in repaired[0]["message"]
@@ -275,10 +274,10 @@ path = "kota.geojson"
 subzone_code = "kode"
 subzone_name = "nama"
 ''')
-    result = ingest_package(root)
+    result = ingest_package(session_db(), root)
     repaired = [r for r in result.report["repaired"] if r["code"] == "geometry_repaired"]
     assert [r["feature"] for r in repaired] == ["0"]
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         ok = conn.execute(text("SELECT bool_and(ST_IsValid(geom)) FROM zone WHERE plan_version_id = :v"),
                           {"v": result.plan_version_id}).scalar()
     assert ok
@@ -288,8 +287,8 @@ def test_subzone_names_only_resolved_through_the_table(db_url, tmp_path):
     gdf = grid_zones().drop(columns=["KODSZN", "KODZON", "NAMZON"])
     gdf["NAMSZN"] = gdf["NAMSZN"].str.upper()  # names written differently from the table
     root = make_package(tmp_path / "pkg", "names-only", zones=gdf, itbx=False, overlay=False)
-    result = ingest_package(root)
-    with get_engine().connect() as conn:
+    result = ingest_package(session_db(), root)
+    with session_db().engine.connect() as conn:
         rows = conn.execute(text("SELECT subzone_code, zone_code, subzone_name FROM zone WHERE plan_version_id = :v "
                                  "ORDER BY feature_id::int LIMIT 4"), {"v": result.plan_version_id}).all()
     assert [tuple(r) for r in rows] == [("R-2", "R", "Perumahan Kepadatan Tinggi"),
@@ -300,7 +299,7 @@ def test_subzone_names_only_resolved_through_the_table(db_url, tmp_path):
     gdf.loc[2, "NAMSZN"] = "Zona Antah Berantah"
     bad = make_package(tmp_path / "bad", "names-only-bad", zones=gdf, itbx=False, overlay=False)
     with pytest.raises(PackageError) as exc:
-        ingest_package(bad)
+        ingest_package(session_db(), bad)
     err = exc.value.report["errors"][0]
     assert (err["code"], err["feature"]) == ("unknown_subzone", "3") and "Antah Berantah" in err["message"]
 
@@ -314,8 +313,8 @@ def test_zone_code_comes_from_the_table_not_the_code(db_url, tmp_path):
     write_csv(root / "subzona.csv", ["subzone_code", "subzone_name", "zone_code", "zone_name"],
               [["R.1", "Rumah Kepadatan Sangat Tinggi", "R", "Zona Perumahan"],
                ["PL7", "IPAL", "PL", "Zona Peruntukan Lainnya"]])
-    result = ingest_package(root)
-    with get_engine().connect() as conn:
+    result = ingest_package(session_db(), root)
+    with session_db().engine.connect() as conn:
         rows = conn.execute(text("SELECT subzone_code, zone_code FROM zone WHERE plan_version_id = :v ORDER BY 1"),
                             {"v": result.plan_version_id}).all()
     assert [tuple(r) for r in rows] == [("PL7", "PL"), ("R.1", "R")]
@@ -323,7 +322,7 @@ def test_zone_code_comes_from_the_table_not_the_code(db_url, tmp_path):
 
 def test_progress_bar_shows_the_stages(db_url, tmp_path, capsys):
     root = make_package(tmp_path / "pkg", "progress-test")
-    ingest_package(root, progress=True)
+    ingest_package(session_db(), root, progress=True)
     err = capsys.readouterr().err
     for stage in ("zones: read and check", "rules: ITBX, intensity, TPZ", "load zones (COPY)", "analyze"):
         assert stage in err

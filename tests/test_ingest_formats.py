@@ -13,9 +13,8 @@ import geopandas as gpd
 import pytest
 from sqlalchemy import text
 
-from conftest import real_data
+from conftest import real_data, session_db
 from ingest_helpers import write_vector, zip_dir, drop_new_plans
-from rdtr.db import get_engine
 from rdtr.ingest import ingest_package
 from rdtr.versions import versions_in_force
 
@@ -59,7 +58,7 @@ def _points_answer(plan_id: str, truth: gpd.GeoDataFrame, code_col: str, overlap
     (with ``overlaps_ok``, at least that sub-zone); returns the positions of points that hit several zones."""
     pts = truth.to_crs(4326).geometry.representative_point()
     several = []
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         (current,) = versions_in_force(conn, date.today(), plan_id)
         for i, (pt, expected) in enumerate(zip(pts, truth[code_col])):
             found = conn.execute(text(POINT_SQL), {"v": current["id"], "lon": pt.x, "lat": pt.y}).scalars().all()
@@ -113,7 +112,7 @@ def test_jakarta_loads_in_every_format(fmt, tmp_path, db_url):
     zones_path, writer, toml = FORMATS[fmt]
     root = _package(tmp_path / "pkg", f"fmt-{fmt}", zones_path, toml)
     writer(gdf, root)
-    result = ingest_package(root)
+    result = ingest_package(session_db(), root)
     assert result.version == 1
     assert result.report["counts"]["zones"] == len(gdf) == 25
     assert result.report["info"]["field_mapping"]["subzone_code"].upper() == "KODSZN_1"
@@ -126,11 +125,11 @@ def test_jakarta_reprojected_loads_where_it_was(epsg, tmp_path, db_url):
     gdf = _jakarta()
     root = _package(tmp_path / "pkg", f"reproj-{epsg}", "pola_ruang.gpkg")
     write_vector(gdf.to_crs(epsg), root / "pola_ruang.gpkg")
-    result = ingest_package(root)
+    result = ingest_package(session_db(), root)
     assert result.report["info"]["source_crs"] == f"EPSG:{epsg}"
     _points_answer(f"reproj-{epsg}", gdf, "KODSZN_1")
     # the recomputed area is the geodesic area of the delivered polygons, whatever the CRS
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         areas = conn.execute(text("SELECT sum(area_m2), sum(ST_Area(geom::geography)) FROM zone "
                                   "WHERE plan_version_id = :v"), {"v": result.plan_version_id}).one()
     assert areas[0] == pytest.approx(areas[1], rel=1e-4)
@@ -142,11 +141,11 @@ def test_renamed_fields_through_the_mapping(tmp_path, db_url):
     root = _package(tmp_path / "pkg", "renamed", "z.shp",
                     '[zones.fields]\nsubzone_code = "SUBZONA"\nzone_code = "ZONA"\nblock = "blok"')
     write_vector(gdf.to_crs(9489), root / "z.shp")
-    result = ingest_package(root)
+    result = ingest_package(session_db(), root)
     mapping = result.report["info"]["field_mapping"]
     assert mapping["subzone_code"] == "SUBZONA" and mapping["kecamatan"] == "wadmkc"  # lower case found too
     _points_answer("renamed", gdf, "SUBZONA")
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         row = conn.execute(text("SELECT block, kecamatan, special_provisions, tpz FROM zone "
                                 "WHERE plan_version_id = :v AND feature_id = '4'"), {"v": result.plan_version_id}).one()
     src = gdf.iloc[4]
@@ -164,7 +163,7 @@ def test_ogr2ogr_written_shapefile_in_bontang_utm(tmp_path, db_url):
     (root / "kel").mkdir()
     subprocess.run(["ogr2ogr", "-f", "ESRI Shapefile", "-t_srs", "EPSG:9480", str(root / "kel" / "kel.shp"),
                     str(src)], check=True, capture_output=True)
-    result = ingest_package(root)
+    result = ingest_package(session_db(), root)
     assert result.report["counts"]["zones"] == 15
     truth = gpd.read_file(src)
     _points_answer("bontang-kel", truth.assign(kode=truth["kode"].astype(str)), "kode")
@@ -179,7 +178,7 @@ def test_bontang_kelurahan_reprojected(epsg, tmp_path, db_url):
     root = _package(tmp_path / "pkg", f"bontang-kel-{epsg}", "kel.gpkg",
                     '[zones.fields]\nsubzone_code = "kode"\nsubzone_name = "nama"')
     write_vector(truth.to_crs(epsg), root / "kel.gpkg")
-    result = ingest_package(root)
+    result = ingest_package(session_db(), root)
     assert result.report["info"]["source_crs"] == f"EPSG:{epsg}"
     assert not [r for r in result.report["repaired"] if r["code"] == "crs_fixed"]
     _points_answer(f"bontang-kel-{epsg}", truth, "kode")

@@ -12,9 +12,8 @@ import geopandas as gpd
 import pytest
 from sqlalchemy import text
 
-from conftest import real_data
+from conftest import real_data, session_db
 from ingest_helpers import grid_zones, write_csv, write_vector, drop_new_plans
-from rdtr.db import get_engine
 from rdtr.errors import PackageError
 from rdtr.ingest import ingest_package
 
@@ -97,7 +96,7 @@ subzones = "names"
 @pytest.fixture(scope="module")
 def trikora(db_url, tmp_path_factory):
     root = _bintan_package(tmp_path_factory.mktemp("bintan") / "pkg", "bintan-trikora")
-    return root, ingest_package(root)
+    return root, ingest_package(session_db(), root)
 
 
 def test_bintan_itbx_every_cell_matches_the_csv(trikora):
@@ -112,7 +111,7 @@ def test_bintan_itbx_every_cell_matches_the_csv(trikora):
         for name, cell in zip(header[2:], r[2:]):
             codes = [c.strip() for c in cell.split(",") if c.strip()]
             expected[(r[0], code_of[name])] = (max((c[0] for c in codes), key=RANK.get), codes)
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         got = {(r.activity_code, r.subzone_code): (r.cls, list(r.codes)) for r in conn.execute(text(
             "SELECT a.activity_code, i.subzone_code, i.class AS cls, i.codes FROM itbx i "
             "JOIN activity a ON a.id = i.activity_id WHERE i.plan_version_id = :v"), {"v": result.plan_version_id})}
@@ -128,7 +127,7 @@ def test_bintan_answers_by_activity_code(trikora):
     sql = text("SELECT a.activity_name, i.class, i.codes, c.text FROM itbx i JOIN activity a ON a.id = i.activity_id "
                "LEFT JOIN itbx_code c ON c.plan_version_id = i.plan_version_id AND c.code = i.codes[1] "
                "WHERE i.plan_version_id = :v AND a.activity_code = :a AND i.subzone_code = :s")
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         # 001 Pertanian Jagung: "B1,B3" in Badan Air, "T1" in Perumahan Kepadatan Sedang, "I" in Perkebunan
         row = conn.execute(sql, {"v": result.plan_version_id, "a": "001", "s": "BA"}).one()
         assert row.activity_name == "Pertanian Jagung" and row.__getattr__("class") == "B"
@@ -141,7 +140,7 @@ def test_bintan_legend_loaded_verbatim(trikora):
     root, result = trikora
     with open(root / "itbx_codes_legend.csv", newline="", encoding="utf-8") as fh:
         legend = {r["code"]: r["meaning"] for r in csv.DictReader(fh)}
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         got = dict(conn.execute(text("SELECT code, text FROM itbx_code WHERE plan_version_id = :v"),
                                 {"v": result.plan_version_id}).all())
     assert got == legend and len(got) == 10
@@ -157,7 +156,7 @@ def test_bintan_intensity_rows_match_the_csv(trikora):
     code_of["hutanproduksiyangdapatdikonversi"] = "HPK"
     with open(root / "intensitas_trikora.csv", newline="", encoding="utf-8") as fh:
         csv_rows = list(csv.DictReader(fh))
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         db = conn.execute(text("SELECT subzone_code, variant, kdb_max, klb_max, kdh_min, height_max_m, gsb_min_m, "
                                "lot_min_m2, note, extra FROM intensity WHERE plan_version_id = :v"),
                           {"v": result.plan_version_id}).mappings().all()
@@ -199,7 +198,7 @@ def test_bsb_typo_cell_is_an_error_that_says_where(tmp_path, db_url):
     where = [(i + 1, rows[0][j]) for i, r in enumerate(rows) for j, c in enumerate(r) if c == "B1.B2"]
     assert where, "the fixture's typo is gone"
     with pytest.raises(PackageError) as exc:
-        ingest_package(root)
+        ingest_package(session_db(), root)
     errors = [e for e in exc.value.report["errors"] if e["code"] == "unknown_class"]
     assert [(e["file"], e["row"], e["column"]) for e in errors] == [("itbx_bsb.csv", line, col) for line, col in where]
     assert "B1.B2" in exc.value.detail and "itbx_bsb.csv" in exc.value.detail
@@ -252,7 +251,7 @@ lot_area_max_m2 = "luas_max_m2"
 [intensity.parameters]
 height_max_m = "Tinggi"
 ''', encoding="utf-8")
-    return root, ingest_package(root)
+    return root, ingest_package(session_db(), root)
 
 
 def test_yogyakarta_itbx_codes_as_columns(yogya):
@@ -260,7 +259,7 @@ def test_yogyakarta_itbx_codes_as_columns(yogya):
     assert result.report["counts"]["activities"] == 147
     with open(root / "itbx_yogyakarta.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         got = {(r.activity_name, r.activity_group, r.subzone_code): r.cls for r in conn.execute(text(
             "SELECT a.activity_name, a.activity_group, i.subzone_code, i.class AS cls FROM itbx i "
             "JOIN activity a ON a.id = i.activity_id WHERE i.plan_version_id = :v"), {"v": result.plan_version_id})}
@@ -272,7 +271,7 @@ def test_yogyakarta_itbx_codes_as_columns(yogya):
 
 def test_yogyakarta_intensity_by_lot_size_class(yogya):
     _, result = yogya
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         rows = conn.execute(text("SELECT lot_area_min_m2, lot_area_max_m2, kdb_max, klb_max, kdh_min, height_max_m "
                                  "FROM intensity WHERE plan_version_id = :v AND subzone_code = 'R-1' "
                                  "ORDER BY lot_area_min_m2"), {"v": result.plan_version_id}).all()
@@ -330,7 +329,7 @@ klb_max = "KLB"
 kdh_min = "KDH"
 ktb_max = "KTB"
 ''', encoding="utf-8")
-    return root, ingest_package(root)
+    return root, ingest_package(session_db(), root)
 
 
 def _jakarta_lists(root: Path, sub: str) -> dict[str, set[str]]:
@@ -352,7 +351,7 @@ def _jakarta_lists(root: Path, sub: str) -> dict[str, set[str]]:
 
 def test_jakarta_activity_lists_answer_by_subzone(jakarta):
     root, result = jakarta
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         rows = conn.execute(text("SELECT a.name_key, i.class AS cls, i.codes FROM itbx i JOIN activity a "
                                  "ON a.id = i.activity_id WHERE i.plan_version_id = :v AND i.subzone_code = 'K-3'"),
                             {"v": result.plan_version_id}).all()
@@ -370,7 +369,7 @@ def test_jakarta_activity_lists_answer_by_subzone(jakarta):
 
 def test_jakarta_intensity_from_polygons_and_free_text_flagged(jakarta):
     _, result = jakarta
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         rows = {r.subzone_code: r for r in conn.execute(text(
             "SELECT subzone_code, kdb_max, klb_max, kdh_min, ktb_max, note FROM intensity WHERE plan_version_id = :v"),
             {"v": result.plan_version_id})}
@@ -414,8 +413,8 @@ activity = "Kegiatan"
 subzone = "Sub Zona"
 cell = "Ketentuan"
 ''')
-    result = ingest_package(root)
-    with get_engine().connect() as conn:
+    result = ingest_package(session_db(), root)
+    with session_db().engine.connect() as conn:
         got = {(r.activity_code, r.subzone_code): (r.cls, list(r.codes)) for r in conn.execute(text(
             "SELECT a.activity_code, i.subzone_code, i.class AS cls, i.codes FROM itbx i "
             "JOIN activity a ON a.id = i.activity_id WHERE i.plan_version_id = :v"), {"v": result.plan_version_id})}
@@ -425,6 +424,6 @@ cell = "Ketentuan"
     ws.append(["A003", "SPBU", "Zona Antah Berantah", "X"])
     wb.save(root / "itbx.xlsx")
     with pytest.raises(PackageError) as exc:
-        ingest_package(root)
+        ingest_package(session_db(), root)
     err = exc.value.report["errors"][0]
     assert (err["code"], err["file"], err["row"], err["column"]) == ("unknown_subzone", "itbx.xlsx", 8, "Sub Zona")

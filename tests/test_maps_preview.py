@@ -8,8 +8,8 @@ import re
 
 import pytest
 
-from rdtr.maps import style
-from rdtr.maps.preview import external_assets
+from rdtr.render import style
+from rdtr.render.preview import external_assets
 from tests.test_maps_support import sample_place, vendor_file
 
 ASSET = re.compile(r"<(script|link)\b[^>]*?(src|href)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)

@@ -8,8 +8,8 @@ import re
 import pytest
 
 from rdtr.errors import InvalidInput
-from rdtr.maps import style
-from rdtr.maps.coords import parse_place
+from rdtr.render import style
+from rdtr.coords import parse_place
 from tests.conftest import SAMPLE_PACKAGE
 
 HEX = re.compile(r"^#[0-9A-F]{6}$")

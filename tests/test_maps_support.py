@@ -5,6 +5,8 @@ from the database the answers come from.
 
 from __future__ import annotations
 
+from conftest import session_db
+
 import os
 import socket
 import subprocess
@@ -78,7 +80,7 @@ def legal_basis() -> str:
 def officer_token(sample_plan) -> str:
     from rdtr.auth import create_token
 
-    return create_token("Petugas Uji", "officer")
+    return create_token(session_db(), "Petugas Uji", "officer")
 
 
 def _free_port() -> int:

@@ -7,7 +7,7 @@ import math
 
 import pytest
 
-from rdtr.maps import style
+from rdtr.render import style
 from tests.test_maps_support import sample_place
 
 

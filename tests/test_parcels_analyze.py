@@ -7,6 +7,8 @@ intensitas.csv), independently of the database the answers come from.
 
 from __future__ import annotations
 
+from conftest import session_db
+
 import csv
 import json
 import math
@@ -405,7 +407,7 @@ codes = "itbx_codes.csv"
 [intensity]
 path = "intensitas.csv"
 """)
-        pkgs.append(ingest_package(d))
+        pkgs.append(ingest_package(session_db(), d))
     others = area[(area.KODSZN == "R-2") & (area.index != target)]
     roomy = [g.buffer(-15) for g in others.geometry]
     other = next(r.representative_point() for r in roomy if not r.is_empty)
@@ -465,22 +467,23 @@ def test_a_geometry_error_in_postgis_spoils_only_its_own_parcel(client, sample_p
     """GEOS rarely fails on a geometry; when it does, the batch is halved until the culprit is found."""
     import psycopg2.errors
 
-    from rdtr.zoning import db, parcel
+    from rdtr.answers import sql
 
     fc = six_parcels(zones_file)
-    real_run = db.run
+    db = session_db()
+    real_fetch = db.fetch
 
-    def flaky(name, statement, params, url=None):
-        if name == parcel.sql.PARCEL_SQL_NAME and 2 in params[0]:
+    def flaky(query, params):
+        if query is sql.PARCEL and 2 in params[0]:
             raise psycopg2.errors.InternalError("GEOSIntersects: TopologyException: side location conflict")
-        return real_run(name, statement, params, url)
+        return real_fetch(query, params)
 
-    monkeypatch.setattr(db, "run", flaky)
+    monkeypatch.setattr(db, "fetch", flaky)
     doc = client.post("/v1/parcels/analyze", params=BONTANG, json=fc).json()
     assert [("error" in r) for r in doc["results"]] == [False, False, True, False, False, False]
     assert "TopologyException" in doc["results"][2]["error"]["detail"]
     assert doc["results"][3]["zones"][0]["subzone_code"] == "C-2"
-    monkeypatch.setattr(db, "run", lambda *a, **k: (_ for _ in ()).throw(
+    monkeypatch.setattr(db, "fetch", lambda *a, **k: (_ for _ in ()).throw(
         psycopg2.errors.InternalError("TopologyException: side location conflict")))
     r = client.post("/v1/parcels/analyze", params=BONTANG, json=fc["features"][2])
     assert r.status_code == 422 and "could not be overlaid" in r.json()["detail"]

@@ -10,6 +10,8 @@ rule tables written here, and the verdict is recomputed from those tables.
 
 from __future__ import annotations
 
+from conftest import session_db
+
 import csv
 import math
 import random
@@ -79,7 +81,7 @@ codes = "itbx_codes.csv"
 [intensity]
 path = "intensitas.csv"
 """)
-    result = ingest_package(d)
+    result = ingest_package(session_db(), d)
     zones = gpd.read_file(src)
     itbx = {r["activity_code"]: {sz: max((c.strip()[0] for c in v.split(",")), key=RANK.get)
                                  for sz, v in r.items() if sz not in ("activity_code", "activity", "kbli") and v}
@@ -233,7 +235,7 @@ lot_area_min_m2 = "luas_min_m2"
 lot_area_max_m2 = "luas_max_m2"
 parameter = "parameter"
 """)
-    ingest_package(d)
+    ingest_package(session_db(), d)
     table = list(csv.DictReader(open(table_src, encoding="utf-8-sig")))
     return {"zones": gpd.read_file(zones_src), "table": table}
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from conftest import session_db
+
 import io
 import json
 import zipfile
@@ -14,7 +16,6 @@ from ingest_helpers import drop_new_plans, grid_zones, make_package
 from rdtr.auth import create_token
 from rdtr.cli import app
 from rdtr.config import get_settings
-from rdtr.db import get_engine
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -25,7 +26,7 @@ def _only_this_modules_plans(db_url):
 
 @pytest.fixture(scope="module")
 def tokens(db_url):
-    return {"admin": create_token("plans-api-admin", "admin"), "officer": create_token("plans-api-officer", "officer")}
+    return {"admin": create_token(session_db(), "plans-api-admin", "admin"), "officer": create_token(session_db(), "plans-api-officer", "officer")}
 
 
 @pytest.fixture(scope="module")
@@ -33,15 +34,15 @@ def two_versions(db_url, tmp_path_factory):
     from rdtr.ingest import ingest_package
 
     base = tmp_path_factory.mktemp("api")
-    ingest_package(make_package(base / "v1", "api-plan", effective_from="2021-03-01", legal_basis="Perwali 1/2021"))
+    ingest_package(session_db(), make_package(base / "v1", "api-plan", effective_from="2021-03-01", legal_basis="Perwali 1/2021"))
     codes = list(grid_zones().KODSZN)
     codes[0] = "K-1"
-    ingest_package(make_package(base / "v2", "api-plan", effective_from="2023-07-01", legal_basis="Perwali 7/2023",
+    ingest_package(session_db(), make_package(base / "v2", "api-plan", effective_from="2023-07-01", legal_basis="Perwali 7/2023",
                                 zones=grid_zones(codes=codes)))
     # a version that takes effect in the future: not in force today
-    ingest_package(make_package(base / "v3", "api-plan", effective_from="2099-01-01", legal_basis="Perwali 1/2099",
+    ingest_package(session_db(), make_package(base / "v3", "api-plan", effective_from="2099-01-01", legal_basis="Perwali 1/2099",
                                 zones=grid_zones(codes=codes[::-1])))
-    ingest_package(make_package(base / "f1", "api-future", effective_from="2099-01-01", legal_basis="Perwali F"))
+    ingest_package(session_db(), make_package(base / "f1", "api-future", effective_from="2099-01-01", legal_basis="Perwali F"))
 
 
 def _headers(token):
@@ -97,7 +98,7 @@ def test_upload_needs_an_admin_token(client, tokens, tmp_path):
     assert wrong.status_code == 401
     officer = client.post("/v1/plans", files=files, headers=_headers(tokens["officer"]))
     assert officer.status_code == 403 and "admin" in officer.json()["detail"]
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM plan_version WHERE plan_id = 'upload-auth'")).scalar() == 0
     admin = client.post("/v1/plans", files=files, headers=_headers(tokens["admin"]))
     assert admin.status_code == 201, admin.text
@@ -118,7 +119,7 @@ def test_upload_of_an_invalid_package_is_422_with_the_report(client, tokens, tmp
     body = r.json()
     err = body["report"]["errors"][0]
     assert (err["file"], err["row"], err["column"]) == ("itbx.csv", 4, "K-1")
-    with get_engine().connect() as conn:
+    with session_db().engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM plan WHERE id = 'upload-bad'")).scalar() == 0
 
 

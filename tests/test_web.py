@@ -132,7 +132,7 @@ def test_click_a_zone_and_see_its_answer(browser, live_server, place, test_outpu
     assert "Perwali Kota Bontang" in page.locator("#result-body .legal-basis").first.inner_text()
     # With an activity chosen from the searchable list, the class appears for the same point.
     page.fill("#activity-input", "Rumah Tunggal")
-    page.wait_for_function("document.querySelectorAll('#activity-options option').length > 0")
+    page.locator("#activity-options option").first.wait_for(state="attached")
     options = page.eval_on_selector_all("#activity-options option", "els => els.map(e => e.value)")
     choice = next(o for o in options if o.endswith("Rumah Tunggal"))
     page.fill("#activity-input", choice)
@@ -196,7 +196,8 @@ def test_find_a_place_by_utm_and_switch_to_english(browser, live_server, place):
     assert page.get_attribute("html", "lang") == "en"
     assert page.locator("h1").inner_text() == "RDTR map"
     assert page.get_by_label("Find a place by coordinates").is_visible()
-    page.wait_for_function("document.querySelector('#result-body h3').textContent.includes('Zoning at')")
+    # A locator wait, not wait_for_function: a string predicate needs eval, which the page's CSP forbids.
+    page.locator("#result-body h3", has_text="Zoning at").first.wait_for(timeout=15_000)
     assert page.get_attribute("#lang-toggle", "aria-pressed") == "true"
     page.get_by_role("button", name="Bahasa Indonesia").click()
     assert page.locator("h1").inner_text() == "Peta RDTR"

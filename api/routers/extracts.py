@@ -5,23 +5,24 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
-from datetime import date
 from html import escape
 
 import orjson
 from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from api.auth import AuthRoute, require_role
-from api.deps import problem_responses
+from api.params import AT, PLAN, parse_json, problem_responses, read_body
+from api.runtime import database, in_worker
+from rdtr.config import get_settings
 from api.html import public_base, wants_html
 from rdtr.auth import TokenInfo
 from rdtr.errors import InvalidInput, NotFound
-from rdtr.extracts import create_extract, get_extract, get_extract_pdf
+from rdtr.extract_records import create_extract, get_extract, get_extract_pdf
 
 router = APIRouter(tags=["extracts"], route_class=AuthRoute)
 
+EXTRACT_BODY_HINT = 'send a JSON object {"parcel": <GeoJSON>, "activity": "...", "reference": "..."}'
 EXTRACT_ID = r"^\d{8}-[0-9a-z]{10}$"
 _ID = re.compile(EXTRACT_ID)
 
@@ -67,13 +68,10 @@ async def create(request: Request, who: TokenInfo = Depends(require_role("office
 
     `sha256` is the SHA-256 of the PDF bytes served at `pdf`; the PDF itself prints the SHA-256 of the
     answer as canonical JSON (`answer_sha256` in the record)."""
-    raw = await request.body()
-    try:
-        body = orjson.loads(raw) if raw.strip() else None
-    except orjson.JSONDecodeError as exc:
-        raise InvalidInput(f"the body is not valid JSON: {exc}") from None
+    raw = await read_body(request, get_settings().max_json_bytes)
+    body = parse_json(raw, EXTRACT_BODY_HINT)
     if not isinstance(body, dict):
-        raise InvalidInput('send a JSON object {"parcel": <GeoJSON>, "activity": "...", "reference": "..."}')
+        raise InvalidInput(EXTRACT_BODY_HINT)
     if not isinstance(body.get("parcel"), dict):
         raise InvalidInput("parcel is required: a GeoJSON Polygon, MultiPolygon or Feature")
     activity = body.get("activity")
@@ -84,15 +82,12 @@ async def create(request: Request, who: TokenInfo = Depends(require_role("office
         reference = str(reference)
     at = body.get("at")
     if at is not None:
-        try:
-            at = date.fromisoformat(str(at))
-        except ValueError:
-            raise InvalidInput(f"at must be a date YYYY-MM-DD, got {at!r}") from None
+        at = AT.value(str(at))
     plan = body.get("plan")
-    result = await run_in_threadpool(
-        create_extract, body["parcel"], activity.strip(), reference, who.name, at, plan,
-        base_url=public_base(request),
-    )
+    if plan is not None:
+        plan = PLAN.value(str(plan))
+    result = await in_worker(request, create_extract, database(request), body["parcel"], activity.strip(),
+                             reference, who.name, at, plan, base_url=public_base(request))
     doc = {k: result[k] for k in ("id", "sha256", "pdf", "verify")}
     return Response(orjson.dumps(doc), status_code=201, media_type="application/json",
                     headers={"Location": result["verify"]})
@@ -102,9 +97,9 @@ async def create(request: Request, who: TokenInfo = Depends(require_role("office
             response_class=Response,
             responses={200: {"content": {"application/pdf": {}}, "description": "the PDF bytes, as hashed"},
                        **problem_responses(404)})
-def extract_pdf(extract_id: str = Path(max_length=40)):
+def extract_pdf(request: Request, extract_id: str = Path(max_length=40)):
     """Exactly the bytes whose SHA-256 the record gives."""
-    pdf = get_extract_pdf(_check_id(extract_id))
+    pdf = get_extract_pdf(database(request), _check_id(extract_id))
     digest = hashlib.sha256(pdf).digest()
     return Response(pdf, media_type="application/pdf", headers={
         "Content-Disposition": f'inline; filename="ekstrak-rdtr-{extract_id}.pdf"',
@@ -120,7 +115,7 @@ def extract_record(request: Request, extract_id: str = Path(max_length=40), f: s
     """The stored record: `id`, `created_at`, `officer`, `reference`, `plans` (legal bases), `sha256` (of
     the PDF bytes), `answer_sha256` (of the answer as canonical JSON, printed in the PDF), `pdf`, `request`,
     `answer`. A browser (or `f=html`) gets a readable verification page."""
-    record = get_extract(_check_id(extract_id), base_url=public_base(request))
+    record = get_extract(database(request), _check_id(extract_id), base_url=public_base(request))
     if f not in (None, "json", "html"):
         raise InvalidInput("f must be json or html")
     if wants_html(request, f):

@@ -2,17 +2,19 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
+from api.runtime import database
 from rdtr.health import check_database
 
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", summary="Service and database health")
-def health():
+@router.get("/health", summary="Service and database health",
+            responses={503: {"description": "the database cannot be reached"}})
+def health(request: Request):
     """`{"status": "ok", "database": "ok"}`; 503 with `"database": "unavailable"` when it cannot be reached."""
-    ok = check_database()
+    ok = check_database(database(request))
     body = {"status": "ok" if ok else "degraded", "database": "ok" if ok else "unavailable"}
     return JSONResponse(body, status_code=200 if ok else 503)

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import Annotated, Union
+from typing import Union
 
 import orjson
-from fastapi import APIRouter, Depends, Query, Request
-from fastapi.concurrency import run_in_threadpool
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
 
-from starlette.routing import Route
-
-from api.deps import (GEOJSON_BODY, Activity, At, Format, Plan, SliverShare, activity_text, choice, geojson_body,
-                      iso_date, json_response, may_want_html, number, plain_query, plan_text, problem_responses,
-                      read_body, replay, send_json)
 from api.html import maybe_preview
+from api.params import (ACTIVITY, AT, DATE_FROM, DATE_TO, FORMAT_HTML, GEOJSON_BODY, PLAN, SLIVER_SHARE, QuerySpec,
+                        parse_json, problem_responses, read_body)
+from api.runtime import database, in_worker
+from rdtr.answers import analyze, compare
+from rdtr.config import get_settings
+from rdtr.errors import LimitExceeded
 from rdtr.models import CompareAnswer, CompareBatchAnswer, ParcelAnswer, ParcelBatchAnswer
-from rdtr.parcels import parse_geojson, to_feature_collection
-from rdtr.zoning import analyze, compare
+from rdtr.parcel_input import parse_geojson, to_feature_collection
 
 router = APIRouter(tags=["parcels"])
 
@@ -37,32 +36,45 @@ different without the pieces that lie within the tolerance.
 """
 
 
-INLINE_BYTES = 64 * 1024  #: smaller bodies are answered on the event loop; a thread hop would cost more
+ANALYZE_QUERY = QuerySpec(AT, ACTIVITY, PLAN, SLIVER_SHARE, FORMAT_HTML)
+COMPARE_QUERY = QuerySpec(DATE_FROM, DATE_TO, ACTIVITY, PLAN, SLIVER_SHARE)
+EMPTY_BODY = "the request body is empty: send a GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection"
 
 
-async def _run(raw_size: int, func, *args, **kwargs):
-    """Small requests inline (one short query), large batches in the thread pool so they do not stall the
-    event loop for the other requests."""
-    if raw_size <= INLINE_BYTES:
-        return func(*args, **kwargs)
-    return await run_in_threadpool(func, *args, **kwargs)
+async def parcel_document(request: Request):
+    """The body as parsed GeoJSON, bounded by ``RDTR_MAX_JSON_BYTES`` while it streams."""
+    raw = await read_body(request, get_settings().max_json_bytes)
+    return parse_json(raw, EMPTY_BODY)
 
 
-def _analyze(doc, **kwargs):
+def answer_bytes(answer) -> bytes:
+    """The answer as JSON bytes, refused when above ``RDTR_MAX_RESPONSE_BYTES`` (a batch too big to send)."""
+    body = orjson.dumps(answer)
+    limit = get_settings().max_response_bytes
+    if len(body) > limit:
+        raise LimitExceeded(f"the answer would be {len(body):,} bytes, more than the limit of {limit:,} "
+                            "(RDTR_MAX_RESPONSE_BYTES); split the batch")
+    return body
+
+
+def _analyze(db, doc, **kwargs):
     batch = parse_geojson(doc)
-    return batch, analyze(batch, **kwargs)
+    answer = analyze(db, batch, **kwargs)
+    return batch, answer, answer_bytes(answer)
 
 
-def _compare(doc, **kwargs):
-    return compare(parse_geojson(doc), **kwargs)
+def _compare(db, doc, **kwargs):
+    return answer_bytes(compare(db, parse_geojson(doc), **kwargs))
 
 
 @router.post(
     "/v1/parcels/analyze",
     response_model=Union[ParcelAnswer, ParcelBatchAnswer],
     summary="What is permitted on a parcel (or on each parcel of a FeatureCollection)",
-    openapi_extra=GEOJSON_BODY,
-    responses=problem_responses(400, 404, 422, 503),
+    openapi_extra=ANALYZE_QUERY.openapi(**GEOJSON_BODY),
+    responses={**problem_responses(400, 404, 413, 422, 503),
+               200: {"description": "the analysis; with `f=html` (or a browser's Accept) a map preview",
+                     "content": {"text/html": {"schema": {"type": "string"}}}}},
     description=f"""Overlay the parcel with the zoning of the plans in force on `at` (default today).
 
 - `zones`: every sub-zone piece (the parcel ∩ one zone polygon) with its geodesic area (m²) and share of the
@@ -82,71 +94,29 @@ def _compare(doc, **kwargs):
   axes or projected coordinates, and parcels above `RDTR_MAX_PARCEL_AREA_M2` are a 422 with the reason.
 {BOUNDARY_DOC}""",
 )
-async def analyze_parcels(request: Request, at: At = None, activity: Activity = None, plan: Plan = None,
-                          sliver_share: SliverShare = None, f: Format = None, doc=Depends(geojson_body)):
-    size = len(await request.body())  # read (and cached) by geojson_body already
-    batch, answer = await _run(size, _analyze, doc, at=at, activity=activity, plan=plan, sliver_share=sliver_share)
-    preview = maybe_preview(request, f, kind="parcel", answer=answer,
-                            geometry=doc if isinstance(doc, dict) else to_feature_collection(batch.parcels))
-    if preview is not None:
-        return preview
-    return json_response(answer)
-
-
-ANALYZE_PARAMS = {"at": iso_date, "activity": activity_text, "plan": plan_text,
-                  "sliver_share": number(0, 1, hi_open=True), "f": choice("json", "html")}
-
-
-class _FastAnalyze:
-    """ASGI fast path for ``POST /v1/parcels/analyze`` with a small body and plainly valid parameters: it skips
-    FastAPI's per-request dependency solving (as costly as a one-parcel overlay). Anything else — an unusual
-    parameter, a large batch, a body that is not JSON, a client that may want HTML — goes to the documented
-    route above with the body replayed, so errors and previews behave exactly as documented."""
-
-    def __init__(self, documented):
-        self.documented = documented
-
-    async def __call__(self, scope, receive, send):
-        params = plain_query(scope.get("query_string", b""), ANALYZE_PARAMS)
-        if params is None or params["f"] == "html" or (params["f"] is None and may_want_html(scope)):
-            await self.documented.handle(scope, receive, send)
-            return
-        body = await read_body(receive)
-        doc = None
-        if 0 < len(body) <= INLINE_BYTES:
-            try:
-                doc = orjson.loads(body)
-            except orjson.JSONDecodeError:
-                doc = None
-        if not isinstance(doc, dict):
-            await self.documented.handle(scope, replay(body, receive), send)
-            return
-        _, answer = _analyze(doc, at=params["at"], activity=params["activity"], plan=params["plan"],
-                             sliver_share=params["sliver_share"])
-        await send_json(send, answer)
-
-
-router.routes.insert(0, Route("/v1/parcels/analyze", _FastAnalyze(router.routes[-1]), methods=["POST"],
-                              include_in_schema=False, name="analyze_fast"))
+async def analyze_parcels(request: Request):
+    q = ANALYZE_QUERY.parse(request)
+    doc = await parcel_document(request)
+    batch, answer, body = await in_worker(request, _analyze, database(request), doc, at=q["at"],
+                                          activity=q["activity"], plan=q["plan"], sliver_share=q["sliver_share"])
+    geometry = doc if isinstance(doc, dict) else to_feature_collection(batch.parcels)
+    preview = await maybe_preview(request, q["f"], kind="parcel", answer=answer, geometry=geometry)
+    return preview or Response(body, media_type="application/json")
 
 
 @router.post(
     "/v1/parcels/compare",
     response_model=Union[CompareAnswer, CompareBatchAnswer],
     summary="What changed for a parcel between the plan versions in force on two dates",
-    openapi_extra=GEOJSON_BODY,
-    responses=problem_responses(400, 404, 422, 503),
+    openapi_extra=COMPARE_QUERY.openapi(**GEOJSON_BODY),
+    responses=problem_responses(400, 404, 413, 422, 503),
 )
-async def compare_parcels(
-    request: Request,
-    date_from: Annotated[date, Query(alias="from", description="the earlier date (YYYY-MM-DD)")],
-    date_to: Annotated[date, Query(alias="to", description="the later date (YYYY-MM-DD)")],
-    activity: Activity = None, plan: Plan = None, sliver_share: SliverShare = None, doc=Depends(geojson_body),
-):
+async def compare_parcels(request: Request):
     """The parcel analysed under the versions in force on `from` and on `to`, and the differences: sub-zones
     and their shares (`added`, `removed`, `changed`, `unchanged`), intensity values per sub-zone, the limits,
     and the activity's class. `before` and `after` hold the two full analyses."""
-    size = len(await request.body())  # read (and cached) by geojson_body already
-    answer = await _run(size, _compare, doc, date_from=date_from, date_to=date_to, activity=activity, plan=plan,
-                        sliver_share=sliver_share)
-    return json_response(answer)
+    q = COMPARE_QUERY.parse(request)
+    doc = await parcel_document(request)
+    body = await in_worker(request, _compare, database(request), doc, date_from=q["from"], date_to=q["to"],
+                           activity=q["activity"], plan=q["plan"], sliver_share=q["sliver_share"])
+    return Response(body, media_type="application/json")

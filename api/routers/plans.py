@@ -6,16 +6,16 @@ from __future__ import annotations
 import shutil
 import tempfile
 import zipfile
-from datetime import date
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from api.auth import AuthRoute, require_role
+from api.params import AT, QuerySpec, problem_responses
 from api.problems import problem
+from api.runtime import database, in_worker
 from rdtr.auth import TokenInfo
 from rdtr.config import get_settings
 from rdtr.errors import InvalidInput
@@ -29,23 +29,29 @@ router = APIRouter(tags=["plans"], route_class=AuthRoute)
 UNPACKED_FACTOR = 10
 
 
-@router.get("/v1/plans", summary="Plans, each with its version in force today")
-def plans(at: date | None = Query(None, description="date (YYYY-MM-DD) the versions are chosen for; default today")):
+PLANS_QUERY = QuerySpec(AT)
+
+
+@router.get("/v1/plans", summary="Plans, each with its version in force today", responses=problem_responses(422),
+            openapi_extra=PLANS_QUERY.openapi())
+def plans(request: Request):
     """`{"plans": [{id, name, legal_basis, effective_from, version, zones, bbox, versions}]}` — per plan the
     version in force (the latest when none is in force yet); `bbox` is `[minlon, minlat, maxlon, maxlat]`,
     `versions` the number of versions loaded."""
-    return list_plans(at)
+    return list_plans(database(request), PLANS_QUERY.parse(request)["at"])
 
 
-@router.get("/v1/plans/{plan_id}", summary="A plan with all its versions")
-def plan(plan_id: str, at: date | None = Query(None)):
+@router.get("/v1/plans/{plan_id}", summary="A plan with all its versions", responses=problem_responses(404, 422),
+            openapi_extra=PLANS_QUERY.openapi())
+def plan(request: Request, plan_id: str):
     """The plan and every version (legal basis, effective date, zones, bbox, which one is in force)."""
-    return get_plan(plan_id, at)
+    return get_plan(database(request), plan_id, PLANS_QUERY.parse(request)["at"])
 
 
 @router.get("/v1/plans/{plan_id}/versions/{version}/report", summary="Validation report of a version")
-def report(plan_id: str, version: int):
-    return validation_report(plan_id, version)
+def report(request: Request, plan_id: str, version: int):
+    """The validation report of a loaded version, as `rdtr ingest --report` wrote it."""
+    return validation_report(database(request), plan_id, version)
 
 
 @router.post("/v1/plans", status_code=201, summary="Upload a zipped plan package (admin)",
@@ -96,8 +102,8 @@ async def upload(request: Request, dry_run: bool = Query(False, description="val
                     check_zip_members(zf, limit * UNPACKED_FACTOR)
             except zipfile.BadZipFile as exc:
                 return problem(415, "Unsupported media type", f"{name} is not a readable zip file ({exc})")
-            result = await run_in_threadpool(ingest_package, target, dry_run=dry_run,
-                                                label=f"upload:{name} by {who.name}")
+            result = await in_worker(request, ingest_package, database(request), target, dry_run=dry_run,
+                                     label=f"upload:{name} by {who.name}")
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
     finally:

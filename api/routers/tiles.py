@@ -7,28 +7,32 @@ minutes (a new version could come into force). Every response has an ETag naming
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
-
 from datetime import date
+from typing import Annotated
 
-import orjson
-from fastapi import APIRouter, Path, Query, Request
+from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
-from starlette.concurrency import run_in_threadpool
 
-from api.deps import At, problem_responses
 from api.html import public_base
-from rdtr.db import get_engine
+from api.params import AT, BBOX, PLAN, Param, QuerySpec, finite_number, integer, json_response, problem_responses
+from api.runtime import database, in_worker
 from rdtr.errors import InvalidInput
-from rdtr.maps import tiles
+from rdtr.render import tiles
+from rdtr.text import PLAN_ID_PATTERN
 from rdtr.versions import versions_in_force
 
 router = APIRouter(tags=["map layers"])
 
-PlanId = Annotated[str, Path(pattern=r"^[a-z0-9-]+$", max_length=64, description="plan id, e.g. bontang")]
-Version = Annotated[Optional[int], Query(ge=1, description="plan version number (immutable URL); default: "
-                                                          "the version in force on `at`")]
-StyleV = Annotated[Optional[int], Query(description="style version (set by the TileJSON URL template)")]
+PlanId = Annotated[str, Path(pattern=PLAN_ID_PATTERN, max_length=64, description="plan id, e.g. bontang")]
+VERSION = Param("v", integer(1, 1_000_000), {"type": "integer", "minimum": 1},
+                "plan version number (immutable URL); default: the version in force on `at`")
+STYLE = Param("s", integer(0, 1_000_000), {"type": "integer", "minimum": 0},
+              "style version (set by the TileJSON URL template)")
+ZOOM = Param("zoom", finite_number, {"type": "number", "minimum": 0, "maximum": tiles.MAX_ZOOM},
+             "map zoom: sets the simplification", default=16.0)
+TILE_QUERY = QuerySpec(VERSION, STYLE, AT)
+ZONES_QUERY = QuerySpec(Param("bbox", BBOX.parse, BBOX.schema, BBOX.description, required=True), PLAN, ZOOM,
+                        VERSION, STYLE, AT)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
@@ -45,15 +49,15 @@ def _not_modified(request: Request, etag: str) -> bool:
 
 
 @router.get("/v1/tiles/{plan}.json", summary="TileJSON of a plan's zone layer, with its legend",
-            responses=problem_responses(404, 422))
-def tilejson(request: Request, plan: PlanId, v: Version = None, at: At = None):
+            responses=problem_responses(404, 422), openapi_extra=TILE_QUERY.openapi())
+def tilejson(request: Request, plan: PlanId):
     """TileJSON 3.0 for the plan version (`v`, or the one in force on `at`): the tile URL template (with
     the version in it, so tiles are immutable), bounds, the legend (`legend`: sub-zone code, name,
     standard colour), the plan version and legal basis, and `geojson`, the bbox alternative."""
-    with get_engine().connect() as conn:
-        doc = tiles.tilejson(conn, plan, public_base(request), v, at)
-    return Response(orjson.dumps(doc), media_type="application/json",
-                    headers={"Cache-Control": IMMUTABLE if v else SHORT, "Access-Control-Allow-Origin": "*"})
+    q = TILE_QUERY.parse(request)
+    doc = tiles.tilejson(database(request), plan, public_base(request), q["v"], q["at"])
+    return json_response(doc, headers={"Cache-Control": IMMUTABLE if q["v"] else SHORT,
+                                       "Access-Control-Allow-Origin": "*"})
 
 
 @router.get(
@@ -64,24 +68,26 @@ def tilejson(request: Request, plan: PlanId, v: Version = None, at: At = None):
                      "description": "layer `zones` with `id`, `subzone_code`, `color`"},
                204: {"description": "no zones in this tile (or below the minimum zoom)"},
                304: {"description": "not modified (If-None-Match)"}, **problem_responses(404, 422)},
+    openapi_extra=TILE_QUERY.openapi(),
 )
 async def mvt(request: Request, plan: PlanId, z: Annotated[int, Path(ge=0, le=tiles.MAX_ZOOM)],
-              x: Annotated[int, Path(ge=0)], y: Annotated[int, Path(ge=0)], v: Version = None,
-              s: StyleV = None, at: At = None):
+              x: Annotated[int, Path(ge=0)], y: Annotated[int, Path(ge=0)]):
     """Mapbox Vector Tile (layer `zones`) of the plan version `v` (or the one in force on `at`), simplified
     to half a pixel; zones smaller than a pixel are left out. Empty below zoom 10."""
+    q = TILE_QUERY.parse(request)
     tiles.check_tile(z, x, y)
+    db = database(request)
 
     def work():
-        with get_engine().connect() as conn:
-            ver = tiles.resolve_version(conn, plan, v, at)
-            etag = f'"pv{ver["id"]}-s{tiles.STYLE_VERSION}-{z}-{x}-{y}"'
-            if _not_modified(request, etag):
-                return etag, None
-            return etag, tiles.mvt_tile(conn, ver["id"], z, x, y)
+        with db.engine.connect() as conn:
+            ver = tiles.resolve_version(conn, plan, q["v"], q["at"])
+        etag = f'"pv{ver["id"]}-s{tiles.STYLE_VERSION}-{z}-{x}-{y}"'
+        if _not_modified(request, etag):
+            return etag, None
+        return etag, tiles.mvt_tile(db, ver["id"], z, x, y)
 
-    etag, body = await run_in_threadpool(work)
-    headers = _cache_headers(etag, immutable=v is not None)
+    etag, body = await in_worker(request, work)
+    headers = _cache_headers(etag, immutable=q["v"] is not None)
     if body is None:
         return Response(status_code=304, headers=headers)
     if not body:
@@ -95,37 +101,36 @@ async def mvt(request: Request, plan: PlanId, z: Annotated[int, Path(ge=0, le=ti
     responses={200: {"content": {"application/geo+json": {}},
                      "description": "FeatureCollection; properties `id`, `subzone_code`, `color`"},
                **problem_responses(404, 422)},
+    openapi_extra=ZONES_QUERY.openapi(),
 )
-async def zones_geojson(
-    request: Request,
-    bbox: Annotated[str, Query(max_length=200, description="minlon,minlat,maxlon,maxlat (EPSG:4326)")],
-    plan: Annotated[Optional[str], Query(pattern=r"^[a-z0-9-]+$", max_length=64,
-                                         description="only this plan (default: every plan in force on `at`)")] = None,
-    zoom: Annotated[float, Query(ge=0, le=tiles.MAX_ZOOM, description="map zoom: sets the simplification")] = 16,
-    v: Version = None, s: StyleV = None, at: At = None,
-):
+async def zones_geojson(request: Request):
     """The zones of the plan version(s) intersecting `bbox` — `plan`'s version `v` or in force on `at`
     (default today), or every plan in force on `at` — clipped to the box, simplified to half a pixel at
     `zoom`, zones under a pixel left out; at most 20,000 features (`X-Truncated: true` when cut)."""
-    box = tiles.parse_bbox(bbox)
+    q = ZONES_QUERY.parse(request)
+    box, plan, v, at, zoom = q["bbox"], q["plan"], q["v"], q["at"], q["zoom"]
+    if not 0 <= zoom <= tiles.MAX_ZOOM:
+        raise InvalidInput(f"zoom: {zoom:g} is outside 0–{tiles.MAX_ZOOM}")
     if v is not None and plan is None:
         raise InvalidInput("v (a version number) needs plan")
+    db = database(request)
 
     def work():
-        with get_engine().connect() as conn:
+        with db.engine.connect() as conn:
             if plan is not None:
                 ids = [tiles.resolve_version(conn, plan, v, at)["id"]]
             else:
                 ids = sorted(r["id"] for r in versions_in_force(conn, at or date.today()))
-            etag = f'"pv{"-".join(map(str, ids)) or "none"}-s{tiles.STYLE_VERSION}-{bbox}-{zoom:g}"'
-            if _not_modified(request, etag):
-                return etag, None, 0
-            if not ids:
-                return etag, b'{"type":"FeatureCollection","features":[]}', 0
-            body, n = tiles.zones_geojson(conn, ids, box, zoom)
-            return etag, body, n
+        box_key = ",".join(f"{c:g}" for c in box)
+        etag = f'"pv{"-".join(map(str, ids)) or "none"}-s{tiles.STYLE_VERSION}-{box_key}-{zoom:g}"'
+        if _not_modified(request, etag):
+            return etag, None, 0
+        if not ids:
+            return etag, b'{"type":"FeatureCollection","features":[]}', 0
+        body, n = tiles.zones_geojson(db, ids, box, zoom)
+        return etag, body, n
 
-    etag, body, n = await run_in_threadpool(work)
+    etag, body, n = await in_worker(request, work)
     headers = _cache_headers(etag, immutable=v is not None)
     if body is None:
         return Response(status_code=304, headers=headers)

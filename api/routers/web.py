@@ -10,12 +10,12 @@ from typing import Annotated
 import orjson
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
-from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from api.deps import problem_responses
-from rdtr.errors import InvalidInput
-from rdtr.maps.coords import parse_place
+from api.params import problem_responses
+from api.runtime import in_worker
+from rdtr.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from rdtr.coords import parse_place
 
 router = APIRouter(tags=["web"])
 
@@ -68,22 +68,16 @@ async def convert(request: Request):
     name = FsPath(upload.filename or "parcel").name
     suffix = FsPath(name).suffix.lower()
     if suffix not in PARCEL_SUFFIXES:
-        err = InvalidInput(f"{name}: use KML/KMZ, a zipped Shapefile (.zip), GeoJSON or GeoPackage")
-        err.status = 415
-        err.title = "Unsupported file type"
-        raise err
+        raise UnsupportedMediaType(f"{name}: use KML/KMZ, a zipped Shapefile (.zip), GeoJSON or GeoPackage")
     data = await upload.read(MAX_PARCEL_FILE_BYTES + 1)
     if len(data) > MAX_PARCEL_FILE_BYTES:
-        err = InvalidInput(f"{name}: larger than {MAX_PARCEL_FILE_BYTES // (1024 * 1024)} MB")
-        err.status = 413
-        err.title = "Too large"
-        raise err
-    doc = await run_in_threadpool(_convert_bytes, name, data)
+        raise PayloadTooLarge(f"{name}: larger than {MAX_PARCEL_FILE_BYTES // (1024 * 1024)} MB")
+    doc = await in_worker(request, _convert_bytes, name, data)
     return Response(orjson.dumps(doc), media_type="application/geo+json")
 
 
 def _convert_bytes(name: str, data: bytes) -> dict:
-    from rdtr.parcels import read_parcel_file, to_feature_collection
+    from rdtr.parcel_input import read_parcel_file, to_feature_collection
 
     with tempfile.TemporaryDirectory(prefix="rdtr-upload-") as tmp:
         path = FsPath(tmp) / name

@@ -13,8 +13,8 @@ from rdtr.cli.common import app
 # Importing the modules registers their commands, in the order `rdtr --help` lists them.
 from rdtr.cli import serve as _serve  # noqa: E402,F401
 from rdtr.cli import ingest as _ingest  # noqa: E402,F401
-from rdtr.cli import zoning as _zoning  # noqa: E402,F401
-from rdtr.cli import maps as _maps  # noqa: E402,F401
+from rdtr.cli import answers as _answers  # noqa: E402,F401
+from rdtr.cli import render as _render  # noqa: E402,F401
 from rdtr.cli import db as _db  # noqa: E402,F401
 
 

@@ -52,6 +52,7 @@ def handles_errors(func: Callable) -> Callable:
 
 
 def json_default(value: Any):
+    """Dates as ISO strings for :func:`json.dumps`."""
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"not JSON serialisable: {type(value).__name__}")
@@ -62,7 +63,16 @@ def print_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=json_default) + "\n")
 
 
+def open_db():
+    """The database for one command: ``with open_db() as db:`` (``RDTR_DATABASE_URL`` or the embedded
+    cluster, started when needed); closed when the command ends."""
+    from rdtr.db import Database
+
+    return Database.open(pool_size=2, max_overflow=2)
+
+
 def parse_date(value: str | None) -> date | None:
+    """A ``YYYY-MM-DD`` option value as a date (a usage error, exit 2, otherwise)."""
     if value is None:
         return None
     try:

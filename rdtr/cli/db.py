@@ -56,11 +56,11 @@ def status(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> 
     if settings.database_url:
         from sqlalchemy import text
 
-        from rdtr.db import get_engine
+        from rdtr.db import Database
 
         info = {"embedded": False, "url": settings.database_url, "running": False}
         try:
-            with get_engine().connect() as conn:
+            with Database.open(pool_size=1) as db, db.engine.connect() as conn:
                 info["running"] = True
                 info["postgis"] = conn.execute(text("SELECT postgis_lib_version()")).scalar()
         except Exception as exc:  # noqa: BLE001 - report, don't crash

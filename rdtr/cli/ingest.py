@@ -8,7 +8,7 @@ from pathlib import Path
 
 import typer
 
-from rdtr.cli.common import app, console, err_console, fail, handles_errors, print_json
+from rdtr.cli.common import app, console, err_console, fail, handles_errors, open_db, print_json
 from rdtr.errors import PackageError, RdtrError
 
 token_app = typer.Typer(help="API tokens (stored hashed): officer tokens make extracts, admin tokens also upload plans.",
@@ -62,7 +62,8 @@ def ingest(
     from rdtr.ingest import ingest_package
 
     try:
-        result = ingest_package(package, dry_run=dry_run, progress=sys.stderr.isatty())
+        with open_db() as db:
+            result = ingest_package(db, package, dry_run=dry_run, progress=sys.stderr.isatty())
     except PackageError as exc:
         _write_report(report, exc.report)
         if exc.report:
@@ -86,15 +87,16 @@ def plans(as_json: bool = typer.Option(False, "--json", help="print the JSON of 
     """The plans and their versions (legal basis, effective date, zones)."""
     from rdtr.ingest.catalog import get_plan, list_plans
 
-    doc = list_plans()
+    with open_db() as db:
+        doc = list_plans(db)
+        details = [get_plan(db, p["id"]) for p in doc["plans"]] if not as_json else []
     if as_json:
         print_json(doc)
         return
     if not doc["plans"]:
         console.print("no plans loaded yet: rdtr ingest PACKAGE")
         return
-    for p in doc["plans"]:
-        plan = get_plan(p["id"])
+    for plan in details:
         console.print(f"[bold]{plan['id']}[/]  {plan['name']}", highlight=False, soft_wrap=True)
         for v in plan["versions"]:
             mark = "  [green]← in force[/]" if v["in_force"] else ""
@@ -113,7 +115,9 @@ def token_create(
 
     if role not in ROLES:
         fail(f"--role must be one of {', '.join(ROLES)}, got {role!r}", 2)
-    sys.stdout.write(create_token(name, role) + "\n")
+    with open_db() as db:
+        token = create_token(db, name, role)
+    sys.stdout.write(token + "\n")
 
 
 @token_app.command("revoke")
@@ -122,7 +126,8 @@ def token_revoke(name: str = typer.Option(..., "--name", help="revoke every acti
     """Revoke tokens by name."""
     from rdtr.auth import revoke_token
 
-    n = revoke_token(name)
+    with open_db() as db:
+        n = revoke_token(db, name)
     if not n:
         fail(f"no active token named {name!r}")
     console.print(f"revoked {n} token{'s' if n > 1 else ''} named {name!r}")

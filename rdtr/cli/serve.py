@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from rdtr.cli.common import app, console, fail, handles_errors
+from rdtr.cli.common import app, console, fail, handles_errors, open_db
 
 SAMPLE_PACKAGE = Path(__file__).resolve().parents[2] / "data" / "zoning" / "bontang"
 
@@ -63,7 +63,8 @@ def demo(
     revision = upgrade()
     console.print(f"schema at revision {revision}")
     try:
-        result = ingest_package(package)
+        with open_db() as db:
+            result = ingest_package(db, package)
         console.print(f"loaded {result.plan_id} version {result.version}", highlight=False)
     except Conflict as exc:  # the identical package is already loaded: nothing to do
         console.print(f"sample already loaded ({exc.detail})", highlight=False)

@@ -1,5 +1,6 @@
-"""Database access: the engine, the schema, migrations and the embedded default cluster."""
+"""Database access: the one pool (:class:`Database`), the schema, migrations and the embedded default cluster."""
 
-from rdtr.db.engine import database_url, get_engine, upgrade
+from rdtr.db.database import Database, Query
+from rdtr.db.engine import database_url, upgrade
 
-__all__ = ["database_url", "get_engine", "upgrade"]
+__all__ = ["Database", "Query", "database_url", "upgrade"]

@@ -1,64 +1,34 @@
-"""One engine per process, pointed at ``RDTR_DATABASE_URL`` or, when unset, the embedded cluster."""
+"""Where the database is (``RDTR_DATABASE_URL`` or the embedded cluster) and its schema migrations."""
 
 from __future__ import annotations
 
-import threading
 from pathlib import Path
 
-from sqlalchemy import create_engine, text
-from sqlalchemy.engine import Engine
+from sqlalchemy import text
 
 from rdtr.config import get_settings
 
-_engines: dict[str, Engine] = {}
-_lock = threading.Lock()
-
 
 def using_embedded() -> bool:
+    """True when no server is configured, so the embedded cluster under ``RDTR_HOME`` is the database."""
     return not get_settings().database_url
 
 
 def database_url(start: bool = True) -> str:
-    """The SQLAlchemy URL to use. Starts the embedded cluster when no server is configured."""
+    """The SQLAlchemy URL to use. Starts the embedded cluster when no server is configured (``start``)."""
+    from rdtr.db.database import sqlalchemy_url
+
     settings = get_settings()
     if settings.database_url:
-        url = settings.database_url
-        # Accept plain libpq URLs too.
-        if url.startswith("postgres://"):
-            url = "postgresql://" + url[len("postgres://"):]
-        if url.startswith("postgresql://"):
-            url = "postgresql+psycopg2://" + url[len("postgresql://"):]
-        return url
+        return sqlalchemy_url(settings.database_url)
     from rdtr.db.local import LocalCluster
 
     cluster = LocalCluster(settings.resolved_home())
     return cluster.ensure_running() if start else cluster.url()
 
 
-def get_engine(url: str | None = None) -> Engine:
-    url = url or database_url()
-    with _lock:
-        engine = _engines.get(url)
-        if engine is None:
-            engine = create_engine(
-                url,
-                pool_size=5,
-                max_overflow=10,
-                pool_pre_ping=True,
-                connect_args={"application_name": "rdtr", "options": "-c jit=off"},
-            )
-            _engines[url] = engine
-        return engine
-
-
-def dispose_engines() -> None:
-    with _lock:
-        for engine in _engines.values():
-            engine.dispose()
-        _engines.clear()
-
-
 def alembic_config(url: str):
+    """The Alembic configuration of rdtr's migrations for ``url``."""
     from alembic.config import Config
 
     here = Path(__file__).parent / "migrations"
@@ -68,18 +38,21 @@ def alembic_config(url: str):
     return cfg
 
 
-def upgrade(url: str | None = None, revision: str = "head") -> str:
+def upgrade(url: str | None = None, revision: str = "head") -> str | None:
     """Apply the schema migrations; returns the revision the database is at."""
     from alembic import command
 
+    from rdtr.db.database import Database
+
     url = url or database_url()
     command.upgrade(alembic_config(url), revision)
-    return current_revision(url)
+    with Database(url, pool_size=1) as db:
+        return current_revision(db)
 
 
-def current_revision(url: str | None = None) -> str | None:
-    engine = get_engine(url)
-    with engine.connect() as conn:
+def current_revision(db) -> str | None:
+    """The Alembic revision of the database, or None before the first migration."""
+    with db.engine.connect() as conn:
         exists = conn.execute(text("SELECT to_regclass('alembic_version') IS NOT NULL")).scalar()
         if not exists:
             return None

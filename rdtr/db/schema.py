@@ -213,7 +213,7 @@ extract = Table(
     Column("plan_version_ids", ARRAY(Integer), nullable=False),
     Column("sha256", String(64), nullable=False),
     Column("pdf", LargeBinary, nullable=False),
-    # rdtr.extracts: the hash printed in the PDF, the plans it cites, where its QR code points.
+    # rdtr.extract_records: the hash printed in the PDF, the plans it cites, where its QR code points.
     Column("answer_sha256", String(64), comment="sha256 of the answer as canonical JSON (printed in the PDF)"),
     Column("plans", JSONB, comment="[{id, version, name, legal_basis, effective_from}] the answer cites"),
     Column("verify_url", Text, comment="the verification URL in the PDF's QR code"),
@@ -235,7 +235,7 @@ ingest_run = Table(
 )
 
 
-# --- Per-version precomputation for answers (owned by rdtr.zoning) --------------------------------
+# --- Per-version precomputation for answers (owned by rdtr.answers) --------------------------------
 
 zone_edge = Table(
     "zone_edge",

@@ -7,7 +7,7 @@ from datetime import date
 
 from sqlalchemy import text
 
-from rdtr.errors import NotFound
+from rdtr.errors import NotFound, UnknownPlan
 from rdtr.versions import versions_in_force
 
 _VERSIONS_SQL = """
@@ -20,12 +20,6 @@ FROM plan_version pv
 WHERE (CAST(:plan AS text) IS NULL OR pv.plan_id = :plan)
 ORDER BY pv.plan_id, pv.version
 """
-
-
-def _engine(url):
-    from rdtr.db import get_engine
-
-    return get_engine(url)
 
 
 def _bbox(r) -> list[float] | None:
@@ -72,11 +66,11 @@ def _current(versions: list, in_force_id: int | None):
     return versions[-1]
 
 
-def list_plans(at: date | None = None, *, url: str | None = None) -> dict:
+def list_plans(db, at: date | None = None) -> dict:
     """``{"plans": [{id, name, legal_basis, effective_from, version, zones, bbox, versions, …}]}``: per plan the
     version in force on ``at`` (default today), or the latest when none is in force yet."""
     at = at or date.today()
-    with _engine(url).connect() as conn:
+    with db.engine.connect() as conn:
         plans, by_plan, in_force = _collect(conn, None, at)
     out = []
     for pid, plan in plans.items():
@@ -101,13 +95,13 @@ def list_plans(at: date | None = None, *, url: str | None = None) -> dict:
     return {"plans": out}
 
 
-def get_plan(plan_id: str, at: date | None = None, *, url: str | None = None) -> dict:
+def get_plan(db, plan_id: str, at: date | None = None) -> dict:
     """The plan with all its versions (oldest first); raises :class:`NotFound`."""
     at = at or date.today()
-    with _engine(url).connect() as conn:
+    with db.engine.connect() as conn:
         plans, by_plan, in_force = _collect(conn, plan_id, at)
     if plan_id not in plans or not by_plan.get(plan_id):
-        raise NotFound(f"no plan {plan_id!r}")
+        raise UnknownPlan(plan_id)
     plan = plans[plan_id]
     versions = by_plan[plan_id]
     cur = _current(versions, in_force.get(plan_id))
@@ -125,8 +119,9 @@ def get_plan(plan_id: str, at: date | None = None, *, url: str | None = None) ->
     }
 
 
-def validation_report(plan_id: str, version: int, *, url: str | None = None) -> dict:
-    with _engine(url).connect() as conn:
+def validation_report(db, plan_id: str, version: int) -> dict:
+    """The validation report stored with a version (``rdtr ingest --report`` wrote the same)."""
+    with db.engine.connect() as conn:
         doc = conn.execute(text("SELECT validation_report FROM plan_version WHERE plan_id = :p AND version = :v"),
                            {"p": plan_id, "v": version}).scalar()
     if doc is None:

@@ -18,8 +18,11 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 from rdtr.errors import Conflict, DatabaseUnavailable, InvalidInput, PackageError, RdtrError
 from rdtr.ingest import load as loader
 from rdtr.ingest.crs import CrsError, WGS84, outside_features, resolve_crs
+from rdtr.ingest.intensity_table import read_intensity
+from rdtr.ingest.itbx_matrix import read_itbx
+from rdtr.ingest.legend import read_tpz
 from rdtr.ingest.report import Report
-from rdtr.ingest.rules import Rules, read_intensity, read_itbx, read_tpz
+from rdtr.ingest.rule_tables import Rules
 from rdtr.ingest.subzones import table_from_file
 from rdtr.ingest.tables import TableError, read_table
 from rdtr.ingest.topology import check_topology
@@ -85,8 +88,8 @@ class _Stages:
             self.report.timings[name] = self.report.timings.get(name, 0.0) + time.perf_counter() - start
 
 
-def ingest_package(source: str | Path, *, dry_run: bool = False, progress: bool = False,
-                   url: str | None = None, label: str | None = None) -> IngestResult:
+def ingest_package(db, source: str | Path, *, dry_run: bool = False, progress: bool = False,
+                   label: str | None = None) -> IngestResult:
     """Validate the package at ``source`` (folder or .zip) and load it as its plan's next version.
 
     One transaction: plan, plan_version, subzone, zone (+ zone_part pieces), activity, itbx, itbx_code,
@@ -119,27 +122,30 @@ def ingest_package(source: str | Path, *, dry_run: bool = False, progress: bool 
                 if data is not None:
                     data.topology.finish(report)
                 raise _Invalid()
-            return _write(pkg, data, report, stages, started, dry_run, url)
+            result = _write(db, pkg, data, report, stages, started, dry_run)
+            if not result.dry_run:
+                db.versions.forget_in_force()  # this process answers under the new version at once
+            return result
     except _Invalid:
         doc = report.to_dict()
-        _record_failure(url, started, plan_id, dry_run, label, pkg_checksum, doc)
+        _record_failure(db, started, plan_id, dry_run, label, pkg_checksum, doc)
         raise PackageError(_summary(report), doc) from None
     except PackageError as exc:
         if exc.report is None:
             report.error("package", exc.detail)
             exc.report = report.to_dict()
-        _record_failure(url, started, plan_id, dry_run, label, pkg_checksum, exc.report)
+        _record_failure(db, started, plan_id, dry_run, label, pkg_checksum, exc.report)
         raise
     except Conflict as exc:
         report.error("conflict", exc.detail)
-        _record_failure(url, started, plan_id, dry_run, label, pkg_checksum, report.to_dict())
+        _record_failure(db, started, plan_id, dry_run, label, pkg_checksum, report.to_dict())
         raise
     except DatabaseUnavailable:
         raise
     except Exception as exc:  # a database refusal or a bug: still recorded, then raised
         detail = exc.detail if isinstance(exc, RdtrError) else f"{type(exc).__name__}: {exc}"
         report.error("load_failed", detail)
-        _record_failure(url, started, plan_id, dry_run, label, pkg_checksum, report.to_dict())
+        _record_failure(db, started, plan_id, dry_run, label, pkg_checksum, report.to_dict())
         raise
 
 
@@ -305,18 +311,11 @@ def _read_overlay(pkg: Package, spec, report: Report) -> OverlayLayer | None:
 
 
 # --- writing -------------------------------------------------------------------------------------
-def _engine(url: str | None):
-    from rdtr.db import get_engine
-
-    return get_engine(url)
-
-
-def _write(pkg: Package, data: _Data, report: Report, stages: _Stages, started, dry_run: bool,
-           url: str | None) -> IngestResult:
+def _write(db, pkg: Package, data: _Data, report: Report, stages: _Stages, started, dry_run: bool) -> IngestResult:
     plan = pkg.plan
     zones = data.zones
     try:
-        engine = _engine(url)
+        engine = db.engine
         with engine.begin() as conn:
             if not conn.execute(text("SELECT to_regclass('plan_version') IS NOT NULL")).scalar():
                 raise DatabaseUnavailable("the database has no rdtr schema: run `rdtr db upgrade`")
@@ -371,7 +370,7 @@ def _write(pkg: Package, data: _Data, report: Report, stages: _Stages, started, 
                     loader.load_overlays(cur, version_id, data.overlays)
                 with stages.stage("zone edges (boundary distances)"):
                     # Once per version, here rather than on the first question after the load.
-                    from rdtr.zoning.cache import precompute_version
+                    from rdtr.ingest.edges import precompute_version
 
                     report.count("zone_edges", precompute_version(conn, version_id))
                 with stages.stage("analyze"):
@@ -405,10 +404,10 @@ def _insert_run(conn, started, plan_id, ok, dry_run, version_id, source, checksu
          "r": json.dumps(doc, ensure_ascii=False, default=str)})
 
 
-def _record_failure(url, started, plan_id, dry_run, source, checksum_, doc) -> None:
+def _record_failure(db, started, plan_id, dry_run, source, checksum_, doc) -> None:
     """A failed run is recorded in its own transaction, after the load's rollback."""
     try:
-        with _engine(url).begin() as conn:
+        with db.engine.begin() as conn:
             if conn.execute(text("SELECT to_regclass('ingest_run') IS NOT NULL")).scalar():
                 _insert_run(conn, started, plan_id, False, dry_run, None, source, checksum_, doc)
     except Exception:  # noqa: BLE001 - recording must never hide the real error

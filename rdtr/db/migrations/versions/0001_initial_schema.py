@@ -207,7 +207,7 @@ def upgrade() -> None:
     )
     op.create_index('zone_part_geom_gist', 'zone_part', ['geom'], unique=False, postgresql_using='gist')
     op.create_index('zone_part_zone', 'zone_part', ['zone_id'], unique=False)
-    # zone_edge: per-version precomputation for boundary distances (rdtr.zoning)
+    # zone_edge: per-version precomputation for boundary distances (rdtr.answers)
     op.create_table('zone_edge',
     sa.Column('zone_id', sa.BigInteger(), nullable=False),
     sa.Column('plan_version_id', sa.Integer(), nullable=False),

@@ -17,7 +17,9 @@ road zone with thousands of vertices.
 from __future__ import annotations
 
 import re
+from typing import Any, NamedTuple
 
+from rdtr.db import Query
 from rdtr.versions import IN_FORCE_SQL
 
 E2 = 0.00669437999014  # WGS 84 first eccentricity squared
@@ -80,7 +82,29 @@ SELECT z.plan_version_id, z.id, z.subzone_code, z.subzone_name, z.zone_code, z.z
   FROM hit JOIN zone z ON z.id = hit.zone_id, pt
  ORDER BY z.plan_version_id, z.subzone_code, z.id
 """
-POINT_SQL_NAME = "rdtr_point_v3"
+
+
+class PointRow(NamedTuple):
+    """One zone covering the point (:data:`POINT`)."""
+
+    plan_version_id: int
+    zone_id: int
+    subzone_code: str
+    subzone_name: str | None
+    zone_code: str | None
+    zone_name: str | None
+    block: str | None
+    subblock: str | None
+    kecamatan: str | None
+    kelurahan: str | None
+    tpz: list | None
+    special_provisions: list | None
+    feature_id: str | None
+    boundary_distance_m: float | None  #: metres, local metric
+    overlays: list | None  #: [[plan_version_id, kind, name, text], …] containing the point
+
+
+POINT = Query("rdtr_point_v4", POINT_SQL, PointRow)
 
 _KX, _KY = metres_per_degree("f.phi")
 
@@ -132,4 +156,34 @@ SELECT 'o', p.ord, o.plan_version_id, o.id, NULL, NULL, NULL, NULL, NULL, NULL, 
   FROM p JOIN overlay o ON ST_Intersects(o.geom, p.g)
  WHERE o.plan_version_id IN (SELECT id FROM v)
 """
-PARCEL_SQL_NAME = "rdtr_parcel_v3"
+
+
+class ParcelRow(NamedTuple):
+    """One row of :data:`PARCEL`: ``kind`` 'p' (the parcel: ``area``), 'z' (a piece: the zone fields, its
+    ``area``, the zone edge's ``length`` inside the parcel and ``distance`` to it, m and m²) or 'o' (an overlay
+    it touches: ``zone_id`` is the overlay's id and the ``overlay_*`` fields are set)."""
+
+    kind: str
+    ord: int
+    plan_version_id: int | None
+    zone_id: int | None
+    area: float | None
+    length: float | None
+    distance: float | None
+    subzone_code: str | None
+    subzone_name: str | None
+    zone_code: str | None
+    zone_name: str | None
+    block: str | None
+    subblock: str | None
+    kecamatan: str | None
+    kelurahan: str | None
+    tpz: list | None
+    special_provisions: list | None
+    feature_id: str | None
+    overlay_kind: str | None
+    overlay_name: str | None
+    overlay_text: Any
+
+
+PARCEL = Query("rdtr_parcel_v4", PARCEL_SQL, ParcelRow)

@@ -9,7 +9,7 @@ from typing import Optional
 
 import typer
 
-from rdtr.cli.common import app, console, fail, handles_errors, parse_date, print_json
+from rdtr.cli.common import app, console, fail, handles_errors, open_db, parse_date, print_json
 
 
 def _officer(name: Optional[str]) -> str:
@@ -42,8 +42,8 @@ def extract(
 
     The record and the PDF are then served by the API at the printed URLs (RDTR_PUBLIC_URL sets their base)."""
     from rdtr.errors import InvalidInput
-    from rdtr.extracts import create_extract, get_extract_pdf
-    from rdtr.parcels import read_parcel_file
+    from rdtr.extract_records import create_extract, get_extract_pdf
+    from rdtr.parcel_input import read_parcel_file
 
     if out.suffix.lower() != ".pdf":
         fail(f"--out must name a .pdf file, got {out}", 2)
@@ -55,9 +55,10 @@ def extract(
         raise InvalidInput(f"{parcel}: {len(batch.parcels)} features; an extract covers one parcel")
     if not good:
         raise InvalidInput(f"{parcel}: {batch.parcels[0].error}")
-    result = create_extract(good[0].geom, activity, reference=reference, officer=_officer(officer),
-                            at=parse_date(at), plan=plan)
-    pdf = get_extract_pdf(result["id"])
+    with open_db() as db:
+        result = create_extract(db, good[0].geom, activity, reference=reference, officer=_officer(officer),
+                                at=parse_date(at), plan=plan)
+        pdf = get_extract_pdf(db, result["id"])
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         out.write_bytes(pdf)

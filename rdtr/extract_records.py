@@ -2,7 +2,7 @@
 
 An extract is an immutable record — the request, the full parcel analysis, the plan versions and legal
 bases it cites, the time, the officer, the reference — plus the PDF rendered from exactly that record
-(:mod:`rdtr.maps.extract`). ``sha256`` is the SHA-256 of the stored PDF bytes; ``answer_sha256`` (the
+(:mod:`rdtr.render.extract`). ``sha256`` is the SHA-256 of the stored PDF bytes; ``answer_sha256`` (the
 hash printed inside the PDF) is the SHA-256 of the answer as canonical JSON, so both the file and its
 content can be checked against the public record.
 """
@@ -22,11 +22,10 @@ from sqlalchemy import insert, select
 
 from rdtr import __version__
 from rdtr.config import get_settings
-from rdtr.db import get_engine
 from rdtr.db.schema import extract as extract_table
 from rdtr.errors import InvalidInput, NotFound
-from rdtr.maps import data as mapdata
-from rdtr.maps.extract import ExtractInput, answer_sha256, map_view, render_pdf
+from rdtr.render import data as mapdata
+from rdtr.render.extract import ExtractInput, answer_sha256, map_view, render_pdf
 
 MAX_PDF_BYTES = 5 * 1024 * 1024
 _ID_CHARS = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford-style: no i, l, o, u
@@ -48,8 +47,8 @@ def urls(extract_id: str, base_url: str | None = None) -> dict[str, str]:
 def parcel_geometry(parcel: Any) -> tuple[dict, BaseGeometry]:
     """One parcel as (GeoJSON geometry, shapely geometry, EPSG:4326) from a GeoJSON Polygon/MultiPolygon,
     a Feature, a FeatureCollection holding one parcel, or a shapely geometry — with the same checks and
-    repairs as the analysis (:mod:`rdtr.parcels`)."""
-    from rdtr.parcels import parse_geojson
+    repairs as the analysis (:mod:`rdtr.parcel_input`)."""
+    from rdtr.parcel_input import parse_geojson
 
     if isinstance(parcel, BaseGeometry):
         parcel = json.loads(shapely.to_geojson(parcel))
@@ -62,10 +61,10 @@ def parcel_geometry(parcel: Any) -> tuple[dict, BaseGeometry]:
     return json.loads(shapely.to_geojson(p.geom)), p.geom
 
 
-def _analyze(geometry: dict, activity: str, at: date | None, plan: str | None) -> dict:
-    from rdtr import zoning
+def _analyze(db, geometry: dict, activity: str, at: date | None, plan: str | None) -> dict:
+    from rdtr import answers
 
-    answer = zoning.analyze(geometry, at=at, activity=activity, plan=plan)
+    answer = answers.analyze(db, geometry, at=at, activity=activity, plan=plan)
     answer = mapdata.to_dict(answer)
     if isinstance(answer.get("results"), list):  # a one-feature collection answered as a batch
         answer = answer["results"][0]
@@ -73,6 +72,7 @@ def _analyze(geometry: dict, activity: str, at: date | None, plan: str | None) -
 
 
 def create_extract(
+    db,
     parcel: Any,
     activity: str,
     reference: str | None = None,
@@ -80,7 +80,6 @@ def create_extract(
     at: date | None = None,
     plan: str | None = None,
     base_url: str | None = None,
-    engine=None,
 ) -> dict:
     """Analyse the parcel, render the PDF, store the record; returns ``{id, sha256, pdf, verify}``
     plus ``timings_s`` (analysis, map data, render, store)."""
@@ -93,13 +92,13 @@ def create_extract(
     geometry, geom = parcel_geometry(parcel)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
-    answer = _analyze(geometry, activity, at, plan)
+    answer = _analyze(db, geometry, activity, at, plan)
     t1 = time.perf_counter()
     timings["analysis"] = t1 - t0
     if not answer.get("zones"):
         raise InvalidInput("no RDTR in force covers this parcel (the RTRW applies): there is nothing to extract")
 
-    engine = engine or get_engine()
+    engine = db.engine
     created_at = datetime.now(timezone.utc).replace(microsecond=0)
     extract_id = new_extract_id(created_at)
     links = urls(extract_id, base_url)
@@ -108,7 +107,7 @@ def create_extract(
         view = map_view(geom)
         zones = mapdata.zones_in_bbox(conn, pv_ids, view.bbox_lonlat(margin_m=10.0),
                                       simplify_m=view.scale / 10000.0)
-        outline = mapdata.plan_outline(conn, pv_ids[0]) if pv_ids else []
+        outline = mapdata.plan_outline(db, pv_ids[0]) if pv_ids else []
     t2 = time.perf_counter()
     timings["map_data"] = t2 - t1
 
@@ -137,9 +136,9 @@ def create_extract(
             "bytes": len(pdf), "scale": view.scale, "timings_s": timings}
 
 
-def get_extract(extract_id: str, base_url: str | None = None, engine=None) -> dict:
+def get_extract(db, extract_id: str, base_url: str | None = None) -> dict:
     """The public record of an extract (without the PDF bytes): what a verifier compares."""
-    engine = engine or get_engine()
+    engine = db.engine
     t = extract_table
     with engine.connect() as conn:
         row = conn.execute(
@@ -175,9 +174,9 @@ def get_extract(extract_id: str, base_url: str | None = None, engine=None) -> di
     }
 
 
-def get_extract_pdf(extract_id: str, engine=None) -> bytes:
+def get_extract_pdf(db, extract_id: str) -> bytes:
     """The stored PDF bytes, exactly as hashed."""
-    engine = engine or get_engine()
+    engine = db.engine
     with engine.connect() as conn:
         pdf = conn.execute(select(extract_table.c.pdf).where(extract_table.c.id == extract_id)).scalar()
     if pdf is None:

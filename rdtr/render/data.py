@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import threading
 from datetime import date
 from typing import Any, Iterable
 
@@ -162,11 +161,7 @@ def legend_rows(conn, plan_version_ids: list[int]) -> list[dict]:
     return [dict(r) for r in rows]
 
 
-# Insets: one coarse outline per kelurahan of a version. Versions never change after loading, so the
-# outlines are computed once per process.
-_outline_cache: dict[tuple[str, int], list[dict]] = {}
-_outline_lock = threading.Lock()
-
+# Insets: one coarse outline per kelurahan of a version, computed once per version (see plan_outline).
 OUTLINE_SQL = """
 SELECT COALESCE(kelurahan, '') AS name,
        ST_AsGeoJSON(ST_SimplifyPreserveTopology(ST_Union(geom, :tol), :tol), 6) AS geometry
@@ -184,13 +179,18 @@ GROUP BY COALESCE(kelurahan, '')
 """
 
 
-def plan_outline(conn, plan_version_id: int) -> list[dict]:
-    """Coarse outlines of a plan version, one per kelurahan, as GeoJSON features (for insets)."""
-    key = (str(conn.engine.url), plan_version_id)
-    with _outline_lock:
-        cached = _outline_cache.get(key)
-    if cached is not None:
-        return cached
+def plan_outline(db, plan_version_id: int) -> list[dict]:
+    """Coarse outlines of a plan version, one per kelurahan, as GeoJSON features (EPSG:4326, for insets);
+    computed once per version (versions never change after loading)."""
+
+    def build():
+        with db.engine.connect() as conn:
+            return _outline(conn, plan_version_id)
+
+    return db.versions.get(plan_version_id).derived("outline", build)
+
+
+def _outline(conn, plan_version_id: int) -> list[dict]:
     info = version_info(conn, plan_version_id)
     if info and info["xmin"] is not None:
         extent = max(info["xmax"] - info["xmin"], info["ymax"] - info["ymin"])
@@ -206,8 +206,5 @@ def plan_outline(conn, plan_version_id: int) -> list[dict]:
             rows = conn.execute(text(OUTLINE_SQL), {"pv": plan_version_id, "tol": tol}).mappings().all()
     except DBAPIError:
         rows = conn.execute(text(OUTLINE_FALLBACK_SQL), {"pv": plan_version_id}).mappings().all()
-    features = [{"type": "Feature", "geometry": json.loads(r["geometry"]), "properties": {"name": r["name"]}}
-                for r in rows if r["geometry"]]
-    with _outline_lock:
-        _outline_cache[key] = features
-    return features
+    return [{"type": "Feature", "geometry": json.loads(r["geometry"]), "properties": {"name": r["name"]}}
+            for r in rows if r["geometry"]]

@@ -13,22 +13,22 @@ from datetime import date
 import psycopg2.errors
 import shapely
 
+from rdtr.answers import sql
+from rdtr.answers.assemble import activity_cell, find_activity, intensity_for_lot, r2, unknown_activity, zone_fields
+from rdtr.answers.plans import check_activity_known
+from rdtr.answers.point import UNCOVERED
 from rdtr.config import get_settings
-from rdtr.errors import InvalidInput
+from rdtr.db import Database
+from rdtr.errors import InvalidInput, LimitExceeded
 from rdtr.itbx import CLASS_NAMES, most_restrictive
-from rdtr.parcels import ParcelBatch, ParcelInput, parse_geojson
-from rdtr.zoning import cache, db, sql
-from rdtr.zoning.point import UNCOVERED, _check_activity_known
-from rdtr.zoning.rules import activity_cell, find_activity, intensity_for_lot, r2, unknown_activity, zone_fields
-
-#: Zone fields per (database, zone id): zones never change once loaded.
-_static_fields: dict[tuple[str, int], dict] = {}
+from rdtr.parcel_input import ParcelBatch, ParcelInput, parse_geojson
 
 LIMIT_SUMS = (("max_footprint_m2", "kdb_max", 0.01), ("max_floor_area_m2", "klb_max", 1.0),
               ("min_green_area_m2", "kdh_min", 0.01), ("max_basement_area_m2", "ktb_max", 0.01))
 
 
-def _sliver_share(value: float | None) -> float:
+def sliver_threshold(value: float | None) -> float:
+    """The sliver threshold (a share of the parcel): ``value`` or ``RDTR_SLIVER_SHARE``, within [0, 1)."""
     share = get_settings().sliver_share if value is None else float(value)
     if not 0 <= share < 1:
         raise InvalidInput(f"sliver_share must be in [0, 1), got {share:g}")
@@ -36,6 +36,7 @@ def _sliver_share(value: float | None) -> float:
 
 
 def as_batch(source) -> ParcelBatch:
+    """A GeoJSON document, a :class:`ParcelInput` or a :class:`ParcelBatch` as a batch of checked parcels."""
     if isinstance(source, ParcelBatch):
         return source
     if isinstance(source, ParcelInput):
@@ -43,14 +44,13 @@ def as_batch(source) -> ParcelBatch:
     return parse_geojson(source)
 
 
-def analyze(source, *, at: date | None = None, activity: str | None = None, plan: str | None = None,
-            sliver_share: float | None = None, url: str | None = None) -> dict:
-    """Analyse a parcel (GeoJSON Polygon/MultiPolygon/Feature) or a batch (FeatureCollection / a
+def analyze(db: Database, source, *, at: date | None = None, activity: str | None = None, plan: str | None = None,
+            sliver_share: float | None = None) -> dict:
+    """Analyse a parcel (GeoJSON Polygon/MultiPolygon/Feature, EPSG:4326) or a batch (FeatureCollection / a
     :class:`ParcelBatch` from a file). A batch answers ``{"at", "count", "results": [...]}`` in input order."""
     batch = as_batch(source)
     at = at or date.today()
-    results = analyze_parcels(batch.parcels, at=at, activity=activity, plan=plan, sliver_share=sliver_share,
-                              url=url)
+    results = analyze_parcels(db, batch.parcels, at=at, activity=activity, plan=plan, sliver_share=sliver_share)
     if batch.collection:
         return {"at": at.isoformat(), "count": len(results), "results": results}
     if "error" in results[0]:
@@ -58,61 +58,70 @@ def analyze(source, *, at: date | None = None, activity: str | None = None, plan
     return results[0]
 
 
-def overlay(parcels: list[ParcelInput], at: date, plan: str | None, url: str | None):
-    """The one set-based query: ``(url, {index: {"area", "pieces": [...], "overlays": [...]}})``."""
+class _Slot:
+    """What the overlay query returned for one parcel."""
+
+    __slots__ = ("area", "pieces", "overlays")
+
+    def __init__(self):
+        self.area: float | None = None
+        self.pieces: list[sql.ParcelRow] = []
+        self.overlays: list[sql.ParcelRow] = []
+
+
+def overlay(db: Database, parcels: list[ParcelInput], at: date, plan: str | None) -> dict[int, _Slot]:
+    """The one set-based query for every parcel that passed its checks: ``{index: _Slot}``."""
     ok = [p for p in parcels if p.ok]
-    out: dict[int, dict] = {p.index: {"area": None, "pieces": [], "overlays": []} for p in ok}
-    if not ok:
-        return db._url(url), out
-    used_url, rows = _overlay_rows(ok, at, plan, url)
-    new = {r[2] for r in rows if r[0] != "p" and not cache.is_cached(used_url, r[2])}
-    if new and any([cache.get(used_url, pv).fresh_edges for pv in new]):
-        used_url, rows = _overlay_rows(ok, at, plan, used_url)  # the zone edges were cut just now
+    out = {p.index: _Slot() for p in ok}
+    rows = _overlay_rows(db, ok, at, plan) if ok else []
+    limit = get_settings().max_pieces
+    pieces = sum(1 for r in rows if r.kind == "z")
+    if pieces > limit:
+        raise LimitExceeded(f"the parcels cut {pieces:,} zone pieces, more than the limit of {limit:,} "
+                            "(RDTR_MAX_PIECES); split the request or send smaller parcels")
     for r in rows:
-        kind, ord_ = r[0], r[1]
-        slot = out[ord_]
-        if kind == "p":
-            slot["area"] = r[4]
-        elif kind == "z":
-            slot["pieces"].append(r[2:18])
+        slot = out[r.ord]
+        if r.kind == "p":
+            slot.area = r.area
+        elif r.kind == "z":
+            slot.pieces.append(r)
         else:
-            slot["overlays"].append((r[2], r[18], r[19], r[20]))
-    return used_url, out
+            slot.overlays.append(r)
+    return out
 
 
-def _overlay_rows(parcels: list[ParcelInput], at: date, plan: str | None, url: str | None):
+def _overlay_rows(db: Database, parcels: list[ParcelInput], at: date, plan: str | None) -> list[sql.ParcelRow]:
     """Run the overlay for these parcels. Should GEOS fail on some geometry (robust overlay makes it rare),
     the batch is halved until the parcels it fails on are found; those get an ``error``, the rest answers."""
     params = ([p.index for p in parcels],
               shapely.to_wkb([p.geom for p in parcels], hex=True, output_dimension=2).tolist(), at, plan)
     try:
-        return db.run(sql.PARCEL_SQL_NAME, sql.PARCEL_SQL, params, url)
+        return db.fetch(sql.PARCEL, params)
     except psycopg2.errors.InternalError as exc:  # XX000: a GEOS exception inside the query
         if len(parcels) == 1:
             parcels[0].error = ("the parcel could not be overlaid with the zoning (geometry error in PostGIS: "
                                 f"{str(exc).strip().splitlines()[0]}); simplify or repair it and try again")
-            return db._url(url), []
+            return []
         half = len(parcels) // 2
-        used, a = _overlay_rows(parcels[:half], at, plan, url)
-        _, b = _overlay_rows(parcels[half:], at, plan, used)
-        return used, a + b
+        return _overlay_rows(db, parcels[:half], at, plan) + _overlay_rows(db, parcels[half:], at, plan)
 
 
-def analyze_parcels(parcels: list[ParcelInput], *, at: date, activity: str | None = None,
-                    plan: str | None = None, sliver_share: float | None = None, url: str | None = None) -> list[dict]:
-    share_cut = _sliver_share(sliver_share)
+def analyze_parcels(db: Database, parcels: list[ParcelInput], *, at: date, activity: str | None = None,
+                    plan: str | None = None, sliver_share: float | None = None) -> list[dict]:
+    """One answer per parcel (in input order); a parcel that failed its checks gets an ``error``."""
+    share_cut = sliver_threshold(sliver_share)
     tolerance = get_settings().boundary_tolerance_m
-    used_url, data = overlay(parcels, at, plan, url)
+    data = overlay(db, parcels, at, plan)
 
     resolved: dict[int, object] = {}
     if activity is not None:
-        pvs = {piece[0] for slot in data.values() for piece in slot["pieces"]}
+        pvs = {piece.plan_version_id for slot in data.values() for piece in slot.pieces}
         for pv in pvs:
-            resolved[pv] = find_activity(cache.get(used_url, pv), activity)
+            resolved[pv] = find_activity(db.versions.get(pv), activity)
         if not pvs:
-            _check_activity_known(activity, at, plan, used_url)
+            check_activity_known(db, activity, at, plan)
         elif all(a is None for a in resolved.values()):
-            raise unknown_activity(activity, [cache.get(used_url, pv) for pv in pvs])
+            raise unknown_activity(activity, [db.versions.get(pv) for pv in pvs])
 
     results = []
     for p in parcels:
@@ -123,37 +132,35 @@ def analyze_parcels(parcels: list[ParcelInput], *, at: date, activity: str | Non
             results.append({"index": p.index, **head,
                             "error": {"status": 422, "title": "Invalid input", "detail": p.error}})
             continue
-        slot = data[p.index]
-        answer = _answer(p, slot, at, activity, resolved, share_cut, tolerance, used_url)
+        answer = _answer(db, p, data[p.index], at, activity, resolved, share_cut, tolerance)
         results.append({"index": p.index, **head, **answer} if head or len(parcels) > 1 else answer)
     return results
 
 
-def _answer(p: ParcelInput, slot: dict, at: date, activity_q: str | None, resolved: dict, share_cut: float,
-            tolerance: float, url: str) -> dict:
-    area = float(slot["area"] or p.area_m2 or 0.0)
+def _answer(db: Database, p: ParcelInput, slot: _Slot, at: date, activity_q: str | None, resolved: dict,
+            share_cut: float, tolerance: float) -> dict:
+    area = float(slot.area or p.area_m2 or 0.0)
     pieces = []
     plan_area: dict[int, float] = defaultdict(float)
     breaches = []
     # A sliver is a sub-zone (all its pieces together) below the threshold, not a small piece of a
     # sub-zone that also covers much of the parcel through a neighbouring polygon.
     subzone_area: dict[tuple, float] = defaultdict(float)
-    for r in slot["pieces"]:
-        subzone_area[(r[0], r[5])] += r[2]
-    for (pv, _zid, piece_area, length, dist, subzone_code, subzone_name, zone_code, zone_name, block, subblock,
-         kec, kel, tpz, sp, fid) in sorted(slot["pieces"], key=lambda r: (-r[2], r[5], r[1])):
-        vd = cache.get(url, pv)
-        static = _static_fields.get((url, _zid))
+    for r in slot.pieces:
+        subzone_area[(r.plan_version_id, r.subzone_code)] += r.area
+    for r in sorted(slot.pieces, key=lambda r: (-r.area, r.subzone_code, r.zone_id)):
+        pv = r.plan_version_id
+        vd = db.versions.get(pv)
+        static = vd.zone_memo.get(r.zone_id)
         if static is None:
-            static = zone_fields(vd, subzone_code, subzone_name, zone_code, zone_name, block, subblock, kec, kel,
-                                 tpz, sp)
-            if len(_static_fields) > 200_000:
-                _static_fields.clear()
-            _static_fields[(url, _zid)] = static
+            static = vd.remember_zone(r.zone_id, zone_fields(vd, r))
         z = dict(static)
+        z.pop("intensity", None)  # a point's intensity; a parcel's is chosen by its lot size below
+        piece_area = r.area
         share = piece_area / area if area else 0.0
-        intensity, breach = intensity_for_lot(vd, subzone_code, block, area, fid)
-        length = float(length or 0.0)
+        intensity, breach = intensity_for_lot(vd, r.subzone_code, r.block, area, r.feature_id)
+        length = float(r.length or 0.0)
+        dist = r.distance
         uncertain = min(piece_area, length * tolerance)
         z.update({
             "area_m2": r2(piece_area),
@@ -164,12 +171,12 @@ def _answer(p: ParcelInput, slot: dict, at: date, activity_q: str | None, resolv
             "boundary_length_m": r2(length),
             "uncertain_area_m2": r2(uncertain),
             "within_tolerance": length > 0 and piece_area <= length * tolerance,
-            "sliver": (subzone_area[(pv, subzone_code)] / area if area else 0.0) < share_cut,
+            "sliver": (subzone_area[(pv, r.subzone_code)] / area if area else 0.0) < share_cut,
             "lot_min_breach": breach is not None,
         })
         if activity_q is not None:
             a = resolved.get(pv)
-            z["activity"] = activity_cell(vd, a, subzone_code) if a is not None else None
+            z["activity"] = activity_cell(vd, a, r.subzone_code) if a is not None else None
         plan_area[pv] += piece_area
         if breach is not None and not z["sliver"]:
             breaches.append(breach)
@@ -192,11 +199,11 @@ def _answer(p: ParcelInput, slot: dict, at: date, activity_q: str | None, resolv
         "lot_size": {"area_m2": r2(area), "breach": bool(breaches), "breaches": breaches},
         "boundary": _boundary(pieces, tolerance),
         "special_provisions": _distinct([sp for z in zones for sp in z["special_provisions"]]),
-        "overlays": _overlays(slot["overlays"], url),
+        "overlays": _overlays(db, slot.overlays),
     }
     if len(plan_area) > 1:
         answer["limits"]["note"] = ("several plans cover the parcel: limits are those of "
-                                    f"{cache.get(url, primary_pv).plan_id}, which covers most of it")
+                                    f"{db.versions.get(primary_pv).plan_id}, which covers most of it")
     if activity_q is not None:
         answer["activity"] = _verdict(activity_q, pieces, resolved)
     return answer
@@ -277,12 +284,13 @@ def _distinct(items: list[dict]) -> list[dict]:
     return out
 
 
-def _overlays(rows, url: str) -> list[dict]:
+def _overlays(db: Database, rows: list[sql.ParcelRow]) -> list[dict]:
     seen, out = set(), []
-    for pv, kind, name, text in rows:
+    for r in rows:
+        pv, kind, name, text = r.plan_version_id, r.overlay_kind, r.overlay_name, r.overlay_text
         key = (pv, kind, name, text)
         if key in seen:
             continue
         seen.add(key)
-        out.append({"kind": kind, "name": name, "text": text, "plan": cache.get(url, pv).plan_id})
+        out.append({"kind": kind, "name": name, "text": text, "plan": db.versions.get(pv).plan_id})
     return sorted(out, key=lambda o: (o["plan"], o["kind"] or "", o["name"] or ""))

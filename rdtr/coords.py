@@ -15,6 +15,7 @@ UTM coordinates are converted with WGS 84 / UTM (EPSG:326xx / 327xx); SRGI2013 d
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -43,11 +44,28 @@ def _float(text: str) -> float:
     return float(text.replace(",", "."))
 
 
+def check_lonlat(lon, lat) -> tuple[float, float]:
+    """The one check of a point's EPSG:4326 longitude/latitude (decimal degrees): finite, within ±180/±90,
+    with a hint when the two look swapped. Raises :class:`InvalidInput`."""
+    try:
+        lon, lat = float(lon), float(lat)
+    except (TypeError, ValueError):
+        raise InvalidInput("lon and lat must be numbers (decimal degrees, EPSG:4326)") from None
+    if not (math.isfinite(lon) and math.isfinite(lat)):
+        raise InvalidInput("lon and lat must be finite numbers")
+    if not -90 <= lat <= 90:
+        hint = " — the arguments look swapped: the order is longitude, latitude" if -90 <= lon <= 90 else ""
+        raise InvalidInput(f"lat {lat:g} is beyond ±90{hint}")
+    if not -180 <= lon <= 180:
+        raise InvalidInput(f"lon {lon:g} is beyond ±180")
+    return lon, lat
+
+
 def _check(lon: float, lat: float, fmt: str, note: str | None = None) -> Place:
-    if not (-90 <= lat <= 90):
-        raise InvalidInput(f"latitude {lat:g} is beyond ±90; {EXAMPLES}")
-    if not (-180 <= lon <= 180):
-        raise InvalidInput(f"longitude {lon:g} is beyond ±180; {EXAMPLES}")
+    try:
+        lon, lat = check_lonlat(lon, lat)
+    except InvalidInput as exc:
+        raise InvalidInput(f"{exc.detail}; {EXAMPLES}") from None
     return Place(lon, lat, fmt, note)
 
 
@@ -177,3 +195,29 @@ def _pick_order(a: float, b: float, fmt: str) -> Place:
     if abs(a) > 90 and abs(b) > 90:
         raise InvalidInput(f"neither {a:g} nor {b:g} can be a latitude; {EXAMPLES}")
     return _check(b, a, fmt, "two numbers below 90: read as latitude, longitude")
+
+
+def parse_bbox(value: str | None, *, required: bool = False) -> tuple[float, float, float, float] | None:
+    """The one reading of a ``bbox`` parameter: ``"minlon,minlat,maxlon,maxlat"`` in EPSG:4326 degrees, min < max.
+
+    Empty or ``None`` is ``None`` (or an error when ``required``). Raises :class:`InvalidInput` saying why.
+    """
+    if value is None or not str(value).strip():
+        if required:
+            raise InvalidInput("bbox is required: minlon,minlat,maxlon,maxlat (EPSG:4326)")
+        return None
+    parts = str(value).split(",")
+    if len(parts) != 4:
+        raise InvalidInput(f"bbox must be four numbers minlon,minlat,maxlon,maxlat, got {len(parts)}")
+    try:
+        minx, miny, maxx, maxy = (float(p) for p in parts)
+    except ValueError:
+        raise InvalidInput(f"bbox must be four numbers minlon,minlat,maxlon,maxlat, got {value!r}") from None
+    if not all(map(math.isfinite, (minx, miny, maxx, maxy))):
+        raise InvalidInput("bbox must be four finite numbers")
+    if not (abs(minx) <= 180 and abs(maxx) <= 180 and abs(miny) <= 90 and abs(maxy) <= 90):
+        raise InvalidInput("bbox must be in degrees: longitudes within ±180, latitudes within ±90 "
+                           "(order minlon,minlat,maxlon,maxlat)")
+    if not (minx < maxx and miny < maxy):
+        raise InvalidInput("bbox must be minlon,minlat,maxlon,maxlat with min < max")
+    return minx, miny, maxx, maxy

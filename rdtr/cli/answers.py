@@ -15,7 +15,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from rdtr.cli.common import app, console, fail, handles_errors, parse_date, print_json
+from rdtr.cli.common import app, console, fail, handles_errors, open_db, parse_date, print_json
 
 # Negative numbers are values, not options: "rdtr lookup 106.8 -6.2" must work.
 NUMBERS_AS_ARGS = {"ignore_unknown_options": True, "allow_extra_args": False}
@@ -41,15 +41,17 @@ def lookup(
     as_json: bool = typer.Option(False, "--json", help="print the JSON document the HTTP API returns"),
 ) -> None:
     """Zoning at a point: sub-zone, intensity, TPZ, special provisions and (with --activity) its ITBX class."""
+    from rdtr.answers import zoning_at
+    from rdtr.coords import check_lonlat
     from rdtr.errors import InvalidInput
-    from rdtr.zoning import check_point, zoning_at
 
     x, y = _coordinate(lon, "LON"), _coordinate(lat, "LAT")
     try:
-        check_point(x, y)
+        check_lonlat(x, y)
     except InvalidInput as exc:
         fail(exc.detail, 2)
-    answer = zoning_at(x, y, at=parse_date(at), activity=activity, plan=plan)
+    with open_db() as db:
+        answer = zoning_at(db, x, y, at=parse_date(at), activity=activity, plan=plan)
     if as_json:
         print_json(answer)
     else:
@@ -160,9 +162,9 @@ def analyze(
     out: Optional[Path] = typer.Option(None, "--out", help="write the answers: FILE.csv, FILE.geojson or FILE.json"),
 ) -> None:
     """What is permitted on each parcel: sub-zone pieces and shares, limits, the activity's class."""
-    from rdtr.parcels import parse_geojson, read_parcel_file
-    from rdtr.zoning import analyze as do_analyze
-    from rdtr.zoning import compare as do_compare
+    from rdtr.parcel_input import parse_geojson, read_parcel_file
+    from rdtr.answers import analyze as do_analyze
+    from rdtr.answers import compare as do_compare
 
     if out is not None and out.suffix.lower() not in (".csv", ".geojson", ".json"):
         fail(f"--out must end in .csv, .geojson or .json, got {out.name}", 2)
@@ -176,12 +178,14 @@ def analyze(
         batch = parse_geojson(doc)
     else:
         batch = read_parcel_file(parcels, layer=layer)
-    if compare_dates:
-        d_from, d_to = parse_date(compare_dates[0]), parse_date(compare_dates[1])
-        answer = do_compare(batch, date_from=d_from, date_to=d_to, activity=activity, plan=plan,
-                            sliver_share=sliver_share)
-    else:
-        answer = do_analyze(batch, at=parse_date(at), activity=activity, plan=plan, sliver_share=sliver_share)
+    with open_db() as db:
+        if compare_dates:
+            d_from, d_to = parse_date(compare_dates[0]), parse_date(compare_dates[1])
+            answer = do_compare(db, batch, date_from=d_from, date_to=d_to, activity=activity, plan=plan,
+                                sliver_share=sliver_share)
+        else:
+            answer = do_analyze(db, batch, at=parse_date(at), activity=activity, plan=plan,
+                                sliver_share=sliver_share)
     if out is not None:
         write_answers(answer, batch, out, compare=bool(compare_dates))
         n = answer.get("count", 1)

@@ -1,44 +1,44 @@
-"""Turning cached per-version rules into answer fragments: zone fields, intensity, ITBX cells, activities.
+"""Turning a version's cached rules into answer fragments: zone fields, intensity, ITBX cells, activities.
 
-Pure Python over :class:`rdtr.zoning.cache.VersionData`; no SQL except the lazy ITBX row load.
+Pure Python over :class:`rdtr.versions.VersionData`; no SQL except the lazy ITBX row load.
 """
 
 from __future__ import annotations
 
 import difflib
-import re
 from typing import Iterable
 
 from rdtr.errors import InvalidInput, NotFound
 from rdtr.itbx import CLASS_NAMES
-from rdtr.text import name_key
-from rdtr.zoning.cache import INTENSITY_FIELDS, Activity, IntensityRow, VersionData
+from rdtr.text import kbli_query, name_key
+from rdtr.versions import INTENSITY_FIELDS, Activity, IntensityRow, VersionData
 
 EMPTY_INTENSITY = dict.fromkeys(INTENSITY_FIELDS)
 
 
 def r2(value: float | None, digits: int = 2) -> float | None:
+    """``value`` rounded (to centimetres / cm² for metres and m²), ``None`` kept."""
     return None if value is None else round(float(value), digits)
 
 
-def zone_fields(vd: VersionData, subzone_code, subzone_name, zone_code, zone_name, block, subblock,
-                kecamatan, kelurahan, tpz, special_provisions) -> dict:
-    """The zone part of an answer (interface.md "Zoning at a point"), names filled from the sub-zone table."""
-    sz = vd.subzones.get(subzone_code) or {}
-    tpz = [t for t in (tpz or []) if t]
+def zone_fields(vd: VersionData, row) -> dict:
+    """The zone part of an answer (interface.md "Zoning at a point") from a zone row of the answer SQL
+    (:class:`rdtr.answers.sql.PointRow` or ``ParcelRow``), names filled from the sub-zone table."""
+    sz = vd.subzones.get(row.subzone_code) or {}
+    tpz = [t for t in (row.tpz or []) if t]
     return {
         "plan": vd.plan,
-        "zone_code": zone_code or sz.get("zone_code"),
-        "zone_name": zone_name or sz.get("zone_name"),
-        "subzone_code": subzone_code,
-        "subzone_name": subzone_name or sz.get("subzone_name"),
-        "block": block,
-        "subblock": subblock,
-        "kecamatan": kecamatan,
-        "kelurahan": kelurahan,
+        "zone_code": row.zone_code or sz.get("zone_code"),
+        "zone_name": row.zone_name or sz.get("zone_name"),
+        "subzone_code": row.subzone_code,
+        "subzone_name": row.subzone_name or sz.get("subzone_name"),
+        "block": row.block,
+        "subblock": row.subblock,
+        "kecamatan": row.kecamatan,
+        "kelurahan": row.kelurahan,
         "tpz": tpz,
         "tpz_texts": [{"code": t, "text": vd.tpz_codes.get(t)} for t in tpz],
-        "special_provisions": _provisions(special_provisions),
+        "special_provisions": _provisions(row.special_provisions),
     }
 
 
@@ -167,10 +167,6 @@ def intensity_for_lot(vd: VersionData, subzone_code: str, block: str | None, lot
 # --- activities ----------------------------------------------------------------------------------------
 
 
-def _kbli_key(value: str) -> str:
-    return re.sub(r"\D", "", value)
-
-
 def find_activity(vd: VersionData, query: str) -> Activity | None:
     """By activity code, exact name (case/accent-insensitive, rdtr.text.name_key) or KBLI code.
 
@@ -182,8 +178,8 @@ def find_activity(vd: VersionData, query: str) -> Activity | None:
     a = vd.by_code.get(q.upper()) or vd.by_name.get(name_key(q))
     if a is not None:
         return a
-    digits = _kbli_key(q)
-    if digits and digits == q.replace(" ", "").replace(".", ""):
+    digits = kbli_query(q)
+    if digits:
         matches = vd.by_kbli.get(digits) or []
         if len(matches) == 1:
             return matches[0]
@@ -225,5 +221,6 @@ def activity_cell(vd: VersionData, activity: Activity, subzone_code: str) -> dic
 
 
 def activity_ref(a: Activity, vd: VersionData) -> dict:
+    """The activity as activity searches list it, with the plan version it belongs to."""
     return {"code": a.code, "name": a.name, "kbli": list(a.kbli), "group": a.group,
             "plan": {"id": vd.plan_id, "version": vd.version}}

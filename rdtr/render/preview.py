@@ -19,7 +19,7 @@ import folium
 from branca.element import Element
 
 from rdtr.itbx import CLASS_NAMES
-from rdtr.maps import style
+from rdtr.render import style
 
 #: URL prefix of the npm packages served by the app (``api/static/vendor/node_modules``).
 VENDOR_URL = "/static/vendor/node_modules"

@@ -6,25 +6,25 @@ from collections import defaultdict
 from datetime import date
 
 from rdtr.errors import InvalidInput
-from rdtr.zoning.cache import INTENSITY_FIELDS
-from rdtr.zoning.parcel import analyze_parcels, as_batch
+from rdtr.answers.parcel import analyze_parcels, as_batch
+from rdtr.db import Database
+from rdtr.versions import INTENSITY_FIELDS
 
 SHARE_EPS = 0.0005  # share differences below this are rounding, not change
 LIMIT_FIELDS = ("max_footprint_m2", "max_floor_area_m2", "min_green_area_m2", "max_basement_area_m2",
                 "max_height_m", "max_floors", "min_setback_m")
 
 
-def compare(source, *, date_from: date, date_to: date, activity: str | None = None, plan: str | None = None,
-            sliver_share: float | None = None, url: str | None = None) -> dict:
+def compare(db: Database, source, *, date_from: date, date_to: date, activity: str | None = None,
+            plan: str | None = None, sliver_share: float | None = None) -> dict:
     """Analyse the parcel(s) under the versions in force on ``date_from`` and ``date_to`` and list the
     differences: sub-zones and shares, intensity, limits, and the activity's class."""
     if date_from is None or date_to is None:
         raise InvalidInput("compare needs both dates: from=YYYY-MM-DD and to=YYYY-MM-DD")
     batch = as_batch(source)
-    before = analyze_parcels(batch.parcels, at=date_from, activity=activity, plan=plan,
-                             sliver_share=sliver_share, url=url)
-    after = analyze_parcels(batch.parcels, at=date_to, activity=activity, plan=plan,
-                            sliver_share=sliver_share, url=url)
+    before = analyze_parcels(db, batch.parcels, at=date_from, activity=activity, plan=plan,
+                             sliver_share=sliver_share)
+    after = analyze_parcels(db, batch.parcels, at=date_to, activity=activity, plan=plan, sliver_share=sliver_share)
     results = [_diff(b, a, date_from, date_to) for b, a in zip(before, after)]
     if batch.collection:
         return {"from": date_from.isoformat(), "to": date_to.isoformat(), "count": len(results), "results": results}

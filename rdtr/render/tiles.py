@@ -5,7 +5,7 @@
 
 Both simplify to about half a screen pixel at the zoom asked for and leave out zones smaller than a pixel,
 so a 50,000-zone city costs the same per screen as a small one. Every feature carries its sub-zone code
-and its standard fill colour (``color``, from :mod:`rdtr.maps.style`), so clients need no palette.
+and its standard fill colour (``color``, from :mod:`rdtr.render.style`), so clients need no palette.
 ``bench/bench_tiles.py`` measures the two over a 50,000-zone plan; ``bench/extract.md`` has the numbers.
 """
 
@@ -13,15 +13,13 @@ from __future__ import annotations
 
 import json
 import math
-import threading
-from collections import OrderedDict
 from datetime import date
 
 from sqlalchemy import text
 
-from rdtr.errors import InvalidInput, NotFound
-from rdtr.maps import data as mapdata
-from rdtr.maps import style
+from rdtr.errors import InvalidInput, NotFound, UnknownPlan
+from rdtr.render import data as mapdata
+from rdtr.render import style
 from rdtr.versions import versions_in_force
 
 #: Bumped when tile contents change for the same plan version (style, attributes): part of the URLs
@@ -64,34 +62,30 @@ def resolve_version(conn, plan_id: str, version: int | None = None, at: date | N
     if not rows:
         exists = conn.execute(text("SELECT 1 FROM plan WHERE id = :p"), {"p": plan_id}).scalar()
         if not exists:
-            raise NotFound(f"no plan {plan_id!r}")
+            raise UnknownPlan(plan_id)
         raise NotFound(f"no version of plan {plan_id!r} is in force on {(at or date.today()).isoformat()}")
     return rows[0]
 
 
-_palette_cache: dict[tuple[str, int], dict[str, str]] = {}
-_palette_lock = threading.Lock()
+def palette(db, plan_version_id: int) -> dict[str, str]:
+    """``{subzone_code: colour}`` of a version (once per version: versions never change)."""
+
+    def build():
+        with db.engine.connect() as conn:
+            return style.color_map(mapdata.legend_rows(conn, [plan_version_id]))
+
+    return db.versions.get(plan_version_id).derived("palette", build)
 
 
-def palette(conn, plan_version_id: int) -> dict[str, str]:
-    """``{subzone_code: colour}`` of a version (cached: versions never change)."""
-    key = (str(conn.engine.url), plan_version_id)
-    with _palette_lock:
-        cached = _palette_cache.get(key)
-    if cached is None:
-        cached = style.color_map(mapdata.legend_rows(conn, [plan_version_id]))
-        with _palette_lock:
-            _palette_cache[key] = cached
-    return cached
-
-
-def tilejson(conn, plan_id: str, base_url: str, version: int | None = None, at: date | None = None) -> dict:
+def tilejson(db, plan_id: str, base_url: str, version: int | None = None, at: date | None = None) -> dict:
     """A TileJSON 3.0 document for the plan version, with the legend and the GeoJSON alternative."""
-    v = resolve_version(conn, plan_id, version, at)
-    info = mapdata.version_info(conn, v["id"]) or {}
+    with db.engine.connect() as conn:
+        v = resolve_version(conn, plan_id, version, at)
+        info = mapdata.version_info(conn, v["id"]) or {}
+        rows = mapdata.legend_rows(conn, [v["id"]])
     bounds = ([info["xmin"], info["ymin"], info["xmax"], info["ymax"]]
               if info.get("xmin") is not None else [-180, -85, 180, 85])
-    entries = style.legend(mapdata.legend_rows(conn, [v["id"]]))
+    entries = style.legend(rows)
     base = base_url.rstrip("/")
     query = f"v={v['version']}&s={STYLE_VERSION}"
     return {
@@ -115,44 +109,6 @@ def tilejson(conn, plan_id: str, base_url: str, version: int | None = None, at: 
     }
 
 
-# ------------------------------------------------------------------------------------------- caches
-
-
-class _LRU:
-    """A small thread-safe LRU of bytes, bounded by total size."""
-
-    def __init__(self, max_bytes: int):
-        self.max_bytes = max_bytes
-        self.size = 0
-        self.items: OrderedDict = OrderedDict()
-        self.lock = threading.Lock()
-
-    def get(self, key):
-        with self.lock:
-            value = self.items.get(key)
-            if value is not None:
-                self.items.move_to_end(key)
-            return value
-
-    def put(self, key, value: bytes) -> None:
-        with self.lock:
-            if key in self.items:
-                return
-            self.items[key] = value
-            self.size += len(value)
-            while self.size > self.max_bytes and self.items:
-                _, old = self.items.popitem(last=False)
-                self.size -= len(old)
-
-    def clear(self) -> None:
-        with self.lock:
-            self.items.clear()
-            self.size = 0
-
-
-tile_cache = _LRU(64 * 1024 * 1024)
-
-
 # ---------------------------------------------------------------------------------------------- MVT
 
 MVT_SQL = """
@@ -174,6 +130,7 @@ WHERE t.geom IS NOT NULL
 
 
 def check_tile(z: int, x: int, y: int) -> None:
+    """Raise :class:`InvalidInput` unless ``z/x/y`` is a tile of the WebMercatorQuad grid up to ``MAX_ZOOM``."""
     if not 0 <= z <= MAX_ZOOM:
         raise InvalidInput(f"zoom {z} is outside 0–{MAX_ZOOM}")
     n = 2 ** z
@@ -188,27 +145,29 @@ def tile_bounds_lat(z: int, y: int) -> float:
     return math.degrees(lat_rad)
 
 
-def mvt_tile(conn, plan_version_id: int, z: int, x: int, y: int, use_cache: bool = True) -> bytes:
+def mvt_tile(db, plan_version_id: int, z: int, x: int, y: int, use_cache: bool = True) -> bytes:
     """One vector tile (layer ``zones``: ``id``, ``subzone_code``, ``color``) of a plan version; empty
     bytes below :data:`MIN_ZOOM` or where there are no zones."""
     check_tile(z, x, y)
     if z < MIN_ZOOM:
         return b""
-    key = (str(conn.engine.url), plan_version_id, STYLE_VERSION, z, x, y)
+    key = (plan_version_id, STYLE_VERSION, z, x, y)
     if use_cache:
-        cached = tile_cache.get(key)
+        cached = db.versions.tiles.get(key)
         if cached is not None:
             return cached
     lat = tile_bounds_lat(z, y)
     px = pixel_size_m(z, lat)
-    tile = conn.execute(text(MVT_SQL), {
+    colors = json.dumps(palette(db, plan_version_id))
+    with db.engine.connect() as conn:
+        tile = conn.execute(text(MVT_SQL), {
         "z": z, "x": x, "y": y, "pv": plan_version_id, "extent": EXTENT, "buffer": BUFFER,
         "margin": BUFFER / EXTENT, "tol": pixel_size_deg(z) * 0.5, "min_area": px * px,
-        "colors": json.dumps(palette(conn, plan_version_id)),
-    }).scalar()
+            "colors": colors,
+        }).scalar()
     tile = bytes(tile or b"")
     if use_cache:
-        tile_cache.put(key, tile)
+        db.versions.tiles.put(key, tile)
     return tile
 
 
@@ -229,38 +188,24 @@ FROM t WHERE t.geom IS NOT NULL AND NOT ST_IsEmpty(t.geom)
 """
 
 
-def parse_bbox(value: str | None) -> tuple[float, float, float, float]:
-    if not value:
-        raise InvalidInput("bbox is required: minlon,minlat,maxlon,maxlat (EPSG:4326)")
-    try:
-        parts = [float(p) for p in value.split(",")]
-    except ValueError:
-        raise InvalidInput(f"bbox must be four numbers minlon,minlat,maxlon,maxlat, got {value!r}") from None
-    if len(parts) != 4:
-        raise InvalidInput(f"bbox must be four numbers minlon,minlat,maxlon,maxlat, got {len(parts)}")
-    xmin, ymin, xmax, ymax = parts
-    if not (-180 <= xmin < xmax <= 180 and -90 <= ymin < ymax <= 90):
-        raise InvalidInput("bbox must be minlon,minlat,maxlon,maxlat with min < max, in degrees")
-    return xmin, ymin, xmax, ymax
-
-
-def zones_geojson(conn, plan_version_ids: int | list[int], bbox: tuple[float, float, float, float],
+def zones_geojson(db, plan_version_ids: int | list[int], bbox: tuple[float, float, float, float],
                   zoom: float, limit: int = GEOJSON_MAX_FEATURES) -> tuple[bytes, int]:
     """Zones of one or more versions within ``bbox``, clipped, simplified for ``zoom`` and serialised by
     PostGIS: ``(FeatureCollection bytes, feature count)``."""
     ids = [plan_version_ids] if isinstance(plan_version_ids, int) else list(plan_version_ids)
     colors: dict[str, str] = {}
     for pv in ids:
-        colors.update(palette(conn, pv))
+        colors.update(palette(db, pv))
     zoom = max(0.0, min(float(zoom), MAX_ZOOM))
     xmin, ymin, xmax, ymax = bbox
     lat = (ymin + ymax) / 2
     px = pixel_size_m(zoom, lat)
     deg_px = pixel_size_deg(zoom)
     digits = max(4, min(8, math.ceil(-math.log10(deg_px)) + 1))
-    row = conn.execute(text(GEOJSON_SQL), {
-        "xmin": xmin, "ymin": ymin, "xmax": xmax, "ymax": ymax, "pv": ids,
-        "tol": deg_px * 0.5, "min_area": px * px, "digits": digits, "limit": limit,
-        "colors": json.dumps(colors),
-    }).first()
+    with db.engine.connect() as conn:
+        row = conn.execute(text(GEOJSON_SQL), {
+            "xmin": xmin, "ymin": ymin, "xmax": xmax, "ymax": ymax, "pv": ids,
+            "tol": deg_px * 0.5, "min_area": px * px, "digits": digits, "limit": limit,
+            "colors": json.dumps(colors),
+        }).first()
     return row[1].encode("utf-8"), int(row[0])

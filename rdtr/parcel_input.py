@@ -22,7 +22,7 @@ from pyproj import Geod
 from shapely.geometry import MultiPolygon, Polygon
 
 from rdtr.config import get_settings
-from rdtr.errors import InvalidInput
+from rdtr.errors import InvalidInput, LimitExceeded
 
 #: Where RDTR parcels can be: Indonesia (≈ 95–141° E, 11° S–6° N) with a generous margin.
 #: A parcel entirely outside it is almost always a coordinate mistake (projected metres, swapped
@@ -89,6 +89,7 @@ def parse_geojson(doc: Any, *, max_parcels: int | None = None) -> ParcelBatch:
             except InvalidInput as exc:
                 fid, props = _feature_identity(feature)
                 parcels.append(ParcelInput(index=i, id=fid, properties=props, error=exc.detail))
+        check_request_vertices(parcels)
         return ParcelBatch(parcels, collection=True)
     if kind == "Feature":
         return ParcelBatch([_parse_feature(doc, 0)], collection=False)
@@ -189,6 +190,15 @@ def check_geometry(geometry: Any, index: int = 0, where: str = "") -> ParcelInpu
     return finish(geom, index, where)
 
 
+def check_request_vertices(parcels: list[ParcelInput]) -> None:
+    """Refuse a request whose parcels have more vertices together than ``RDTR_MAX_REQUEST_VERTICES``."""
+    limit = get_settings().max_request_vertices
+    total = int(sum(shapely.get_num_coordinates(p.geom) for p in parcels if p.geom is not None))
+    if total > limit:
+        raise LimitExceeded(f"the parcels have {total:,} vertices together, more than the limit of {limit:,} "
+                            "(RDTR_MAX_REQUEST_VERTICES); split the request")
+
+
 def check_extent(minx: float, miny: float, maxx: float, maxy: float, where: str = "") -> None:
     """Refuse coordinates that cannot be EPSG:4326 lon/lat of an Indonesian parcel, saying why."""
     if max(abs(minx), abs(maxx)) > 180 and max(abs(miny), abs(maxy)) > 90:
@@ -212,6 +222,11 @@ def check_extent(minx: float, miny: float, maxx: float, maxy: float, where: str 
 
 def finish(geom, index: int, where: str = "") -> ParcelInput:
     """Validate (repairing when needed) a shapely geometry in EPSG:4326 and measure it."""
+    vertices = int(shapely.get_num_coordinates(geom))
+    limit = get_settings().max_parcel_vertices
+    if vertices > limit:
+        raise LimitExceeded(f"{where}the parcel has {vertices:,} vertices, more than the limit of {limit:,} "
+                            "(RDTR_MAX_PARCEL_VERTICES); simplify it")
     geom = shapely.force_2d(geom)
     valid = bool(shapely.is_valid(geom))
     repaired = False
@@ -355,6 +370,7 @@ def frame_to_batch(gdf, label: str = "input") -> ParcelBatch:
         parcels.append(parcel)
     if len(parcels) == 1 and parcels[0].error:
         raise InvalidInput(f"{label}: {parcels[0].error}")
+    check_request_vertices(parcels)
     return ParcelBatch(parcels, collection=len(parcels) > 1)
 
 

@@ -1,0 +1,276 @@
+"""Typed request parameters: the only place each parameter rule lives (tipg's ``dependencies.py`` is the model).
+
+A :class:`Param` turns one raw query string into a typed value or an :class:`InvalidInput` naming the
+parameter (422 problem+json). A route declares its parameters once as a :class:`QuerySpec`; the same spec
+parses the request (``spec.parse(request)``, or ``Depends(spec)``) and documents it in OpenAPI
+(``openapi_extra=spec.openapi()``), so documentation and validation cannot drift apart. Parsing is plain
+Python over ``request.query_params`` — no per-parameter dependency solving on the hot routes.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any, Callable
+
+import orjson
+from fastapi import Request
+from fastapi.responses import Response
+
+from rdtr.answers.activities import parse_classes
+from rdtr.coords import parse_bbox
+from rdtr.errors import InvalidInput, MalformedJSON, PayloadTooLarge
+from rdtr.text import PLAN_ID_PATTERN, is_plan_id
+
+
+@dataclass(frozen=True)
+class Param:
+    """One query parameter: its name, how to read it, and its OpenAPI schema and description."""
+
+    name: str
+    parse: Callable[[str], Any]
+    schema: dict
+    description: str
+    required: bool = False
+    default: Any = None
+    examples: tuple = ()
+
+    def value(self, raw: str | None) -> Any:
+        """The typed value of ``raw`` (``default`` when absent); an :class:`InvalidInput` names the parameter."""
+        if raw is None:
+            if self.required:
+                raise InvalidInput(f"{self.name} is required: {self.description}")
+            return self.default
+        try:
+            return self.parse(raw)
+        except InvalidInput as exc:
+            raise InvalidInput(f"{self.name}: {exc.detail}") from None
+        except (TypeError, ValueError):
+            raise InvalidInput(f"{self.name}: {raw[:80]!r} is not {self.description}") from None
+
+    def openapi(self) -> dict:
+        """The OpenAPI parameter object."""
+        doc = {"name": self.name, "in": "query", "required": self.required, "schema": self.schema,
+               "description": self.description}
+        if self.examples:
+            doc["example"] = self.examples[0]
+        return doc
+
+
+@dataclass(frozen=True)
+class QuerySpec:
+    """The query parameters of one route: parsed together, documented together."""
+
+    params: tuple[Param, ...]
+    by_name: dict = field(init=False, repr=False, compare=False)
+
+    def __init__(self, *params: Param):
+        object.__setattr__(self, "params", params)
+        object.__setattr__(self, "by_name", {p.name: p for p in params})
+
+    def parse(self, request: Request) -> dict[str, Any]:
+        """``{name: typed value}`` for every declared parameter (unknown ones are ignored, as before)."""
+        query = request.query_params
+        out = {}
+        for p in self.params:
+            values = query.getlist(p.name)
+            if len(values) > 1:
+                raise InvalidInput(f"{p.name} is given {len(values)} times; give it once")
+            out[p.name] = p.value(values[0] if values else None)
+        return out
+
+    async def __call__(self, request: Request) -> dict[str, Any]:  # as a FastAPI dependency
+        return self.parse(request)
+
+    def openapi(self, **extra) -> dict:
+        """``openapi_extra`` for the route: the parameters, plus anything in ``extra``."""
+        return {"parameters": [p.openapi() for p in self.params], **extra}
+
+
+# --- the parsers --------------------------------------------------------------------------------------
+
+
+def finite_number(text: str) -> float:
+    """A finite decimal number (``nan``, ``inf`` and friends are refused)."""
+    value = float(text)
+    if not math.isfinite(value):
+        raise InvalidInput(f"{text!r} is not a finite number")
+    return value
+
+
+def iso_date(text: str) -> date:
+    """A calendar date ``YYYY-MM-DD``."""
+    try:
+        if len(text) != 10:
+            raise ValueError(text)
+        return date.fromisoformat(text)
+    except ValueError:
+        raise InvalidInput(f"{text[:40]!r} is not a date YYYY-MM-DD") from None
+
+
+def plan_id(text: str) -> str:
+    """A plan id: lower-case letters, digits and hyphens (``bontang``)."""
+    if not is_plan_id(text):
+        raise InvalidInput(f"{text[:80]!r} is not a plan id (lower-case letters, digits and hyphens, e.g. bontang)")
+    return text
+
+
+def activity_text(text: str) -> str:
+    """An activity by code, exact name or KBLI: 1–200 characters."""
+    text = text.strip()
+    if not 1 <= len(text) <= 200:
+        raise InvalidInput("give an activity code, exact name or KBLI code (1–200 characters)")
+    return text
+
+
+def share(text: str) -> float:
+    """A share of a parcel in [0, 1)."""
+    value = finite_number(text)
+    if not 0 <= value < 1:
+        raise InvalidInput(f"{value:g} is not in [0, 1)")
+    return value
+
+
+def choice(*allowed: str) -> Callable[[str], str]:
+    """One of ``allowed``, case-insensitive."""
+
+    def parse(text: str) -> str:
+        value = text.lower()
+        if value not in allowed:
+            raise InvalidInput(f"{text[:40]!r} is not one of {', '.join(allowed)}")
+        return value
+
+    return parse
+
+
+def integer(lo: int, hi: int) -> Callable[[str], int]:
+    """A whole number in [lo, hi]."""
+
+    def parse(text: str) -> int:
+        if not text.strip().lstrip("+-").isdigit():
+            raise InvalidInput(f"{text[:40]!r} is not a whole number")
+        value = int(text)
+        if not lo <= value <= hi:
+            raise InvalidInput(f"{value} is not in {lo}–{hi}")
+        return value
+
+    return parse
+
+
+def bounded_text(max_length: int) -> Callable[[str], str]:
+    """Free text of at most ``max_length`` characters."""
+
+    def parse(text: str) -> str:
+        if len(text) > max_length:
+            raise InvalidInput(f"longer than {max_length} characters")
+        return text
+
+    return parse
+
+
+# --- the parameters, declared once ---------------------------------------------------------------------
+
+LON = Param("lon", finite_number, {"type": "number", "minimum": -180, "maximum": 180},
+            "longitude, decimal degrees (EPSG:4326)", required=True, examples=(117.4823,))
+LAT = Param("lat", finite_number, {"type": "number", "minimum": -90, "maximum": 90},
+            "latitude, decimal degrees (EPSG:4326)", required=True, examples=(0.1351,))
+AT = Param("at", iso_date, {"type": "string", "format": "date"},
+           "answer under the plan versions in force on this date (YYYY-MM-DD); default today")
+PLAN = Param("plan", plan_id, {"type": "string", "pattern": PLAN_ID_PATTERN, "maxLength": 64},
+             "only this plan (id, e.g. 'bontang')")
+ACTIVITY = Param("activity", activity_text, {"type": "string", "minLength": 1, "maxLength": 200},
+                 "activity by ITBX code, exact name (case- and accent-insensitive) or KBLI code")
+FORMAT_HTML = Param("f", choice("json", "html"), {"type": "string", "enum": ["json", "html"]},
+                    "json (default) or html: a map preview page")
+SLIVER_SHARE = Param("sliver_share", share, {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
+                     "pieces below this share of the parcel are slivers (default RDTR_SLIVER_SHARE, 0.01)")
+DATE_FROM = Param("from", iso_date, {"type": "string", "format": "date"}, "the earlier date (YYYY-MM-DD)",
+                  required=True)
+DATE_TO = Param("to", iso_date, {"type": "string", "format": "date"}, "the later date (YYYY-MM-DD)", required=True)
+BBOX = Param("bbox", parse_bbox, {"type": "string", "maxLength": 200},
+             "minlon,minlat,maxlon,maxlat (EPSG:4326)", examples=("117.45,0.10,117.52,0.16",))
+CLASSES = Param("class", parse_classes, {"type": "string", "maxLength": 20},
+                "only these ITBX classes: I, T, B, X or a comma list such as I,T")
+
+
+# --- bodies ----------------------------------------------------------------------------------------------
+
+
+async def read_body(request: Request, limit: int, what: str = "the request body") -> bytes:
+    """The body, refused with 413 as soon as it passes ``limit`` bytes (by Content-Length or while streaming)."""
+    length = request.headers.get("content-length")
+    if length and length.isdigit() and int(length) > limit:
+        raise PayloadTooLarge(f"{what} is {int(length):,} bytes; the limit is {limit:,} (RDTR_MAX_JSON_BYTES)")
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PayloadTooLarge(f"{what} is larger than the limit of {limit:,} bytes (RDTR_MAX_JSON_BYTES)")
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def parse_json(raw: bytes, empty: str) -> Any:
+    """JSON bytes as Python values; an empty body is an :class:`InvalidInput` saying ``empty``, malformed JSON
+    a :class:`MalformedJSON` (400) that says where it broke."""
+    if not raw.strip():
+        raise InvalidInput(empty)
+    try:
+        return orjson.loads(raw)
+    except orjson.JSONDecodeError as exc:
+        raise MalformedJSON(f"the body is not valid JSON: {exc}") from None
+
+
+_POSITION = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 3}
+_RING = {"type": "array", "items": _POSITION, "minItems": 4}
+_POLYGON = {"title": "Polygon", "type": "object", "required": ["type", "coordinates"],
+            "properties": {"type": {"type": "string", "enum": ["Polygon"]},
+                           "coordinates": {"type": "array", "items": _RING, "minItems": 1}}}
+_MULTI = {"title": "MultiPolygon", "type": "object", "required": ["type", "coordinates"],
+          "properties": {"type": {"type": "string", "enum": ["MultiPolygon"]},
+                         "coordinates": {"type": "array", "minItems": 1,
+                                         "items": {"type": "array", "items": _RING, "minItems": 1}}}}
+_FEATURE = {"title": "Feature", "type": "object", "required": ["type", "geometry"],
+            "properties": {"type": {"type": "string", "enum": ["Feature"]},
+                           "id": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+                           "properties": {"type": ["object", "null"]},
+                           "geometry": {"oneOf": [_POLYGON, _MULTI]}}}
+_COLLECTION = {"title": "FeatureCollection", "type": "object", "required": ["type", "features"],
+               "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]},
+                              "features": {"type": "array", "minItems": 1, "items": _FEATURE}}}
+PARCEL_INPUT_SCHEMA = {"oneOf": [_POLYGON, _MULTI, _FEATURE, _COLLECTION]}
+
+GEOJSON_BODY = {
+    "requestBody": {
+        "description": "A parcel as a GeoJSON Polygon or MultiPolygon (EPSG:4326 [lon, lat]), a Feature of one, "
+                       "or a FeatureCollection of them (at most RDTR_MAX_BATCH_PARCELS, default 10,000).",
+        "required": True,
+        "content": {"application/json": {"schema": PARCEL_INPUT_SCHEMA},
+                    "application/geo+json": {"schema": PARCEL_INPUT_SCHEMA}},
+    }
+}
+
+
+# --- responses -------------------------------------------------------------------------------------------
+
+PROBLEM_TEXT = {400: "malformed request", 401: "no or invalid token", 403: "the token lacks the role",
+                404: "unknown plan or activity (the detail suggests close matches)", 409: "conflict",
+                413: "request too large: the detail names the limit", 415: "unsupported media type",
+                422: "invalid parameter or geometry: the detail says what is wrong",
+                503: "the database is unavailable"}
+_PROBLEM_SCHEMA = {"type": "object", "properties": {"type": {"type": "string"}, "title": {"type": "string"},
+                                                    "status": {"type": "integer"}, "detail": {"type": "string"}}}
+
+
+def problem_responses(*statuses: int) -> dict:
+    """OpenAPI entries for the problem+json errors a route can answer."""
+    return {s: {"description": PROBLEM_TEXT.get(s, "error"),
+                "content": {"application/problem+json": {"schema": _PROBLEM_SCHEMA}}} for s in statuses}
+
+
+def json_response(document, media_type: str = "application/json", status_code: int = 200,
+                  headers: dict | None = None) -> Response:
+    """The answer document as JSON bytes (orjson), exactly what the CLI's ``--json`` prints."""
+    return Response(content=orjson.dumps(document), media_type=media_type, status_code=status_code,
+                    headers=headers)

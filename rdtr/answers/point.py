@@ -1,0 +1,74 @@
+"""The point question: what does the RDTR say at this longitude/latitude (on this date)?"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from rdtr.answers import sql
+from rdtr.answers.assemble import activity_cell, find_activity, intensity_at_point, unknown_activity, zone_fields
+from rdtr.answers.plans import check_activity_known, check_plan_message
+from rdtr.config import get_settings
+from rdtr.coords import check_lonlat
+from rdtr.db import Database
+
+UNCOVERED = ("No RDTR covers this location on {at}, so the RTRW (Rencana Tata Ruang Wilayah, the "
+             "kabupaten/kota spatial plan) applies.")
+
+
+def zoning_at(db: Database, lon: float, lat: float, *, at: date | None = None, activity: str | None = None,
+              plan: str | None = None) -> dict:
+    """Every zone covering the point (EPSG:4326 lon/lat) in every plan in force on ``at`` (default today).
+
+    One SQL round trip (zone_part index hit, the zone row, the distance in metres to the zone's edge, the
+    overlays containing the point); the rest comes from the per-version cache.
+    """
+    lon, lat = check_lonlat(lon, lat)
+    at = at or date.today()
+    tolerance = get_settings().boundary_tolerance_m
+    rows: list[sql.PointRow] = db.fetch(sql.POINT, (lon, lat, at, plan))
+
+    zones = []
+    overlays = []
+    resolved: dict[int, object] = {}
+    for r in rows:
+        vd = db.versions.get(r.plan_version_id)
+        static = vd.zone_memo.get(r.zone_id)
+        if static is None:
+            # Zones never change once loaded: their fields and intensity are assembled once per process.
+            static = zone_fields(vd, r)
+            static["intensity"] = intensity_at_point(vd, r.subzone_code, r.block, r.feature_id)
+            vd.remember_zone(r.zone_id, static)
+        z = dict(static)
+        if activity is not None:
+            if r.plan_version_id not in resolved:
+                resolved[r.plan_version_id] = find_activity(vd, activity)
+            a = resolved[r.plan_version_id]
+            z["activity"] = activity_cell(vd, a, r.subzone_code) if a is not None else None
+        dist = r.boundary_distance_m
+        z["boundary_distance_m"] = None if dist is None else round(dist, 2)
+        z["near_boundary"] = dist is not None and dist <= tolerance
+        zones.append(z)
+        if r.overlays and not overlays:
+            overlays = [{"kind": k, "name": n, "text": t, "plan": db.versions.get(opv).plan_id}
+                        for opv, k, n, t in r.overlays]
+
+    if activity is not None:
+        if not zones:
+            check_activity_known(db, activity, at, plan)
+        elif all(a is None for a in resolved.values()):
+            raise unknown_activity(activity, [db.versions.get(pv) for pv in resolved])
+    message = None
+    if not zones:
+        message = UNCOVERED.format(at=at.isoformat())
+        if plan is not None:
+            message = check_plan_message(db, plan, at) or message
+
+    return {
+        "location": {"lon": lon, "lat": lat},
+        "at": at.isoformat(),
+        "covered": bool(zones),
+        "message": message,
+        "zones": zones,
+        "overlays": overlays,
+        "boundary_tolerance_m": tolerance,
+    }

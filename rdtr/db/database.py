@@ -1,0 +1,169 @@
+"""The one database layer: one connection pool, opened by whoever needs it and closed by them.
+
+The API's lifespan opens a :class:`Database` and closes it at shutdown; a CLI command opens one for its run;
+tests inject their own. Everything that talks to PostgreSQL goes through it: SQLAlchemy Core through
+:attr:`Database.engine` (ingest, catalog, tokens, extracts), and the answers through :meth:`Database.fetch`
+(named, server-side PREPAREd queries on the same pool, in autocommit: they read immutable rows).
+
+Per-connection set-up lives in one callable, :func:`_set_up_connection`: session options (no JIT, generic
+plans for the prepared answers), JSON decoding with orjson. The pool does not ping on checkout (a round trip
+as costly as a point answer): a connection the server dropped fails once, is discarded and the read is
+retried on a fresh one; a database that stays unreachable is :class:`DatabaseUnavailable` (HTTP 503).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from dataclasses import dataclass
+from typing import Any, Iterator, NamedTuple
+
+import orjson
+import psycopg2
+import psycopg2.extras
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine
+
+from rdtr.errors import DatabaseUnavailable, as_schema_missing
+
+#: JIT costs more than it saves on short spatial queries. The PREPAREd answers take the generic plan at once:
+#: planning one parcel's overlay costs ~1.7 ms against ~0.6 ms to run it, and PostgreSQL's default ("auto")
+#: keeps re-planning it because the generic plan's cost estimate for an unknown array looks high.
+SESSION_OPTIONS = "-c jit=off -c plan_cache_mode=force_generic_plan"
+
+
+@dataclass(frozen=True)
+class Query:
+    """A named statement, PREPAREd once per connection: ``$1 …`` placeholders (cast in the SQL) and the
+    named-tuple type of its rows, declared next to the SQL that returns them."""
+
+    name: str
+    sql: str
+    row: type[NamedTuple]
+
+
+def sqlalchemy_url(url: str) -> str:
+    """A libpq URL (``postgres://``, ``postgresql://``) as the SQLAlchemy psycopg2 URL."""
+    if url.startswith("postgres://"):
+        url = "postgresql://" + url[len("postgres://"):]
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg2://" + url[len("postgresql://"):]
+    return url
+
+
+def _set_up_connection(dbapi_conn, _record) -> None:
+    """Everything a new connection needs, in one place (called by the pool for every new connection)."""
+    psycopg2.extras.register_default_jsonb(dbapi_conn, loads=orjson.loads)
+    psycopg2.extras.register_default_json(dbapi_conn, loads=orjson.loads)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
+class Database:
+    """One pool on one PostgreSQL/PostGIS database, with the per-version cache of what answers need.
+
+    ``with Database.open() as db: ...`` — or ``db = Database(url)`` and ``db.close()``.
+    """
+
+    def __init__(self, url: str, *, pool_size: int = 8, max_overflow: int = 8):
+        from rdtr.versions import VersionCache
+
+        self.url = sqlalchemy_url(url)
+        self.engine: Engine = create_engine(
+            self.url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=False,
+            connect_args={"application_name": "rdtr", "options": SESSION_OPTIONS})
+        event.listen(self.engine, "connect", _set_up_connection)
+        #: the data of each plan version an answer has needed, read once (versions never change)
+        self.versions = VersionCache(self)
+
+    @classmethod
+    def open(cls, url: str | None = None, **pool) -> Database:
+        """The database at ``url``, else ``RDTR_DATABASE_URL``, else the embedded cluster (started if needed)."""
+        from rdtr.db.engine import database_url
+
+        return cls(url or database_url(start=True), **pool)
+
+    def close(self) -> None:
+        """Forget the cached versions and close every pooled connection."""
+        self.versions.clear()
+        self.engine.dispose()
+
+    def __enter__(self) -> Database:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Database({self.engine.url.render_as_string(hide_password=True)!r})"
+
+    # --- reads for answers: raw DBAPI cursors on the same pool, autocommit, prepared once ---------------
+
+    @contextlib.contextmanager
+    def _cursor(self) -> Iterator[tuple[Any, Any]]:
+        try:
+            fairy = self.engine.raw_connection()
+        except Exception as exc:  # noqa: BLE001 - SQLAlchemy wraps the driver's connect errors
+            raise DatabaseUnavailable("the database cannot be reached: " + _first_line(exc)) from None
+        conn = fairy.driver_connection
+        conn.autocommit = True  # one round trip per answer: no BEGIN, no ROLLBACK on return
+        try:
+            with conn.cursor() as cur:
+                yield fairy, cur
+        except (psycopg2.OperationalError, psycopg2.InterfaceError):
+            # The server went away: its other pooled connections are gone too, so start a fresh pool.
+            fairy.invalidate()
+            self.engine.dispose()
+            raise
+        finally:
+            if fairy.is_valid:
+                conn.autocommit = False
+            fairy.close()
+
+    def _retrying(self, work):
+        for attempt in (0, 1):
+            try:
+                with self._cursor() as (fairy, cur):
+                    return work(fairy, cur)
+            except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
+                if attempt:
+                    raise DatabaseUnavailable("the database connection failed: " + _first_line(exc)) from None
+            except psycopg2.ProgrammingError as exc:
+                missing = as_schema_missing(exc)
+                if missing is not None:
+                    raise missing from None
+                raise
+        raise AssertionError("unreachable")
+
+    def fetch(self, query: Query, params: tuple) -> list:
+        """Rows of a named query as ``query.row`` tuples (PREPAREd once per pooled connection)."""
+        placeholders = ",".join(["%s"] * len(params))
+        execute = f"EXECUTE {query.name}({placeholders})" if params else f"EXECUTE {query.name}"
+
+        def work(fairy, cur):
+            prepared = fairy.info.setdefault("prepared", set())
+            if query.name not in prepared:
+                cur.execute(f"PREPARE {query.name} AS {query.sql}")
+                prepared.add(query.name)
+            cur.execute(execute, params)
+            return list(map(query.row._make, cur.fetchall()))
+
+        return self._retrying(work)
+
+    def fetch_sql(self, sql: str, params: dict | tuple | None = None) -> list[tuple]:
+        """Rows of plain SQL (``%(name)s`` / ``%s`` placeholders) for the cold paths (cache loads, searches)."""
+
+        def work(_fairy, cur):
+            cur.execute(sql, params)
+            return cur.fetchall()
+
+        return self._retrying(work)
+
+    def ping(self) -> bool:
+        """Whether the database answers ``SELECT 1`` now."""
+        try:
+            return self.fetch_sql("SELECT 1") == [(1,)]
+        except Exception:  # noqa: BLE001 - any failure means "not ok"
+            return False

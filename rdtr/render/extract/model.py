@@ -1,0 +1,27 @@
+"""What one extract is made of: :class:`ExtractInput`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from shapely.geometry.base import BaseGeometry
+
+
+@dataclass
+class ExtractInput:
+    """Everything one extract shows. ``answer`` is the parcel analysis (interface "What is permitted
+    on a parcel"); ``zones`` and ``outline`` are GeoJSON features in EPSG:4326."""
+
+    extract_id: str
+    created_at: datetime
+    officer: str
+    reference: str | None
+    activity: str | None
+    answer: dict
+    parcel: BaseGeometry
+    zones: list[dict]
+    verify_url: str
+    answer_sha256: str
+    outline: list[dict] = field(default_factory=list)
+    app_version: str = ""
