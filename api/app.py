@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import logging
 from datetime import date
 from pathlib import Path
@@ -23,8 +24,8 @@ log = logging.getLogger("rdtr.api")
 
 STATIC_DIR = Path(__file__).parent / "static"
 
-#: Routers per resource, in the order they appear in the OpenAPI document.
-ROUTERS = (health, plans, zoning, parcels, activities, extracts, tiles, web)
+#: Routers per resource, in the order they appear in the OpenAPI document (and are tried: the hot ones first).
+ROUTERS = (zoning, parcels, health, plans, activities, extracts, tiles, web)
 
 DESCRIPTION = """
 **rdtr** answers *"what is permitted on this parcel"* from a city's RDTR (*Rencana Detail Tata Ruang*,
@@ -55,6 +56,9 @@ def create_app(database: Database | None = None) -> FastAPI:
         app.state.db = db
         app.state.work_limiter = anyio.CapacityLimiter(get_settings().worker_threads)
         await anyio.to_thread.run_sync(_warm, db)
+        # Everything built so far (routes, models, the versions in force) lives as long as the process:
+        # keep it out of the collector's way, so a collection during an answer scans only that answer.
+        gc.freeze()
         try:
             yield
         finally:

@@ -65,7 +65,10 @@ def wants_html(request: Request, f: str | None) -> bool:
     ``text/html`` and prefers it to JSON (browsers do; ``*/*`` and API clients get JSON)."""
     if f:
         return f.lower() == "html"
-    prefs = _accept_q(request.headers.get("accept", ""))
+    accept = request.headers.get("accept", "")
+    if "html" not in accept:  # API clients, */*: JSON without parsing the header
+        return False
+    prefs = _accept_q(accept)
     html_q = max((prefs[m] for m in ("text/html", "application/xhtml+xml") if m in prefs),
                  default=(0.0, 99), key=lambda v: (v[0], -v[1]))
     if html_q[0] <= 0:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from urllib.parse import parse_qsl
 from datetime import date
 from typing import Any, Callable
 
@@ -71,11 +72,11 @@ class QuerySpec:
 
     def parse(self, request: Request) -> dict[str, Any]:
         """``{name: typed value}`` for every declared parameter (unknown ones are ignored, as before)."""
-        query = request.query_params
+        given = query_values(request.scope.get("query_string", b""))
         out = {}
         for p in self.params:
-            values = query.getlist(p.name)
-            if len(values) > 1:
+            values = given.get(p.name)
+            if values is not None and len(values) > 1:
                 raise InvalidInput(f"{p.name} is given {len(values)} times; give it once")
             out[p.name] = p.value(values[0] if values else None)
         return out
@@ -86,6 +87,22 @@ class QuerySpec:
     def openapi(self, **extra) -> dict:
         """``openapi_extra`` for the route: the parameters, plus anything in ``extra``."""
         return {"parameters": [p.openapi() for p in self.params], **extra}
+
+
+def query_values(query_string: bytes) -> dict[str, list[str]]:
+    """The raw query string as ``{name: [values]}`` (as Starlette reads it: latin-1, blank values kept);
+    a plain ``a=1&b=2`` is split directly, anything percent- or plus-encoded goes through ``parse_qsl``."""
+    text = query_string.decode("latin-1")
+    if not text:
+        return {}
+    if "%" in text or "+" in text:
+        pairs = parse_qsl(text, keep_blank_values=True)
+    else:
+        pairs = [item.partition("=")[::2] for item in text.split("&") if item]
+    out: dict[str, list[str]] = {}
+    for name, value in pairs:
+        out.setdefault(name, []).append(value)
+    return out
 
 
 # --- the parsers --------------------------------------------------------------------------------------

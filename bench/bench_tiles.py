@@ -7,7 +7,7 @@ simplified GeoJSON per bounding box?
 1. a database with the sample plan (``--url``, else the embedded cluster under ``.rdtr-bench``);
 2. a synthetic plan ``bench-50k`` made by tiling the sample: copies of its 2,974 zones shrunk 5× and laid on
    a 5 × 5 grid over the sample's own extent (17 cells → ~50,000 zones, 20× the sample's density);
-3. a real server (uvicorn, 1 worker) on it;
+3. a real server (`rdtr serve`, 1 worker) on it;
 4. **server, over HTTP**: for zooms 12–17, a 1280 × 800 px view panned by half a screen ``--steps`` times;
    for MVT every tile the view needs that the client has not fetched yet (6 parallel requests, as a browser),
    for GeoJSON one request for the view (padded 20 %, as the page does) — time until the step's data is in,
@@ -299,8 +299,8 @@ def main() -> None:
 
     port = free_port()
     env = {**os.environ, "RDTR_DATABASE_URL": url}
-    server = subprocess.Popen([sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--port",
-                               str(port), "--log-level", "warning"], cwd=REPO, env=env)
+    server = subprocess.Popen([sys.executable, "-c", "from rdtr.cli import main; main()", "serve", "--port",
+                               str(port)], cwd=REPO, env=env)
     base = f"http://127.0.0.1:{port}"
     try:
         import httpx

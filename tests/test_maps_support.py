@@ -91,7 +91,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="session")
 def live_server(db_url, sample_plan):
-    """The real app under uvicorn on a free port, on the test database; yields its base URL."""
+    """The real app under ``rdtr serve`` (granian) on a free port, on the test database; yields its base URL."""
     import httpx
 
     port = _free_port()
@@ -100,8 +100,8 @@ def live_server(db_url, sample_plan):
     TEST_OUTPUT.mkdir(exist_ok=True)
     log = open(TEST_OUTPUT / "live-server.log", "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "api.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--log-level", "warning"],
+        [sys.executable, "-c", "from rdtr.cli import main; main()", "serve", "--host", "127.0.0.1",
+         "--port", str(port)],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"

@@ -6,11 +6,12 @@ from fastapi import APIRouter, Request
 
 from api.html import maybe_preview
 from api.params import ACTIVITY, AT, FORMAT_HTML, LAT, LON, PLAN, QuerySpec, json_response, problem_responses
+from api.routing import LeanRoute
 from api.runtime import database
 from rdtr.answers import zoning_at
 from rdtr.models import ZoningAnswer
 
-router = APIRouter(tags=["zoning"])
+router = APIRouter(tags=["zoning"], route_class=LeanRoute)
 
 ZONING_QUERY = QuerySpec(LON, LAT, AT, ACTIVITY, PLAN, FORMAT_HTML)
 

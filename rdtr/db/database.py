@@ -13,9 +13,8 @@ retried on a fresh one; a database that stays unreachable is :class:`DatabaseUna
 
 from __future__ import annotations
 
-import contextlib
 from dataclasses import dataclass
-from typing import Any, Iterator, NamedTuple
+from typing import NamedTuple
 
 import orjson
 import psycopg2
@@ -56,6 +55,9 @@ def _set_up_connection(dbapi_conn, _record) -> None:
     psycopg2.extras.register_default_json(dbapi_conn, loads=orjson.loads)
 
 
+_EXECUTE: dict[tuple[str, int], str] = {}  #: the EXECUTE statement per (query name, parameter count)
+
+
 def _first_line(exc: BaseException) -> str:
     text = str(exc).strip()
     return text.splitlines()[0] if text else type(exc).__name__
@@ -72,7 +74,7 @@ class Database:
 
         self.url = sqlalchemy_url(url)
         self.engine: Engine = create_engine(
-            self.url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=False,
+            self.url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=False, pool_use_lifo=True,
             connect_args={"application_name": "rdtr", "options": SESSION_OPTIONS})
         event.listen(self.engine, "connect", _set_up_connection)
         #: the data of each plan version an answer has needed, read once (versions never change)
@@ -101,65 +103,59 @@ class Database:
 
     # --- reads for answers: raw DBAPI cursors on the same pool, autocommit, prepared once ---------------
 
-    @contextlib.contextmanager
-    def _cursor(self) -> Iterator[tuple[Any, Any]]:
-        try:
-            fairy = self.engine.raw_connection()
-        except Exception as exc:  # noqa: BLE001 - SQLAlchemy wraps the driver's connect errors
-            raise DatabaseUnavailable("the database cannot be reached: " + _first_line(exc)) from None
-        conn = fairy.driver_connection
-        conn.autocommit = True  # one round trip per answer: no BEGIN, no ROLLBACK on return
-        try:
-            with conn.cursor() as cur:
-                yield fairy, cur
-        except (psycopg2.OperationalError, psycopg2.InterfaceError):
-            # The server went away: its other pooled connections are gone too, so start a fresh pool.
-            fairy.invalidate()
-            self.engine.dispose()
-            raise
-        finally:
-            if fairy.is_valid:
-                conn.autocommit = False
-            fairy.close()
-
-    def _retrying(self, work):
-        for attempt in (0, 1):
-            try:
-                with self._cursor() as (fairy, cur):
-                    return work(fairy, cur)
-            except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
-                if attempt:
-                    raise DatabaseUnavailable("the database connection failed: " + _first_line(exc)) from None
-            except psycopg2.ProgrammingError as exc:
-                missing = as_schema_missing(exc)
-                if missing is not None:
-                    raise missing from None
-                raise
-        raise AssertionError("unreachable")
-
     def fetch(self, query: Query, params: tuple) -> list:
         """Rows of a named query as ``query.row`` tuples (PREPAREd once per pooled connection)."""
-        placeholders = ",".join(["%s"] * len(params))
-        execute = f"EXECUTE {query.name}({placeholders})" if params else f"EXECUTE {query.name}"
-
-        def work(fairy, cur):
-            prepared = fairy.info.setdefault("prepared", set())
-            if query.name not in prepared:
-                cur.execute(f"PREPARE {query.name} AS {query.sql}")
-                prepared.add(query.name)
-            cur.execute(execute, params)
-            return list(map(query.row._make, cur.fetchall()))
-
-        return self._retrying(work)
+        execute = _EXECUTE.get((query.name, len(params)))
+        if execute is None:
+            placeholders = ",".join(["%s"] * len(params))
+            execute = _EXECUTE[(query.name, len(params))] = (
+                f"EXECUTE {query.name}({placeholders})" if params else f"EXECUTE {query.name}")
+        return list(map(query.row._make, self._execute(execute, params, query)))
 
     def fetch_sql(self, sql: str, params: dict | tuple | None = None) -> list[tuple]:
         """Rows of plain SQL (``%(name)s`` / ``%s`` placeholders) for the cold paths (cache loads, searches)."""
+        return self._execute(sql, params)
 
-        def work(_fairy, cur):
-            cur.execute(sql, params)
-            return cur.fetchall()
-
-        return self._retrying(work)
+    def _execute(self, statement: str, params, prepare: Query | None = None) -> list[tuple]:
+        """One checkout, (PREPARE once,) one statement, one checkin — the hot path of every answer, so flat.
+        A connection the server dropped is discarded and the statement run once more on a fresh one."""
+        for attempt in (0, 1):
+            try:
+                fairy = self.engine.raw_connection()
+            except Exception as exc:  # noqa: BLE001 - SQLAlchemy wraps the driver's connect errors
+                raise DatabaseUnavailable("the database cannot be reached: " + _first_line(exc)) from None
+            conn = fairy.driver_connection
+            conn.autocommit = True  # one round trip per answer: no BEGIN, no ROLLBACK on return
+            try:
+                with conn.cursor() as cur:
+                    if prepare is not None:
+                        prepared = fairy.info.get("prepared")
+                        if prepared is None:
+                            prepared = fairy.info["prepared"] = set()
+                        if prepare.name not in prepared:
+                            cur.execute(f"PREPARE {prepare.name} AS {prepare.sql}")
+                            prepared.add(prepare.name)
+                    cur.execute(statement, params)
+                    rows = cur.fetchall()
+            except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
+                # The server went away: its other pooled connections are gone too, so start a fresh pool.
+                fairy.invalidate()
+                fairy.close()
+                self.engine.dispose()
+                if attempt:
+                    raise DatabaseUnavailable("the database connection failed: " + _first_line(exc)) from None
+                continue
+            except BaseException as exc:
+                conn.autocommit = False
+                fairy.close()
+                missing = as_schema_missing(exc) if isinstance(exc, psycopg2.ProgrammingError) else None
+                if missing is not None:
+                    raise missing from None
+                raise
+            conn.autocommit = False
+            fairy.close()
+            return rows
+        raise AssertionError("unreachable")
 
     def ping(self) -> bool:
         """Whether the database answers ``SELECT 1`` now."""
