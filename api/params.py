@@ -17,6 +17,7 @@ from typing import Any, Callable
 
 import orjson
 from fastapi import Request
+from starlette.requests import ClientDisconnect
 from fastapi.responses import Response
 
 from rdtr.answers.activities import parse_classes
@@ -220,12 +221,18 @@ async def read_body(request: Request, limit: int, what: str = "the request body"
     if length and length.isdigit() and int(length) > limit:
         raise PayloadTooLarge(f"{what} is {int(length):,} bytes; the limit is {limit:,} (RDTR_MAX_JSON_BYTES)")
     chunks, size = [], 0
-    async for chunk in request.stream():
+    receive = request.receive
+    while True:  # straight from the ASGI channel: Request.stream() adds a generator per chunk
+        message = await receive()
+        if message["type"] != "http.request":
+            raise ClientDisconnect()
+        chunk = message.get("body", b"")
         size += len(chunk)
         if size > limit:
             raise PayloadTooLarge(f"{what} is larger than the limit of {limit:,} bytes (RDTR_MAX_JSON_BYTES)")
         chunks.append(chunk)
-    return b"".join(chunks)
+        if not message.get("more_body", False):
+            return b"".join(chunks)
 
 
 def parse_json(raw: bytes, empty: str) -> Any:

@@ -22,6 +22,7 @@ so some straddle zone edges and some lie at sea.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -34,8 +35,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_point import (OUT, REPO, Server, http_load, interleave, print_table, public,  # noqa: E402
-                         sample_extent, setup_database, sql_floor)
+from bench_point import (BEFORE_REF, OUT, REPO, Server, code_tree, http_load, interleave,  # noqa: E402
+                         print_table, public, sample_extent, setup_database, sql_floor)
 
 
 def random_parcel(rng: random.Random, extent) -> list[list[float]]:
@@ -129,6 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--home", type=Path, default=Path(os.environ.get("RDTR_BENCH_HOME", REPO / ".rdtr-bench")))
     ap.add_argument("--database-url", default=os.environ.get("RDTR_BENCH_DATABASE_URL"))
     ap.add_argument("--warmup", type=float, default=3.0)
+    ap.add_argument("--before", default=BEFORE_REF,
+                    help=f"also serve this earlier commit's code beside ours (default {BEFORE_REF}; '' to skip)")
     args = ap.parse_args(argv)
 
     url = setup_database(args.home, args.database_url)
@@ -141,13 +144,21 @@ def main(argv: list[str] | None = None) -> int:
           f"{args.rounds} interleaved rounds", flush=True)
     results: dict = {"duration_s": args.duration, "rounds": args.rounds, "cpus": os.cpu_count(),
                      "workers": args.workers}
-    with Server(url, workers=args.workers) as server:
+    env = {k: os.environ[k] for k in ("RDTR_WORKER_THREADS", "RDTR_SWITCH") if k in os.environ}
+    with Server(url, workers=args.workers, env=env) as server, contextlib.ExitStack() as stack:
+        before = (stack.enter_context(Server(url, workers=args.workers, tree=code_tree(args.before)))
+                  if args.before else None)
         http_load("127.0.0.1", server.port, http_req, max(concurrencies), args.warmup)
+        if before is not None:
+            http_load("127.0.0.1", before.port, http_req, max(concurrencies), args.warmup)
         sql_floor(url, sql.PARCEL.sql, sql_params, args.floor_connections, min(args.warmup, 2.0), "bench_warm")
         configs = {"floor": lambda d, k: sql_floor(url, sql.PARCEL.sql, sql_params, args.floor_connections, d,
                                                    f"bench_floor_{k}", seed=k)}
         for c in concurrencies:
             configs[f"http_c{c}"] = (lambda d, k, c=c: http_load("127.0.0.1", server.port, http_req, c, d, seed=k))
+            if before is not None:
+                configs[f"before_c{c}"] = (lambda d, k, c=c: http_load("127.0.0.1", before.port, http_req, c, d,
+                                                                       seed=k))
         merged = interleave(configs, args.rounds, args.duration / args.rounds)
         results["runs"] = {name: public(r) for name, r in merged.items()}
         if args.batch:
@@ -171,8 +182,11 @@ def main(argv: list[str] | None = None) -> int:
         print(f"batch in-process: {results['batch_library']}", flush=True)
     floor = merged["floor"]
     rows = [(f"floor: raw SQL, prepared, psycopg2, {args.floor_connections} connections", floor)]
-    rows += [(f"HTTP POST /v1/parcels/analyze?activity=A001, {c} concurrent", merged[f"http_c{c}"])
-             for c in concurrencies]
+    rows += [(f"HTTP POST /v1/parcels/analyze?activity=A001, {c} concurrent — one request path (this tree)",
+              merged[f"http_c{c}"]) for c in concurrencies]
+    if args.before:
+        rows += [(f"HTTP POST /v1/parcels/analyze?activity=A001, {c} concurrent — old fast path ({args.before})",
+                  merged[f"before_c{c}"]) for c in concurrencies]
     table = print_table("Parcel analysis (one parcel per request): HTTP vs the raw SQL floor (same run, interleaved)",
                         rows, floor)
     best = max(merged[f"http_c{c}"]["throughput"] for c in concurrencies)

@@ -36,7 +36,7 @@ class Settings(BaseSettings):
     #: Largest JSON answer (bytes); a bigger batch is refused with the advice to split it.
     max_response_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
     #: Threads for heavy work (parcel analysis, batches, extracts, conversions, uploads), per API worker.
-    worker_threads: int = Field(default=4, ge=1, le=64)
+    worker_threads: int = Field(default=2, ge=1, le=64)
 
     # Uploads
     max_upload_bytes: int = 200 * 1024 * 1024

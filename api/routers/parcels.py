@@ -11,6 +11,7 @@ from fastapi.responses import Response
 from api.html import maybe_preview
 from api.params import (ACTIVITY, AT, DATE_FROM, DATE_TO, FORMAT_HTML, GEOJSON_BODY, PLAN, SLIVER_SHARE, QuerySpec,
                         parse_json, problem_responses, read_body)
+from api.routing import LeanRoute
 from api.runtime import database, in_worker
 from rdtr.answers import analyze, compare
 from rdtr.config import get_settings
@@ -18,7 +19,7 @@ from rdtr.errors import LimitExceeded
 from rdtr.models import CompareAnswer, CompareBatchAnswer, ParcelAnswer, ParcelBatchAnswer
 from rdtr.parcel_input import parse_geojson, to_feature_collection
 
-router = APIRouter(tags=["parcels"])
+router = APIRouter(tags=["parcels"], route_class=LeanRoute)
 
 BOUNDARY_DOC = """
 **Borderline answers.** RDTR maps are drawn at 1:5.000; their lines are good to about the positional

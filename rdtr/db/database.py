@@ -28,6 +28,8 @@ from rdtr.errors import DatabaseUnavailable, as_schema_missing
 #: planning one parcel's overlay costs ~1.7 ms against ~0.6 ms to run it, and PostgreSQL's default ("auto")
 #: keeps re-planning it because the generic plan's cost estimate for an unknown array looks high.
 SESSION_OPTIONS = "-c jit=off -c plan_cache_mode=force_generic_plan"
+#: An unreachable server fails a request within this many seconds instead of hanging it.
+CONNECT_TIMEOUT_S = 5
 
 
 @dataclass(frozen=True)
@@ -75,7 +77,8 @@ class Database:
         self.url = sqlalchemy_url(url)
         self.engine: Engine = create_engine(
             self.url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=False, pool_use_lifo=True,
-            connect_args={"application_name": "rdtr", "options": SESSION_OPTIONS})
+            connect_args={"application_name": "rdtr", "options": SESSION_OPTIONS,
+                          "connect_timeout": CONNECT_TIMEOUT_S})
         event.listen(self.engine, "connect", _set_up_connection)
         #: the data of each plan version an answer has needed, read once (versions never change)
         self.versions = VersionCache(self)
