@@ -10,7 +10,7 @@ FROM node:20-slim AS web-assets
 WORKDIR /build
 # The same packages and versions as scripts/setup.sh.
 RUN npm install --prefix /build/vendor --save-exact --no-audit --no-fund --loglevel=error \
-        leaflet@1.9.4 leaflet-draw@1.0.4 leaflet.vectorgrid@1.3.0
+        leaflet@1.9.4 leaflet-draw@1.0.4 leaflet.vectorgrid@1.3.0 swagger-ui-dist@5.35.0 redoc@2.5.2
 
 FROM python:3.11-slim-bookworm
 ENV PYTHONDONTWRITEBYTECODE=1 \

@@ -15,11 +15,13 @@ from fastapi.staticfiles import StaticFiles
 from starlette.middleware.gzip import GZipMiddleware
 
 from api import problems
+from api.ratelimit import RateLimitMiddleware
 from api.runtime import worker_pool
-from api.routers import activities, extracts, health, parcels, plans, tiles, web, zoning
+from api.routers import activities, audit, extracts, health, parcels, plans, tiles, web, zoning
 from rdtr import __version__
 from rdtr.config import get_settings
 from rdtr.db import Database
+from rdtr.db.roles import check_service_role
 
 log = logging.getLogger("rdtr.api")
 
@@ -27,7 +29,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 SWITCH_INTERVAL_S = 0.001
 
 #: Routers per resource, in the order they appear in the OpenAPI document (and are tried: the hot ones first).
-ROUTERS = (zoning, parcels, health, plans, activities, extracts, tiles, web)
+ROUTERS = (zoning, parcels, health, plans, activities, extracts, tiles, audit, web)
 
 DESCRIPTION = """
 **rdtr** answers *"what is permitted on this parcel"* from a city's RDTR (*Rencana Detail Tata Ruang*,
@@ -48,6 +50,27 @@ def _warm(db: Database) -> None:
         log.warning("could not preload the plan versions in force: %s", str(exc).splitlines()[0] if str(exc) else exc)
 
 
+VENDOR = "/static/vendor/node_modules"
+
+
+def add_docs(app: FastAPI) -> None:
+    """``/docs`` (Swagger UI) and ``/redoc`` from assets set-up installs next to Leaflet: no CDN, no internet."""
+    from fastapi.openapi.docs import get_redoc_html, get_swagger_ui_html
+
+    @app.get("/docs", include_in_schema=False)
+    async def swagger_ui():
+        return get_swagger_ui_html(openapi_url=app.openapi_url, title=f"{app.title} — API",
+                                   swagger_js_url=f"{VENDOR}/swagger-ui-dist/swagger-ui-bundle.js",
+                                   swagger_css_url=f"{VENDOR}/swagger-ui-dist/swagger-ui.css",
+                                   swagger_favicon_url=f"{VENDOR}/swagger-ui-dist/favicon-32x32.png")
+
+    @app.get("/redoc", include_in_schema=False)
+    async def redoc():
+        return get_redoc_html(openapi_url=app.openapi_url, title=f"{app.title} — API",
+                              redoc_js_url=f"{VENDOR}/redoc/bundles/redoc.standalone.js",
+                              redoc_favicon_url=f"{VENDOR}/swagger-ui-dist/favicon-32x32.png", with_google_fonts=False)
+
+
 def create_app(database: Database | None = None) -> FastAPI:
     """The app. It opens its own :class:`Database` at start-up (``RDTR_DATABASE_URL`` or the embedded
     cluster) and closes it at shutdown, unless one is given (tests inject theirs; the caller closes it)."""
@@ -55,6 +78,8 @@ def create_app(database: Database | None = None) -> FastAPI:
     @contextlib.asynccontextmanager
     async def lifespan(app: FastAPI):
         db = database or await anyio.to_thread.run_sync(Database.open)
+        if database is None:  # the service's own database: never as a superuser or the owner unless allowed
+            await anyio.to_thread.run_sync(check_service_role, db, get_settings().allow_superuser)
         app.state.db = db
         app.state.workers = worker_pool(get_settings().worker_threads)
         await anyio.to_thread.run_sync(_warm, db)
@@ -72,10 +97,12 @@ def create_app(database: Database | None = None) -> FastAPI:
                 db.close()
 
     app = FastAPI(title="rdtr — RDTR information system", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan)
+                  lifespan=lifespan, docs_url=None, redoc_url=None)
+    add_docs(app)
     problems.install(app)
     for module in ROUTERS:
         app.include_router(module.router)
+    app.add_middleware(RateLimitMiddleware)
     # Compressed when the client accepts it: citizens on phones with weak connections, 25 MB batch answers.
     app.add_middleware(GZipMiddleware, minimum_size=1024)
     if STATIC_DIR.is_dir():

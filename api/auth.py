@@ -18,7 +18,7 @@ routes (the app-wide problem handler does not set headers).
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
 
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
@@ -26,6 +26,8 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from starlette.concurrency import run_in_threadpool
 
 from api.problems import problem
+from api.ratelimit import RateLimited, client_key, failures
+from rdtr.config import get_settings
 from api.runtime import database
 from rdtr.auth import ROLES, TokenInfo, require, verify_token
 from rdtr.errors import Unauthorized
@@ -44,7 +46,17 @@ def require_role(role: str) -> Callable:
                          credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> TokenInfo:
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise Unauthorized("this needs a token: send Authorization: Bearer <token>")
-        info = await run_in_threadpool(verify_token, database(request), credentials.credentials)
+        key = client_key(request.scope)
+        limited = get_settings().rate_limit
+        if limited and (wait := failures().blocked(key)):
+            raise RateLimited("too many failed token attempts from this address; retry later "
+                              "(RDTR_AUTH_FAILURES_PER_MINUTE)", wait)
+        try:
+            info = await run_in_threadpool(verify_token, database(request), credentials.credentials)
+        except Unauthorized:
+            if limited:
+                failures().take(key)
+            raise
         return require(info, role)
 
     dependency.__name__ = f"require_{role}"
@@ -55,6 +67,7 @@ class AuthRoute(APIRoute):
     """Route class whose 401 problems carry ``WWW-Authenticate: Bearer``."""
 
     def get_route_handler(self) -> Callable:
+        """FastAPI's handler, with :class:`Unauthorized` turned into a 401 problem carrying the Bearer challenge."""
         handler = super().get_route_handler()
 
         async def with_challenge(request: Request):

@@ -1,8 +1,8 @@
 """Map previews for ``?f=html`` / ``Accept: text/html`` on ``/v1/zoning`` and ``/v1/parcels/analyze``.
 
 Contract: ``await maybe_preview(request, f, kind, answer, geometry)`` returns an HTMLResponse when the
-caller asked for HTML, else ``None`` (the route then returns JSON). The page is built in a worker thread. ``kind`` is ``"zoning"`` (a point answer) or
-``"parcel"`` (an analysis, ``geometry`` the parcel GeoJSON as sent).
+caller asked for HTML, else ``None`` (the route then returns JSON). The page is built in a worker thread.
+``kind`` is ``"zoning"`` (a point answer) or ``"parcel"`` (an analysis, ``geometry`` the parcel GeoJSON as sent).
 """
 
 from __future__ import annotations
@@ -33,10 +33,11 @@ PREVIEW_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src
 
 
 def public_base(request: Request) -> str:
-    """Base of the URLs in answers and QR codes: ``RDTR_PUBLIC_URL`` when set, else this request's own
-    (so a server on another port or behind a proxy still hands out URLs that work)."""
+    """Base of the links in transient documents (TileJSON): ``RDTR_PUBLIC_URL`` when set, else this request's
+    own. Stored records never use it: an extract's verification URL comes from configuration only
+    (rdtr.extract_records.public_base)."""
     settings = get_settings()
-    if "public_url" in settings.model_fields_set:
+    if settings.public_url:
         return settings.public_url.rstrip("/")
     return str(request.base_url).rstrip("/")
 

@@ -215,22 +215,37 @@ CLASSES = Param("class", parse_classes, {"type": "string", "maxLength": 20},
 # --- bodies ----------------------------------------------------------------------------------------------
 
 
-async def read_body(request: Request, limit: int, what: str = "the request body") -> bytes:
-    """The body, refused with 413 as soon as it passes ``limit`` bytes (by Content-Length or while streaming)."""
+def bound_body(request: Request, limit: int, setting: str = "RDTR_MAX_JSON_BYTES", what: str = "the request body"):
+    """Refuse the body with 413 as soon as it passes ``limit`` bytes: by Content-Length at once, and while it
+    streams (chunked or lying) — before anything parses it or writes it to disk (multipart forms too)."""
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit:
-        raise PayloadTooLarge(f"{what} is {int(length):,} bytes; the limit is {limit:,} (RDTR_MAX_JSON_BYTES)")
-    chunks, size = [], 0
+        raise PayloadTooLarge(f"{what} is {int(length):,} bytes; the limit is {limit:,} ({setting})")
+    receive = request.receive
+    seen = 0
+
+    async def counting():
+        nonlocal seen
+        message = await receive()
+        if message["type"] == "http.request":
+            seen += len(message.get("body", b""))
+            if seen > limit:
+                raise PayloadTooLarge(f"{what} is larger than the limit of {limit:,} bytes ({setting})")
+        return message
+
+    request._receive = counting  # Starlette reads the body (stream, form) through this channel
+
+
+async def read_body(request: Request, limit: int, what: str = "the request body") -> bytes:
+    """The body, refused with 413 as soon as it passes ``limit`` bytes (by Content-Length or while streaming)."""
+    bound_body(request, limit, what=what)
+    chunks = []
     receive = request.receive
     while True:  # straight from the ASGI channel: Request.stream() adds a generator per chunk
         message = await receive()
         if message["type"] != "http.request":
             raise ClientDisconnect()
-        chunk = message.get("body", b"")
-        size += len(chunk)
-        if size > limit:
-            raise PayloadTooLarge(f"{what} is larger than the limit of {limit:,} bytes (RDTR_MAX_JSON_BYTES)")
-        chunks.append(chunk)
+        chunks.append(message.get("body", b""))
         if not message.get("more_body", False):
             return b"".join(chunks)
 
@@ -240,6 +255,8 @@ def parse_json(raw: bytes, empty: str) -> Any:
     a :class:`MalformedJSON` (400) that says where it broke."""
     if not raw.strip():
         raise InvalidInput(empty)
+    if b"\\u0000" in raw:  # no field may hold NUL (PostgreSQL text cannot); refused before any parsing
+        raise InvalidInput("the body contains a NUL character (\\u0000), which no field may hold")
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:

@@ -18,6 +18,7 @@ class LeanRoute(APIRoute):
     """An :class:`APIRoute` whose endpoint is ``async def endpoint(request) -> Response``."""
 
     async def handle(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Answer by calling ``endpoint(request)`` with the bare :class:`Request`; other methods get FastAPI's 405."""
         if self.methods and scope["method"] not in self.methods:
             await super().handle(scope, receive, send)  # FastAPI's 405 with Allow
             return

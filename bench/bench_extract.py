@@ -17,7 +17,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import random
 import statistics
 import sys
@@ -28,6 +27,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_point import setup_database  # noqa: E402  (one set-up for every benchmark)
+
 SAMPLE = REPO / "data" / "zoning" / "bontang"
 OUT = REPO / "bench" / "out"
 

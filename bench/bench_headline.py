@@ -172,7 +172,8 @@ def main(argv: list[str] | None = None) -> int:
     doc = {"zones": args.zones, "heavy_concurrent": args.heavy, "rounds": args.rounds, "slice_s": args.seconds,
            "analysis": {"n": len(analyses), "statuses": statuses, **_stats(ok),
                         "mean_s": round(statistics.fmean(ok), 3) if ok else None,
-                        "response_kb": round(statistics.fmean(n for _, _, n in analyses) / 1024, 1) if analyses else None},
+                        "response_kb": (round(statistics.fmean(n for _, _, n in analyses) / 1024, 1)
+                                        if analyses else None)},
            "idle": {name: _stats(idle[name]) for name in ("health", "point")},
            "loaded": {name: _stats(loaded[name]) for name in ("health", "point")},
            "errors": {"idle": idle["errors"], "loaded": loaded["errors"]}}

@@ -35,8 +35,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_point import (BEFORE_REF, OUT, REPO, Server, code_tree, http_load, interleave,  # noqa: E402
-                         print_table, public, sample_extent, setup_database, sql_floor)
+from bench_point import (  # noqa: E402
+    BEFORE_REF,
+    OUT,
+    REPO,
+    Server,
+    code_tree,
+    http_load,
+    interleave,
+    print_table,
+    public,
+    sample_extent,
+    setup_database,
+    sql_floor,
+)
 
 
 def random_parcel(rng: random.Random, extent) -> list[list[float]]:
@@ -96,10 +108,10 @@ def post_once(port: int, path: str, body: bytes, timeout: float = 600) -> tuple[
 
 def library_batch(url: str, fc: dict) -> dict:
     """The same batch in this process: parse/check, the one overlay query, assembly; peak RSS growth."""
-    from rdtr.parcel_input import parse_geojson
     from rdtr.answers import analyze
     from rdtr.answers.parcel import overlay
     from rdtr.db import Database
+    from rdtr.parcel_input import parse_geojson
 
     rss0 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     t0 = time.perf_counter()

@@ -5,8 +5,8 @@
 
 What it does, all in one run so the numbers are comparable on the same (noisy) machine:
 
-1. starts (or reuses) an embedded PostGIS cluster under ``--home`` (default ``.rdtr-bench``, shared with the other benchmarks), migrates it and
-   loads the sample plan ``data/zoning/bontang`` once;
+1. starts (or reuses) an embedded PostGIS cluster under ``--home`` (default ``.rdtr-bench``, shared with the
+   other benchmarks), migrates it and loads the sample plan ``data/zoning/bontang`` once;
 2. starts ``rdtr serve --workers N`` — a real uvicorn server — in a subprocess on that database;
 3. draws random points (seeded) in the sample's extent;
 4. **floor**: the same question as ONE raw SQL query per point (``rdtr.answers.sql.POINT_SQL``, prepared, with
@@ -132,8 +132,10 @@ class Server:
         self.tree, self.extra_env = tree, env or {}
         self.proc: subprocess.Popen | None = None
 
-    def __enter__(self) -> "Server":
-        env = dict(os.environ, RDTR_DATABASE_URL=self.url, PYTHONUNBUFFERED="1", **self.extra_env)
+    def __enter__(self) -> Server:
+        env = dict(os.environ, RDTR_DATABASE_URL=self.url, PYTHONUNBUFFERED="1", RDTR_RATE_LIMIT="off",
+                   RDTR_ALLOW_SUPERUSER="true",
+                   **self.extra_env)
         env["PYTHONPATH"] = os.pathsep.join(str(p) for p in (self.tree, self.tree / "bench") if p)
         cmd = [sys.executable, "-c", "from rdtr.cli import main; main()", "serve", "--host", "127.0.0.1",
                "--port", str(self.port), "--workers", str(self.workers)]
@@ -368,7 +370,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (default 2)")
     ap.add_argument("--floor-connections", type=int, default=2)
     ap.add_argument("--home", type=Path, default=Path(os.environ.get("RDTR_BENCH_HOME", REPO / ".rdtr-bench")),
-                    help="embedded cluster home (default .rdtr-bench, shared with the other benchmarks; RDTR_BENCH_HOME)")
+                    help="embedded cluster home (default .rdtr-bench, shared with the other benchmarks; "
+                         "RDTR_BENCH_HOME)")
     ap.add_argument("--database-url", default=os.environ.get("RDTR_BENCH_DATABASE_URL"),
                     help="use this database instead of the embedded cluster")
     ap.add_argument("--warmup", type=float, default=3.0)

@@ -36,6 +36,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_point import setup_database  # noqa: E402  (one set-up for every benchmark)
+
 SAMPLE = REPO / "data" / "zoning" / "bontang"
 OUT = REPO / "bench" / "out"
 PLAN = "bench-50k"
@@ -298,7 +299,7 @@ def main() -> None:
     print(f"plan {PLAN}: {info['zone_count']:,} zones", flush=True)
 
     port = free_port()
-    env = {**os.environ, "RDTR_DATABASE_URL": url}
+    env = {**os.environ, "RDTR_DATABASE_URL": url, "RDTR_RATE_LIMIT": "off", "RDTR_ALLOW_SUPERUSER": "true"}
     server = subprocess.Popen([sys.executable, "-c", "from rdtr.cli import main; main()", "serve", "--port",
                                str(port)], cwd=REPO, env=env)
     base = f"http://127.0.0.1:{port}"
@@ -311,7 +312,8 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        print("server, over HTTP (cold: first pass; warm: the same views again, tiles from the server cache):", flush=True)
+        print("server, over HTTP (cold: first pass; warm: the same views again, tiles from the server cache):",
+              flush=True)
         http_rows = asyncio.run(http_bench(base, info, zooms, args.steps, warm=False))
         http_rows += asyncio.run(http_bench(base, info, zooms, args.steps, warm=True))
         browser_rows = [] if args.no_browser else browser_bench(base, info, zooms, args.steps)

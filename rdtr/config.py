@@ -14,6 +14,10 @@ class Settings(BaseSettings):
 
     #: A real server for production. When unset, the embedded cluster under ``home`` is used.
     database_url: str | None = None
+    #: The schema owner, for migrations and command-line loads (token and ingest commands); default: the above.
+    owner_database_url: str | None = None
+    #: Let `rdtr serve` run as a superuser or the schema owner (debugging, old set-ups).
+    allow_superuser: bool = False
     #: Where the embedded cluster and local state live.
     home: Path = Field(default=Path(".rdtr"))
 
@@ -35,14 +39,22 @@ class Settings(BaseSettings):
     max_json_bytes: int = Field(default=20 * 1024 * 1024, ge=1024)
     #: Largest JSON answer (bytes); a bigger batch is refused with the advice to split it.
     max_response_bytes: int = Field(default=64 * 1024 * 1024, ge=1024)
+    # Abuse limits (per API worker process): requests a minute per client, failed token attempts a minute
+    # per client; RDTR_RATE_LIMIT=off turns both off. X-Forwarded-For is believed only from these proxies.
+    rate_limit: bool = True
+    rate_limit_per_minute: int = Field(default=600, ge=1)
+    auth_failures_per_minute: int = Field(default=10, ge=1)
+    trusted_proxies: list[str] = Field(default_factory=list)
+
     #: Threads for heavy work (parcel analysis, batches, extracts, conversions, uploads), per API worker.
     worker_threads: int = Field(default=2, ge=1, le=64)
 
     # Uploads
     max_upload_bytes: int = 200 * 1024 * 1024
 
-    #: Public base URL used in extract QR codes (verification links).
-    public_url: str = "http://127.0.0.1:8000"
+    #: Public base URL of the service: the verification links (and their QR codes) of extracts are built
+    #: from it and nothing else. Required to issue extracts outside the embedded default database.
+    public_url: str | None = None
 
     @model_validator(mode="after")
     def _coherent(self) -> Settings:

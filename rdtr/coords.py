@@ -37,6 +37,7 @@ class Place:
     note: str | None = None
 
     def as_dict(self) -> dict:
+        """The place as JSON: ``lon``/``lat`` (EPSG:4326 degrees, 7 decimals ≈ 1 cm), ``format``, ``note``."""
         return {"lon": round(self.lon, 7), "lat": round(self.lat, 7), "format": self.format, "note": self.note}
 
 

@@ -81,8 +81,31 @@ class PackageError(RdtrError):
 
 
 class DatabaseUnavailable(RdtrError):
+    """The database cannot be reached. The detail a user sees says only that (no host, socket or port: the
+    cause goes to the log)."""
+
     status = 503
     title = "Database unavailable"
+    DETAIL = "the database is unavailable; try again shortly"
+
+    def __init__(self, detail: str | None = None, **extra):
+        super().__init__(detail or self.DETAIL, **extra)
+
+
+def database_unavailable(exc: BaseException, log_name: str = "rdtr.db") -> DatabaseUnavailable:
+    """A :class:`DatabaseUnavailable` for a driver error, its first line logged for the operator only."""
+    import logging
+
+    text = str(getattr(exc, "orig", exc)).strip()
+    logging.getLogger(log_name).warning("database unavailable: %s", text.splitlines()[0] if text else type(exc))
+    return DatabaseUnavailable()
+
+
+class NoPublicURL(RdtrError):
+    """The service cannot issue something that prints its own address (RDTR_PUBLIC_URL is not set)."""
+
+    status = 503
+    title = "No public address configured"
 
 
 class SchemaMissing(DatabaseUnavailable):

@@ -13,17 +13,17 @@ import hashlib
 import json
 import secrets
 import time
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from typing import Any
 
 import shapely
 from shapely.geometry.base import BaseGeometry
 from sqlalchemy import insert, select
 
-from rdtr import __version__
+from rdtr import __version__, audit
 from rdtr.config import get_settings
 from rdtr.db.schema import extract as extract_table
-from rdtr.errors import InvalidInput, NotFound
+from rdtr.errors import InvalidInput, NoPublicURL, NotFound
 from rdtr.render import data as mapdata
 from rdtr.render.extract import ExtractInput, answer_sha256, map_view, render_pdf
 
@@ -33,14 +33,32 @@ _ID_CHARS = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford-style: no i, l, o, u
 
 def new_extract_id(now: datetime | None = None) -> str:
     """``YYYYMMDD-xxxxxxxxxx``: the UTC date and 10 random characters (50 bits)."""
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     token = "".join(secrets.choice(_ID_CHARS) for _ in range(10))
     return f"{now:%Y%m%d}-{token}"
 
 
+#: Where `rdtr serve` listens by default: the verification base when the embedded default database is in use.
+LOCAL_PUBLIC_URL = "http://127.0.0.1:8000"
+
+
+def public_base() -> str:
+    """The base of verification URLs: ``RDTR_PUBLIC_URL`` — never anything a request says. With the embedded
+    default database (a local set-up) it defaults to where ``rdtr serve`` listens; elsewhere it must be set."""
+    from rdtr.db.engine import using_embedded
+
+    url = get_settings().public_url
+    if url:
+        return url.rstrip("/")
+    if using_embedded():
+        return LOCAL_PUBLIC_URL
+    raise NoPublicURL("the server has no public address configured (RDTR_PUBLIC_URL), so it cannot print a "
+                      "verification link on an extract; ask its administrator to set it")
+
+
 def urls(extract_id: str, base_url: str | None = None) -> dict[str, str]:
     """The record's public URLs: ``verify`` (the JSON record) and ``pdf`` (the stored bytes)."""
-    base = (base_url or get_settings().public_url).rstrip("/")
+    base = (base_url or public_base()).rstrip("/")
     return {"verify": f"{base}/v1/extracts/{extract_id}", "pdf": f"{base}/v1/extracts/{extract_id}.pdf"}
 
 
@@ -99,7 +117,7 @@ def create_extract(
         raise InvalidInput("no RDTR in force covers this parcel (the RTRW applies): there is nothing to extract")
 
     engine = db.engine
-    created_at = datetime.now(timezone.utc).replace(microsecond=0)
+    created_at = datetime.now(UTC).replace(microsecond=0)
     extract_id = new_extract_id(created_at)
     links = urls(extract_id, base_url)
     with engine.connect() as conn:
@@ -131,6 +149,9 @@ def create_extract(
             answer=answer, plan_version_ids=pv_ids, sha256=sha, pdf=pdf, answer_sha256=digest,
             plans=plans, verify_url=links["verify"],
         ))
+        audit.record(conn, officer, "extract.issue", extract_id,
+                     {"reference": reference, "activity": activity, "sha256": sha,
+                      "plans": [{"id": p["id"], "version": p["version"]} for p in plans]})
     timings["store"] = time.perf_counter() - t3
     return {"id": extract_id, "sha256": sha, "pdf": links["pdf"], "verify": links["verify"],
             "bytes": len(pdf), "scale": view.scale, "timings_s": timings}
@@ -152,7 +173,7 @@ def get_extract(db, extract_id: str, base_url: str | None = None) -> dict:
     plans = row["plans"] or mapdata.answer_plans(row["answer"])
     return {
         "id": row["id"],
-        "created_at": row["created_at"].astimezone(timezone.utc).isoformat().replace("+00:00", "Z"),
+        "created_at": row["created_at"].astimezone(UTC).isoformat().replace("+00:00", "Z"),
         "officer": row["officer"],
         "reference": row["reference"],
         "activity": (row["request"] or {}).get("activity"),

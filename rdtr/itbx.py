@@ -8,7 +8,7 @@ letter present (X > B > T > I).
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 CLASS_RANK = {"I": 0, "T": 1, "B": 2, "X": 3}
 CLASS_NAMES = {

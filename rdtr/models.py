@@ -8,7 +8,7 @@ Fields the interface (docs/interface.md) names are required; the rest are extens
 
 from __future__ import annotations
 
-from typing import Any, Literal, Optional
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -30,59 +30,60 @@ class PlanRef(_Model):
     id: str = Field(description="plan id, e.g. 'bontang'")
     version: int = Field(description="version number within the plan")
     name: str
-    legal_basis: str = Field(description="the instrument the answer rests on, e.g. 'Perwali Kota Bontang No. 12 Tahun 2024'")
+    legal_basis: str = Field(
+        description="the instrument the answer rests on, e.g. 'Perwali Kota Bontang No. 12 Tahun 2024'")
     effective_from: str = Field(description="date the version took effect (YYYY-MM-DD)")
 
 
 class SpecialProvision(_Model):
     """A *ketentuan khusus* attribute of the zone polygon (KKOP, KRB, LP2B, …)."""
 
-    kind: Optional[str] = None
-    value: Optional[str] = None
+    kind: str | None = None
+    value: str | None = None
 
 
 class TpzText(_Model):
     code: str
-    text: Optional[str] = Field(None, description="the plan's text for the TPZ code, when it has one")
+    text: str | None = Field(None, description="the plan's text for the TPZ code, when it has one")
 
 
 class Overlay(_Model):
     """A separate special-provision layer (e.g. KKOP) that contains the point / touches the parcel."""
 
-    kind: Optional[str] = None
-    name: Optional[str] = None
-    text: Optional[str] = None
-    plan: Optional[str] = Field(None, description="plan id of the overlay")
+    kind: str | None = None
+    name: str | None = None
+    text: str | None = None
+    plan: str | None = Field(None, description="plan id of the overlay")
 
 
 class IntensityClass(_Model):
-    lot_area_min_m2: Optional[float] = None
-    lot_area_max_m2: Optional[float] = None
-    kdb_max: Optional[float] = None
-    klb_max: Optional[float] = None
-    kdh_min: Optional[float] = None
-    ktb_max: Optional[float] = None
-    height_max_m: Optional[float] = None
-    floors_max: Optional[int] = None
-    gsb_min_m: Optional[float] = None
-    lot_min_m2: Optional[float] = None
+    lot_area_min_m2: float | None = None
+    lot_area_max_m2: float | None = None
+    kdb_max: float | None = None
+    klb_max: float | None = None
+    kdh_min: float | None = None
+    ktb_max: float | None = None
+    height_max_m: float | None = None
+    floors_max: int | None = None
+    gsb_min_m: float | None = None
+    lot_min_m2: float | None = None
 
 
 class Intensity(_Model):
     """*Ketentuan intensitas*. ``null`` = not regulated (or, at a point, depends on the lot size)."""
 
-    kdb_max: Optional[float] = Field(None, description="KDB, max building coverage, percent")
-    klb_max: Optional[float] = Field(None, description="KLB, max floor-area ratio")
-    kdh_min: Optional[float] = Field(None, description="KDH, min green area, percent")
-    ktb_max: Optional[float] = Field(None, description="KTB, max basement coverage, percent")
-    height_max_m: Optional[float] = None
-    floors_max: Optional[int] = None
-    gsb_min_m: Optional[float] = Field(None, description="GSB, min setback from the road, m")
-    lot_min_m2: Optional[float] = Field(None, description="minimum lot size, m²")
-    lot_area_min_m2: Optional[float] = Field(None, description="the lot-size class chosen: [min, max) m²")
-    lot_area_max_m2: Optional[float] = None
-    note: Optional[str] = None
-    by_lot_size: Optional[list[IntensityClass]] = Field(
+    kdb_max: float | None = Field(None, description="KDB, max building coverage, percent")
+    klb_max: float | None = Field(None, description="KLB, max floor-area ratio")
+    kdh_min: float | None = Field(None, description="KDH, min green area, percent")
+    ktb_max: float | None = Field(None, description="KTB, max basement coverage, percent")
+    height_max_m: float | None = None
+    floors_max: int | None = None
+    gsb_min_m: float | None = Field(None, description="GSB, min setback from the road, m")
+    lot_min_m2: float | None = Field(None, description="minimum lot size, m²")
+    lot_area_min_m2: float | None = Field(None, description="the lot-size class chosen: [min, max) m²")
+    lot_area_max_m2: float | None = None
+    note: str | None = None
+    by_lot_size: list[IntensityClass] | None = Field(
         None, description="at a point, when intensity depends on the lot size: every lot-size class")
 
 
@@ -91,32 +92,32 @@ class ActivityAtZone(_Model):
 
     code: str
     name: str
-    klass: Optional[ItbxClass] = Field(None, alias="class", description="I, T, B or X (X > B > T > I)")
+    klass: ItbxClass | None = Field(None, alias="class", description="I, T, B or X (X > B > T > I)")
     codes: list[str] = Field(default_factory=list, description="condition codes as written, e.g. T1, B3")
     conditions: list[str] = Field(default_factory=list, description="texts of the condition codes")
-    class_name: Optional[str] = None
+    class_name: str | None = None
 
 
 class ZoneFields(_Model):
     plan: PlanRef
-    zone_code: Optional[str] = None
-    zone_name: Optional[str] = None
+    zone_code: str | None = None
+    zone_name: str | None = None
     subzone_code: str
-    subzone_name: Optional[str] = None
-    block: Optional[str] = None
-    subblock: Optional[str] = None
-    kecamatan: Optional[str] = None
-    kelurahan: Optional[str] = None
+    subzone_name: str | None = None
+    block: str | None = None
+    subblock: str | None = None
+    kecamatan: str | None = None
+    kelurahan: str | None = None
     tpz: list[str] = Field(default_factory=list, description="TPZ (teknik pengaturan zonasi) codes")
     tpz_texts: list[TpzText] = Field(default_factory=list)
     special_provisions: list[SpecialProvision] = Field(default_factory=list)
     intensity: Intensity
-    activity: Optional[ActivityAtZone] = Field(
+    activity: ActivityAtZone | None = Field(
         None, description="present when an activity was asked for; null when this plan does not list it")
 
 
 class ZoneAtPoint(ZoneFields):
-    boundary_distance_m: Optional[float] = Field(
+    boundary_distance_m: float | None = Field(
         None, description="distance from the point to the edge of its zone, m (WGS 84 ellipsoid, local metric)")
     near_boundary: bool = Field(
         description="the point is within the map's positional tolerance (boundary_tolerance_m) of the zone edge: "
@@ -129,10 +130,10 @@ class ZoningAnswer(_Model):
     location: Location
     at: str
     covered: bool
-    message: Optional[str] = Field(None, description="why nothing covers the location (the RTRW applies)")
+    message: str | None = Field(None, description="why nothing covers the location (the RTRW applies)")
     zones: list[ZoneAtPoint]
     overlays: list[Overlay] = Field(default_factory=list)
-    boundary_tolerance_m: Optional[float] = None
+    boundary_tolerance_m: float | None = None
 
 
 class ParcelInfo(_Model):
@@ -146,11 +147,11 @@ class ParcelZone(ZoneFields):
 
     area_m2: float = Field(description="geodesic area of the piece, m²")
     share: float = Field(description="area_m2 ÷ parcel area")
-    boundary_distance_m: Optional[float] = Field(
+    boundary_distance_m: float | None = Field(
         None, description="distance between the parcel and this zone's edge (0 when the edge crosses the parcel)")
     near_boundary: bool = Field(description="boundary_distance_m ≤ the tolerance")
-    boundary_length_m: Optional[float] = Field(None, description="length of this zone's edge inside the parcel")
-    uncertain_area_m2: Optional[float] = Field(
+    boundary_length_m: float | None = Field(None, description="length of this zone's edge inside the parcel")
+    uncertain_area_m2: float | None = Field(
         None, description="≈ boundary_length_m × tolerance: the strip of the piece along its zone edge that the "
                           "map cannot attribute")
     within_tolerance: bool = Field(
@@ -165,24 +166,24 @@ class Limits(_Model):
     """Σ coefficient × piece area over the pieces; height, floors and setback from the most restrictive
     non-sliver piece. ``null`` where no piece regulates it."""
 
-    max_footprint_m2: Optional[float] = Field(None, description="Σ KDB × piece area")
-    max_floor_area_m2: Optional[float] = Field(None, description="Σ KLB × piece area")
-    min_green_area_m2: Optional[float] = Field(None, description="Σ KDH × piece area")
-    max_height_m: Optional[float] = None
-    max_floors: Optional[int] = None
-    max_basement_area_m2: Optional[float] = Field(None, description="Σ KTB × piece area")
-    min_setback_m: Optional[float] = Field(None, description="the largest GSB of the pieces")
-    notes: Optional[list[str]] = None
+    max_footprint_m2: float | None = Field(None, description="Σ KDB × piece area")
+    max_floor_area_m2: float | None = Field(None, description="Σ KLB × piece area")
+    min_green_area_m2: float | None = Field(None, description="Σ KDH × piece area")
+    max_height_m: float | None = None
+    max_floors: int | None = None
+    max_basement_area_m2: float | None = Field(None, description="Σ KTB × piece area")
+    min_setback_m: float | None = Field(None, description="the largest GSB of the pieces")
+    notes: list[str] | None = None
 
 
 class LotBreach(_Model):
     subzone_code: str
-    lot_min_m2: Optional[float] = None
+    lot_min_m2: float | None = None
     detail: str
 
 
 class LotSize(_Model):
-    area_m2: Optional[float] = None
+    area_m2: float | None = None
     breach: bool = Field(description="the parcel is below a minimum lot size (or the smallest lot-size class)")
     breaches: list[LotBreach] = Field(default_factory=list)
 
@@ -193,29 +194,29 @@ class BoundarySummary(_Model):
     tolerance_m: float
     near_boundary: bool = Field(description="some zone edge runs within the tolerance of (or through) the parcel")
     crosses_boundary: bool = Field(description="the parcel lies in more than one zone polygon")
-    boundary_distance_m: Optional[float] = None
-    uncertain_area_m2: Optional[float] = None
+    boundary_distance_m: float | None = None
+    uncertain_area_m2: float | None = None
     pieces_within_tolerance: list[str] = Field(default_factory=list)
 
 
 class ActivityByZone(_Model):
-    plan: Optional[str] = None
+    plan: str | None = None
     subzone_code: str
-    klass: Optional[ItbxClass] = Field(None, alias="class")
+    klass: ItbxClass | None = Field(None, alias="class")
     codes: list[str] = Field(default_factory=list)
     conditions: list[str] = Field(default_factory=list)
-    share: Optional[float] = None
-    area_m2: Optional[float] = None
+    share: float | None = None
+    area_m2: float | None = None
     sliver: bool = False
     within_tolerance: bool = False
 
 
 class ActivityVerdict(_Model):
     code: str
-    name: Optional[str] = None
-    klass: Optional[ItbxClass] = Field(
+    name: str | None = None
+    klass: ItbxClass | None = Field(
         None, alias="class", description="the most restrictive class over the non-sliver pieces")
-    class_name: Optional[str] = None
+    class_name: str | None = None
     by_zone: list[ActivityByZone]
     depends_on_boundary: bool = Field(
         False, description="the class would differ without the pieces thinner than the map tolerance")
@@ -230,24 +231,24 @@ class ProblemDetail(_Model):
 class ParcelAnswer(_Model):
     """``POST /v1/parcels/analyze`` for one parcel."""
 
-    index: Optional[int] = Field(None, description="position in the FeatureCollection")
+    index: int | None = Field(None, description="position in the FeatureCollection")
     id: Any = Field(None, description="the feature's id")
-    properties: Optional[dict] = None
-    parcel: Optional[ParcelInfo] = None
-    at: Optional[str] = None
-    covered: Optional[bool] = None
-    covered_share: Optional[float] = Field(None, description="share of the parcel inside a plan's zones")
-    message: Optional[str] = None
-    zones: Optional[list[ParcelZone]] = None
-    slivers: Optional[list[ParcelZone]] = None
-    sliver_share: Optional[float] = None
-    limits: Optional[Limits] = None
-    lot_size: Optional[LotSize] = None
-    boundary: Optional[BoundarySummary] = None
-    special_provisions: Optional[list[SpecialProvision]] = None
-    overlays: Optional[list[Overlay]] = None
-    activity: Optional[ActivityVerdict] = None
-    error: Optional[ProblemDetail] = Field(None, description="why this feature of a collection was not analysed")
+    properties: dict | None = None
+    parcel: ParcelInfo | None = None
+    at: str | None = None
+    covered: bool | None = None
+    covered_share: float | None = Field(None, description="share of the parcel inside a plan's zones")
+    message: str | None = None
+    zones: list[ParcelZone] | None = None
+    slivers: list[ParcelZone] | None = None
+    sliver_share: float | None = None
+    limits: Limits | None = None
+    lot_size: LotSize | None = None
+    boundary: BoundarySummary | None = None
+    special_provisions: list[SpecialProvision] | None = None
+    overlays: list[Overlay] | None = None
+    activity: ActivityVerdict | None = None
+    error: ProblemDetail | None = Field(None, description="why this feature of a collection was not analysed")
 
 
 class ParcelBatchAnswer(_Model):
@@ -259,29 +260,29 @@ class ParcelBatchAnswer(_Model):
 class SubzoneChange(_Model):
     plan: str
     subzone_code: str
-    subzone_name: Optional[str] = None
-    from_: Optional[dict] = Field(None, alias="from")
-    to: Optional[dict] = None
+    subzone_name: str | None = None
+    from_: dict | None = Field(None, alias="from")
+    to: dict | None = None
     change: Literal["added", "removed", "changed", "unchanged"]
 
 
 class CompareAnswer(_Model):
     """``POST /v1/parcels/compare``: the parcel under the versions in force on two dates."""
 
-    index: Optional[int] = None
+    index: int | None = None
     id: Any = None
-    properties: Optional[dict] = None
-    parcel: Optional[ParcelInfo] = None
-    from_: Optional[dict] = Field(None, alias="from")
-    to: Optional[dict] = None
-    changed: Optional[bool] = None
-    subzones: Optional[list[SubzoneChange]] = None
-    intensity: Optional[list[dict]] = None
-    limits: Optional[dict] = None
-    activity: Optional[dict] = None
-    before: Optional[ParcelAnswer] = None
-    after: Optional[ParcelAnswer] = None
-    error: Optional[ProblemDetail] = None
+    properties: dict | None = None
+    parcel: ParcelInfo | None = None
+    from_: dict | None = Field(None, alias="from")
+    to: dict | None = None
+    changed: bool | None = None
+    subzones: list[SubzoneChange] | None = None
+    intensity: list[dict] | None = None
+    limits: dict | None = None
+    activity: dict | None = None
+    before: ParcelAnswer | None = None
+    after: ParcelAnswer | None = None
+    error: ProblemDetail | None = None
 
 
 class CompareBatchAnswer(_Model):
@@ -300,12 +301,12 @@ class ActivityRef(_Model):
     code: str
     name: str
     kbli: list[str] = Field(default_factory=list)
-    group: Optional[str] = None
+    group: str | None = None
     plan: PlanShort
 
 
 class ActivitySearchAnswer(_Model):
-    q: Optional[str] = None
+    q: str | None = None
     at: str
     count: int
     activities: list[ActivityRef]
@@ -314,7 +315,7 @@ class ActivitySearchAnswer(_Model):
 class AllowedZone(_Model):
     plan: PlanRef
     subzone_code: str
-    subzone_name: Optional[str] = None
+    subzone_name: str | None = None
     klass: ItbxClass = Field(alias="class")
     codes: list[str] = Field(default_factory=list)
     conditions: list[str] = Field(default_factory=list)
@@ -324,5 +325,5 @@ class WhereAllowedAnswer(_Model):
     """``GET /v1/activities/{code}/zones``."""
 
     activity: ActivityRef
-    at: Optional[str] = None
+    at: str | None = None
     zones: list[AllowedZone]

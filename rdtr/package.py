@@ -95,6 +95,11 @@ from rdtr.errors import InvalidInput, PackageError
 from rdtr.text import PLAN_ID
 
 #: Files that are not part of a package's content (OS litter), ignored by the checksum.
+#: Prefixes of the temporary folders rdtr makes for outside files (unpacked packages, uploads); a killed
+#: process leaves them, and :func:`sweep_stale_temp` removes them when ``rdtr serve`` or ``rdtr ingest`` starts.
+TEMP_PREFIX = "rdtr-package-"
+UPLOAD_PREFIX = "rdtr-upload-"
+STALE_TEMP_S = 6 * 3600
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 IGNORED_DIRS = {"__MACOSX", ".git"}
 
@@ -206,24 +211,50 @@ class OpenedPackage:
             return self.root
         if not zipfile.is_zipfile(src):
             raise PackageError(f"{src.name} is neither a folder nor a .zip file", None)
-        self._tmp = tempfile.mkdtemp(prefix="rdtr-package-")
-        safe_extract(src, Path(self._tmp))
-        self.root = _package_root(Path(self._tmp))
+        self._tmp = tempfile.mkdtemp(prefix=TEMP_PREFIX)
+        try:
+            safe_extract(src, Path(self._tmp))
+            self.root = _package_root(Path(self._tmp), label=src.name)
+        except BaseException:
+            # __exit__ does not run when __enter__ fails: a bad package must not leave its files behind.
+            self.__exit__()
+            raise
         return self.root
 
     def __exit__(self, *exc) -> None:
         if self._tmp:
             shutil.rmtree(self._tmp, ignore_errors=True)
+            self._tmp = None
 
 
-def _package_root(folder: Path) -> Path:
-    """The folder holding plan.toml: the folder itself or its single sub-folder (zips often wrap one)."""
+def sweep_stale_temp(max_age_s: float = STALE_TEMP_S) -> int:
+    """Remove rdtr's own temporary folders (by prefix) older than ``max_age_s``; returns how many."""
+    import time
+
+    root = Path(tempfile.gettempdir())
+    cutoff = time.time() - max_age_s
+    removed = 0
+    for entry in root.iterdir():
+        try:
+            if (entry.name.startswith((TEMP_PREFIX, UPLOAD_PREFIX)) and entry.is_dir() and not entry.is_symlink()
+                    and entry.stat().st_mtime < cutoff):
+                shutil.rmtree(entry, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed
+
+
+def _package_root(folder: Path, label: str | None = None) -> Path:
+    """The folder holding plan.toml: the folder itself or its single sub-folder (zips often wrap one).
+    ``label`` names the package in the error (never the temporary folder it was unpacked to)."""
     if (folder / "plan.toml").is_file():
         return folder
     entries = [p for p in folder.iterdir() if p.name not in IGNORED_DIRS and p.name not in IGNORED_NAMES]
     if len(entries) == 1 and entries[0].is_dir() and (entries[0] / "plan.toml").is_file():
         return entries[0]
-    raise PackageError(f"no plan.toml in {folder.name or folder}: a package is a folder (or .zip) with plan.toml", None)
+    raise PackageError(f"no plan.toml in {label or folder.name or folder}: a package is a folder (or .zip) with "
+                       "plan.toml", None)
 
 
 def check_zip_members(zf: zipfile.ZipFile, max_total_bytes: int | None = None) -> None:
@@ -422,7 +453,8 @@ def parse_plan_toml(doc: dict) -> tuple[PlanSpec, ZonesSpec, TableSpec | None, I
             problems.append(f"[intensity].subzones must be \"codes\", \"names\" or \"auto\", got {kind!r}")
         intensity = _table_spec(
             IntensitySpec, s, "intensity", problems, path_optional=(source == "zones"), source=source,
-            layout=layout, subzone_kind=kind, parameters=_str_map(s.get("parameters"), "[intensity.parameters]", problems),
+            layout=layout, subzone_kind=kind,
+            parameters=_str_map(s.get("parameters"), "[intensity.parameters]", problems),
         )
 
     tpz = None

@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import math
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 import shapely
 from pyproj import Geod
@@ -23,6 +24,7 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from rdtr.config import get_settings
 from rdtr.errors import InvalidInput, LimitExceeded
+from rdtr.safe_open import check_driver, check_name, vector_source
 
 #: Where RDTR parcels can be: Indonesia (≈ 95–141° E, 11° S–6° N) with a generous margin.
 #: A parcel entirely outside it is almost always a coordinate mistake (projected metres, swapped
@@ -49,6 +51,7 @@ class ParcelInput:
 
     @property
     def ok(self) -> bool:
+        """True when the parcel is usable (it has no ``error``)."""
         return self.error is None
 
 
@@ -282,13 +285,12 @@ def read_parcel_file(path: str | Path, layer: str | None = None) -> ParcelBatch:
     import geopandas as gpd
     import pyogrio
 
+    check_name(str(path))
     path = Path(path)
     if not path.exists():
         raise InvalidInput(f"{path}: no such file")
-    source = str(path)
-    if path.suffix.lower() == ".zip":
-        source = _zip_source(path)
-    if path.suffix.lower() in (".geojson", ".json"):
+    source, driver = _parcel_source(path)
+    if driver == "GeoJSON" and path.suffix.lower() in (".geojson", ".json"):
         import orjson
 
         try:
@@ -298,6 +300,7 @@ def read_parcel_file(path: str | Path, layer: str | None = None) -> ParcelBatch:
         # The same checks as the HTTP API, unless a legacy "crs" member asks for reprojection by GDAL.
         if not (isinstance(doc, dict) and not _geojson_crs_is_4326(doc)):
             return parse_geojson(doc)
+    check_driver(source, driver)
     try:
         kwargs = {"layer": layer} if layer else {}
         if layer is None and path.suffix.lower() in (".kml", ".kmz", ".gpkg"):
@@ -326,13 +329,25 @@ def _geojson_crs_is_4326(doc: dict) -> bool:
     return name.endswith(("CRS84", "4326"))
 
 
-def _zip_source(path: Path) -> str:
-    with zipfile.ZipFile(path) as zf:
-        names = zf.namelist()
-    shps = [n for n in names if n.lower().endswith(".shp")]
-    if len(shps) >= 1:
-        return f"/vsizip/{path}/{shps[0]}"
-    return f"/vsizip/{path}"
+def _parcel_source(path: Path) -> tuple[str, str]:
+    """The checked GDAL source of a parcel file (rdtr.safe_open): a zip's Shapefile (or its one vector
+    file), a KMZ's KML, or the file itself."""
+    suffix = path.suffix.lower()
+    if suffix not in (".zip", ".kmz"):
+        return vector_source(path)
+    try:
+        with zipfile.ZipFile(path) as zf:
+            names = zf.namelist()
+    except zipfile.BadZipFile as exc:
+        raise InvalidInput(f"{path.name} is not a readable zip file ({exc})") from None
+    wanted = (".kml",) if suffix == ".kmz" else (".shp",)
+    members = [n for n in names if n.lower().endswith(wanted)]
+    if not members and suffix == ".zip":
+        members = [n for n in names if n.lower().endswith((".geojson", ".json", ".gpkg", ".kml"))]
+    if not members:
+        raise InvalidInput(f"{path.name} holds no Shapefile, KML, GeoJSON or GeoPackage")
+    main = "doc.kml" if "doc.kml" in members else members[0]
+    return vector_source(path, main)
 
 
 def frame_to_batch(gdf, label: str = "input") -> ParcelBatch:

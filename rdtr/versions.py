@@ -24,6 +24,7 @@ from sqlalchemy import text
 
 from rdtr.errors import NotFound
 from rdtr.text import kbli_key, name_key
+from rdtr.units import INTENSITY
 
 if TYPE_CHECKING:
     from rdtr.db import Database
@@ -36,8 +37,7 @@ WHERE pv.effective_from <= :at AND (CAST(:plan AS text) IS NULL OR pv.plan_id = 
 ORDER BY pv.plan_id, pv.effective_from DESC, pv.version DESC
 """
 
-INTENSITY_FIELDS = ("kdb_max", "klb_max", "kdh_min", "ktb_max", "height_max_m", "floors_max", "gsb_min_m",
-                    "lot_min_m2")
+INTENSITY_FIELDS = tuple(m.field for m in INTENSITY)  #: the intensity table's columns, in rdtr.units' order
 
 #: Bounds on the per-version memos (a dense city has ~100,000 zones; these keep memory flat beyond that).
 ZONE_MEMO_MAX = 200_000

@@ -6,8 +6,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
 
-from api.params import (AT, BBOX, CLASSES, PLAN, Param, QuerySpec, bounded_text, choice, integer, json_response,
-                        problem_responses)
+from api.params import (
+    AT,
+    BBOX,
+    CLASSES,
+    PLAN,
+    Param,
+    QuerySpec,
+    bounded_text,
+    choice,
+    integer,
+    json_response,
+    problem_responses,
+)
 from api.runtime import database
 from rdtr.answers import search_activities, where_allowed, where_allowed_geojson
 from rdtr.models import ActivitySearchAnswer, WhereAllowedAnswer

@@ -12,11 +12,11 @@ from fastapi import APIRouter, Depends, Path, Request
 from fastapi.responses import HTMLResponse, Response
 
 from api.auth import AuthRoute, require_role
+from api.html import wants_html
 from api.params import AT, PLAN, parse_json, problem_responses, read_body
 from api.runtime import database, in_worker
-from rdtr.config import get_settings
-from api.html import public_base, wants_html
 from rdtr.auth import TokenInfo
+from rdtr.config import get_settings
 from rdtr.errors import InvalidInput, NotFound
 from rdtr.extract_records import create_extract, get_extract, get_extract_pdf
 
@@ -87,7 +87,7 @@ async def create(request: Request, who: TokenInfo = Depends(require_role("office
     if plan is not None:
         plan = PLAN.value(str(plan))
     result = await in_worker(request, create_extract, database(request), body["parcel"], activity.strip(),
-                             reference, who.name, at, plan, base_url=public_base(request))
+                             reference, who.name, at, plan)
     doc = {k: result[k] for k in ("id", "sha256", "pdf", "verify")}
     return Response(orjson.dumps(doc), status_code=201, media_type="application/json",
                     headers={"Location": result["verify"]})
@@ -115,7 +115,7 @@ def extract_record(request: Request, extract_id: str = Path(max_length=40), f: s
     """The stored record: `id`, `created_at`, `officer`, `reference`, `plans` (legal bases), `sha256` (of
     the PDF bytes), `answer_sha256` (of the answer as canonical JSON, printed in the PDF), `pdf`, `request`,
     `answer`. A browser (or `f=html`) gets a readable verification page."""
-    record = get_extract(database(request), _check_id(extract_id), base_url=public_base(request))
+    record = get_extract(database(request), _check_id(extract_id))
     if f not in (None, "json", "html"):
         raise InvalidInput("f must be json or html")
     if wants_html(request, f):
@@ -150,6 +150,7 @@ def _verification_page(r: dict) -> str:
 <dt>SHA-256 berkas PDF</dt><dd><code class="hash">{e(r['sha256'])}</code></dd>
 <dt>SHA-256 jawaban (tercetak di PDF)</dt><dd><code class="hash">{e(r.get('answer_sha256') or '–')}</code></dd>
 </dl>
-<p><a href="{e(r['pdf'])}">Unduh PDF tersimpan</a> · <a href="?f=json">Catatan lengkap (JSON)</a> · <a href="/">Peta RDTR</a></p>
+<p><a href="{e(r['pdf'])}">Unduh PDF tersimpan</a> · <a href="?f=json">Catatan lengkap (JSON)</a> · \
+<a href="/">Peta RDTR</a></p>
 <p class="note">{e(r['notice'])} Keputusan KKPR diterbitkan melalui OSS.</p>
 </main></body></html>"""

@@ -9,11 +9,11 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.html import maybe_preview
-from api.params import (ACTIVITY, AT, DATE_FROM, DATE_TO, FORMAT_HTML, GEOJSON_BODY, PLAN, SLIVER_SHARE, QuerySpec,
+from api.params import (ACTIVITY, AT, DATE_FROM, DATE_TO, GEOJSON_BODY, PLAN, SLIVER_SHARE, Param, QuerySpec, choice,
                         parse_json, problem_responses, read_body)
 from api.routing import LeanRoute
 from api.runtime import database, in_worker
-from rdtr.answers import analyze, compare
+from rdtr.answers import analyze, compare, export
 from rdtr.config import get_settings
 from rdtr.errors import LimitExceeded
 from rdtr.models import CompareAnswer, CompareBatchAnswer, ParcelAnswer, ParcelBatchAnswer
@@ -37,7 +37,14 @@ different without the pieces that lie within the tolerance.
 """
 
 
-ANALYZE_QUERY = QuerySpec(AT, ACTIVITY, PLAN, SLIVER_SHARE, FORMAT_HTML)
+ANALYZE_FORMAT = Param("f", choice("json", "html", "csv", "geojson"),
+                       {"type": "string", "enum": ["json", "html", "csv", "geojson"]},
+                       "json (default); html: a map preview; csv: one row per parcel; geojson: the parcels with "
+                       "their answers as a layer (rdtr.answers.export)")
+ANALYZE_QUERY = QuerySpec(AT, ACTIVITY, PLAN, SLIVER_SHARE, ANALYZE_FORMAT)
+EXPORTS = {"csv": ("text/csv; charset=utf-8", export.to_csv),
+           "geojson": ("application/geo+json", lambda answer, batch: orjson.dumps(export.to_feature_collection(
+               answer, batch)))}
 COMPARE_QUERY = QuerySpec(DATE_FROM, DATE_TO, ACTIVITY, PLAN, SLIVER_SHARE)
 EMPTY_BODY = "the request body is empty: send a GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection"
 
@@ -58,10 +65,14 @@ def answer_bytes(answer) -> bytes:
     return body
 
 
-def _analyze(db, doc, **kwargs):
+def _analyze(db, doc, fmt, **kwargs):
     batch = parse_geojson(doc)
     answer = analyze(db, batch, **kwargs)
-    return batch, answer, answer_bytes(answer)
+    if fmt in EXPORTS:
+        media_type, convert = EXPORTS[fmt]
+        body = convert(answer, batch)
+        return batch, answer, body.encode() if isinstance(body, str) else body, media_type
+    return batch, answer, answer_bytes(answer), "application/json"
 
 
 def _compare(db, doc, **kwargs):
@@ -74,8 +85,10 @@ def _compare(db, doc, **kwargs):
     summary="What is permitted on a parcel (or on each parcel of a FeatureCollection)",
     openapi_extra=ANALYZE_QUERY.openapi(**GEOJSON_BODY),
     responses={**problem_responses(400, 404, 413, 422, 503),
-               200: {"description": "the analysis; with `f=html` (or a browser's Accept) a map preview",
-                     "content": {"text/html": {"schema": {"type": "string"}}}}},
+               200: {"description": "the analysis; with `f=html` (or a browser's Accept) a map preview; with "
+                                    "`f=csv` a table, with `f=geojson` the parcels with their answers",
+                     "content": {"text/html": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}},
+                                 "application/geo+json": {"schema": {"type": "object"}}}}},
     description=f"""Overlay the parcel with the zoning of the plans in force on `at` (default today).
 
 - `zones`: every sub-zone piece (the parcel ∩ one zone polygon) with its geodesic area (m²) and share of the
@@ -96,13 +109,18 @@ def _compare(db, doc, **kwargs):
 {BOUNDARY_DOC}""",
 )
 async def analyze_parcels(request: Request):
+    """See the description above (kept with the route so OpenAPI shows it)."""
     q = ANALYZE_QUERY.parse(request)
     doc = await parcel_document(request)
-    batch, answer, body = await in_worker(request, _analyze, database(request), doc, at=q["at"],
-                                          activity=q["activity"], plan=q["plan"], sliver_share=q["sliver_share"])
+    batch, answer, body, media_type = await in_worker(
+        request, _analyze, database(request), doc, q["f"], at=q["at"], activity=q["activity"], plan=q["plan"],
+        sliver_share=q["sliver_share"])
+    if q["f"] in EXPORTS:
+        return Response(body, media_type=media_type,
+                        headers={"Content-Disposition": f'attachment; filename="rdtr-parcels.{q["f"]}"'})
     geometry = doc if isinstance(doc, dict) else to_feature_collection(batch.parcels)
     preview = await maybe_preview(request, q["f"], kind="parcel", answer=answer, geometry=geometry)
-    return preview or Response(body, media_type="application/json")
+    return preview or Response(body, media_type=media_type)
 
 
 @router.post(

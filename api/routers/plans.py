@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 import shutil
 import tempfile
 import zipfile
@@ -13,7 +12,7 @@ from fastapi.responses import JSONResponse
 from starlette.datastructures import UploadFile
 
 from api.auth import AuthRoute, require_role
-from api.params import AT, QuerySpec, problem_responses
+from api.params import AT, QuerySpec, bound_body, problem_responses
 from api.problems import problem
 from api.runtime import database, in_worker
 from rdtr.auth import TokenInfo
@@ -21,7 +20,7 @@ from rdtr.config import get_settings
 from rdtr.errors import InvalidInput
 from rdtr.ingest import ingest_package
 from rdtr.ingest.catalog import get_plan, list_plans, validation_report
-from rdtr.package import check_zip_members
+from rdtr.package import UPLOAD_PREFIX, check_zip_members
 
 router = APIRouter(tags=["plans"], route_class=AuthRoute)
 
@@ -70,9 +69,7 @@ async def upload(request: Request, dry_run: bool = Query(False, description="val
     201 with the new version and the report; 409 for a package already loaded; 422 with the report for an
     invalid one; 413 above the size limit; 415 for anything but a zip."""
     limit = get_settings().max_upload_bytes
-    length = request.headers.get("content-length")
-    if length and length.isdigit() and int(length) > limit + 64 * 1024:
-        return problem(413, "Payload too large", f"the upload is {int(length):,} bytes; the limit is {limit:,}")
+    bound_body(request, limit + 64 * 1024, "RDTR_MAX_UPLOAD_BYTES", "the upload")  # + the multipart framing
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
         return problem(415, "Unsupported media type",
@@ -82,7 +79,7 @@ async def upload(request: Request, dry_run: bool = Query(False, description="val
         upload_file = form.get("package")
         if not isinstance(upload_file, UploadFile):
             raise InvalidInput("the form field 'package' must hold the zipped plan package (a file)")
-        tmpdir = tempfile.mkdtemp(prefix="rdtr-upload-")
+        tmpdir = tempfile.mkdtemp(prefix=UPLOAD_PREFIX)
         try:
             name = Path(upload_file.filename or "package.zip").name or "package.zip"
             target = Path(tmpdir) / (name if name.lower().endswith(".zip") else name + ".zip")
@@ -91,7 +88,8 @@ async def upload(request: Request, dry_run: bool = Query(False, description="val
                 while chunk := await upload_file.read(1 << 20):
                     size += len(chunk)
                     if size > limit:
-                        return problem(413, "Payload too large", f"the package is larger than the limit of {limit:,} bytes")
+                        return problem(413, "Payload too large",
+                                       f"the package is larger than the limit of {limit:,} bytes")
                     out.write(chunk)
             if size == 0:
                 raise InvalidInput("the uploaded package is empty")
@@ -103,7 +101,7 @@ async def upload(request: Request, dry_run: bool = Query(False, description="val
             except zipfile.BadZipFile as exc:
                 return problem(415, "Unsupported media type", f"{name} is not a readable zip file ({exc})")
             result = await in_worker(request, ingest_package, database(request), target, dry_run=dry_run,
-                                     label=f"upload:{name} by {who.name}")
+                                     label=f"upload:{name} by {who.name}", actor=who.name)
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
     finally:

@@ -12,10 +12,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
-from api.params import problem_responses
+from api.params import bound_body, problem_responses
+from rdtr.config import get_settings
 from api.runtime import in_worker
-from rdtr.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
 from rdtr.coords import parse_place
+from rdtr.package import UPLOAD_PREFIX
+from rdtr.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from rdtr.units import measures_json
 
 router = APIRouter(tags=["web"])
 
@@ -28,14 +31,21 @@ PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inl
             "img-src 'self' data: blob: https://tile.openstreetmap.org; connect-src 'self'; "
             "frame-ancestors 'self'; base-uri 'self'; form-action 'self'")
 
-PARCEL_SUFFIXES = (".geojson", ".json", ".kml", ".kmz", ".zip", ".gpkg", ".gml")
-MAX_PARCEL_FILE_BYTES = 20 * 1024 * 1024
+PARCEL_SUFFIXES = (".geojson", ".json", ".kml", ".kmz", ".zip", ".gpkg")  # GML follows schema links: not read
+
+
+def _page() -> str:
+    """The page with the intensity measures of rdtr.units in it (JSON, read by app.js: one table for all)."""
+    measures = orjson.dumps(measures_json()).decode().replace("</", "<\\/")
+    page = (TEMPLATES / "index.html").read_text(encoding="utf-8")
+    return page.replace("<!--rdtr:intensity-measures-->",
+                        f'<script id="intensity-measures" type="application/json">{measures}</script>')
 
 
 @router.get("/", include_in_schema=False)
 def index():
-    page = (TEMPLATES / "index.html").read_text(encoding="utf-8")
-    return HTMLResponse(page, headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"})
+    """The citizen's web page (Bahasa Indonesia, with English)."""
+    return HTMLResponse(_page(), headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"})
 
 
 @router.get("/v1/coordinates", summary="Read a typed place (decimal, DMS or UTM) as lon/lat",
@@ -53,7 +63,8 @@ def coordinates(q: Annotated[str, Query(max_length=200, description="e.g. `0.135
     openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
         "type": "object", "required": ["file"],
         "properties": {"file": {"type": "string", "format": "binary",
-                                "description": "a .kml/.kmz, a .zip of a Shapefile (with its .prj), .geojson or .gpkg"}}}}}}},
+                                "description": "a .kml/.kmz, a .zip of a Shapefile (with its .prj), "
+                                               ".geojson or .gpkg"}}}}}}},
     responses={200: {"content": {"application/geo+json": {}},
                      "description": "FeatureCollection in EPSG:4326; `errors` lists features that were left out"},
                **problem_responses(413, 415, 422)},
@@ -61,7 +72,9 @@ def coordinates(q: Annotated[str, Query(max_length=200, description="e.g. `0.135
 async def convert(request: Request):
     """The parcels of the file as a GeoJSON FeatureCollection in EPSG:4326 (reprojected from the file's
     CRS, invalid rings repaired). Features that are not usable parcels are left out and listed in `errors`."""
-    form = await request.form(max_files=1)
+    limit = get_settings().max_json_bytes
+    bound_body(request, limit + 64 * 1024, "RDTR_MAX_JSON_BYTES", "the upload")  # + the multipart framing
+    form = await request.form(max_files=1, max_fields=4)
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise InvalidInput("send the file as multipart/form-data in the field 'file'")
@@ -69,9 +82,9 @@ async def convert(request: Request):
     suffix = FsPath(name).suffix.lower()
     if suffix not in PARCEL_SUFFIXES:
         raise UnsupportedMediaType(f"{name}: use KML/KMZ, a zipped Shapefile (.zip), GeoJSON or GeoPackage")
-    data = await upload.read(MAX_PARCEL_FILE_BYTES + 1)
-    if len(data) > MAX_PARCEL_FILE_BYTES:
-        raise PayloadTooLarge(f"{name}: larger than {MAX_PARCEL_FILE_BYTES // (1024 * 1024)} MB")
+    data = await upload.read(limit + 1)
+    if len(data) > limit:
+        raise PayloadTooLarge(f"{name}: larger than {limit:,} bytes (RDTR_MAX_JSON_BYTES)")
     doc = await in_worker(request, _convert_bytes, name, data)
     return Response(orjson.dumps(doc), media_type="application/geo+json")
 
@@ -79,7 +92,7 @@ async def convert(request: Request):
 def _convert_bytes(name: str, data: bytes) -> dict:
     from rdtr.parcel_input import read_parcel_file, to_feature_collection
 
-    with tempfile.TemporaryDirectory(prefix="rdtr-upload-") as tmp:
+    with tempfile.TemporaryDirectory(prefix=UPLOAD_PREFIX) as tmp:
         path = FsPath(tmp) / name
         path.write_bytes(data)
         try:

@@ -327,14 +327,18 @@
       "</span> · " + esc(t("inForceFrom")) + " " + esc(plan.effective_from) + "</p>";
   }
 
+  // The intensity measures (labels, units, decimals) come from the server's one table (rdtr.units).
+  var MEASURES = JSON.parse(($("intensity-measures") || {}).textContent || "[]");
+
   function intensityTable(it) {
     it = it || {};
-    var rows = [["kdb", it.kdb_max, " %"], ["klb", it.klb_max, ""], ["kdh", it.kdh_min, " %"],
-                ["ktb", it.ktb_max, " %"], ["height", it.height_max_m, " m"], ["floors", it.floors_max, ""],
-                ["gsb", it.gsb_min_m, " m"], ["lotMin", it.lot_min_m2, " m²"]];
-    var body = rows.filter(function (r) { return r[1] !== null && r[1] !== undefined; }).map(function (r) {
-      return "<tr><th scope=\"row\">" + esc(t(r[0])) + "</th><td>" + num(r[1], r[2], 2) + "</td></tr>";
-    }).join("");
+    var en = I && I.lang() === "en";
+    var body = MEASURES.filter(function (m) { return it[m.field] !== null && it[m.field] !== undefined; })
+      .map(function (m) {
+        var unit = m.unit ? (m.unit === "%" ? " %" : " " + m.unit) : "";
+        return "<tr><th scope=\"row\" title=\"" + esc(en ? m.name_en : m.name_id) + "\">" +
+          esc(en ? m.label_en : m.label_id) + "</th><td>" + num(it[m.field], unit, Math.max(m.digits, 2)) + "</td></tr>";
+      }).join("");
     if (!body) { return ""; }
     return '<table class="kv"><caption>' + esc(t("intensity")) + "</caption>" + body + "</table>";
   }

@@ -42,6 +42,17 @@ def zone_fields(vd: VersionData, row) -> dict:
     }
 
 
+def zone_static(vd: VersionData, row) -> dict:
+    """The zone's fields and its intensity without a lot size (as a point answer gives them), assembled
+    once per zone and version and remembered on the version (zones never change once loaded)."""
+    static = vd.zone_memo.get(row.zone_id)
+    if static is None:
+        static = zone_fields(vd, row)
+        static["intensity"] = intensity_at_point(vd, row.subzone_code, row.block, row.feature_id)
+        vd.remember_zone(row.zone_id, static)
+    return static
+
+
 def _provisions(value) -> list[dict]:
     if not value:
         return []

@@ -14,7 +14,7 @@ import psycopg2.errors
 import shapely
 
 from rdtr.answers import sql
-from rdtr.answers.assemble import activity_cell, find_activity, intensity_for_lot, r2, unknown_activity, zone_fields
+from rdtr.answers.assemble import activity_cell, find_activity, intensity_for_lot, r2, unknown_activity, zone_static
 from rdtr.answers.plans import check_activity_known
 from rdtr.answers.point import UNCOVERED
 from rdtr.config import get_settings
@@ -151,11 +151,8 @@ def _answer(db: Database, p: ParcelInput, slot: _Slot, at: date, activity_q: str
     for r in sorted(slot.pieces, key=lambda r: (-r.area, r.subzone_code, r.zone_id)):
         pv = r.plan_version_id
         vd = db.versions.get(pv)
-        static = vd.zone_memo.get(r.zone_id)
-        if static is None:
-            static = vd.remember_zone(r.zone_id, zone_fields(vd, r))
-        z = dict(static)
-        z.pop("intensity", None)  # a point's intensity; a parcel's is chosen by its lot size below
+        z = dict(zone_static(vd, r))
+        del z["intensity"]  # a point's intensity; a parcel's is chosen by its lot size below
         piece_area = r.area
         share = piece_area / area if area else 0.0
         intensity, breach = intensity_for_lot(vd, r.subzone_code, r.block, area, r.feature_id)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from rdtr.answers import sql
-from rdtr.answers.assemble import activity_cell, find_activity, intensity_at_point, unknown_activity, zone_fields
+from rdtr.answers.assemble import activity_cell, find_activity, unknown_activity, zone_static
 from rdtr.answers.plans import check_activity_known, check_plan_message
 from rdtr.config import get_settings
 from rdtr.coords import check_lonlat
@@ -32,13 +32,7 @@ def zoning_at(db: Database, lon: float, lat: float, *, at: date | None = None, a
     resolved: dict[int, object] = {}
     for r in rows:
         vd = db.versions.get(r.plan_version_id)
-        static = vd.zone_memo.get(r.zone_id)
-        if static is None:
-            # Zones never change once loaded: their fields and intensity are assembled once per process.
-            static = zone_fields(vd, r)
-            static["intensity"] = intensity_at_point(vd, r.subzone_code, r.block, r.feature_id)
-            vd.remember_zone(r.zone_id, static)
-        z = dict(static)
+        z = dict(zone_static(vd, r))
         if activity is not None:
             if r.plan_version_id not in resolved:
                 resolved[r.plan_version_id] = find_activity(vd, activity)

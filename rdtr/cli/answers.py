@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import sys
 from pathlib import Path
@@ -16,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from rdtr.cli.common import app, console, fail, handles_errors, open_db, parse_date, print_json
+from rdtr.units import INTENSITY
 
 # Negative numbers are values, not options: "rdtr lookup 106.8 -6.2" must work.
 NUMBERS_AS_ARGS = {"ignore_unknown_options": True, "allow_extra_args": False}
@@ -70,9 +69,7 @@ def _fmt(value, unit: str = "") -> str:
 
 def _intensity_table(intensity: dict) -> Table:
     t = Table(show_header=True, header_style="bold", box=None, pad_edge=False)
-    cols = [("KDB", "kdb_max", "%"), ("KLB", "klb_max", ""), ("KDH", "kdh_min", "%"), ("KTB", "ktb_max", "%"),
-            ("height", "height_max_m", " m"), ("floors", "floors_max", ""), ("GSB", "gsb_min_m", " m"),
-            ("min lot", "lot_min_m2", " m²")]
+    cols = [(m.label("en"), m.field, (" " if m.unit and m.unit != "%" else "") + m.unit) for m in INTENSITY]
     rows = intensity.get("by_lot_size") or [intensity]
     if intensity.get("by_lot_size"):
         t.add_column("lot size")
@@ -122,6 +119,7 @@ def _zone_block(z: dict, extra: list | None = None) -> Panel:
 
 
 def render_lookup(answer: dict):
+    """The point answer as rich text: one panel per covering zone."""
     loc = answer["location"]
     head = Text(f"Zoning at {loc['lon']:.6f}, {loc['lat']:.6f} on {answer['at']}", style="bold")
     if not answer["covered"]:
@@ -200,83 +198,26 @@ def analyze(
         console.print(render_analyze(answer))
 
 
-def _results(answer: dict) -> list[dict]:
-    return answer["results"] if "results" in answer else [answer]
-
-
-def summary_row(r: dict) -> dict:
-    """One flat row per parcel for CSV / GeoJSON properties."""
-    if "error" in r:
-        return {"error": r["error"]["detail"]}
-    zones = r.get("zones", [])
-    main = zones[0] if zones else None
-    lim = r.get("limits") or {}
-    act = r.get("activity") or {}
-    return {
-        "area_m2": r["parcel"]["area_m2"],
-        "repaired": r["parcel"]["repaired"],
-        "covered_share": r["covered_share"],
-        "plan": main["plan"]["id"] if main else None,
-        "plan_version": main["plan"]["version"] if main else None,
-        "subzone": main["subzone_code"] if main else None,
-        "subzones": "; ".join(f"{z['subzone_code']} {z['share'] * 100:.1f}%" for z in zones),
-        "slivers": "; ".join(f"{z['subzone_code']} {z['area_m2']} m²" for z in r.get("slivers", [])),
-        "activity": act.get("code"),
-        "class": act.get("class"),
-        "max_footprint_m2": lim.get("max_footprint_m2"),
-        "max_floor_area_m2": lim.get("max_floor_area_m2"),
-        "min_green_area_m2": lim.get("min_green_area_m2"),
-        "max_height_m": lim.get("max_height_m"),
-        "max_floors": lim.get("max_floors"),
-        "lot_min_breach": (r.get("lot_size") or {}).get("breach"),
-        "near_boundary": (r.get("boundary") or {}).get("near_boundary"),
-        "error": None,
-    }
-
-
 def write_answers(answer: dict, batch, out: Path, compare: bool = False) -> None:
+    """Write the answers to ``out``: .json (the API's document), .csv or .geojson (rdtr.answers.export)."""
+    from rdtr.answers import export
+
     suffix = out.suffix.lower()
     if suffix == ".json" or compare:
         out.write_text(json.dumps(answer, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-        return
-    results = _results(answer)
-    by_index = {p.index: p for p in batch.parcels}
-    if suffix == ".csv":
-        prop_keys: list[str] = []
-        for p in batch.parcels:
-            for k in (p.properties or {}):
-                if k not in prop_keys:
-                    prop_keys.append(k)
-        rows = []
-        for i, r in enumerate(results):
-            p = by_index.get(r.get("index", i))
-            props = (p.properties or {}) if p else {}
-            rows.append({"index": r.get("index", i), "id": r.get("id", p.id if p else None),
-                         **{f"in_{k}": props.get(k) for k in prop_keys}, **summary_row(r)})
-        fields = list(dict.fromkeys(k for row in rows for k in row))
-        buf = io.StringIO()
-        writer = csv.DictWriter(buf, fieldnames=fields)
-        writer.writeheader()
-        writer.writerows(rows)
-        out.write_text(buf.getvalue(), encoding="utf-8")
-        return
-    import shapely.geometry
-
-    features = []
-    for i, r in enumerate(results):
-        p = by_index.get(r.get("index", i))
-        geom = shapely.geometry.mapping(p.geom) if p is not None and p.geom is not None else None
-        props = dict((p.properties or {}) if p else {})
-        props.update({f"rdtr_{k}": v for k, v in summary_row(r).items()})
-        props["rdtr"] = r
-        features.append({"type": "Feature", "id": r.get("id", p.id if p else None), "properties": props,
-                         "geometry": geom})
-    doc = {"type": "FeatureCollection", "features": features}
-    out.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
+    elif suffix == ".csv":
+        out.write_text(export.to_csv(answer, batch), encoding="utf-8")
+    else:
+        doc = export.to_feature_collection(answer, batch)
+        out.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
 def render_analyze(answer: dict):
-    results = _results(answer)
+    """The analysis as rich text: a table for a batch, the pieces, limits and verdict for one parcel."""
+    from rdtr.answers.export import results as answer_results
+    from rdtr.answers.export import summary_row
+
+    results = answer_results(answer)
     if len(results) > 1 or "results" in answer:
         t = Table(title=f"{len(results)} parcels on {answer.get('at')}", header_style="bold")
         for col in ("#", "id", "area m²", "sub-zones", "class", "footprint m²", "floor area m²", "flags"):
@@ -338,6 +279,7 @@ def render_analyze(answer: dict):
 
 
 def render_compare(answer: dict):
+    """What changed for the parcel(s), as rich text."""
     results = answer["results"] if "results" in answer else [answer]
     parts = []
     for r in results:

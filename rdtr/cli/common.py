@@ -5,8 +5,9 @@ from __future__ import annotations
 import functools
 import json
 import sys
+from collections.abc import Callable
 from datetime import date
-from typing import Any, Callable
+from typing import Any
 
 import typer
 from rich.console import Console
@@ -63,12 +64,13 @@ def print_json(document: Any) -> None:
     sys.stdout.write(json.dumps(document, ensure_ascii=False, indent=2, default=json_default) + "\n")
 
 
-def open_db():
-    """The database for one command: ``with open_db() as db:`` (``RDTR_DATABASE_URL`` or the embedded
-    cluster, started when needed); closed when the command ends."""
+def open_db(owner: bool = False):
+    """The database for one command: ``with open_db() as db:`` (``RDTR_DATABASE_URL`` — the owner's,
+    ``RDTR_OWNER_DATABASE_URL``, for loads and tokens — or the embedded cluster, started when needed);
+    closed when the command ends."""
     from rdtr.db import Database
 
-    return Database.open(pool_size=2, max_overflow=2)
+    return Database.open(owner=owner, pool_size=2, max_overflow=2)
 
 
 def parse_date(value: str | None) -> date | None:

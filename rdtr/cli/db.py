@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from rdtr.cli.common import app, console, fail, print_json
+from rdtr.cli.common import app, console, fail, handles_errors, print_json
 from rdtr.config import get_settings
 
 db_app = typer.Typer(help="The database: the embedded PostGIS cluster under $RDTR_HOME, and migrations.",
@@ -96,3 +96,27 @@ def upgrade() -> None:
     except LocalClusterError as exc:
         fail(str(exc))
     console.print(f"schema at revision {revision}")
+
+
+@db_app.command("service-role")
+@handles_errors
+def service_role(
+    name: str = typer.Argument(..., help="the login role `rdtr serve` will connect as"),
+    password_env: str | None = typer.Option(None, "--password-env", metavar="VAR",
+                                            help="set its password from this environment variable"),
+) -> None:
+    """Create (or update) a login role in the rdtr_app group — what RDTR_DATABASE_URL of `rdtr serve` names.
+    Runs as the schema owner (RDTR_OWNER_DATABASE_URL, else RDTR_DATABASE_URL)."""
+    import os
+
+    from rdtr.db import Database
+    from rdtr.db.roles import ensure_login_role
+
+    password = None
+    if password_env:
+        password = os.environ.get(password_env)
+        if not password:
+            fail(f"--password-env {password_env}: that environment variable is empty", 2)
+    with Database.open(owner=True, pool_size=1) as db:
+        ensure_login_role(db, name, password)
+    console.print(f"{name}: a login role in rdtr_app", highlight=False)

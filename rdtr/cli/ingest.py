@@ -11,8 +11,9 @@ import typer
 from rdtr.cli.common import app, console, err_console, fail, handles_errors, open_db, print_json
 from rdtr.errors import PackageError, RdtrError
 
-token_app = typer.Typer(help="API tokens (stored hashed): officer tokens make extracts, admin tokens also upload plans.",
-                        no_args_is_help=True)
+token_app = typer.Typer(
+    help="API tokens (stored hashed): officer tokens make extracts, admin tokens also upload plans.",
+    no_args_is_help=True)
 app.add_typer(token_app, name="token")
 
 MAX_LINES = 25
@@ -60,9 +61,12 @@ def ingest(
 ) -> None:
     """Validate a plan package and load it as the plan's next version (all or nothing)."""
     from rdtr.ingest import ingest_package
+    from rdtr.package import sweep_stale_temp
+
+    sweep_stale_temp()  # what a killed process left (rdtr's own folders only: by prefix and age)
 
     try:
-        with open_db() as db:
+        with open_db(owner=True) as db:
             result = ingest_package(db, package, dry_run=dry_run, progress=sys.stderr.isatty())
     except PackageError as exc:
         _write_report(report, exc.report)
@@ -101,7 +105,8 @@ def plans(as_json: bool = typer.Option(False, "--json", help="print the JSON of 
         for v in plan["versions"]:
             mark = "  [green]← in force[/]" if v["in_force"] else ""
             console.print(f"  v{v['version']:<3} from {v['effective_from']}  {v['legal_basis']}  "
-                          f"({v['zones']:,} zones, loaded {v['loaded_at'][:10]}){mark}", highlight=False, soft_wrap=True)
+                          f"({v['zones']:,} zones, loaded {v['loaded_at'][:10]}){mark}",
+                          highlight=False, soft_wrap=True)
 
 
 @token_app.command("create")
@@ -109,15 +114,65 @@ def plans(as_json: bool = typer.Option(False, "--json", help="print the JSON of 
 def token_create(
     role: str = typer.Option(..., "--role", help="officer or admin"),
     name: str = typer.Option(..., "--name", help="who or what uses the token"),
+    expires: str | None = typer.Option(None, "--expires",
+                                       help="refuse the token after this date (YYYY-MM-DD, end of that day UTC) "
+                                            "or time (ISO 8601)"),
 ) -> None:
     """Create a token and print it alone on stdout (it is stored hashed: keep it now)."""
     from rdtr.auth import ROLES, create_token
 
     if role not in ROLES:
         fail(f"--role must be one of {', '.join(ROLES)}, got {role!r}", 2)
-    with open_db() as db:
-        token = create_token(db, name, role)
+    expires_at = _expiry(expires) if expires else None
+    with open_db(owner=True) as db:
+        token = create_token(db, name, role, expires_at=expires_at)
     sys.stdout.write(token + "\n")
+
+
+def _expiry(value: str):
+    from datetime import datetime, time, timedelta, timezone
+
+    try:
+        if len(value) == 10:
+            return datetime.combine(datetime.fromisoformat(value).date() + timedelta(days=1), time(), timezone.utc)
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"--expires must be a date YYYY-MM-DD or an ISO 8601 time, got {value!r}", 2)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+@token_app.command("list")
+@handles_errors
+def token_list(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
+    """The tokens: name, role, created, expires, revoked (never a token)."""
+    from rdtr.auth import list_tokens
+
+    with open_db(owner=True) as db:
+        doc = list_tokens(db)
+    if as_json:
+        print_json(doc)
+        return
+    for t in doc["tokens"]:
+        state = f"revoked {t['revoked']}" if t["revoked"] else (f"expires {t['expires']}" if t["expires"] else "active")
+        console.print(f"{t['name']}  {t['role']}  created {t['created']}  {state}", highlight=False)
+
+
+@app.command("audit")
+@handles_errors
+def audit_log(
+    as_json: bool = typer.Option(False, "--json", help="print the JSON of GET /v1/audit"),
+    action: str | None = typer.Option(None, "--action", help="only this action (e.g. plan.upload)"),
+) -> None:
+    """The audit log, newest first: uploads accepted or rejected, tokens created or revoked, extracts issued."""
+    from rdtr.audit import entries
+
+    with open_db(owner=True) as db:
+        doc = entries(db, action=action)
+    if as_json:
+        print_json(doc)
+        return
+    for e in doc["entries"]:
+        console.print(f"{e['at']}  {e['actor']}  {e['action']}  {e['target'] or ''}", highlight=False)
 
 
 @token_app.command("revoke")

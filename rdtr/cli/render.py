@@ -5,14 +5,13 @@ from __future__ import annotations
 import getpass
 import os
 from pathlib import Path
-from typing import Optional
 
 import typer
 
 from rdtr.cli.common import app, console, fail, handles_errors, open_db, parse_date, print_json
 
 
-def _officer(name: Optional[str]) -> str:
+def _officer(name: str | None) -> str:
     if name and name.strip():
         return name.strip()
     env = os.environ.get("RDTR_OFFICER")
@@ -31,11 +30,11 @@ def extract(
                                   "(KML, zipped Shapefile, GeoPackage), one polygon, any CRS"),
     activity: str = typer.Option(..., "--activity", "-a", help="activity code, exact name or KBLI"),
     out: Path = typer.Option(..., "--out", "-o", help="where to write the PDF (FILE.pdf)"),
-    reference: Optional[str] = typer.Option(None, "--reference", "-r", help="your reference, e.g. the application no."),
-    officer: Optional[str] = typer.Option(None, "--officer", help="officer name printed and recorded "
+    reference: str | None = typer.Option(None, "--reference", "-r", help="your reference, e.g. the application no."),
+    officer: str | None = typer.Option(None, "--officer", help="officer name printed and recorded "
                                           "(default $RDTR_OFFICER or the login name)"),
-    at: Optional[str] = typer.Option(None, "--at", help="date YYYY-MM-DD (default today)"),
-    plan: Optional[str] = typer.Option(None, "--plan", help="only this plan id"),
+    at: str | None = typer.Option(None, "--at", help="date YYYY-MM-DD (default today)"),
+    plan: str | None = typer.Option(None, "--plan", help="only this plan id"),
     as_json: bool = typer.Option(False, "--json", help="print {id, sha256, pdf, verify} as JSON"),
 ) -> None:
     """Analyse the parcel for the activity, render the map extract PDF (A4 portrait) and store its record.

@@ -7,25 +7,72 @@ from pathlib import Path
 
 import typer
 
-from rdtr.cli.common import app, console, fail, handles_errors, open_db
+from rdtr.cli.common import app, console, err_console, fail, handles_errors, open_db
 
 SAMPLE_PACKAGE = Path(__file__).resolve().parents[2] / "data" / "zoning" / "bontang"
 
 
-def _serve(host: str, port: int, workers: int) -> None:
+def _service_urls(allow_superuser: bool) -> None:
+    """Point RDTR_DATABASE_URL at the role the service answers as, and check it (before any worker starts).
+
+    With the embedded default this command sets up both roles itself: the cluster's superuser owns the schema
+    (RDTR_OWNER_DATABASE_URL), the service runs as the login role rdtr_service in rdtr_app.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import DBAPIError
+
+    from rdtr.config import get_settings
+    from rdtr.db import Database, database_url
+    from rdtr.db.engine import using_embedded
+    from rdtr.db.local import LocalClusterError
+    from rdtr.db.roles import SERVICE_ROLE, RoleRefused, check_service_role, ensure_login_role
+
+    try:
+        url = database_url()
+        if using_embedded():
+            with Database(url, pool_size=1) as owner_db:
+                ensure_login_role(owner_db, SERVICE_ROLE)
+            os.environ["RDTR_OWNER_DATABASE_URL"] = url
+            url = make_url(url).set(username=SERVICE_ROLE).render_as_string(hide_password=False)
+        os.environ["RDTR_DATABASE_URL"] = url  # the workers use exactly this
+        if allow_superuser:
+            os.environ["RDTR_ALLOW_SUPERUSER"] = "true"
+        get_settings.cache_clear()
+        with Database(url, pool_size=1) as db:
+            role = check_service_role(db, allow_superuser or get_settings().allow_superuser)
+    except LocalClusterError as exc:
+        fail(str(exc))
+    except RoleRefused as exc:
+        fail(exc.detail)
+    except DBAPIError as exc:
+        if "rdtr_app" in str(exc):
+            fail("the database is not migrated to this version (no rdtr_app role): run `rdtr db upgrade`")
+        raise
+    if not role["app_member"]:
+        err_console.print(f"[yellow]warning:[/] {role['user']!r} is not a member of rdtr_app: answers may be "
+                          "refused by the database (see README, 'Database roles')", highlight=False)
+
+
+def _serve(host: str, port: int, workers: int, allow_superuser: bool = False) -> None:
     """Serve ``api.app:create_app`` with granian: its HTTP layer is Rust, so a short answer's CPU goes to the
     answer (measured against uvicorn + httptools in bench/README.md)."""
     from granian import Granian
     from granian.constants import HTTPModes, Interfaces, Loops, RuntimeModes
 
-    from rdtr.db import database_url
-    from rdtr.db.local import LocalClusterError
+    from rdtr.config import get_settings
+    from rdtr.db.engine import using_embedded
+    from rdtr.package import sweep_stale_temp
 
-    try:
-        # Start the embedded cluster once here, and hand its URL to the workers.
-        os.environ["RDTR_DATABASE_URL"] = database_url()
-    except LocalClusterError as exc:
-        fail(str(exc))
+    sweep_stale_temp()  # what a killed process left (rdtr's own folders only: by prefix and age)
+    embedded = using_embedded()
+    _service_urls(allow_superuser)  # starts the embedded cluster once here; the workers get its URL
+    if not get_settings().public_url and embedded:
+        # A local set-up: its verification links point where this command serves, as configured here.
+        os.environ["RDTR_PUBLIC_URL"] = f"http://{host}:{port}"
+    elif not get_settings().public_url:
+        err_console.print("[yellow]warning:[/] RDTR_PUBLIC_URL is not set: extracts (KKPR map extracts with "
+                          "their verification QR code) will be refused with 503 until it names this "
+                          "service's public address", highlight=False)
     console.print(f"rdtr API on http://{host}:{port}  (docs: http://{host}:{port}/docs)", highlight=False)
     Granian("api.app:create_app", factory=True, address=host, port=port, interface=Interfaces.ASGI,
             workers=max(1, workers), runtime_mode=RuntimeModes.st, loop=Loops.uvloop, http=HTTPModes.http1,
@@ -37,9 +84,11 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="interface to listen on"),
     port: int = typer.Option(8000, help="TCP port"),
     workers: int = typer.Option(1, help="worker processes (production: 2 or more)"),
+    allow_superuser: bool = typer.Option(False, "--allow-superuser",
+                                         help="run even as a superuser or the schema owner (debugging only)"),
 ) -> None:
-    """Serve the HTTP API and the web page."""
-    _serve(host, port, workers)
+    """Serve the HTTP API and the web page (as a member of rdtr_app: see README, 'Database roles')."""
+    _serve(host, port, workers, allow_superuser)
 
 
 @app.command()
@@ -58,7 +107,7 @@ def demo(
     revision = upgrade()
     console.print(f"schema at revision {revision}")
     try:
-        with open_db() as db:
+        with open_db(owner=True) as db:
             result = ingest_package(db, package)
         console.print(f"loaded {result.plan_id} version {result.version}", highlight=False)
     except Conflict as exc:  # the identical package is already loaded: nothing to do

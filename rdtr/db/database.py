@@ -22,7 +22,7 @@ import psycopg2.extras
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
 
-from rdtr.errors import DatabaseUnavailable, as_schema_missing
+from rdtr.errors import as_schema_missing, database_unavailable
 
 #: JIT costs more than it saves on short spatial queries. The PREPAREd answers take the generic plan at once:
 #: planning one parcel's overlay costs ~1.7 ms against ~0.6 ms to run it, and PostgreSQL's default ("auto")
@@ -60,11 +60,6 @@ def _set_up_connection(dbapi_conn, _record) -> None:
 _EXECUTE: dict[tuple[str, int], str] = {}  #: the EXECUTE statement per (query name, parameter count)
 
 
-def _first_line(exc: BaseException) -> str:
-    text = str(exc).strip()
-    return text.splitlines()[0] if text else type(exc).__name__
-
-
 class Database:
     """One pool on one PostgreSQL/PostGIS database, with the per-version cache of what answers need.
 
@@ -84,11 +79,12 @@ class Database:
         self.versions = VersionCache(self)
 
     @classmethod
-    def open(cls, url: str | None = None, **pool) -> Database:
-        """The database at ``url``, else ``RDTR_DATABASE_URL``, else the embedded cluster (started if needed)."""
+    def open(cls, url: str | None = None, *, owner: bool = False, **pool) -> Database:
+        """The database at ``url``, else ``RDTR_DATABASE_URL`` (``RDTR_OWNER_DATABASE_URL`` with ``owner``),
+        else the embedded cluster (started if needed)."""
         from rdtr.db.engine import database_url
 
-        return cls(url or database_url(start=True), **pool)
+        return cls(url or database_url(start=True, owner=owner), **pool)
 
     def close(self) -> None:
         """Forget the cached versions and close every pooled connection."""
@@ -126,7 +122,7 @@ class Database:
             try:
                 fairy = self.engine.raw_connection()
             except Exception as exc:  # noqa: BLE001 - SQLAlchemy wraps the driver's connect errors
-                raise DatabaseUnavailable("the database cannot be reached: " + _first_line(exc)) from None
+                raise database_unavailable(exc) from None
             conn = fairy.driver_connection
             conn.autocommit = True  # one round trip per answer: no BEGIN, no ROLLBACK on return
             try:
@@ -146,7 +142,7 @@ class Database:
                 fairy.close()
                 self.engine.dispose()
                 if attempt:
-                    raise DatabaseUnavailable("the database connection failed: " + _first_line(exc)) from None
+                    raise database_unavailable(exc) from None
                 continue
             except BaseException as exc:
                 conn.autocommit = False

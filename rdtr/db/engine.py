@@ -14,11 +14,14 @@ def using_embedded() -> bool:
     return not get_settings().database_url
 
 
-def database_url(start: bool = True) -> str:
-    """The SQLAlchemy URL to use. Starts the embedded cluster when no server is configured (``start``)."""
+def database_url(start: bool = True, owner: bool = False) -> str:
+    """The SQLAlchemy URL to use — the schema owner's with ``owner`` (``RDTR_OWNER_DATABASE_URL`` when set).
+    Starts the embedded cluster when no server is configured (``start``); its URL is the owner's."""
     from rdtr.db.database import sqlalchemy_url
 
     settings = get_settings()
+    if owner and settings.owner_database_url:
+        return sqlalchemy_url(settings.owner_database_url)
     if settings.database_url:
         return sqlalchemy_url(settings.database_url)
     from rdtr.db.local import LocalCluster
@@ -44,7 +47,7 @@ def upgrade(url: str | None = None, revision: str = "head") -> str | None:
 
     from rdtr.db.database import Database
 
-    url = url or database_url()
+    url = url or database_url(owner=True)
     command.upgrade(alembic_config(url), revision)
     with Database(url, pool_size=1) as db:
         return current_revision(db)

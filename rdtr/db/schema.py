@@ -19,6 +19,7 @@ from sqlalchemy import (
     DateTime,
     Float,
     ForeignKey,
+    Identity,
     Index,
     Integer,
     LargeBinary,
@@ -28,6 +29,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     func,
+    text,
 )
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 
@@ -198,7 +200,21 @@ api_token = Table(
     Column("token_hash", String(64), nullable=False, unique=True, comment="sha256 of the token"),
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("revoked_at", DateTime(timezone=True)),
+    Column("expires_at", DateTime(timezone=True), comment="after this the token is refused (NULL: no expiry)"),
     CheckConstraint("role IN ('admin','officer')", name="api_token_role"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", BigInteger, Identity(always=True), primary_key=True),
+    Column("at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("actor", Text, nullable=False, comment="token name, or cli:<user>"),
+    Column("action", Text, nullable=False,
+           comment="plan.upload | plan.upload_rejected | token.create | token.revoke | extract.issue"),
+    Column("target", Text, comment="plan id/version, token name or extract id"),
+    Column("detail", JSONB, nullable=False, server_default=text("'{}'::jsonb")),
+    Index("audit_log_at", "at"),
 )
 
 extract = Table(

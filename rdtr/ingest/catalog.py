@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import text
 
 from rdtr.errors import NotFound, UnknownPlan
+from rdtr.text import is_plan_id
 from rdtr.versions import versions_in_force
 
 _VERSIONS_SQL = """
@@ -97,6 +98,8 @@ def list_plans(db, at: date | None = None) -> dict:
 
 def get_plan(db, plan_id: str, at: date | None = None) -> dict:
     """The plan with all its versions (oldest first); raises :class:`NotFound`."""
+    if not is_plan_id(plan_id):
+        raise UnknownPlan(plan_id)
     at = at or date.today()
     with db.engine.connect() as conn:
         plans, by_plan, in_force = _collect(conn, plan_id, at)
@@ -121,6 +124,8 @@ def get_plan(db, plan_id: str, at: date | None = None) -> dict:
 
 def validation_report(db, plan_id: str, version: int) -> dict:
     """The validation report stored with a version (``rdtr ingest --report`` wrote the same)."""
+    if not is_plan_id(plan_id):
+        raise UnknownPlan(plan_id)
     with db.engine.connect() as conn:
         doc = conn.execute(text("SELECT validation_report FROM plan_version WHERE plan_id = :p AND version = :v"),
                            {"p": plan_id, "v": version}).scalar()

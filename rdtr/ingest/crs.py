@@ -42,6 +42,7 @@ class CrsError(Exception):
 
 
 def crs_label(crs: pyproj.CRS) -> str:
+    """A short name for ``crs``: ``"EPSG:9480"`` when pyproj finds its EPSG code, else its name."""
     epsg = crs.to_epsg(min_confidence=70)
     return f"EPSG:{epsg}" if epsg else crs.name
 
@@ -73,12 +74,15 @@ def _to_lonlat(xy: np.ndarray, crs: pyproj.CRS, swap: bool = False) -> np.ndarra
 
 
 def describe_place(lonlat: np.ndarray) -> str:
+    """Where EPSG:4326 lon/lat points landed, for error messages: their median as ``"1.23°S 117.45°E"``,
+    flagged when off the Earth, in the Arctic or in Antarctica."""
     ok = np.isfinite(lonlat).all(axis=1)
     if not ok.any():
         return "nowhere on Earth (the coordinates do not transform)"
     lon, lat = np.median(lonlat[ok, 0]), np.median(lonlat[ok, 1])
     if abs(lat) > 90 or abs(lon) > 180:
-        return f"longitude {lon:.2f}, latitude {lat:.2f} — not a place on Earth (|latitude| > 90° or |longitude| > 180°)"
+        return (f"longitude {lon:.2f}, latitude {lat:.2f} — not a place on Earth "
+                "(|latitude| > 90° or |longitude| > 180°)")
     where = ""
     if lat > 66.5:
         where = " — the Arctic"

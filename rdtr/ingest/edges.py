@@ -34,14 +34,12 @@ def precompute_version(conn, plan_version_id: int) -> int:
     if done is not None:
         return done
     # A fresh partition filled without indexes, then attached: its indexes are built in bulk, far faster
-    # than growing the shared ones row by row (as for zone_part).
+    # than growing the shared ones row by row (as for zone_part). Made and attached by definer functions
+    # (migration 0003): the service's role may not run DDL, and only for the version it is loading.
     pv = int(plan_version_id)
-    part = f"zone_edge_v{pv}"
-    conn.execute(text(f"DROP TABLE IF EXISTS {part}"))
-    conn.execute(text(f"CREATE TABLE {part} (LIKE zone_edge INCLUDING DEFAULTS, "
-                      f"CONSTRAINT {part}_version CHECK (plan_version_id = {pv}))"))
+    part = conn.execute(text("SELECT rdtr_version_partition('zone_edge', :pv)"), {"pv": pv}).scalar_one()
     n = conn.execute(text(EDGES_SQL.format(table=part)), {"pv": pv}).rowcount
-    conn.execute(text(f"ALTER TABLE zone_edge ATTACH PARTITION {part} FOR VALUES IN ({pv})"))
+    conn.execute(text("SELECT rdtr_attach_partition('zone_edge', :pv)"), {"pv": pv})
     conn.execute(text("INSERT INTO zone_edge_done (plan_version_id, edges) VALUES (:pv, :n)"),
                  {"pv": plan_version_id, "n": n})
     return n

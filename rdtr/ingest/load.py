@@ -11,7 +11,7 @@ import io
 import json
 import queue
 import threading
-from typing import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -28,6 +28,7 @@ def pg_array(items: Sequence[str] | None) -> str | None:
 
 
 def ewkb_hex(geoms: np.ndarray) -> np.ndarray:
+    """Shapely geometries as hex EWKB with SRID 4326 (EPSG:4326 lon/lat), the form COPY writes into PostGIS."""
     return shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
 
 
@@ -204,9 +205,9 @@ def load_zones(cur, version_id: int, gdf, on_chunk=None, max_vertices: int = 64)
                    text_column(ewkb_hex(geoms[a:b]), "raw")])
 
     copy_text(cur, "zone", ZONE_COLUMNS, n, build, on_chunk)
-    part = f"zone_part_v{int(version_id)}"
-    cur.execute(f"CREATE TABLE {part} (LIKE zone_part INCLUDING DEFAULTS, "
-                f"CONSTRAINT {part}_version CHECK (plan_version_id = {int(version_id)}))")
+    # The new version's partition, made by a definer function (rdtr_app may not run DDL), filled, attached.
+    cur.execute("SELECT rdtr_version_partition('zone_part', %s)", (int(version_id),))
+    part = cur.fetchone()[0]
     cur.execute(
         f"""
         INSERT INTO {part} (zone_id, plan_version_id, geom)
@@ -217,16 +218,21 @@ def load_zones(cur, version_id: int, gdf, on_chunk=None, max_vertices: int = 64)
         (max_vertices, version_id),
     )
     n_parts = cur.rowcount
-    cur.execute(f"ALTER TABLE zone_part ATTACH PARTITION {part} FOR VALUES IN ({int(version_id)})")
+    cur.execute("SELECT rdtr_attach_partition('zone_part', %s)", (int(version_id),))
     return n, n_parts
 
 
 def load_subzones(cur, version_id: int, table) -> int:
+    """COPY the sub-zone table (sub-zona: code, name, zone code, zone name) of ``version_id``; returns the row count."""
     rows = ((version_id, r.code, r.name, r.zone_code, r.zone_name) for r in table.rows.values())
-    return copy_rows(cur, "subzone", ["plan_version_id", "subzone_code", "subzone_name", "zone_code", "zone_name"], rows)
+    return copy_rows(cur, "subzone", ["plan_version_id", "subzone_code", "subzone_name", "zone_code", "zone_name"],
+                     rows)
 
 
 def load_rules(cur, version_id: int, rules) -> dict[str, int]:
+    """COPY the rules of version ``version_id``: activities (kegiatan), ITBX matrix cells and codes, intensity rows
+    (KDB = building coverage %, KLB = floor-area ratio, KDH = green %, height m, GSB = setback m, …) and TPZ
+    codes; returns the row count per table."""
     counts = {}
     counts["activities"] = copy_rows(
         cur, "activity", ["plan_version_id", "activity_code", "activity_name", "name_key", "kbli", "activity_group"],
@@ -252,6 +258,7 @@ def load_rules(cur, version_id: int, rules) -> dict[str, int]:
 
 
 def load_overlays(cur, version_id: int, overlays) -> int:
+    """COPY the features of the overlay layers (e.g. KKOP; EPSG:4326) of ``version_id``; returns their count."""
     n = 0
     for ov in overlays:
         geoms = ewkb_hex(np.asarray(ov.gdf.geometry.values))

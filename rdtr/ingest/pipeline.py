@@ -7,7 +7,7 @@ import threading
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import geopandas as gpd
@@ -15,9 +15,10 @@ import pandas as pd
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from rdtr.errors import Conflict, DatabaseUnavailable, InvalidInput, PackageError, RdtrError
+from rdtr import audit
+from rdtr.errors import Conflict, DatabaseUnavailable, InvalidInput, PackageError, RdtrError, database_unavailable
 from rdtr.ingest import load as loader
-from rdtr.ingest.crs import CrsError, WGS84, outside_features, resolve_crs
+from rdtr.ingest.crs import WGS84, CrsError, outside_features, resolve_crs
 from rdtr.ingest.intensity_table import read_intensity
 from rdtr.ingest.itbx_matrix import read_itbx
 from rdtr.ingest.legend import read_tpz
@@ -89,7 +90,7 @@ class _Stages:
 
 
 def ingest_package(db, source: str | Path, *, dry_run: bool = False, progress: bool = False,
-                   label: str | None = None) -> IngestResult:
+                   label: str | None = None, actor: str | None = None) -> IngestResult:
     """Validate the package at ``source`` (folder or .zip) and load it as its plan's next version.
 
     One transaction: plan, plan_version, subzone, zone (+ zone_part pieces), activity, itbx, itbx_code,
@@ -99,8 +100,11 @@ def ingest_package(db, source: str | Path, *, dry_run: bool = False, progress: b
     Raises :class:`PackageError` (with the report) for an invalid package and :class:`Conflict` when the
     identical package (same checksum) is already loaded for the plan. Every run, failed or not, is recorded
     in ``ingest_run``. ``label`` names the source in the report and the run record (default: the path).
+    A load (not a dry run), accepted or rejected, has its entry in the audit log by ``actor`` (default: the
+    command-line user).
     """
-    started = datetime.now(timezone.utc)
+    actor = actor or audit.cli_actor()
+    started = datetime.now(UTC)
     label = label or str(source)
     report = Report(source=label)
     pkg_checksum = None
@@ -115,37 +119,37 @@ def ingest_package(db, source: str | Path, *, dry_run: bool = False, progress: b
                 except SpecErrors as exc:
                     for problem in exc.problems:
                         report.error("plan_toml", problem, file="plan.toml")
-                    raise _Invalid()
+                    raise _Invalid() from None
                 plan_id = report.plan_id = pkg.plan.id
             data = _validate(pkg, report, stages)
             if not report.ok:
                 if data is not None:
                     data.topology.finish(report)
                 raise _Invalid()
-            result = _write(db, pkg, data, report, stages, started, dry_run)
+            result = _write(db, actor, pkg, data, report, stages, started, dry_run)
             if not result.dry_run:
                 db.versions.forget_in_force()  # this process answers under the new version at once
             return result
     except _Invalid:
         doc = report.to_dict()
-        _record_failure(db, started, plan_id, dry_run, label, pkg_checksum, doc)
+        _record_failure(db, actor, started, plan_id, dry_run, label, pkg_checksum, doc)
         raise PackageError(_summary(report), doc) from None
     except PackageError as exc:
         if exc.report is None:
             report.error("package", exc.detail)
             exc.report = report.to_dict()
-        _record_failure(db, started, plan_id, dry_run, label, pkg_checksum, exc.report)
+        _record_failure(db, actor, started, plan_id, dry_run, label, pkg_checksum, exc.report)
         raise
     except Conflict as exc:
         report.error("conflict", exc.detail)
-        _record_failure(db, started, plan_id, dry_run, label, pkg_checksum, report.to_dict())
+        _record_failure(db, actor, started, plan_id, dry_run, label, pkg_checksum, report.to_dict())
         raise
     except DatabaseUnavailable:
         raise
     except Exception as exc:  # a database refusal or a bug: still recorded, then raised
         detail = exc.detail if isinstance(exc, RdtrError) else f"{type(exc).__name__}: {exc}"
         report.error("load_failed", detail)
-        _record_failure(db, started, plan_id, dry_run, label, pkg_checksum, report.to_dict())
+        _record_failure(db, actor, started, plan_id, dry_run, label, pkg_checksum, report.to_dict())
         raise
 
 
@@ -165,7 +169,7 @@ class _Data:
     zones: ZoneLayer
     rules: Rules
     overlays: list[OverlayLayer]
-    topology: "_TopologyJob"
+    topology: _TopologyJob
 
 
 def _validate(pkg: Package, report: Report, stages: _Stages) -> _Data | None:
@@ -311,7 +315,7 @@ def _read_overlay(pkg: Package, spec, report: Report) -> OverlayLayer | None:
 
 
 # --- writing -------------------------------------------------------------------------------------
-def _write(db, pkg: Package, data: _Data, report: Report, stages: _Stages, started, dry_run: bool) -> IngestResult:
+def _write(db, actor: str, pkg: Package, data: _Data, report: Report, stages: _Stages, started, dry_run: bool) -> IngestResult:
     plan = pkg.plan
     zones = data.zones
     try:
@@ -373,25 +377,22 @@ def _write(db, pkg: Package, data: _Data, report: Report, stages: _Stages, start
                     from rdtr.ingest.edges import precompute_version
 
                     report.count("zone_edges", precompute_version(conn, version_id))
-                with stages.stage("analyze"):
-                    # The new zone_part partition only: ANALYZE of the partitioned parent would re-sample
-                    # every version's partition each time.
-                    for table in ("zone (plan_version_id, subzone_code, zone_code, geom)",
-                                  f"zone_part_v{int(version_id)}", "subzone", "activity", "itbx",
-                                  "itbx_code", "intensity", "tpz_code", "overlay (plan_version_id, kind, geom)",
-                                  f"zone_edge_v{int(version_id)}",
-                                  "plan_version (plan_id, effective_from)"):
-                        cur.execute(f"ANALYZE {table}")
             finally:
                 cur.close()
             data.topology.finish(report)
-            doc = report.to_dict()
-            conn.execute(text("UPDATE plan_version SET validation_report = CAST(:r AS jsonb) WHERE id = :id"),
-                         {"r": json.dumps(doc, ensure_ascii=False, default=str), "id": version_id})
+            with stages.stage("analyze"):
+                doc = report.to_dict()
+                # The report, then ANALYZE of the new partitions only (of the partitioned parents it would
+                # re-sample every version's): a definer function, for this transaction's version alone.
+                conn.execute(text("SELECT rdtr_finish_version(:id, CAST(:r AS jsonb))"),
+                             {"r": json.dumps(doc, ensure_ascii=False, default=str), "id": version_id})
             _insert_run(conn, started, plan.id, True, False, version_id, pkg.source, pkg.checksum, doc)
+            audit.record(conn, actor, "plan.upload", f"{plan.id}/{version}",
+                         {"source": pkg.source, "checksum": pkg.checksum, "zones": report.counts.get("zones"),
+                          "legal_basis": plan.legal_basis, "effective_from": str(plan.effective_from)})
             return IngestResult(plan.id, version, version_id, False, doc)
     except OperationalError as exc:
-        raise DatabaseUnavailable(f"the database cannot be reached: {str(exc.orig).strip().splitlines()[0]}") from exc
+        raise database_unavailable(exc, "rdtr.ingest") from None
     except DBAPIError as exc:
         raise RdtrError(f"the database refused the load: {str(exc.orig).strip().splitlines()[0]}") from exc
 
@@ -404,11 +405,14 @@ def _insert_run(conn, started, plan_id, ok, dry_run, version_id, source, checksu
          "r": json.dumps(doc, ensure_ascii=False, default=str)})
 
 
-def _record_failure(db, started, plan_id, dry_run, source, checksum_, doc) -> None:
-    """A failed run is recorded in its own transaction, after the load's rollback."""
+def _record_failure(db, actor, started, plan_id, dry_run, source, checksum_, doc) -> None:
+    """A failed run is recorded (and, unless a dry run, audited) in its own transaction, after the rollback."""
     try:
         with db.engine.begin() as conn:
             if conn.execute(text("SELECT to_regclass('ingest_run') IS NOT NULL")).scalar():
                 _insert_run(conn, started, plan_id, False, dry_run, None, source, checksum_, doc)
+            if not dry_run and conn.execute(text("SELECT to_regclass('audit_log') IS NOT NULL")).scalar():
+                errors = [e.get("message") for e in (doc or {}).get("errors", [])[:5]]
+                audit.record(conn, actor, "plan.upload_rejected", plan_id, {"source": source, "errors": errors})
     except Exception:  # noqa: BLE001 - recording must never hide the real error
         pass

@@ -53,7 +53,7 @@ class Report:
         """Something the ingest fixed (a repaired polygon, a swapped axis order, …)."""
         self._add(self.repaired, "repair", code, message, where)
 
-    def merge(self, other: "Report") -> None:
+    def merge(self, other: Report) -> None:
         """Add another report's messages and counts (e.g. from a worker thread)."""
         for level, src, dst in (("error", other.errors, self.errors), ("warning", other.warnings, self.warnings),
                                 ("repair", other.repaired, self.repaired)):
@@ -66,31 +66,39 @@ class Report:
         self.counts.update(other.counts)
 
     def count(self, name: str, value: int) -> None:
+        """Record the count ``name`` (features read, zones, …) as ``value``, replacing any earlier one."""
         self.counts[name] = int(value)
 
     @property
     def ok(self) -> bool:
+        """True when the run had no error (counting errors beyond the messages kept)."""
         return not self.errors and not self._has_omitted("error")
 
     def n_errors(self) -> int:
+        """The number of errors, including those beyond ``MAX_ITEMS_PER_CODE`` whose messages were not kept."""
         return sum(n for (level, _), n in self._per_code.items() if level == "error")
 
     def n_warnings(self) -> int:
+        """The number of warnings, including those beyond ``MAX_ITEMS_PER_CODE`` whose messages were not kept."""
         return sum(n for (level, _), n in self._per_code.items() if level == "warning")
 
     def n_repaired(self) -> int:
+        """The number of repairs, including those beyond ``MAX_ITEMS_PER_CODE`` whose messages were not kept."""
         return sum(n for (level, _), n in self._per_code.items() if level == "repair")
 
     def _has_omitted(self, level: str) -> bool:
         return any(lv == level for (lv, _) in self._omitted)
 
     def first_error(self) -> str | None:
+        """The first error as one line (see :func:`format_item`), or None when there is none."""
         if not self.errors:
             return None
         return format_item(self.errors[0])
 
     # -- output ----------------------------------------------------------------------------------
     def to_dict(self) -> dict:
+        """The report as a plain JSON document: ok, counts, errors, warnings, repairs, and topology, info,
+        omitted counts and timings (s) when there are any."""
         doc: dict[str, Any] = {
             "ok": self.ok,
             "source": self.source,

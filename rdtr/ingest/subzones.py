@@ -87,6 +87,8 @@ class _Ambiguous(Exception):
 
 
 def table_from_file(table: Table, columns: dict[str, str], report: Report) -> SubzoneTable | None:
+    """The :class:`SubzoneTable` in ``table``, its columns taken from ``[subzones.columns]`` or the usual names
+    (KODSZN, NAMSZN, …); bad rows are reported and skipped, and None when there is no sub-zone code column."""
     idx = {}
     for canon, candidates in SUBZONE_COLUMNS.items():
         name = columns.get(canon)
@@ -104,7 +106,7 @@ def table_from_file(table: Table, columns: dict[str, str], report: Report) -> Su
         return None
     rows, seen = [], {}
     for line, cells in table.rows:
-        def get(canon):
+        def get(canon, cells=cells):
             i = idx.get(canon)
             return clean_text(cells[i]) if i is not None and i < len(cells) else None
 

@@ -23,6 +23,7 @@ class Table:
     rows: list[tuple[int, list[str]]]  # (line number, cells), cells padded to the header's width
 
     def index(self, name: str | None) -> int | None:
+        """The position of column ``name`` in the header (exact, else by :func:`header_key`), or None."""
         if name is None:
             return None
         for i, h in enumerate(self.header):
@@ -41,6 +42,8 @@ def header_key(name: str) -> str:
 
 
 def read_table(root: Path, spec: TableSpec, path: str | None = None) -> Table:
+    """Read the CSV or Excel table ``path`` (default ``spec.path``, relative to the package ``root``) from its
+    header row on, skipping blank rows. Raises :class:`TableError`."""
     rel = path or spec.path
     full = (root / rel).resolve()
     if not full.is_relative_to(root.resolve()):

@@ -17,6 +17,7 @@ import pyogrio
 import shapely
 
 from rdtr.ingest.report import Report
+from rdtr.safe_open import UnsafeInput, check_driver, vector_source
 
 
 class LayerError(Exception):
@@ -24,12 +25,20 @@ class LayerError(Exception):
 
 
 def gdal_path(path: Path) -> str:
-    """The path GDAL should open: zips are read in place through ``/vsizip/``."""
+    """The checked source GDAL should open (rdtr.safe_open): zips are read in place through ``/vsizip/``.
+    Raises :class:`LayerError` for content that is not an allowed format."""
+    try:
+        return _source(path)
+    except UnsafeInput as exc:
+        raise LayerError(exc.detail) from None
+
+
+def _source(path: Path) -> str:
     if path.is_dir():
         gdbs = sorted(p for p in path.iterdir() if p.suffix.lower() == ".gdb" and p.is_dir())
         if path.suffix.lower() != ".gdb" and len(gdbs) == 1 and not list(path.glob("*.shp")):
-            return str(gdbs[0])
-        return str(path)
+            return _checked(gdbs[0])
+        return _checked(path)
     suffix = path.suffix.lower()
     if suffix == ".kmz":
         # Read the KML inside: LIBKML on the .kmz itself loses ExtendedData whose schema is referenced as
@@ -42,7 +51,7 @@ def gdal_path(path: Path) -> str:
         if not kmls:
             raise LayerError(f"{path.name} holds no .kml document")
         main = "doc.kml" if "doc.kml" in kmls else kmls[0]
-        return f"/vsizip/{path}/{main}"
+        return _checked(path, main)
     if suffix == ".zip":
         try:
             with zipfile.ZipFile(path) as zf:
@@ -51,23 +60,31 @@ def gdal_path(path: Path) -> str:
             raise LayerError(f"{path.name} is not a readable zip file ({exc})") from exc
         gdb_dirs = sorted({n[: n.lower().index(".gdb") + 4] for n in names if ".gdb" in n.lower()})
         if gdb_dirs:
-            return f"/vsizip/{path}/{gdb_dirs[0]}"
+            return _checked(path, gdb_dirs[0])
         shps = [n for n in names if n.lower().endswith(".shp")]
         if len(shps) == 1:
-            return f"/vsizip/{path}/{shps[0]}"
+            return _checked(path, shps[0])
         if shps:
             folders = {str(Path(n).parent) for n in shps}
             if len(folders) == 1:
                 folder = folders.pop()
-                return f"/vsizip/{path}" + ("" if folder == "." else f"/{folder}")
+                return _checked(path, "" if folder == "." else folder)
         other = [n for n in names if Path(n).suffix.lower() in (".gpkg", ".geojson", ".json", ".kml")]
         if len(other) == 1:
-            return f"/vsizip/{path}/{other[0]}"
+            return _checked(path, other[0])
         raise LayerError(f"{path.name} holds no Shapefile, File Geodatabase or other single vector file")
-    return str(path)
+    return _checked(path)
+
+
+def _checked(path: Path, member: str | None = None) -> str:
+    """The GDAL source after its content passed rdtr.safe_open's check, and GDAL picked the expected driver."""
+    source, driver = vector_source(path, member)
+    check_driver(source, driver)
+    return source
 
 
 def list_layers(source: str) -> list[tuple[str, str]]:
+    """``(name, geometry type)`` of each layer of the GDAL data source ``source``. Raises :class:`LayerError`."""
     try:
         return [(str(name), str(gtype)) for name, gtype in pyogrio.list_layers(source)]
     except Exception as exc:  # noqa: BLE001 - GDAL says why

@@ -98,6 +98,8 @@ def _clean_value(v):
 
 
 def normalise_zones(pkg, report: Report, subzone_table: SubzoneTable | None) -> ZoneLayer | None:
+    """The package's zone layer (pola ruang) as a :class:`ZoneLayer`: polygons repaired and in EPSG:4326, fields
+    mapped to canonical columns, areas in m², sub-zones resolved; problems go to ``report`` (None if unusable)."""
     spec = pkg.zones
     file = spec.path
     try:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from datetime import date
-from typing import Any, Iterable
+from typing import Any
 
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError
@@ -77,6 +78,8 @@ def versions_for_answer(conn, answer: dict) -> list[int]:
 
 
 def version_info(conn, plan_version_id: int) -> dict | None:
+    """A plan version's row (plan, version, name, legal basis, effective date, zone count, …) with its
+    bounding box in EPSG:4326 lon/lat (``xmin``…``ymax``), or None when there is no such version."""
     row = conn.execute(
         text("""SELECT pv.id, pv.plan_id, pv.version, pv.name, pv.legal_basis, pv.effective_from,
                        pv.synthetic, pv.zone_count,

@@ -20,6 +20,7 @@ from branca.element import Element
 
 from rdtr.itbx import CLASS_NAMES
 from rdtr.render import style
+from rdtr.units import INTENSITY
 
 #: URL prefix of the npm packages served by the app (``api/static/vendor/node_modules``).
 VENDOR_URL = "/static/vendor/node_modules"
@@ -67,11 +68,8 @@ def _plan_line(plan: dict | None) -> str:
 
 def _intensity_table(it: dict | None) -> str:
     it = it or {}
-    rows = [("KDB maks", it.get("kdb_max"), " %"), ("KLB maks", it.get("klb_max"), ""),
-            ("KDH min", it.get("kdh_min"), " %"), ("KTB maks", it.get("ktb_max"), " %"),
-            ("Tinggi maks", it.get("height_max_m"), " m"), ("Lantai maks", it.get("floors_max"), ""),
-            ("GSB min", it.get("gsb_min_m"), " m")]
-    cells = "".join(f"<tr><th scope='row'>{k}</th><td>{_num(v, u, 2)}</td></tr>" for k, v, u in rows if v is not None)
+    cells = "".join(f"<tr><th scope='row'>{m.label('id')}</th><td>{_num(it[m.field], ' ' + m.unit if m.unit else '', 2)}"
+                    "</td></tr>" for m in INTENSITY if it.get(m.field) is not None)
     return f"<table class='rdtr-t'>{cells}</table>" if cells else ""
 
 

@@ -119,7 +119,7 @@ def _derived_color(code: str) -> str:
     hue = digest[0] / 255.0
     light = 0.55 + digest[1] / 255.0 * 0.2
     r, g, b = colorsys.hls_to_rgb(hue, light, 0.35)
-    return "#{:02X}{:02X}{:02X}".format(round(r * 255), round(g * 255), round(b * 255))
+    return f"#{round(r * 255):02X}{round(g * 255):02X}{round(b * 255):02X}"
 
 
 def fill_color(subzone_code: str | None, zone_code: str | None = None) -> str:
@@ -178,6 +178,7 @@ class LegendEntry:
     standard: bool
 
     def as_dict(self) -> dict:
+        """The entry as JSON: sub-zone code and name, zone code, fill colour (``#RRGGBB``), whether standard."""
         return {"subzone_code": self.subzone_code, "subzone_name": self.subzone_name,
                 "zone_code": self.zone_code, "color": self.color, "standard": self.standard}
 

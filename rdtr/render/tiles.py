@@ -39,6 +39,7 @@ def pixel_size_m(zoom: float, lat: float = 0.0) -> float:
 
 
 def pixel_size_deg(zoom: float) -> float:
+    """Width of one 256-px-tile pixel at ``zoom`` in degrees of longitude (EPSG:4326)."""
     return 360.0 / (256 * 2 ** zoom)
 
 

@@ -3,7 +3,7 @@ QR code) and the footer of every page."""
 
 from __future__ import annotations
 
-from datetime import timezone
+from datetime import UTC
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
@@ -83,7 +83,7 @@ def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, pa
     canv.drawRightString(PAGE_W - MARGIN, HEADER_TOP - 4 * mm, pdf_text(f"ID: {data.extract_id}"))
     canv.setFont("Helvetica", 7)
     canv.drawRightString(PAGE_W - MARGIN, HEADER_TOP - 8 * mm,
-                         data.created_at.astimezone(timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+                         data.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"))
 
     draw_map(canv, view, zones_utm, parcel_utm)
 

@@ -16,6 +16,7 @@ from rdtr.render.extract.geometry import MapView, _transformer, crs_name, parcel
 from rdtr.render.extract.model import ExtractInput
 from rdtr.render.extract.page import OSS_NOTE_EN, OSS_NOTE_ID
 from rdtr.render.extract.text import _p, fmt_num
+from rdtr.units import INTENSITY
 
 
 def _styles() -> dict[str, ParagraphStyle]:
@@ -86,8 +87,7 @@ def _class_label(cls: str | None) -> str:
 
 
 def _intensity_rows(answer: dict) -> list[list[Any]]:
-    rows = [["Sub-zona", "KDB maks (%)", "KLB maks", "KDH min (%)", "KTB maks (%)", "Tinggi maks (m)",
-             "Lantai maks", "GSB min (m)", "Kavling min (m²)"]]
+    rows = [["Sub-zona", *(m.with_unit("id") for m in INTENSITY)]]
     seen = set()
     for z in answer.get("zones") or []:
         it = z.get("intensity") or {}
@@ -95,10 +95,7 @@ def _intensity_rows(answer: dict) -> list[list[Any]]:
         if key in seen:
             continue
         seen.add(key)
-        rows.append([z.get("subzone_code"), fmt_num(it.get("kdb_max"), 0), fmt_num(it.get("klb_max"), 2),
-                     fmt_num(it.get("kdh_min"), 0), fmt_num(it.get("ktb_max"), 0),
-                     fmt_num(it.get("height_max_m"), 1), fmt_num(it.get("floors_max"), 0),
-                     fmt_num(it.get("gsb_min_m"), 1), fmt_num(it.get("lot_min_m2"), 0)])
+        rows.append([z.get("subzone_code"), *(fmt_num(it.get(m.field), m.digits) for m in INTENSITY)])
     return rows
 
 

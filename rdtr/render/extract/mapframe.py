@@ -223,7 +223,7 @@ def draw_inset(canv, rect: tuple[float, float, float, float], view: MapView, out
     canv.setLineWidth(0.3)
     canv.setStrokeColor(colors.Color(0.45, 0.45, 0.45))
     here = parcel_utm.centroid
-    for name, g in geoms:
+    for _name, g in geoms:
         contains = g.buffer(0).contains(here) if not g.is_empty else False
         canv.setFillColor(colors.Color(1, 0.92, 0.75) if contains else colors.Color(0.88, 0.88, 0.86))
         for poly in polygons_of(g):  # exteriors only: holes are noise at this scale

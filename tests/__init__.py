@@ -1,0 +1,1 @@
+"""The test suite (a package, so every tier imports ``tests.support`` the same way)."""

@@ -1,0 +1,1 @@
+"""Browser tier: headless Chromium (playwright) against the app served by ``rdtr serve``."""

@@ -1,0 +1,1 @@
+"""Integration tier: real PostGIS (library, CLI, HTTP API in-process, schemathesis, notebook)."""

@@ -1,0 +1,101 @@
+"""Map previews (``?f=html`` / ``Accept: text/html``) on the zoning and analyze endpoints: what a person
+opening the link gets — a Leaflet map served by the app itself, the zones in the standard colours, a legend,
+the answer in a popup — and that nothing is loaded from the internet."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from rdtr.render import style
+from rdtr.render.preview import external_assets
+from tests.support.maps import sample_place, vendor_file
+
+ASSET = re.compile(r"<(script|link)\b[^>]*?(src|href)\s*=\s*[\"']([^\"']+)[\"']", re.IGNORECASE)
+
+
+def _assets(page: str) -> list[str]:
+    return [m.group(3) for m in ASSET.finditer(page)]
+
+
+def _assert_offline(page: str) -> None:
+    urls = _assets(page)
+    assert urls, "the preview loads no script at all"
+    remote = [u for u in urls if re.match(r"^(https?:)?//", u)]
+    assert remote == [], f"scripts/stylesheets from the internet: {remote}"
+    assert external_assets(page) == []
+    # Every script and stylesheet is one the app serves.
+    for url in urls:
+        assert url.startswith("/static/"), url
+
+
+@pytest.fixture(scope="module")
+def place(sample_plan):
+    return sample_place("R-2")
+
+
+def test_zoning_preview_is_an_offline_map_of_the_answer(client, place, test_output):
+    r = client.get("/v1/zoning", params={"lon": place["lon"], "lat": place["lat"], "activity": "A001",
+                                         "plan": "bontang", "f": "html"})
+    assert r.status_code == 200, r.text
+    assert r.headers["content-type"].startswith("text/html")
+    page = r.text
+    (test_output / "preview-zoning.html").write_text(page, encoding="utf-8")
+    _assert_offline(page)
+    assert "/static/vendor/node_modules/leaflet/dist/leaflet.js" in page
+    # Folium's default extras (jQuery, Bootstrap, awesome-markers) are not pulled in.
+    assert "jquery" not in page.lower() and "bootstrap" not in page.lower()
+    # The answer: the sub-zone code of the file at that point, in the popup, with the standard colour.
+    assert f"data-subzone='{place['subzone_code']}'" in page
+    assert style.fill_color("R-2") in page
+    # A legend, the plan's legal basis, and the advisory note.
+    assert "Legenda pola ruang" in page
+    assert "Perwali Kota Bontang" in page
+    assert "OSS" in page
+    assert '<html lang="id">' in page
+    # The zones around the point are drawn (several, coloured).
+    assert page.count('"subzone_code"') >= 3
+    assert r.headers.get("content-security-policy", "").find("script-src 'self'") >= 0
+
+
+def test_browsers_get_html_and_api_clients_get_json(client, place):
+    params = {"lon": place["lon"], "lat": place["lat"], "plan": "bontang"}
+    browser = client.get("/v1/zoning", params=params,
+                         headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    assert browser.headers["content-type"].startswith("text/html")
+    for accept in ("application/json", "*/*", ""):
+        api = client.get("/v1/zoning", params=params, headers={"Accept": accept} if accept else {})
+        assert api.headers["content-type"].startswith("application/json"), accept
+        assert api.json()["zones"][0]["subzone_code"] == place["subzone_code"]
+    forced = client.get("/v1/zoning", params={**params, "f": "json"}, headers={"Accept": "text/html"})
+    assert forced.headers["content-type"].startswith("application/json")
+
+
+def test_parcel_preview_outlines_the_parcel_with_its_limits(client, place, test_output):
+    r = client.post("/v1/parcels/analyze", params={"f": "html", "activity": "A001", "plan": "bontang"},
+                    json=place["parcel"])
+    assert r.status_code == 200, r.text
+    page = r.text
+    (test_output / "preview-parcel.html").write_text(page, encoding="utf-8")
+    _assert_offline(page)
+    assert style.PARCEL_STROKE in page
+    assert "Luas lantai dasar maks" in page           # the limits table in the popup
+    assert place["subzone_code"] in page
+    assert "Analisis persil" in page
+
+
+def test_preview_of_an_uncovered_point_says_so(client, sample_plan):
+    r = client.get("/v1/zoning", params={"lon": 117.0, "lat": -1.0, "f": "html"})
+    assert r.status_code == 200
+    assert "Tidak tercakup RDTR" in r.text
+    _assert_offline(r.text)
+
+
+def test_the_vendored_leaflet_the_previews_need_is_served(client):
+    path = vendor_file("leaflet/dist/leaflet.js")
+    assert path.is_file(), ("Leaflet is not installed under api/static/vendor: run scripts/setup.sh "
+                            "(npm install --prefix api/static/vendor leaflet@1.9.4 …)")
+    r = client.get("/static/vendor/node_modules/leaflet/dist/leaflet.js")
+    assert r.status_code == 200 and "Leaflet" in r.text[:2000]
+    assert client.get("/static/vendor/node_modules/leaflet/dist/leaflet.css").status_code == 200
