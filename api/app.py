@@ -16,8 +16,8 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from api import problems
 from api.ratelimit import RateLimitMiddleware
-from api.runtime import worker_pool
 from api.routers import activities, audit, extracts, health, parcels, plans, tiles, web, zoning
+from api.runtime import worker_pool
 from rdtr import __version__
 from rdtr.config import get_settings
 from rdtr.db import Database
@@ -59,16 +59,23 @@ def add_docs(app: FastAPI) -> None:
 
     @app.get("/docs", include_in_schema=False)
     async def swagger_ui():
-        return get_swagger_ui_html(openapi_url=app.openapi_url, title=f"{app.title} — API",
-                                   swagger_js_url=f"{VENDOR}/swagger-ui-dist/swagger-ui-bundle.js",
-                                   swagger_css_url=f"{VENDOR}/swagger-ui-dist/swagger-ui.css",
-                                   swagger_favicon_url=f"{VENDOR}/swagger-ui-dist/favicon-32x32.png")
+        return get_swagger_ui_html(
+            openapi_url=app.openapi_url,
+            title=f"{app.title} — API",
+            swagger_js_url=f"{VENDOR}/swagger-ui-dist/swagger-ui-bundle.js",
+            swagger_css_url=f"{VENDOR}/swagger-ui-dist/swagger-ui.css",
+            swagger_favicon_url=f"{VENDOR}/swagger-ui-dist/favicon-32x32.png",
+        )
 
     @app.get("/redoc", include_in_schema=False)
     async def redoc():
-        return get_redoc_html(openapi_url=app.openapi_url, title=f"{app.title} — API",
-                              redoc_js_url=f"{VENDOR}/redoc/bundles/redoc.standalone.js",
-                              redoc_favicon_url=f"{VENDOR}/swagger-ui-dist/favicon-32x32.png", with_google_fonts=False)
+        return get_redoc_html(
+            openapi_url=app.openapi_url,
+            title=f"{app.title} — API",
+            redoc_js_url=f"{VENDOR}/redoc/bundles/redoc.standalone.js",
+            redoc_favicon_url=f"{VENDOR}/swagger-ui-dist/favicon-32x32.png",
+            with_google_fonts=False,
+        )
 
 
 def create_app(database: Database | None = None) -> FastAPI:
@@ -96,8 +103,14 @@ def create_app(database: Database | None = None) -> FastAPI:
             if database is None:
                 db.close()
 
-    app = FastAPI(title="rdtr — RDTR information system", version=__version__, description=DESCRIPTION,
-                  lifespan=lifespan, docs_url=None, redoc_url=None)
+    app = FastAPI(
+        title="rdtr — RDTR information system",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+        docs_url=None,
+        redoc_url=None,
+    )
     add_docs(app)
     problems.install(app)
     for module in ROUTERS:

@@ -27,9 +27,9 @@ from starlette.concurrency import run_in_threadpool
 
 from api.problems import problem
 from api.ratelimit import RateLimited, client_key, failures
-from rdtr.config import get_settings
 from api.runtime import database
 from rdtr.auth import ROLES, TokenInfo, require, verify_token
+from rdtr.config import get_settings
 from rdtr.errors import Unauthorized
 
 _bearer = HTTPBearer(auto_error=False, description="an rdtr API token (`rdtr token create`)")
@@ -42,15 +42,17 @@ def require_role(role: str) -> Callable:
     if role not in ROLES:
         raise ValueError(f"unknown role {role!r}")
 
-    async def dependency(request: Request,
-                         credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)) -> TokenInfo:
+    async def dependency(
+        request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
+    ) -> TokenInfo:
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise Unauthorized("this needs a token: send Authorization: Bearer <token>")
         key = client_key(request.scope)
         limited = get_settings().rate_limit
         if limited and (wait := failures().blocked(key)):
-            raise RateLimited("too many failed token attempts from this address; retry later "
-                              "(RDTR_AUTH_FAILURES_PER_MINUTE)", wait)
+            raise RateLimited(
+                "too many failed token attempts from this address; retry later (RDTR_AUTH_FAILURES_PER_MINUTE)", wait
+            )
         try:
             info = await run_in_threadpool(verify_token, database(request), credentials.credentials)
         except Unauthorized:

@@ -27,9 +27,11 @@ PREVIEW_SIMPLIFY_M = 1.0
 PREVIEW_MAX_ZONES = 3000
 
 #: The previews run their own inline scripts (Folium) but load code only from this server.
-PREVIEW_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
-               "img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self'; "
-               "frame-ancestors 'self'")
+PREVIEW_CSP = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: https://tile.openstreetmap.org; connect-src 'self'; "
+    "frame-ancestors 'self'"
+)
 
 
 def public_base(request: Request) -> str:
@@ -70,12 +72,18 @@ def wants_html(request: Request, f: str | None) -> bool:
     if "html" not in accept:  # API clients, */*: JSON without parsing the header
         return False
     prefs = _accept_q(accept)
-    html_q = max((prefs[m] for m in ("text/html", "application/xhtml+xml") if m in prefs),
-                 default=(0.0, 99), key=lambda v: (v[0], -v[1]))
+    html_q = max(
+        (prefs[m] for m in ("text/html", "application/xhtml+xml") if m in prefs),
+        default=(0.0, 99),
+        key=lambda v: (v[0], -v[1]),
+    )
     if html_q[0] <= 0:
         return False
-    json_q = max((prefs[m] for m in ("application/json", "application/geo+json") if m in prefs),
-                 default=(0.0, 99), key=lambda v: (v[0], -v[1]))
+    json_q = max(
+        (prefs[m] for m in ("application/json", "application/geo+json") if m in prefs),
+        default=(0.0, 99),
+        key=lambda v: (v[0], -v[1]),
+    )
     return html_q[0] > json_q[0] or (html_q[0] == json_q[0] and html_q[1] < json_q[1])
 
 
@@ -99,8 +107,7 @@ def build_preview(db: Database, kind: str, answer, geometry: dict | None = None)
         bbox = mapdata.bbox_around(bounds, PREVIEW_RADIUS_M)
         with db.engine.connect() as conn:
             pv_ids = mapdata.versions_for_answer(conn, answer)
-            zones = mapdata.zones_in_bbox(conn, pv_ids, bbox, simplify_m=PREVIEW_SIMPLIFY_M,
-                                          limit=PREVIEW_MAX_ZONES)
+            zones = mapdata.zones_in_bbox(conn, pv_ids, bbox, simplify_m=PREVIEW_SIMPLIFY_M, limit=PREVIEW_MAX_ZONES)
         present = {f["properties"].get("subzone_code") for f in zones}
         entries = [e for e in style.legend([f["properties"] for f in zones]) if e.subzone_code in present]
     return preview.preview_html(kind, answer, geometry, zones, entries, assets_missing=missing_assets())
@@ -111,5 +118,6 @@ async def maybe_preview(request: Request, f: str | None, kind: str, answer, geom
     if not wants_html(request, f):
         return None
     page = await in_worker(request, build_preview, database(request), kind, answer, geometry)
-    return HTMLResponse(page, headers={"Content-Security-Policy": PREVIEW_CSP, "Vary": "Accept",
-                                       "Cache-Control": "no-store"})
+    return HTMLResponse(
+        page, headers={"Content-Security-Policy": PREVIEW_CSP, "Vary": "Accept", "Cache-Control": "no-store"}
+    )

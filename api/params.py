@@ -10,15 +10,16 @@ Python over ``request.query_params`` — no per-parameter dependency solving on 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl
 from datetime import date
-from typing import Any, Callable
+from typing import Any
+from urllib.parse import parse_qsl
 
 import orjson
 from fastapi import Request
-from starlette.requests import ClientDisconnect
 from fastapi.responses import Response
+from starlette.requests import ClientDisconnect
 
 from rdtr.answers.activities import parse_classes
 from rdtr.coords import parse_bbox
@@ -53,8 +54,13 @@ class Param:
 
     def openapi(self) -> dict:
         """The OpenAPI parameter object."""
-        doc = {"name": self.name, "in": "query", "required": self.required, "schema": self.schema,
-               "description": self.description}
+        doc = {
+            "name": self.name,
+            "in": "query",
+            "required": self.required,
+            "schema": self.schema,
+            "description": self.description,
+        }
         if self.examples:
             doc["example"] = self.examples[0]
         return doc
@@ -189,27 +195,69 @@ def bounded_text(max_length: int) -> Callable[[str], str]:
 
 # --- the parameters, declared once ---------------------------------------------------------------------
 
-LON = Param("lon", finite_number, {"type": "number", "minimum": -180, "maximum": 180},
-            "longitude, decimal degrees (EPSG:4326)", required=True, examples=(117.4823,))
-LAT = Param("lat", finite_number, {"type": "number", "minimum": -90, "maximum": 90},
-            "latitude, decimal degrees (EPSG:4326)", required=True, examples=(0.1351,))
-AT = Param("at", iso_date, {"type": "string", "format": "date"},
-           "answer under the plan versions in force on this date (YYYY-MM-DD); default today")
-PLAN = Param("plan", plan_id, {"type": "string", "pattern": PLAN_ID_PATTERN, "maxLength": 64},
-             "only this plan (id, e.g. 'bontang')")
-ACTIVITY = Param("activity", activity_text, {"type": "string", "minLength": 1, "maxLength": 200},
-                 "activity by ITBX code, exact name (case- and accent-insensitive) or KBLI code")
-FORMAT_HTML = Param("f", choice("json", "html"), {"type": "string", "enum": ["json", "html"]},
-                    "json (default) or html: a map preview page")
-SLIVER_SHARE = Param("sliver_share", share, {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
-                     "pieces below this share of the parcel are slivers (default RDTR_SLIVER_SHARE, 0.01)")
-DATE_FROM = Param("from", iso_date, {"type": "string", "format": "date"}, "the earlier date (YYYY-MM-DD)",
-                  required=True)
+LON = Param(
+    "lon",
+    finite_number,
+    {"type": "number", "minimum": -180, "maximum": 180},
+    "longitude, decimal degrees (EPSG:4326)",
+    required=True,
+    examples=(117.4823,),
+)
+LAT = Param(
+    "lat",
+    finite_number,
+    {"type": "number", "minimum": -90, "maximum": 90},
+    "latitude, decimal degrees (EPSG:4326)",
+    required=True,
+    examples=(0.1351,),
+)
+AT = Param(
+    "at",
+    iso_date,
+    {"type": "string", "format": "date"},
+    "answer under the plan versions in force on this date (YYYY-MM-DD); default today",
+)
+PLAN = Param(
+    "plan",
+    plan_id,
+    {"type": "string", "pattern": PLAN_ID_PATTERN, "maxLength": 64},
+    "only this plan (id, e.g. 'bontang')",
+)
+ACTIVITY = Param(
+    "activity",
+    activity_text,
+    {"type": "string", "minLength": 1, "maxLength": 200},
+    "activity by ITBX code, exact name (case- and accent-insensitive) or KBLI code",
+)
+FORMAT_HTML = Param(
+    "f",
+    choice("json", "html"),
+    {"type": "string", "enum": ["json", "html"]},
+    "json (default) or html: a map preview page",
+)
+SLIVER_SHARE = Param(
+    "sliver_share",
+    share,
+    {"type": "number", "minimum": 0, "exclusiveMaximum": 1},
+    "pieces below this share of the parcel are slivers (default RDTR_SLIVER_SHARE, 0.01)",
+)
+DATE_FROM = Param(
+    "from", iso_date, {"type": "string", "format": "date"}, "the earlier date (YYYY-MM-DD)", required=True
+)
 DATE_TO = Param("to", iso_date, {"type": "string", "format": "date"}, "the later date (YYYY-MM-DD)", required=True)
-BBOX = Param("bbox", parse_bbox, {"type": "string", "maxLength": 200},
-             "minlon,minlat,maxlon,maxlat (EPSG:4326)", examples=("117.45,0.10,117.52,0.16",))
-CLASSES = Param("class", parse_classes, {"type": "string", "maxLength": 20},
-                "only these ITBX classes: I, T, B, X or a comma list such as I,T")
+BBOX = Param(
+    "bbox",
+    parse_bbox,
+    {"type": "string", "maxLength": 200},
+    "minlon,minlat,maxlon,maxlat (EPSG:4326)",
+    examples=("117.45,0.10,117.52,0.16",),
+)
+CLASSES = Param(
+    "class",
+    parse_classes,
+    {"type": "string", "maxLength": 20},
+    "only these ITBX classes: I, T, B, X or a comma list such as I,T",
+)
 
 
 # --- bodies ----------------------------------------------------------------------------------------------
@@ -265,53 +313,96 @@ def parse_json(raw: bytes, empty: str) -> Any:
 
 _POSITION = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 3}
 _RING = {"type": "array", "items": _POSITION, "minItems": 4}
-_POLYGON = {"title": "Polygon", "type": "object", "required": ["type", "coordinates"],
-            "properties": {"type": {"type": "string", "enum": ["Polygon"]},
-                           "coordinates": {"type": "array", "items": _RING, "minItems": 1}}}
-_MULTI = {"title": "MultiPolygon", "type": "object", "required": ["type", "coordinates"],
-          "properties": {"type": {"type": "string", "enum": ["MultiPolygon"]},
-                         "coordinates": {"type": "array", "minItems": 1,
-                                         "items": {"type": "array", "items": _RING, "minItems": 1}}}}
-_FEATURE = {"title": "Feature", "type": "object", "required": ["type", "geometry"],
-            "properties": {"type": {"type": "string", "enum": ["Feature"]},
-                           "id": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
-                           "properties": {"type": ["object", "null"]},
-                           "geometry": {"oneOf": [_POLYGON, _MULTI]}}}
-_COLLECTION = {"title": "FeatureCollection", "type": "object", "required": ["type", "features"],
-               "properties": {"type": {"type": "string", "enum": ["FeatureCollection"]},
-                              "features": {"type": "array", "minItems": 1, "items": _FEATURE}}}
+_POLYGON = {
+    "title": "Polygon",
+    "type": "object",
+    "required": ["type", "coordinates"],
+    "properties": {
+        "type": {"type": "string", "enum": ["Polygon"]},
+        "coordinates": {"type": "array", "items": _RING, "minItems": 1},
+    },
+}
+_MULTI = {
+    "title": "MultiPolygon",
+    "type": "object",
+    "required": ["type", "coordinates"],
+    "properties": {
+        "type": {"type": "string", "enum": ["MultiPolygon"]},
+        "coordinates": {"type": "array", "minItems": 1, "items": {"type": "array", "items": _RING, "minItems": 1}},
+    },
+}
+_FEATURE = {
+    "title": "Feature",
+    "type": "object",
+    "required": ["type", "geometry"],
+    "properties": {
+        "type": {"type": "string", "enum": ["Feature"]},
+        "id": {"oneOf": [{"type": "string"}, {"type": "integer"}]},
+        "properties": {"type": ["object", "null"]},
+        "geometry": {"oneOf": [_POLYGON, _MULTI]},
+    },
+}
+_COLLECTION = {
+    "title": "FeatureCollection",
+    "type": "object",
+    "required": ["type", "features"],
+    "properties": {
+        "type": {"type": "string", "enum": ["FeatureCollection"]},
+        "features": {"type": "array", "minItems": 1, "items": _FEATURE},
+    },
+}
 PARCEL_INPUT_SCHEMA = {"oneOf": [_POLYGON, _MULTI, _FEATURE, _COLLECTION]}
 
 GEOJSON_BODY = {
     "requestBody": {
         "description": "A parcel as a GeoJSON Polygon or MultiPolygon (EPSG:4326 [lon, lat]), a Feature of one, "
-                       "or a FeatureCollection of them (at most RDTR_MAX_BATCH_PARCELS, default 10,000).",
+        "or a FeatureCollection of them (at most RDTR_MAX_BATCH_PARCELS, default 10,000).",
         "required": True,
-        "content": {"application/json": {"schema": PARCEL_INPUT_SCHEMA},
-                    "application/geo+json": {"schema": PARCEL_INPUT_SCHEMA}},
+        "content": {
+            "application/json": {"schema": PARCEL_INPUT_SCHEMA},
+            "application/geo+json": {"schema": PARCEL_INPUT_SCHEMA},
+        },
     }
 }
 
 
 # --- responses -------------------------------------------------------------------------------------------
 
-PROBLEM_TEXT = {400: "malformed request", 401: "no or invalid token", 403: "the token lacks the role",
-                404: "unknown plan or activity (the detail suggests close matches)", 409: "conflict",
-                413: "request too large: the detail names the limit", 415: "unsupported media type",
-                422: "invalid parameter or geometry: the detail says what is wrong",
-                503: "the database is unavailable"}
-_PROBLEM_SCHEMA = {"type": "object", "properties": {"type": {"type": "string"}, "title": {"type": "string"},
-                                                    "status": {"type": "integer"}, "detail": {"type": "string"}}}
+PROBLEM_TEXT = {
+    400: "malformed request",
+    401: "no or invalid token",
+    403: "the token lacks the role",
+    404: "unknown plan or activity (the detail suggests close matches)",
+    409: "conflict",
+    413: "request too large: the detail names the limit",
+    415: "unsupported media type",
+    422: "invalid parameter or geometry: the detail says what is wrong",
+    503: "the database is unavailable",
+}
+_PROBLEM_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+    },
+}
 
 
 def problem_responses(*statuses: int) -> dict:
     """OpenAPI entries for the problem+json errors a route can answer."""
-    return {s: {"description": PROBLEM_TEXT.get(s, "error"),
-                "content": {"application/problem+json": {"schema": _PROBLEM_SCHEMA}}} for s in statuses}
+    return {
+        s: {
+            "description": PROBLEM_TEXT.get(s, "error"),
+            "content": {"application/problem+json": {"schema": _PROBLEM_SCHEMA}},
+        }
+        for s in statuses
+    }
 
 
-def json_response(document, media_type: str = "application/json", status_code: int = 200,
-                  headers: dict | None = None) -> Response:
+def json_response(
+    document, media_type: str = "application/json", status_code: int = 200, headers: dict | None = None
+) -> Response:
     """The answer document as JSON bytes (orjson), exactly what the CLI's ``--json`` prints."""
-    return Response(content=orjson.dumps(document), media_type=media_type, status_code=status_code,
-                    headers=headers)
+    return Response(content=orjson.dumps(document), media_type=media_type, status_code=status_code, headers=headers)

@@ -22,8 +22,9 @@ from rdtr.errors import SCHEMA_MISSING, RdtrError, as_schema_missing
 PROBLEM = "application/problem+json"
 
 
-def problem(status: int, title: str, detail: str, type_: str = "about:blank", headers: dict | None = None,
-            **extra) -> JSONResponse:
+def problem(
+    status: int, title: str, detail: str, type_: str = "about:blank", headers: dict | None = None, **extra
+) -> JSONResponse:
     """A problem+json response."""
     body = {"type": type_, "title": title, "status": status, "detail": detail, **extra}
     return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)

@@ -103,8 +103,11 @@ class RateLimitMiddleware:
             if wait:
                 from api.problems import as_problem
 
-                exc = RateLimited(f"more than {self.requests.per_minute} requests a minute from this address; "
-                                  "retry later (RDTR_RATE_LIMIT_PER_MINUTE)", wait)
+                exc = RateLimited(
+                    f"more than {self.requests.per_minute} requests a minute from this address; "
+                    "retry later (RDTR_RATE_LIMIT_PER_MINUTE)",
+                    wait,
+                )
                 await as_problem(exc)(scope, receive, send)
                 return
         await self.app(scope, receive, send)

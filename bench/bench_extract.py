@@ -52,8 +52,12 @@ def parcels(n: int, seed: int) -> list[tuple[str, dict]]:
         if not area.contains(geom):
             continue
         ll = gpd.GeoSeries([geom], crs=zones.crs).to_crs(4326).iloc[0]
-        out.append(("typical" if typical else "large",
-                    {"type": "Polygon", "coordinates": [[list(c) for c in ll.exterior.coords]]}))
+        out.append(
+            (
+                "typical" if typical else "large",
+                {"type": "Polygon", "coordinates": [[list(c) for c in ll.exterior.coords]]},
+            )
+        )
     return out
 
 
@@ -77,10 +81,21 @@ def main() -> None:
         t = time.perf_counter()
         r = create_extract(db, parcel, "A001", reference=f"BENCH-{i}", officer="bench")
         total = time.perf_counter() - t
-        rows.append({"kind": kind, "first": i == 0, "total_s": total, "bytes": r["bytes"], "scale": r["scale"],
-                     **{f"{k}_s": v for k, v in r["timings_s"].items()}})
-        print(f"  {i:3d} {kind:7} 1:{r['scale']:<6} {total * 1000:7.0f} ms  {r['bytes'] / 1024:6.0f} kB  "
-              + "  ".join(f"{k} {v * 1000:.0f}" for k, v in r["timings_s"].items()), flush=True)
+        rows.append(
+            {
+                "kind": kind,
+                "first": i == 0,
+                "total_s": total,
+                "bytes": r["bytes"],
+                "scale": r["scale"],
+                **{f"{k}_s": v for k, v in r["timings_s"].items()},
+            }
+        )
+        print(
+            f"  {i:3d} {kind:7} 1:{r['scale']:<6} {total * 1000:7.0f} ms  {r['bytes'] / 1024:6.0f} kB  "
+            + "  ".join(f"{k} {v * 1000:.0f}" for k, v in r["timings_s"].items()),
+            flush=True,
+        )
 
     def summary(sel: list[dict]) -> dict:
         if not sel:
@@ -91,8 +106,10 @@ def main() -> None:
             "median_s": statistics.median(tot),
             "p90_s": sorted(tot)[max(0, math.ceil(0.9 * len(tot)) - 1)],
             "max_s": max(tot),
-            **{f"median_{k}": statistics.median(r[k] for r in sel)
-               for k in ("analysis_s", "map_data_s", "render_s", "store_s")},
+            **{
+                f"median_{k}": statistics.median(r[k] for r in sel)
+                for k in ("analysis_s", "map_data_s", "render_s", "store_s")
+            },
             "median_kb": statistics.median(r["bytes"] for r in sel) / 1024,
             "max_kb": max(r["bytes"] for r in sel) / 1024,
             "scales": sorted({r["scale"] for r in sel}),
@@ -111,11 +128,13 @@ def main() -> None:
     for kind in ("typical", "large"):
         s = doc[kind]
         if s:
-            print(f"{kind:8} n={s['n']:3}  median {s['median_s'] * 1000:.0f} ms  p90 {s['p90_s'] * 1000:.0f} ms  "
-                  f"max {s['max_s'] * 1000:.0f} ms | analysis {s['median_analysis_s'] * 1000:.0f}  map data "
-                  f"{s['median_map_data_s'] * 1000:.0f}  render {s['median_render_s'] * 1000:.0f}  store "
-                  f"{s['median_store_s'] * 1000:.0f} ms | PDF median {s['median_kb']:.0f} kB, max {s['max_kb']:.0f} kB;"
-                  f" scales {s['scales']}")
+            print(
+                f"{kind:8} n={s['n']:3}  median {s['median_s'] * 1000:.0f} ms  p90 {s['p90_s'] * 1000:.0f} ms  "
+                f"max {s['max_s'] * 1000:.0f} ms | analysis {s['median_analysis_s'] * 1000:.0f}  map data "
+                f"{s['median_map_data_s'] * 1000:.0f}  render {s['median_render_s'] * 1000:.0f}  store "
+                f"{s['median_store_s'] * 1000:.0f} ms | PDF median {s['median_kb']:.0f} kB, max {s['max_kb']:.0f} kB;"
+                f" scales {s['scales']}"
+            )
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "extract.json").write_text(json.dumps(doc, indent=2, default=str))
     print(f"wrote {OUT / 'extract.json'}")

@@ -47,8 +47,13 @@ def dense_database(base_url: str, zones: int) -> str:
     from rdtr.ingest import ingest_package
 
     url = make_url(base_url)
-    params = dict(dbname="postgres", user=url.username, password=url.password,
-                  host=url.query.get("host") or url.host, port=url.query.get("port") or url.port)
+    params = dict(
+        dbname="postgres",
+        user=url.username,
+        password=url.password,
+        host=url.query.get("host") or url.host,
+        port=url.query.get("port") or url.port,
+    )
     conn = psycopg2.connect(**{k: v for k, v in params.items() if v})
     conn.autocommit = True
     with conn.cursor() as cur:
@@ -87,8 +92,10 @@ def heavy_parcel(zones: int, side_m: float = 995.0) -> dict:
 async def _probe(port: int, point: tuple[float, float], stop_at: float, out: dict) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     lon, lat = point
-    requests = {"health": b"GET /health HTTP/1.1\r\nHost: bench\r\n\r\n",
-                "point": f"GET /v1/zoning?lon={lon:.7f}&lat={lat:.7f} HTTP/1.1\r\nHost: bench\r\n\r\n".encode()}
+    requests = {
+        "health": b"GET /health HTTP/1.1\r\nHost: bench\r\n\r\n",
+        "point": f"GET /v1/zoning?lon={lon:.7f}&lat={lat:.7f} HTTP/1.1\r\nHost: bench\r\n\r\n".encode(),
+    }
     try:
         while time.perf_counter() < stop_at:
             for name, request in requests.items():
@@ -105,8 +112,11 @@ async def _probe(port: int, point: tuple[float, float], stop_at: float, out: dic
 
 async def _heavy(port: int, body: bytes, stop_at: float, out: list) -> None:
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
-    request = (b"POST /v1/parcels/analyze HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
-               + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    request = (
+        b"POST /v1/parcels/analyze HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+        + f"Content-Length: {len(body)}\r\n\r\n".encode()
+        + body
+    )
     try:
         while time.perf_counter() < stop_at:
             t0 = time.perf_counter()
@@ -132,8 +142,12 @@ def _stats(values: list[float]) -> dict:
     v = sorted(values)
     if not v:
         return {"n": 0}
-    return {"n": len(v), "p50_ms": round(v[len(v) // 2] * 1000, 2),
-            "p99_ms": round(v[min(len(v) - 1, int(0.99 * len(v)))] * 1000, 2), "max_ms": round(v[-1] * 1000, 2)}
+    return {
+        "n": len(v),
+        "p50_ms": round(v[len(v) // 2] * 1000, 2),
+        "p99_ms": round(v[min(len(v) - 1, int(0.99 * len(v)))] * 1000, 2),
+        "max_ms": round(v[-1] * 1000, 2),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -165,28 +179,47 @@ def main(argv: list[str] | None = None) -> int:
                 into["point"] += part["point"]
                 into["errors"] += part["errors"]
             analyses += b["analyses"]
-            print(f"round {k + 1}/{args.rounds}: idle point p99 {_stats(a['point']).get('p99_ms')} ms, loaded "
-                  f"point p99 {_stats(b['point']).get('p99_ms')} ms, {len(b['analyses'])} analyses", flush=True)
+            print(
+                f"round {k + 1}/{args.rounds}: idle point p99 {_stats(a['point']).get('p99_ms')} ms, loaded "
+                f"point p99 {_stats(b['point']).get('p99_ms')} ms, {len(b['analyses'])} analyses",
+                flush=True,
+            )
     ok = [t for t, status, _ in analyses if status == 200]
     statuses = sorted({status for _, status, _ in analyses})
-    doc = {"zones": args.zones, "heavy_concurrent": args.heavy, "rounds": args.rounds, "slice_s": args.seconds,
-           "analysis": {"n": len(analyses), "statuses": statuses, **_stats(ok),
-                        "mean_s": round(statistics.fmean(ok), 3) if ok else None,
-                        "response_kb": (round(statistics.fmean(n for _, _, n in analyses) / 1024, 1)
-                                        if analyses else None)},
-           "idle": {name: _stats(idle[name]) for name in ("health", "point")},
-           "loaded": {name: _stats(loaded[name]) for name in ("health", "point")},
-           "errors": {"idle": idle["errors"], "loaded": loaded["errors"]}}
-    lines = ["### Head of line: short answers beside a 1 km² parcel analysis (one worker, same run)", "",
-             "| probe | idle p50 / p99 / max ms | loaded p50 / p99 / max ms | added p99 ms |", "|---|---|---|---:|"]
+    doc = {
+        "zones": args.zones,
+        "heavy_concurrent": args.heavy,
+        "rounds": args.rounds,
+        "slice_s": args.seconds,
+        "analysis": {
+            "n": len(analyses),
+            "statuses": statuses,
+            **_stats(ok),
+            "mean_s": round(statistics.fmean(ok), 3) if ok else None,
+            "response_kb": (round(statistics.fmean(n for _, _, n in analyses) / 1024, 1) if analyses else None),
+        },
+        "idle": {name: _stats(idle[name]) for name in ("health", "point")},
+        "loaded": {name: _stats(loaded[name]) for name in ("health", "point")},
+        "errors": {"idle": idle["errors"], "loaded": loaded["errors"]},
+    }
+    lines = [
+        "### Head of line: short answers beside a 1 km² parcel analysis (one worker, same run)",
+        "",
+        "| probe | idle p50 / p99 / max ms | loaded p50 / p99 / max ms | added p99 ms |",
+        "|---|---|---|---:|",
+    ]
     for name in ("health", "point"):
         i, lo = doc["idle"][name], doc["loaded"][name]
-        lines.append(f"| `{'GET /health' if name == 'health' else 'GET /v1/zoning'}` | {i['p50_ms']} / {i['p99_ms']} / "
-                     f"{i['max_ms']} | {lo['p50_ms']} / {lo['p99_ms']} / {lo['max_ms']} | "
-                     f"{lo['p99_ms'] - i['p99_ms']:.1f} |")
+        lines.append(
+            f"| `{'GET /health' if name == 'health' else 'GET /v1/zoning'}` | {i['p50_ms']} / {i['p99_ms']} / "
+            f"{i['max_ms']} | {lo['p50_ms']} / {lo['p99_ms']} / {lo['max_ms']} | "
+            f"{lo['p99_ms'] - i['p99_ms']:.1f} |"
+        )
     an = doc["analysis"]
-    lines.append(f"\nHeavy analyses: {an['n']} ({args.heavy} at a time), statuses {statuses}, "
-                 f"p50 {an.get('p50_ms')} ms, answer ≈ {an['response_kb']} kB.")
+    lines.append(
+        f"\nHeavy analyses: {an['n']} ({args.heavy} at a time), statuses {statuses}, "
+        f"p50 {an.get('p50_ms')} ms, answer ≈ {an['response_kb']} kB."
+    )
     table = "\n".join(lines)
     print(table)
     OUT.mkdir(parents=True, exist_ok=True)

@@ -25,12 +25,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-SUBZONES = [("R-2", "Perumahan Kepadatan Tinggi", "R", "Zona Perumahan"),
-            ("R-3", "Perumahan Kepadatan Sedang", "R", "Zona Perumahan"),
-            ("K-1", "Perdagangan dan Jasa Skala Kota", "K", "Zona Perdagangan dan Jasa"),
-            ("RTH-2", "Taman Kota", "RTH", "Zona Ruang Terbuka Hijau"),
-            ("SPU-1", "SPU Skala Kota", "SPU", "Zona Sarana Pelayanan Umum"),
-            ("BJ", "Badan Jalan", "BJ", "Zona Badan Jalan")]
+SUBZONES = [
+    ("R-2", "Perumahan Kepadatan Tinggi", "R", "Zona Perumahan"),
+    ("R-3", "Perumahan Kepadatan Sedang", "R", "Zona Perumahan"),
+    ("K-1", "Perdagangan dan Jasa Skala Kota", "K", "Zona Perdagangan dan Jasa"),
+    ("RTH-2", "Taman Kota", "RTH", "Zona Ruang Terbuka Hijau"),
+    ("SPU-1", "SPU Skala Kota", "SPU", "Zona Sarana Pelayanan Umum"),
+    ("BJ", "Badan Jalan", "BJ", "Zona Badan Jalan"),
+]
 
 
 def make_package(root: Path, n: int) -> Path:
@@ -52,22 +54,26 @@ def make_package(root: Path, n: int) -> Path:
     geoms = shapely.multipolygons(shapely.polygons(rings), indices=k)
     codes = np.array([s[0] for s in SUBZONES])[k % len(SUBZONES)]
     names = {s[0]: s for s in SUBZONES}
-    gdf = gpd.GeoDataFrame({
-        "OBJECTID": k + 1,
-        "NAMOBJ": [names[c][1] for c in codes],
-        "KODZON": [names[c][2] for c in codes],
-        "NAMZON": [names[c][3] for c in codes],
-        "KODSZN": codes,
-        "NAMSZN": [names[c][1] for c in codes],
-        "KODBLK": [f"B{i // 1000}" for i in k],
-        "KODSBL": "Tidak Ada",
-        "WADMKC": "Bontang Utara",
-        "WADMKD": "Api-Api",
-        "KKOP_1": np.where(k % 7 == 0, "Kawasan di bawah permukaan horizontal dalam", "Tidak Ada"),
-        "KRB_03": "Tidak Ada",
-        "TPZ_00": np.where(k % 11 == 0, "b", "Tidak Ada"),
-        "LUASHA": 0.04,
-    }, geometry=geoms, crs="EPSG:9480")
+    gdf = gpd.GeoDataFrame(
+        {
+            "OBJECTID": k + 1,
+            "NAMOBJ": [names[c][1] for c in codes],
+            "KODZON": [names[c][2] for c in codes],
+            "NAMZON": [names[c][3] for c in codes],
+            "KODSZN": codes,
+            "NAMSZN": [names[c][1] for c in codes],
+            "KODBLK": [f"B{i // 1000}" for i in k],
+            "KODSBL": "Tidak Ada",
+            "WADMKC": "Bontang Utara",
+            "WADMKD": "Api-Api",
+            "KKOP_1": np.where(k % 7 == 0, "Kawasan di bawah permukaan horizontal dalam", "Tidak Ada"),
+            "KRB_03": "Tidak Ada",
+            "TPZ_00": np.where(k % 11 == 0, "b", "Tidak Ada"),
+            "LUASHA": 0.04,
+        },
+        geometry=geoms,
+        crs="EPSG:9480",
+    )
     root.mkdir(parents=True, exist_ok=True)
     gdf.to_file(root / "pola_ruang.gpkg", layer="pola_ruang", driver="GPKG", engine="pyogrio")
     with open(root / "subzona.csv", "w", newline="") as fh:
@@ -79,7 +85,7 @@ def make_package(root: Path, n: int) -> Path:
         w.writerow(["activity_code", "activity", "kbli", *[s[0] for s in SUBZONES]])
         for a in range(200):
             w.writerow([f"A{a:03d}", f"Kegiatan {a}", f"{47000 + a}", *["I", "T1", "B1,B2", "X", "I", "X"]])
-    (root / "plan.toml").write_text('''[plan]
+    (root / "plan.toml").write_text("""[plan]
 id = "bench"
 name = "Benchmark grid"
 legal_basis = "benchmark (synthetic)"
@@ -95,7 +101,7 @@ path = "subzona.csv"
 
 [itbx]
 path = "itbx.csv"
-''')
+""")
     return root
 
 
@@ -128,8 +134,12 @@ def main() -> None:
     from rdtr.db import database_url, upgrade
 
     base = make_url(args.url or database_url())
-    conninfo = dict(user=base.username, host=base.query.get("host") or base.host,
-                    port=base.query.get("port") or base.port, password=base.password)
+    conninfo = dict(
+        user=base.username,
+        host=base.query.get("host") or base.host,
+        port=base.query.get("port") or base.port,
+        password=base.password,
+    )
     conninfo = {k: v for k, v in conninfo.items() if v}
     dbname = "rdtr_bench_ingest"
     admin = psycopg2.connect(dbname="postgres", **conninfo)
@@ -148,18 +158,36 @@ def main() -> None:
         pkg = make_package(args.keep or tmp / "pkg", args.zones)
         gen = time.perf_counter() - t0
         size = (pkg / "pola_ruang.gpkg").stat().st_size
-        print(f"package: {args.zones:,} zones, pola_ruang.gpkg {size / 1e6:.1f} MB (generated in {gen:.1f} s); "
-              f"{args.repeat} rounds, each: our ingest, then ogr2ogr")
+        print(
+            f"package: {args.zones:,} zones, pola_ruang.gpkg {size / 1e6:.1f} MB (generated in {gen:.1f} s); "
+            f"{args.repeat} rounds, each: our ingest, then ogr2ogr"
+        )
 
         env = dict(os.environ, RDTR_DATABASE_URL=url)
-        child = ("import json, sys, time; t = time.perf_counter(); from rdtr.ingest import ingest_package; "
-                 "from rdtr.db import Database; r = ingest_package(Database.open(), sys.argv[1]); "
-                 "print(json.dumps({'s': time.perf_counter() - t, 'zones': r.report['counts']['zones'], "
-                 "'parts': r.report['counts']['zone_parts'], 'timings': r.report['timings_s']}))")
+        child = (
+            "import json, sys, time; t = time.perf_counter(); from rdtr.ingest import ingest_package; "
+            "from rdtr.db import Database; r = ingest_package(Database.open(), sys.argv[1]); "
+            "print(json.dumps({'s': time.perf_counter() - t, 'zones': r.report['counts']['zones'], "
+            "'parts': r.report['counts']['zone_parts'], 'timings': r.report['timings_s']}))"
+        )
         pg = " ".join(f"{k}={v}" for k, v in {"dbname": dbname, **conninfo}.items())
-        ogr_cmd = ["ogr2ogr", "-f", "PostgreSQL", f"PG:{pg}", str(pkg / "pola_ruang.gpkg"), "pola_ruang",
-                   "-nln", "ogr_scratch.pola_ruang", "-t_srs", "EPSG:4326", "-nlt", "MULTIPOLYGON",
-                   "-lco", "GEOMETRY_NAME=geom", "-overwrite"]
+        ogr_cmd = [
+            "ogr2ogr",
+            "-f",
+            "PostgreSQL",
+            f"PG:{pg}",
+            str(pkg / "pola_ruang.gpkg"),
+            "pola_ruang",
+            "-nln",
+            "ogr_scratch.pola_ruang",
+            "-t_srs",
+            "EPSG:4326",
+            "-nlt",
+            "MULTIPOLYGON",
+            "-lco",
+            "GEOMETRY_NAME=geom",
+            "-overwrite",
+        ]
         rounds = []
         toml = (pkg / "plan.toml").read_text()
         for i in range(args.repeat):
@@ -169,8 +197,11 @@ def main() -> None:
             ours = json.loads(out.strip().splitlines()[-1])
             ogr_wall, ogr_rss, _ = _run(ogr_cmd)
             rounds.append((ours_wall, ogr_wall, ours_rss, ogr_rss, ours))
-            print(f"  round {i + 1}: ours {ours_wall:6.1f} s, ogr2ogr {ogr_wall:6.1f} s, "
-                  f"ratio {ours_wall / ogr_wall:.2f}", flush=True)
+            print(
+                f"  round {i + 1}: ours {ours_wall:6.1f} s, ogr2ogr {ogr_wall:6.1f} s, "
+                f"ratio {ours_wall / ogr_wall:.2f}",
+                flush=True,
+            )
         with psycopg2.connect(dbname=dbname, **conninfo) as conn, conn.cursor() as cur:
             cur.execute("SELECT count(*) FROM ogr_scratch.pola_ruang")
             ogr_rows = cur.fetchone()[0]
@@ -179,13 +210,19 @@ def main() -> None:
         ogr_t = sorted(r[1] for r in rounds)
         med = len(rounds) // 2
         best = min(rounds, key=lambda r: r[0])[4]
-        print(f"ours (full ingest: validation, topology, COPY, zone pieces, ANALYZE): min {ours_t[0]:.1f} s, "
-              f"median {ours_t[med]:.1f} s; {best['zones']:,} zones, {best['parts']:,} zone pieces; "
-              f"peak RSS {max(r[2] for r in rounds) / 1024:.0f} MiB")
-        print(f"ogr2ogr -f PostgreSQL (-t_srs EPSG:4326, GiST index):            min {ogr_t[0]:.1f} s, "
-              f"median {ogr_t[med]:.1f} s; {ogr_rows:,} rows; peak RSS {max(r[3] for r in rounds) / 1024:.0f} MiB")
-        print(f"ratio ours / ogr2ogr: {ours_t[0] / ogr_t[0]:.2f} (min/min), {ours_t[med] / ogr_t[med]:.2f} "
-              f"(median/median)  — target ≤ 2")
+        print(
+            f"ours (full ingest: validation, topology, COPY, zone pieces, ANALYZE): min {ours_t[0]:.1f} s, "
+            f"median {ours_t[med]:.1f} s; {best['zones']:,} zones, {best['parts']:,} zone pieces; "
+            f"peak RSS {max(r[2] for r in rounds) / 1024:.0f} MiB"
+        )
+        print(
+            f"ogr2ogr -f PostgreSQL (-t_srs EPSG:4326, GiST index):            min {ogr_t[0]:.1f} s, "
+            f"median {ogr_t[med]:.1f} s; {ogr_rows:,} rows; peak RSS {max(r[3] for r in rounds) / 1024:.0f} MiB"
+        )
+        print(
+            f"ratio ours / ogr2ogr: {ours_t[0] / ogr_t[0]:.2f} (min/min), {ours_t[med] / ogr_t[med]:.2f} "
+            f"(median/median)  — target ≤ 2"
+        )
         print("stages of our fastest round (s): " + ", ".join(f"{k} {v:.2f}" for k, v in best["timings"].items()))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)

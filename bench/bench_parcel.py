@@ -71,8 +71,10 @@ def parcel_maker(extent):
 
     def http(rng: random.Random) -> bytes:
         body = json.dumps({"type": "Polygon", "coordinates": [random_parcel(rng, extent)]}).encode()
-        return (b"POST /v1/parcels/analyze?activity=A001 HTTP/1.1\r\nHost: bench\r\n"
-                b"Content-Type: application/json\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body)
+        return (
+            b"POST /v1/parcels/analyze?activity=A001 HTTP/1.1\r\nHost: bench\r\n"
+            b"Content-Type: application/json\r\nContent-Length: " + str(len(body)).encode() + b"\r\n\r\n" + body
+        )
 
     today = date.today()
 
@@ -86,9 +88,18 @@ def parcel_maker(extent):
 
 def batch_collection(n: int, extent, seed: int = 10_000) -> dict:
     rng = random.Random(seed)
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": i, "properties": {"nop": f"64.74.{i:06d}"},
-         "geometry": {"type": "Polygon", "coordinates": [random_parcel(rng, extent)]}} for i in range(n)]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": i,
+                "properties": {"nop": f"64.74.{i:06d}"},
+                "geometry": {"type": "Polygon", "coordinates": [random_parcel(rng, extent)]},
+            }
+            for i in range(n)
+        ],
+    }
 
 
 def post_once(port: int, path: str, body: bytes, timeout: float = 600) -> tuple[int, bytes, float]:
@@ -96,8 +107,11 @@ def post_once(port: int, path: str, body: bytes, timeout: float = 600) -> tuple[
 
     t0 = time.perf_counter()
     with socket.create_connection(("127.0.0.1", port), timeout=timeout) as s:
-        s.sendall(f"POST {path} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
-                  f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode() + body)
+        s.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: bench\r\nContent-Type: application/json\r\n"
+            f"Content-Length: {len(body)}\r\nConnection: close\r\n\r\n".encode()
+            + body
+        )
         chunks = []
         while chunk := s.recv(1 << 20):
             chunks.append(chunk)
@@ -124,16 +138,26 @@ def library_batch(url: str, fc: dict) -> dict:
     t3 = time.perf_counter()
     rss1 = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     sql_s = t2 - t1
-    return {"parcels": len(batch.parcels), "parse_check_s": round(t1 - t0, 2), "sql_s": round(sql_s, 2),
-            "assemble_s": round((t3 - t2) - sql_s, 2), "total_s": round((t1 - t0) + (t3 - t2), 2),
-            "covered": sum(1 for r in answer["results"] if r.get("covered")),
-            "peak_rss_growth_mb": round((rss1 - rss0) / 1024, 1), "peak_rss_mb": round(rss1 / 1024, 1)}
+    return {
+        "parcels": len(batch.parcels),
+        "parse_check_s": round(t1 - t0, 2),
+        "sql_s": round(sql_s, 2),
+        "assemble_s": round((t3 - t2) - sql_s, 2),
+        "total_s": round((t1 - t0) + (t3 - t2), 2),
+        "covered": sum(1 for r in answer["results"] if r.get("covered")),
+        "peak_rss_growth_mb": round((rss1 - rss0) / 1024, 1),
+        "peak_rss_mb": round(rss1 / 1024, 1),
+    }
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--duration", type=float, default=15.0,
-                    help="seconds measured per configuration, split over the rounds (default 15)")
+    ap.add_argument(
+        "--duration",
+        type=float,
+        default=15.0,
+        help="seconds measured per configuration, split over the rounds (default 15)",
+    )
     ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     ap.add_argument("--concurrency", default="16,32", help="HTTP concurrencies (default 16,32)")
     ap.add_argument("--workers", type=int, default=2)
@@ -142,8 +166,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--home", type=Path, default=Path(os.environ.get("RDTR_BENCH_HOME", REPO / ".rdtr-bench")))
     ap.add_argument("--database-url", default=os.environ.get("RDTR_BENCH_DATABASE_URL"))
     ap.add_argument("--warmup", type=float, default=3.0)
-    ap.add_argument("--before", default=BEFORE_REF,
-                    help=f"also serve this earlier commit's code beside ours (default {BEFORE_REF}; '' to skip)")
+    ap.add_argument(
+        "--before",
+        default=BEFORE_REF,
+        help=f"also serve this earlier commit's code beside ours (default {BEFORE_REF}; '' to skip)",
+    )
     args = ap.parse_args(argv)
 
     url = setup_database(args.home, args.database_url)
@@ -152,25 +179,35 @@ def main(argv: list[str] | None = None) -> int:
     from rdtr.answers import sql
 
     concurrencies = [int(c) for c in args.concurrency.split(",") if c.strip()]
-    print(f"sample extent {extent}; {os.cpu_count()} CPUs; {args.duration:g} s per configuration in "
-          f"{args.rounds} interleaved rounds", flush=True)
-    results: dict = {"duration_s": args.duration, "rounds": args.rounds, "cpus": os.cpu_count(),
-                     "workers": args.workers}
+    print(
+        f"sample extent {extent}; {os.cpu_count()} CPUs; {args.duration:g} s per configuration in "
+        f"{args.rounds} interleaved rounds",
+        flush=True,
+    )
+    results: dict = {
+        "duration_s": args.duration,
+        "rounds": args.rounds,
+        "cpus": os.cpu_count(),
+        "workers": args.workers,
+    }
     env = {k: os.environ[k] for k in ("RDTR_WORKER_THREADS", "RDTR_SWITCH") if k in os.environ}
     with Server(url, workers=args.workers, env=env) as server, contextlib.ExitStack() as stack:
-        before = (stack.enter_context(Server(url, workers=args.workers, tree=code_tree(args.before)))
-                  if args.before else None)
+        before = (
+            stack.enter_context(Server(url, workers=args.workers, tree=code_tree(args.before))) if args.before else None
+        )
         http_load("127.0.0.1", server.port, http_req, max(concurrencies), args.warmup)
         if before is not None:
             http_load("127.0.0.1", before.port, http_req, max(concurrencies), args.warmup)
         sql_floor(url, sql.PARCEL.sql, sql_params, args.floor_connections, min(args.warmup, 2.0), "bench_warm")
-        configs = {"floor": lambda d, k: sql_floor(url, sql.PARCEL.sql, sql_params, args.floor_connections, d,
-                                                   f"bench_floor_{k}", seed=k)}
+        configs = {
+            "floor": lambda d, k: sql_floor(
+                url, sql.PARCEL.sql, sql_params, args.floor_connections, d, f"bench_floor_{k}", seed=k
+            )
+        }
         for c in concurrencies:
-            configs[f"http_c{c}"] = (lambda d, k, c=c: http_load("127.0.0.1", server.port, http_req, c, d, seed=k))
+            configs[f"http_c{c}"] = lambda d, k, c=c: http_load("127.0.0.1", server.port, http_req, c, d, seed=k)
             if before is not None:
-                configs[f"before_c{c}"] = (lambda d, k, c=c: http_load("127.0.0.1", before.port, http_req, c, d,
-                                                                       seed=k))
+                configs[f"before_c{c}"] = lambda d, k, c=c: http_load("127.0.0.1", before.port, http_req, c, d, seed=k)
         merged = interleave(configs, args.rounds, args.duration / args.rounds)
         results["runs"] = {name: public(r) for name, r in merged.items()}
         if args.batch:
@@ -182,25 +219,40 @@ def main(argv: list[str] | None = None) -> int:
             answer = json.loads(payload) if status == 200 else {}
             workers = [pid for pid in rss_after if pid != server.proc.pid]
             results["batch_http"] = {
-                "parcels": args.batch, "status": status, "seconds": round(wall, 2),
-                "request_mb": round(len(body) / 1e6, 1), "response_mb": round(len(payload) / 1e6, 1),
+                "parcels": args.batch,
+                "status": status,
+                "seconds": round(wall, 2),
+                "request_mb": round(len(body) / 1e6, 1),
+                "response_mb": round(len(payload) / 1e6, 1),
                 "results": len(answer.get("results", [])),
                 "in_order": [r.get("id") for r in answer.get("results", [])] == list(range(args.batch)),
                 "worker_peak_rss_mb": round(max(rss_after[w] for w in workers), 1) if workers else None,
-                "worker_peak_rss_mb_before": round(max(rss_before.get(w, 0) for w in workers), 1) if workers else None}
+                "worker_peak_rss_mb_before": round(max(rss_before.get(w, 0) for w in workers), 1) if workers else None,
+            }
             print(f"batch over HTTP: {results['batch_http']}", flush=True)
     if args.batch:
         results["batch_library"] = library_batch(url, batch_collection(args.batch, extent))
         print(f"batch in-process: {results['batch_library']}", flush=True)
     floor = merged["floor"]
     rows = [(f"floor: raw SQL, prepared, psycopg2, {args.floor_connections} connections", floor)]
-    rows += [(f"HTTP POST /v1/parcels/analyze?activity=A001, {c} concurrent — one request path (this tree)",
-              merged[f"http_c{c}"]) for c in concurrencies]
+    rows += [
+        (
+            f"HTTP POST /v1/parcels/analyze?activity=A001, {c} concurrent — one request path (this tree)",
+            merged[f"http_c{c}"],
+        )
+        for c in concurrencies
+    ]
     if args.before:
-        rows += [(f"HTTP POST /v1/parcels/analyze?activity=A001, {c} concurrent — old fast path ({args.before})",
-                  merged[f"before_c{c}"]) for c in concurrencies]
-    table = print_table("Parcel analysis (one parcel per request): HTTP vs the raw SQL floor (same run, interleaved)",
-                        rows, floor)
+        rows += [
+            (
+                f"HTTP POST /v1/parcels/analyze?activity=A001, {c} concurrent — old fast path ({args.before})",
+                merged[f"before_c{c}"],
+            )
+            for c in concurrencies
+        ]
+    table = print_table(
+        "Parcel analysis (one parcel per request): HTTP vs the raw SQL floor (same run, interleaved)", rows, floor
+    )
     best = max(merged[f"http_c{c}"]["throughput"] for c in concurrencies)
     print(f"\nbest HTTP throughput = {best / floor['throughput'] * 100:.0f} % of the floor (target ≥ 40 %)")
     OUT.mkdir(parents=True, exist_ok=True)

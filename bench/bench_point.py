@@ -71,8 +71,10 @@ def setup_database(home: Path, url: str | None = None) -> str:
     upgrade(url)
     with Database(url, pool_size=1) as db, db.engine.connect() as conn:
         if not conn.execute(text("SELECT to_regclass('zone_edge') IS NOT NULL")).scalar():
-            raise SystemExit(f"the database at {url} predates the current schema (no zone_edge table): "
-                             "start from a fresh cluster (remove the --home directory) or another database")
+            raise SystemExit(
+                f"the database at {url} predates the current schema (no zone_edge table): "
+                "start from a fresh cluster (remove the --home directory) or another database"
+            )
         loaded = conn.execute(text("SELECT count(*) FROM plan_version WHERE plan_id = 'bontang'")).scalar()
     if not loaded:
         from rdtr.ingest import ingest_package
@@ -89,7 +91,8 @@ def sample_extent(url: str) -> tuple[float, float, float, float]:
     with Database(url, pool_size=1) as db:
         rows = db.fetch_sql(
             "SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e) FROM (SELECT ST_Extent(z.geom)::geometry e "
-            "FROM zone z JOIN plan_version pv ON pv.id = z.plan_version_id WHERE pv.plan_id = 'bontang') s")
+            "FROM zone z JOIN plan_version pv ON pv.id = z.plan_version_id WHERE pv.plan_id = 'bontang') s"
+        )
     return tuple(rows[0])
 
 
@@ -97,8 +100,13 @@ def libpq_params(url: str) -> dict:
     from sqlalchemy.engine import make_url
 
     u = make_url(url)
-    params = dict(dbname=u.database, user=u.username, password=u.password,
-                  host=u.query.get("host") or u.host, port=u.query.get("port") or u.port)
+    params = dict(
+        dbname=u.database,
+        user=u.username,
+        password=u.password,
+        host=u.query.get("host") or u.host,
+        port=u.query.get("port") or u.port,
+    )
     return {k: v for k, v in params.items() if v}
 
 
@@ -116,8 +124,9 @@ def code_tree(ref: str | None) -> Path:
     target = OUT / f"tree-{ref}"
     if not (target / "rdtr").is_dir():
         target.mkdir(parents=True, exist_ok=True)
-        archive = subprocess.run(["git", "-C", str(REPO), "archive", "--format=tar", ref], check=True,
-                                 capture_output=True).stdout
+        archive = subprocess.run(
+            ["git", "-C", str(REPO), "archive", "--format=tar", ref], check=True, capture_output=True
+        ).stdout
         subprocess.run(["tar", "-x", "-C", str(target)], input=archive, check=True)
     return target
 
@@ -126,21 +135,36 @@ class Server:
     """``rdtr serve`` in a subprocess (a real uvicorn with N workers), from this tree or another ``tree``
     (the code of an earlier commit, see :func:`code_tree`)."""
 
-    def __init__(self, url: str, workers: int = 2, port: int | None = None, tree: Path = REPO,
-                 env: dict | None = None):
+    def __init__(self, url: str, workers: int = 2, port: int | None = None, tree: Path = REPO, env: dict | None = None):
         self.url, self.workers, self.port = url, workers, port or free_port()
         self.tree, self.extra_env = tree, env or {}
         self.proc: subprocess.Popen | None = None
 
     def __enter__(self) -> Server:
-        env = dict(os.environ, RDTR_DATABASE_URL=self.url, PYTHONUNBUFFERED="1", RDTR_RATE_LIMIT="off",
-                   RDTR_ALLOW_SUPERUSER="true",
-                   **self.extra_env)
+        env = dict(
+            os.environ,
+            RDTR_DATABASE_URL=self.url,
+            PYTHONUNBUFFERED="1",
+            RDTR_RATE_LIMIT="off",
+            RDTR_ALLOW_SUPERUSER="true",
+            **self.extra_env,
+        )
         env["PYTHONPATH"] = os.pathsep.join(str(p) for p in (self.tree, self.tree / "bench") if p)
-        cmd = [sys.executable, "-c", "from rdtr.cli import main; main()", "serve", "--host", "127.0.0.1",
-               "--port", str(self.port), "--workers", str(self.workers)]
-        self.proc = subprocess.Popen(cmd, cwd=self.tree, env=env, stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.PIPE, start_new_session=True)
+        cmd = [
+            sys.executable,
+            "-c",
+            "from rdtr.cli import main; main()",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(self.port),
+            "--workers",
+            str(self.workers),
+        ]
+        self.proc = subprocess.Popen(
+            cmd, cwd=self.tree, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True
+        )
         deadline = time.time() + 60
         while time.time() < deadline:
             if self.proc.poll() is not None:
@@ -250,17 +274,31 @@ def _summary(latencies: list[float], wall: float, **extra) -> dict:
     def pct(p: float) -> float:
         return lat[min(n - 1, int(p * n))] * 1000 if n else float("nan")
 
-    return {"_latencies": latencies, "_wall": wall,
-            "requests": n, "seconds": round(wall, 2), "throughput": round(n / wall, 1) if wall else 0.0,
-            "p50_ms": round(pct(0.50), 2), "p99_ms": round(pct(0.99), 2),
-            "mean_ms": round(statistics.fmean(lat) * 1000, 2) if n else None, **extra}
+    return {
+        "_latencies": latencies,
+        "_wall": wall,
+        "requests": n,
+        "seconds": round(wall, 2),
+        "throughput": round(n / wall, 1) if wall else 0.0,
+        "p50_ms": round(pct(0.50), 2),
+        "p99_ms": round(pct(0.99), 2),
+        "mean_ms": round(statistics.fmean(lat) * 1000, 2) if n else None,
+        **extra,
+    }
 
 
 # --- the floor: the same SQL through psycopg2 ---------------------------------------------------------
 
 
-def sql_floor(url: str, statement: str, make_params, connections: int = 2, duration: float = 10.0,
-              name: str = "bench_floor", seed: int = 0) -> dict:
+def sql_floor(
+    url: str,
+    statement: str,
+    make_params,
+    connections: int = 2,
+    duration: float = 10.0,
+    name: str = "bench_floor",
+    seed: int = 0,
+) -> dict:
     """Run ``statement`` (``$n`` placeholders, PREPAREd like the API does) on ``connections`` psycopg2
     connections in as many threads for ``duration`` seconds."""
     import psycopg2
@@ -349,13 +387,18 @@ def public(summary: dict) -> dict:
 
 
 def print_table(title: str, rows: list[tuple[str, dict]], floor: dict) -> str:
-    lines = [f"### {title}", "", "| run | throughput (/s) | p50 ms | p99 ms | vs floor | client CPU |",
-             "|---|---:|---:|---:|---:|---:|"]
+    lines = [
+        f"### {title}",
+        "",
+        "| run | throughput (/s) | p50 ms | p99 ms | vs floor | client CPU |",
+        "|---|---:|---:|---:|---:|---:|",
+    ]
     for label, r in rows:
         ratio = r["throughput"] / floor["throughput"] if floor["throughput"] else float("nan")
         cpu = f"{r['client_cpu_share'] * 100:.0f} %" if "client_cpu_share" in r else "—"
-        lines.append(f"| {label} | {r['throughput']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | "
-                     f"{ratio * 100:.0f} % | {cpu} |")
+        lines.append(
+            f"| {label} | {r['throughput']:.0f} | {r['p50_ms']:.2f} | {r['p99_ms']:.2f} | {ratio * 100:.0f} % | {cpu} |"
+        )
     text = "\n".join(lines)
     print(text, flush=True)
     return text
@@ -363,21 +406,34 @@ def print_table(title: str, rows: list[tuple[str, dict]], floor: dict) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--duration", type=float, default=15.0,
-                    help="seconds measured per configuration, split over the rounds (default 15)")
+    ap.add_argument(
+        "--duration",
+        type=float,
+        default=15.0,
+        help="seconds measured per configuration, split over the rounds (default 15)",
+    )
     ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     ap.add_argument("--concurrency", default="16,32", help="HTTP concurrencies, comma-separated (default 16,32)")
     ap.add_argument("--workers", type=int, default=2, help="uvicorn worker processes (default 2)")
     ap.add_argument("--floor-connections", type=int, default=2)
-    ap.add_argument("--home", type=Path, default=Path(os.environ.get("RDTR_BENCH_HOME", REPO / ".rdtr-bench")),
-                    help="embedded cluster home (default .rdtr-bench, shared with the other benchmarks; "
-                         "RDTR_BENCH_HOME)")
-    ap.add_argument("--database-url", default=os.environ.get("RDTR_BENCH_DATABASE_URL"),
-                    help="use this database instead of the embedded cluster")
+    ap.add_argument(
+        "--home",
+        type=Path,
+        default=Path(os.environ.get("RDTR_BENCH_HOME", REPO / ".rdtr-bench")),
+        help="embedded cluster home (default .rdtr-bench, shared with the other benchmarks; RDTR_BENCH_HOME)",
+    )
+    ap.add_argument(
+        "--database-url",
+        default=os.environ.get("RDTR_BENCH_DATABASE_URL"),
+        help="use this database instead of the embedded cluster",
+    )
     ap.add_argument("--warmup", type=float, default=3.0)
-    ap.add_argument("--variants", default="single,before",
-                    help="servers to measure: single (this tree: one request path) and/or before (the code of "
-                         "--before, with the old ASGI fast path)")
+    ap.add_argument(
+        "--variants",
+        default="single,before",
+        help="servers to measure: single (this tree: one request path) and/or before (the code of "
+        "--before, with the old ASGI fast path)",
+    )
     ap.add_argument("--before", default=BEFORE_REF, help=f"the earlier commit to serve beside (default {BEFORE_REF})")
     args = ap.parse_args(argv)
 
@@ -389,8 +445,11 @@ def main(argv: list[str] | None = None) -> int:
     concurrencies = [int(c) for c in args.concurrency.split(",") if c.strip()]
     variants = [v for v in args.variants.split(",") if v]
     slice_s = args.duration / args.rounds
-    print(f"sample extent {extent}; {os.cpu_count()} CPUs; {args.duration:g} s per configuration in "
-          f"{args.rounds} interleaved rounds", flush=True)
+    print(
+        f"sample extent {extent}; {os.cpu_count()} CPUs; {args.duration:g} s per configuration in "
+        f"{args.rounds} interleaved rounds",
+        flush=True,
+    )
     with contextlib.ExitStack() as stack:
         servers = {}
         if "single" in variants:
@@ -400,12 +459,16 @@ def main(argv: list[str] | None = None) -> int:
         for srv in servers.values():
             http_load("127.0.0.1", srv.port, http_req, max(concurrencies), args.warmup)  # warm every worker
         sql_floor(url, sql.POINT.sql, sql_params, args.floor_connections, min(args.warmup, 2.0), "bench_warm")
-        configs = {"floor": lambda d, k: sql_floor(url, sql.POINT.sql, sql_params, args.floor_connections, d,
-                                                   f"bench_floor_{k}", seed=k)}
+        configs = {
+            "floor": lambda d, k: sql_floor(
+                url, sql.POINT.sql, sql_params, args.floor_connections, d, f"bench_floor_{k}", seed=k
+            )
+        }
         for variant, srv in servers.items():
             for c in concurrencies:
-                configs[f"{variant}_c{c}"] = (lambda d, k, port=srv.port, c=c:
-                                              http_load("127.0.0.1", port, http_req, c, d, seed=k))
+                configs[f"{variant}_c{c}"] = lambda d, k, port=srv.port, c=c: http_load(
+                    "127.0.0.1", port, http_req, c, d, seed=k
+                )
         merged = interleave(configs, args.rounds, slice_s)
     floor = merged["floor"]
     labels = {"single": "one request path (this tree)", "before": f"old ASGI fast path ({args.before})"}
@@ -416,10 +479,18 @@ def main(argv: list[str] | None = None) -> int:
     table = print_table("Point question: HTTP vs the raw SQL floor (same run, interleaved)", rows, floor)
     for variant in servers:
         best = max(merged[f"{variant}_c{c}"]["throughput"] for c in concurrencies)
-        print(f"best HTTP throughput, {labels[variant]}: {best / floor['throughput'] * 100:.0f} % of the floor "
-              "(target ≥ 50 %)")
-    results = {"duration_s": args.duration, "rounds": args.rounds, "cpus": os.cpu_count(), "workers": args.workers,
-               "before": args.before, "runs": {name: public(r) for name, r in merged.items()}}
+        print(
+            f"best HTTP throughput, {labels[variant]}: {best / floor['throughput'] * 100:.0f} % of the floor "
+            "(target ≥ 50 %)"
+        )
+    results = {
+        "duration_s": args.duration,
+        "rounds": args.rounds,
+        "cpus": os.cpu_count(),
+        "workers": args.workers,
+        "before": args.before,
+        "runs": {name: public(r) for name, r in merged.items()},
+    }
     OUT.mkdir(parents=True, exist_ok=True)
     (OUT / "point.json").write_text(json.dumps(results, indent=2))
     (OUT / "point.md").write_text(table + "\n")

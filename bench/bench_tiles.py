@@ -53,24 +53,43 @@ def make_big_plan(url: str, target: int) -> dict:
     with engine.begin() as conn:
         row = conn.execute(text("SELECT id, zone_count FROM plan_version WHERE plan_id = :p"), {"p": PLAN}).first()
         if row is None:
-            src = conn.execute(text("""SELECT id, name, zone_count FROM plan_version WHERE plan_id = 'bontang'
-                                       ORDER BY version DESC LIMIT 1""")).mappings().one()
-            x0, y0, x1, y1 = conn.execute(text("""SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
+            src = (
+                conn.execute(
+                    text("""SELECT id, name, zone_count FROM plan_version WHERE plan_id = 'bontang'
+                                       ORDER BY version DESC LIMIT 1""")
+                )
+                .mappings()
+                .one()
+            )
+            x0, y0, x1, y1 = conn.execute(
+                text("""SELECT ST_XMin(e), ST_YMin(e), ST_XMax(e), ST_YMax(e)
                 FROM (SELECT ST_Extent(geom)::geometry e FROM zone WHERE plan_version_id = :v) s"""),
-                                         {"v": src["id"]}).one()
+                {"v": src["id"]},
+            ).one()
             n = 5
             copies = min(n * n, math.ceil(target / src["zone_count"]))
             print(f"making {PLAN}: {copies} shrunk copies of {src['zone_count']} zones …", flush=True)
-            conn.execute(text("INSERT INTO plan (id, name) VALUES (:p, 'Bench: sample tiled to ~50,000 zones') "
-                              "ON CONFLICT DO NOTHING"), {"p": PLAN})
-            pv = conn.execute(text("""INSERT INTO plan_version (plan_id, version, name, legal_basis, effective_from,
+            conn.execute(
+                text(
+                    "INSERT INTO plan (id, name) VALUES (:p, 'Bench: sample tiled to ~50,000 zones') "
+                    "ON CONFLICT DO NOTHING"
+                ),
+                {"p": PLAN},
+            )
+            pv = conn.execute(
+                text("""INSERT INTO plan_version (plan_id, version, name, legal_basis, effective_from,
                     source_checksum, synthetic, zone_count, bbox)
                 VALUES (:p, 1, 'Bench 50k', 'none (benchmark)', '2024-05-01', 'bench', true, 0,
                         ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)) RETURNING id"""),
-                              {"p": PLAN, "x0": x0, "y0": y0, "x1": x1, "y1": y1}).scalar()
-            conn.execute(text("""INSERT INTO subzone SELECT :pv, subzone_code, subzone_name, zone_code, zone_name
-                                 FROM subzone WHERE plan_version_id = :src"""), {"pv": pv, "src": src["id"]})
-            conn.execute(text("""
+                {"p": PLAN, "x0": x0, "y0": y0, "x1": x1, "y1": y1},
+            ).scalar()
+            conn.execute(
+                text("""INSERT INTO subzone SELECT :pv, subzone_code, subzone_name, zone_code, zone_name
+                                 FROM subzone WHERE plan_version_id = :src"""),
+                {"pv": pv, "src": src["id"]},
+            )
+            conn.execute(
+                text("""
                 INSERT INTO zone (plan_version_id, feature_id, subzone_code, subzone_name, zone_code, zone_name,
                                   block, kelurahan, kecamatan, area_m2, geom)
                 SELECT :pv, z.feature_id || '-' || c.i, z.subzone_code, z.subzone_name, z.zone_code, z.zone_name,
@@ -80,13 +99,21 @@ def make_big_plan(url: str, target: int) -> dict:
                                              :y0 + (c.i / :n) * (:y1 - :y0) / :n))
                 FROM zone z, generate_series(0, :copies - 1) AS c(i)
                 WHERE z.plan_version_id = :src"""),
-                         {"pv": pv, "src": src["id"], "n": n, "copies": copies, "x0": x0, "y0": y0, "x1": x1, "y1": y1})
+                {"pv": pv, "src": src["id"], "n": n, "copies": copies, "x0": x0, "y0": y0, "x1": x1, "y1": y1},
+            )
             count = conn.execute(text("SELECT count(*) FROM zone WHERE plan_version_id = :pv"), {"pv": pv}).scalar()
             conn.execute(text("UPDATE plan_version SET zone_count = :c WHERE id = :pv"), {"c": count, "pv": pv})
         conn.execute(text("ANALYZE zone"))
-        info = conn.execute(text("""SELECT pv.id, pv.zone_count, ST_XMin(pv.bbox) x0, ST_YMin(pv.bbox) y0,
+        info = (
+            conn.execute(
+                text("""SELECT pv.id, pv.zone_count, ST_XMin(pv.bbox) x0, ST_YMin(pv.bbox) y0,
                                            ST_XMax(pv.bbox) x1, ST_YMax(pv.bbox) y1
-                                    FROM plan_version pv WHERE plan_id = :p"""), {"p": PLAN}).mappings().one()
+                                    FROM plan_version pv WHERE plan_id = :p"""),
+                {"p": PLAN},
+            )
+            .mappings()
+            .one()
+        )
     return dict(info)
 
 
@@ -94,14 +121,14 @@ def make_big_plan(url: str, target: int) -> dict:
 
 
 def lonlat_to_px(lon: float, lat: float, z: int) -> tuple[float, float]:
-    n = 256 * 2 ** z
+    n = 256 * 2**z
     x = (lon + 180.0) / 360.0 * n
     y = (1.0 - math.asinh(math.tan(math.radians(lat))) / math.pi) / 2.0 * n
     return x, y
 
 
 def px_to_lonlat(x: float, y: float, z: int) -> tuple[float, float]:
-    n = 256 * 2 ** z
+    n = 256 * 2**z
     lon = x / n * 360.0 - 180.0
     lat = math.degrees(math.atan(math.sinh(math.pi * (1 - 2 * y / n))))
     return lon, lat
@@ -164,9 +191,13 @@ async def http_bench(base: str, info: dict, zooms: list[int], steps: int, warm: 
             # MVT
             seen: set[tuple[int, int]] = set()
             step_ms, step_bytes, new_tiles, tiles_n = [], [], [], 0
-            for (px0, py0, px1, py1) in views(info, z, steps):
-                need = [(x, y) for x in range(int(px0 // 256), int(px1 // 256) + 1)
-                        for y in range(int(py0 // 256), int(py1 // 256) + 1) if (x, y) not in seen]
+            for px0, py0, px1, py1 in views(info, z, steps):
+                need = [
+                    (x, y)
+                    for x in range(int(px0 // 256), int(px1 // 256) + 1)
+                    for y in range(int(py0 // 256), int(py1 // 256) + 1)
+                    if (x, y) not in seen
+                ]
                 seen.update(need)
                 new_tiles.append(len(need))
                 urls = [f"/v1/tiles/{PLAN}/{z}/{x}/{y}.mvt?v=1&s=1" for x, y in need]
@@ -176,39 +207,58 @@ async def http_bench(base: str, info: dict, zooms: list[int], steps: int, warm: 
                 step_bytes.append(nbytes)
                 tiles_n += len(need)
             pans = [(ms, b) for ms, b, n in zip(step_ms[1:], step_bytes[1:], new_tiles[1:]) if n]
-            rows.append({"mode": "mvt", "zoom": z, "warm": warm, "steps": len(step_ms) - 1,
-                         "first_view_ms": step_ms[0], "first_view_kb": step_bytes[0] / 1024,
-                         "pans_fetching": len(pans),
-                         "median_pan_ms": statistics.median([p[0] for p in pans]) if pans else 0.0,
-                         "max_pan_ms": max([p[0] for p in pans], default=0.0),
-                         "mean_pan_kb": sum(p[1] for p in pans) / 1024 / max(len(step_ms) - 1, 1),
-                         "tiles": tiles_n})
+            rows.append(
+                {
+                    "mode": "mvt",
+                    "zoom": z,
+                    "warm": warm,
+                    "steps": len(step_ms) - 1,
+                    "first_view_ms": step_ms[0],
+                    "first_view_kb": step_bytes[0] / 1024,
+                    "pans_fetching": len(pans),
+                    "median_pan_ms": statistics.median([p[0] for p in pans]) if pans else 0.0,
+                    "max_pan_ms": max([p[0] for p in pans], default=0.0),
+                    "mean_pan_kb": sum(p[1] for p in pans) / 1024 / max(len(step_ms) - 1, 1),
+                    "tiles": tiles_n,
+                }
+            )
             # GeoJSON per view
             step_ms, step_bytes, feats = [], [], []
-            for (px0, py0, px1, py1) in views(info, z, steps):
+            for px0, py0, px1, py1 in views(info, z, steps):
                 padx, pady = (px1 - px0) * 0.2, (py1 - py0) * 0.2
                 lon0, lat1 = px_to_lonlat(px0 - padx, py0 - pady, z)
                 lon1, lat0 = px_to_lonlat(px1 + padx, py1 + pady, z)
-                url = (f"/v1/zones.geojson?plan={PLAN}&v=1&bbox={lon0:.5f},{lat0:.5f},{lon1:.5f},{lat1:.5f}"
-                       f"&zoom={z}")
+                url = f"/v1/zones.geojson?plan={PLAN}&v=1&bbox={lon0:.5f},{lat0:.5f},{lon1:.5f},{lat1:.5f}&zoom={z}"
                 t = time.perf_counter()
                 r = await client.get(url)
                 assert r.status_code == 200, r.text[:300]
                 step_ms.append((time.perf_counter() - t) * 1000)
                 step_bytes.append(len(r.content))
                 feats.append(int(r.headers.get("x-feature-count", 0)))
-            rows.append({"mode": "geojson", "zoom": z, "warm": warm, "steps": len(step_ms) - 1,
-                         "first_view_ms": step_ms[0], "first_view_kb": step_bytes[0] / 1024,
-                         "pans_fetching": len(step_ms) - 1,
-                         "median_pan_ms": statistics.median(step_ms[1:]), "max_pan_ms": max(step_ms[1:]),
-                         "mean_pan_kb": statistics.mean(step_bytes[1:]) / 1024,
-                         "median_features": statistics.median(feats)})
+            rows.append(
+                {
+                    "mode": "geojson",
+                    "zoom": z,
+                    "warm": warm,
+                    "steps": len(step_ms) - 1,
+                    "first_view_ms": step_ms[0],
+                    "first_view_kb": step_bytes[0] / 1024,
+                    "pans_fetching": len(step_ms) - 1,
+                    "median_pan_ms": statistics.median(step_ms[1:]),
+                    "max_pan_ms": max(step_ms[1:]),
+                    "mean_pan_kb": statistics.mean(step_bytes[1:]) / 1024,
+                    "median_features": statistics.median(feats),
+                }
+            )
             m, g = rows[-2], rows[-1]
-            print(f"  z{z} {'warm' if warm else 'cold'}: mvt first view {m['first_view_ms']:.0f} ms "
-                  f"{m['first_view_kb']:.0f} kB, pan {m['median_pan_ms']:.0f} ms (max {m['max_pan_ms']:.0f}) "
-                  f"{m['mean_pan_kb']:.0f} kB | geojson first {g['first_view_ms']:.0f} ms {g['first_view_kb']:.0f} kB, "
-                  f"pan {g['median_pan_ms']:.0f} ms (max {g['max_pan_ms']:.0f}) {g['mean_pan_kb']:.0f} kB, "
-                  f"{g['median_features']:.0f} features", flush=True)
+            print(
+                f"  z{z} {'warm' if warm else 'cold'}: mvt first view {m['first_view_ms']:.0f} ms "
+                f"{m['first_view_kb']:.0f} kB, pan {m['median_pan_ms']:.0f} ms (max {m['max_pan_ms']:.0f}) "
+                f"{m['mean_pan_kb']:.0f} kB | geojson first {g['first_view_ms']:.0f} ms {g['first_view_kb']:.0f} kB, "
+                f"pan {g['median_pan_ms']:.0f} ms (max {g['max_pan_ms']:.0f}) {g['mean_pan_kb']:.0f} kB, "
+                f"{g['median_features']:.0f} features",
+                flush=True,
+            )
     return rows
 
 
@@ -255,8 +305,16 @@ def browser_bench(base: str, info: dict, zooms: list[int], steps: int) -> list[d
         return []
     from playwright.sync_api import sync_playwright
 
-    args = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-            "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+    args = [
+        "--no-sandbox",
+        "--headless",
+        "--disable-gpu",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        "--disable-quic",
+    ]
     rows = []
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(chromium), headless=True, args=args)
@@ -272,13 +330,23 @@ def browser_bench(base: str, info: dict, zooms: list[int], steps: int) -> list[d
                 res = page.evaluate(BROWSER_PAN, [z, lat, lon, pans])
                 page.close()
                 times, long_tasks = res["times"], res["longTasks"]
-                rows.append({"mode": mode, "zoom": z, "median_pan_ms": statistics.median(times),
-                             "max_pan_ms": max(times), "long_tasks": len(long_tasks),
-                             "longest_task_ms": max(long_tasks) if long_tasks else 0.0,
-                             "long_task_total_ms": sum(long_tasks)})
-                print(f"  browser {mode:7} z{z}: pan→drawn median {rows[-1]['median_pan_ms']:.0f} ms, max "
-                      f"{rows[-1]['max_pan_ms']:.0f} ms; long tasks {len(long_tasks)} "
-                      f"(longest {rows[-1]['longest_task_ms']:.0f} ms)", flush=True)
+                rows.append(
+                    {
+                        "mode": mode,
+                        "zoom": z,
+                        "median_pan_ms": statistics.median(times),
+                        "max_pan_ms": max(times),
+                        "long_tasks": len(long_tasks),
+                        "longest_task_ms": max(long_tasks) if long_tasks else 0.0,
+                        "long_task_total_ms": sum(long_tasks),
+                    }
+                )
+                print(
+                    f"  browser {mode:7} z{z}: pan→drawn median {rows[-1]['median_pan_ms']:.0f} ms, max "
+                    f"{rows[-1]['max_pan_ms']:.0f} ms; long tasks {len(long_tasks)} "
+                    f"(longest {rows[-1]['longest_task_ms']:.0f} ms)",
+                    flush=True,
+                )
         browser.close()
     return rows
 
@@ -300,8 +368,9 @@ def main() -> None:
 
     port = free_port()
     env = {**os.environ, "RDTR_DATABASE_URL": url, "RDTR_RATE_LIMIT": "off", "RDTR_ALLOW_SUPERUSER": "true"}
-    server = subprocess.Popen([sys.executable, "-c", "from rdtr.cli import main; main()", "serve", "--port",
-                               str(port)], cwd=REPO, env=env)
+    server = subprocess.Popen(
+        [sys.executable, "-c", "from rdtr.cli import main; main()", "serve", "--port", str(port)], cwd=REPO, env=env
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         import httpx
@@ -312,8 +381,9 @@ def main() -> None:
                     break
             except httpx.HTTPError:
                 time.sleep(0.2)
-        print("server, over HTTP (cold: first pass; warm: the same views again, tiles from the server cache):",
-              flush=True)
+        print(
+            "server, over HTTP (cold: first pass; warm: the same views again, tiles from the server cache):", flush=True
+        )
         http_rows = asyncio.run(http_bench(base, info, zooms, args.steps, warm=False))
         http_rows += asyncio.run(http_bench(base, info, zooms, args.steps, warm=True))
         browser_rows = [] if args.no_browser else browser_bench(base, info, zooms, args.steps)
@@ -322,8 +392,15 @@ def main() -> None:
         server.wait(timeout=20)
 
     OUT.mkdir(parents=True, exist_ok=True)
-    doc = {"plan": PLAN, "zones": info["zone_count"], "view_px": [VIEW_W, VIEW_H], "steps": args.steps,
-           "http": http_rows, "browser": browser_rows, "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+    doc = {
+        "plan": PLAN,
+        "zones": info["zone_count"],
+        "view_px": [VIEW_W, VIEW_H],
+        "steps": args.steps,
+        "http": http_rows,
+        "browser": browser_rows,
+        "when": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+    }
     (OUT / "tiles.json").write_text(json.dumps(doc, indent=2))
     print(f"wrote {OUT / 'tiles.json'}")
 

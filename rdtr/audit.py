@@ -31,8 +31,10 @@ def record(conn, actor: str, action: str, target: str | None = None, detail: dic
     commit together or not at all."""
     if action not in ACTIONS:
         raise ValueError(f"unknown audit action {action!r}")
-    conn.execute(text("INSERT INTO audit_log (actor, action, target, detail) VALUES (:a, :c, :t, CAST(:d AS jsonb))"),
-                 {"a": actor, "c": action, "t": target, "d": json.dumps(detail or {}, ensure_ascii=False, default=str)})
+    conn.execute(
+        text("INSERT INTO audit_log (actor, action, target, detail) VALUES (:a, :c, :t, CAST(:d AS jsonb))"),
+        {"a": actor, "c": action, "t": target, "d": json.dumps(detail or {}, ensure_ascii=False, default=str)},
+    )
 
 
 def record_now(db, actor: str, action: str, target: str | None = None, detail: dict | None = None) -> None:
@@ -46,9 +48,24 @@ def entries(db, since: datetime | None = None, action: str | None = None, limit:
     if action is not None and action not in ACTIONS:
         raise InvalidInput(f"action must be one of {', '.join(ACTIONS)}, got {action!r}")
     with db.engine.connect() as conn:
-        rows = conn.execute(text(
-            "SELECT at, actor, action, target, detail FROM audit_log "
-            "WHERE (CAST(:since AS timestamptz) IS NULL OR at >= :since) AND (CAST(:action AS text) IS NULL OR action = :action) "
-            "ORDER BY at DESC, id DESC LIMIT :limit"), {"since": since, "action": action, "limit": limit}).all()
-    return {"entries": [{"at": r.at.isoformat().replace("+00:00", "Z"), "actor": r.actor, "action": r.action,
-                         "target": r.target, "detail": r.detail} for r in rows]}
+        rows = conn.execute(
+            text(
+                "SELECT at, actor, action, target, detail FROM audit_log "
+                "WHERE (CAST(:since AS timestamptz) IS NULL OR at >= :since) "
+                "AND (CAST(:action AS text) IS NULL OR action = :action) "
+                "ORDER BY at DESC, id DESC LIMIT :limit"
+            ),
+            {"since": since, "action": action, "limit": limit},
+        ).all()
+    return {
+        "entries": [
+            {
+                "at": r.at.isoformat().replace("+00:00", "Z"),
+                "actor": r.actor,
+                "action": r.action,
+                "target": r.target,
+                "detail": r.detail,
+            }
+            for r in rows
+        ]
+    }

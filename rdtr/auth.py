@@ -9,7 +9,7 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from sqlalchemy import text
 
@@ -45,13 +45,20 @@ def create_token(db, name: str, role: str, *, expires_at: datetime | None = None
     if not name:
         raise InvalidInput("a token needs a name (who or what uses it)")
     token = PREFIX + secrets.token_urlsafe(32)
-    if expires_at is not None and expires_at <= datetime.now(timezone.utc):
+    if expires_at is not None and expires_at <= datetime.now(UTC):
         raise InvalidInput(f"the expiry {expires_at.isoformat()} is in the past")
     with db.engine.begin() as conn:
-        conn.execute(text("INSERT INTO api_token (name, role, token_hash, expires_at) VALUES (:n, :r, :h, :e)"),
-                     {"n": name, "r": role, "h": hash_token(token), "e": expires_at})
-        audit.record(conn, actor or audit.cli_actor(), "token.create", name,
-                     {"role": role, "expires_at": expires_at.isoformat() if expires_at else None})
+        conn.execute(
+            text("INSERT INTO api_token (name, role, token_hash, expires_at) VALUES (:n, :r, :h, :e)"),
+            {"n": name, "r": role, "h": hash_token(token), "e": expires_at},
+        )
+        audit.record(
+            conn,
+            actor or audit.cli_actor(),
+            "token.create",
+            name,
+            {"role": role, "expires_at": expires_at.isoformat() if expires_at else None},
+        )
     return token
 
 
@@ -60,9 +67,13 @@ def verify_token(db, token: str | None) -> TokenInfo:
     if not token or not token.strip():
         raise Unauthorized("this needs a token: send Authorization: Bearer <token>")
     with db.engine.connect() as conn:
-        row = conn.execute(text("SELECT name, role FROM api_token WHERE token_hash = :h AND revoked_at IS NULL "
-                                "AND (expires_at IS NULL OR expires_at > now())"),
-                           {"h": hash_token(token.strip())}).first()
+        row = conn.execute(
+            text(
+                "SELECT name, role FROM api_token WHERE token_hash = :h AND revoked_at IS NULL "
+                "AND (expires_at IS NULL OR expires_at > now())"
+            ),
+            {"h": hash_token(token.strip())},
+        ).first()
     if row is None:
         raise Unauthorized("the token is not valid (unknown, expired or revoked)")
     return TokenInfo(row.name, row.role)
@@ -78,8 +89,9 @@ def require(info: TokenInfo, role: str) -> TokenInfo:
 def revoke_token(db, name: str, *, actor: str | None = None) -> int:
     """Revoke every active token named ``name``; returns how many (audited when there were any)."""
     with db.engine.begin() as conn:
-        n = conn.execute(text("UPDATE api_token SET revoked_at = now() WHERE name = :n AND revoked_at IS NULL"),
-                         {"n": name}).rowcount
+        n = conn.execute(
+            text("UPDATE api_token SET revoked_at = now() WHERE name = :n AND revoked_at IS NULL"), {"n": name}
+        ).rowcount
         if n:
             audit.record(conn, actor or audit.cli_actor(), "token.revoke", name, {"tokens": n})
         return n
@@ -88,11 +100,22 @@ def revoke_token(db, name: str, *, actor: str | None = None) -> int:
 def list_tokens(db) -> dict:
     """``{"tokens": [{name, role, created, expires, revoked}]}`` — never a token or its hash."""
     with db.engine.connect() as conn:
-        rows = conn.execute(text("SELECT name, role, created_at, expires_at, revoked_at FROM api_token "
-                                 "ORDER BY created_at, id")).all()
+        rows = conn.execute(
+            text("SELECT name, role, created_at, expires_at, revoked_at FROM api_token ORDER BY created_at, id")
+        ).all()
 
     def iso(value):
         return value.isoformat().replace("+00:00", "Z") if value else None
 
-    return {"tokens": [{"name": r.name, "role": r.role, "created": iso(r.created_at), "expires": iso(r.expires_at),
-                        "revoked": iso(r.revoked_at)} for r in rows]}
+    return {
+        "tokens": [
+            {
+                "name": r.name,
+                "role": r.role,
+                "created": iso(r.created_at),
+                "expires": iso(r.expires_at),
+                "revoked": iso(r.revoked_at),
+            }
+            for r in rows
+        ]
+    }

@@ -22,7 +22,7 @@ from functools import lru_cache
 
 from rdtr.errors import InvalidInput
 
-EXAMPLES = ("contoh / examples: '0.1351, 117.4823' · '0°08'06\"N 117°28'56\"E' · '50N 553000 14900'")
+EXAMPLES = "contoh / examples: '0.1351, 117.4823' · '0°08'06\"N 117°28'56\"E' · '50N 553000 14900'"
 
 _NUM = r"[-+]?\d+(?:[.,]\d+)?"
 _HEMI = re.compile(r"\b(LU|LS|BT|BB)\b|(?<![A-Za-z])([NSEWUTB])(?![A-Za-z])", re.IGNORECASE)
@@ -79,7 +79,7 @@ def _utm_transformer(epsg: int):
 
 def _parse_utm(text: str) -> Place | None:
     zone = _UTM_ZONE.search(text)
-    rest = text[: zone.start()] + " " + text[zone.end():] if zone else text
+    rest = text[: zone.start()] + " " + text[zone.end() :] if zone else text
     numbers = [_float(n) for n in re.findall(r"\d+(?:[.,]\d+)?", rest.replace(" ", " "))]
     big = [n for n in numbers if n >= 1000]
     if zone is None or len(big) != 2:
@@ -92,7 +92,8 @@ def _parse_utm(text: str) -> Place | None:
     # Which number is the easting: the one within 100–900 km when only one is.
     a, b = big
     if re.search(r"\bN\s*" + re.escape(str(int(a))), rest, re.IGNORECASE) and not re.search(
-            r"\bE\s*" + re.escape(str(int(a))), rest, re.IGNORECASE):
+        r"\bE\s*" + re.escape(str(int(a))), rest, re.IGNORECASE
+    ):
         a, b = b, a
     if not (100_000 <= a <= 900_000) and 100_000 <= b <= 900_000:
         a, b = b, a
@@ -130,9 +131,9 @@ def _parse_hemispheres(text: str) -> Place | None:
     # marks come first ("N 0 8 6 E 117 28 56").
     letters = [(m.group(1) or m.group(2)).upper() for m in marks]
     if text[: marks[0].start()].strip():  # value before mark
-        parts = [text[: marks[0].start()], text[marks[0].end(): marks[1].start()]]
+        parts = [text[: marks[0].start()], text[marks[0].end() : marks[1].start()]]
     else:
-        parts = [text[marks[0].end(): marks[1].start()], text[marks[1].end():]]
+        parts = [text[marks[0].end() : marks[1].start()], text[marks[1].end() :]]
     lat = lon = None
     is_dms = bool(re.search(r"[°º'′\"″]|\d\s+\d", text))
     for letter, part in zip(letters, parts):
@@ -217,8 +218,9 @@ def parse_bbox(value: str | None, *, required: bool = False) -> tuple[float, flo
     if not all(map(math.isfinite, (minx, miny, maxx, maxy))):
         raise InvalidInput("bbox must be four finite numbers")
     if not (abs(minx) <= 180 and abs(maxx) <= 180 and abs(miny) <= 90 and abs(maxy) <= 90):
-        raise InvalidInput("bbox must be in degrees: longitudes within ±180, latitudes within ±90 "
-                           "(order minlon,minlat,maxlon,maxlat)")
+        raise InvalidInput(
+            "bbox must be in degrees: longitudes within ±180, latitudes within ±90 (order minlon,minlat,maxlon,maxlat)"
+        )
     if not (minx < maxx and miny < maxy):
         raise InvalidInput("bbox must be minlon,minlat,maxlon,maxlat with min < max")
     return minx, miny, maxx, maxy

@@ -52,8 +52,10 @@ def public_base() -> str:
         return url.rstrip("/")
     if using_embedded():
         return LOCAL_PUBLIC_URL
-    raise NoPublicURL("the server has no public address configured (RDTR_PUBLIC_URL), so it cannot print a "
-                      "verification link on an extract; ask its administrator to set it")
+    raise NoPublicURL(
+        "the server has no public address configured (RDTR_PUBLIC_URL), so it cannot print a "
+        "verification link on an extract; ask its administrator to set it"
+    )
 
 
 def urls(extract_id: str, base_url: str | None = None) -> dict[str, str]:
@@ -123,38 +125,80 @@ def create_extract(
     with engine.connect() as conn:
         pv_ids = mapdata.versions_for_answer(conn, answer)
         view = map_view(geom)
-        zones = mapdata.zones_in_bbox(conn, pv_ids, view.bbox_lonlat(margin_m=10.0),
-                                      simplify_m=view.scale / 10000.0)
+        zones = mapdata.zones_in_bbox(conn, pv_ids, view.bbox_lonlat(margin_m=10.0), simplify_m=view.scale / 10000.0)
         outline = mapdata.plan_outline(db, pv_ids[0]) if pv_ids else []
     t2 = time.perf_counter()
     timings["map_data"] = t2 - t1
 
     digest = answer_sha256(answer)
-    pdf = render_pdf(ExtractInput(
-        extract_id=extract_id, created_at=created_at, officer=officer, reference=reference,
-        activity=str(activity), answer=answer, parcel=geom, zones=zones, outline=outline,
-        verify_url=links["verify"], answer_sha256=digest, app_version=__version__,
-    ))
+    pdf = render_pdf(
+        ExtractInput(
+            extract_id=extract_id,
+            created_at=created_at,
+            officer=officer,
+            reference=reference,
+            activity=str(activity),
+            answer=answer,
+            parcel=geom,
+            zones=zones,
+            outline=outline,
+            verify_url=links["verify"],
+            answer_sha256=digest,
+            app_version=__version__,
+        )
+    )
     t3 = time.perf_counter()
     timings["render"] = t3 - t2
     if len(pdf) > MAX_PDF_BYTES:  # cannot happen with vector maps of one parcel; guard the OSS limit
         raise InvalidInput(f"the extract PDF would be {len(pdf)} bytes, above the 5 MB limit")
     sha = hashlib.sha256(pdf).hexdigest()
     plans = mapdata.answer_plans(answer)
-    request = {"parcel": geometry, "activity": activity, "reference": reference,
-               "at": at.isoformat() if at else None, "plan": plan}
+    request = {
+        "parcel": geometry,
+        "activity": activity,
+        "reference": reference,
+        "at": at.isoformat() if at else None,
+        "plan": plan,
+    }
     with engine.begin() as conn:
-        conn.execute(insert(extract_table).values(
-            id=extract_id, created_at=created_at, officer=officer, reference=reference, request=request,
-            answer=answer, plan_version_ids=pv_ids, sha256=sha, pdf=pdf, answer_sha256=digest,
-            plans=plans, verify_url=links["verify"],
-        ))
-        audit.record(conn, officer, "extract.issue", extract_id,
-                     {"reference": reference, "activity": activity, "sha256": sha,
-                      "plans": [{"id": p["id"], "version": p["version"]} for p in plans]})
+        conn.execute(
+            insert(extract_table).values(
+                id=extract_id,
+                created_at=created_at,
+                officer=officer,
+                reference=reference,
+                request=request,
+                answer=answer,
+                plan_version_ids=pv_ids,
+                sha256=sha,
+                pdf=pdf,
+                answer_sha256=digest,
+                plans=plans,
+                verify_url=links["verify"],
+            )
+        )
+        audit.record(
+            conn,
+            officer,
+            "extract.issue",
+            extract_id,
+            {
+                "reference": reference,
+                "activity": activity,
+                "sha256": sha,
+                "plans": [{"id": p["id"], "version": p["version"]} for p in plans],
+            },
+        )
     timings["store"] = time.perf_counter() - t3
-    return {"id": extract_id, "sha256": sha, "pdf": links["pdf"], "verify": links["verify"],
-            "bytes": len(pdf), "scale": view.scale, "timings_s": timings}
+    return {
+        "id": extract_id,
+        "sha256": sha,
+        "pdf": links["pdf"],
+        "verify": links["verify"],
+        "bytes": len(pdf),
+        "scale": view.scale,
+        "timings_s": timings,
+    }
 
 
 def get_extract(db, extract_id: str, base_url: str | None = None) -> dict:
@@ -162,11 +206,25 @@ def get_extract(db, extract_id: str, base_url: str | None = None) -> dict:
     engine = db.engine
     t = extract_table
     with engine.connect() as conn:
-        row = conn.execute(
-            select(t.c.id, t.c.created_at, t.c.officer, t.c.reference, t.c.request, t.c.answer,
-                   t.c.plans, t.c.sha256, t.c.answer_sha256, t.c.verify_url,
-                   t.c.plan_version_ids).where(t.c.id == extract_id)
-        ).mappings().first()
+        row = (
+            conn.execute(
+                select(
+                    t.c.id,
+                    t.c.created_at,
+                    t.c.officer,
+                    t.c.reference,
+                    t.c.request,
+                    t.c.answer,
+                    t.c.plans,
+                    t.c.sha256,
+                    t.c.answer_sha256,
+                    t.c.verify_url,
+                    t.c.plan_version_ids,
+                ).where(t.c.id == extract_id)
+            )
+            .mappings()
+            .first()
+        )
     if row is None:
         raise NotFound(f"no extract {extract_id!r}")
     links = urls(extract_id, base_url)
@@ -186,12 +244,11 @@ def get_extract(db, extract_id: str, base_url: str | None = None) -> dict:
         "hashes": {
             "sha256": "SHA-256 of the PDF bytes served at `pdf`",
             "answer_sha256": "SHA-256 of `answer` as canonical JSON (sorted keys, no whitespace, UTF-8); "
-                             "printed in the PDF",
+            "printed in the PDF",
         },
         "request": row["request"],
         "answer": row["answer"],
-        "notice": "Advisory map extract for a KKPR assessment; the KKPR decision itself is issued "
-                  "through OSS.",
+        "notice": "Advisory map extract for a KKPR assessment; the KKPR decision itself is issued through OSS.",
     }
 
 

@@ -31,7 +31,8 @@ class PlanRef(_Model):
     version: int = Field(description="version number within the plan")
     name: str
     legal_basis: str = Field(
-        description="the instrument the answer rests on, e.g. 'Perwali Kota Bontang No. 12 Tahun 2024'")
+        description="the instrument the answer rests on, e.g. 'Perwali Kota Bontang No. 12 Tahun 2024'"
+    )
     effective_from: str = Field(description="date the version took effect (YYYY-MM-DD)")
 
 
@@ -84,7 +85,8 @@ class Intensity(_Model):
     lot_area_max_m2: float | None = None
     note: str | None = None
     by_lot_size: list[IntensityClass] | None = Field(
-        None, description="at a point, when intensity depends on the lot size: every lot-size class")
+        None, description="at a point, when intensity depends on the lot size: every lot-size class"
+    )
 
 
 class ActivityAtZone(_Model):
@@ -113,15 +115,18 @@ class ZoneFields(_Model):
     special_provisions: list[SpecialProvision] = Field(default_factory=list)
     intensity: Intensity
     activity: ActivityAtZone | None = Field(
-        None, description="present when an activity was asked for; null when this plan does not list it")
+        None, description="present when an activity was asked for; null when this plan does not list it"
+    )
 
 
 class ZoneAtPoint(ZoneFields):
     boundary_distance_m: float | None = Field(
-        None, description="distance from the point to the edge of its zone, m (WGS 84 ellipsoid, local metric)")
+        None, description="distance from the point to the edge of its zone, m (WGS 84 ellipsoid, local metric)"
+    )
     near_boundary: bool = Field(
         description="the point is within the map's positional tolerance (boundary_tolerance_m) of the zone edge: "
-                    "a 1:5.000 map cannot say on which side it lies")
+        "a 1:5.000 map cannot say on which side it lies"
+    )
 
 
 class ZoningAnswer(_Model):
@@ -148,17 +153,25 @@ class ParcelZone(ZoneFields):
     area_m2: float = Field(description="geodesic area of the piece, m²")
     share: float = Field(description="area_m2 ÷ parcel area")
     boundary_distance_m: float | None = Field(
-        None, description="distance between the parcel and this zone's edge (0 when the edge crosses the parcel)")
+        None, description="distance between the parcel and this zone's edge (0 when the edge crosses the parcel)"
+    )
     near_boundary: bool = Field(description="boundary_distance_m ≤ the tolerance")
     boundary_length_m: float | None = Field(None, description="length of this zone's edge inside the parcel")
     uncertain_area_m2: float | None = Field(
-        None, description="≈ boundary_length_m × tolerance: the strip of the piece along its zone edge that the "
-                          "map cannot attribute")
+        None,
+        description="≈ boundary_length_m × tolerance: the strip of the piece along its zone edge that the "
+        "map cannot attribute",
+    )
     within_tolerance: bool = Field(
-        False, description="the whole piece is thinner than the tolerance (area ≤ boundary_length_m × tolerance): "
-                           "it may be an artefact of the map's resolution")
-    sliver: bool = Field(False, description="its sub-zone (all pieces together) covers less than sliver_share of the "
-                                            "parcel: listed under slivers, no say in the verdict")
+        False,
+        description="the whole piece is thinner than the tolerance (area ≤ boundary_length_m × tolerance): "
+        "it may be an artefact of the map's resolution",
+    )
+    sliver: bool = Field(
+        False,
+        description="its sub-zone (all pieces together) covers less than sliver_share of the "
+        "parcel: listed under slivers, no say in the verdict",
+    )
     lot_min_breach: bool = Field(False, description="the parcel is below this sub-zone's minimum lot size")
 
 
@@ -215,11 +228,13 @@ class ActivityVerdict(_Model):
     code: str
     name: str | None = None
     klass: ItbxClass | None = Field(
-        None, alias="class", description="the most restrictive class over the non-sliver pieces")
+        None, alias="class", description="the most restrictive class over the non-sliver pieces"
+    )
     class_name: str | None = None
     by_zone: list[ActivityByZone]
     depends_on_boundary: bool = Field(
-        False, description="the class would differ without the pieces thinner than the map tolerance")
+        False, description="the class would differ without the pieces thinner than the map tolerance"
+    )
 
 
 class ProblemDetail(_Model):

@@ -80,26 +80,20 @@ from __future__ import annotations
 
 import hashlib
 import os
-import re
 import shutil
-import stat
 import tempfile
 import tomllib
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import Any
 
 from rdtr.errors import InvalidInput, PackageError
+from rdtr.safe_open import TEMP_PREFIX, safe_extract
 from rdtr.text import PLAN_ID
 
 #: Files that are not part of a package's content (OS litter), ignored by the checksum.
-#: Prefixes of the temporary folders rdtr makes for outside files (unpacked packages, uploads); a killed
-#: process leaves them, and :func:`sweep_stale_temp` removes them when ``rdtr serve`` or ``rdtr ingest`` starts.
-TEMP_PREFIX = "rdtr-package-"
-UPLOAD_PREFIX = "rdtr-upload-"
-STALE_TEMP_S = 6 * 3600
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 IGNORED_DIRS = {"__MACOSX", ".git"}
 
@@ -227,24 +221,6 @@ class OpenedPackage:
             self._tmp = None
 
 
-def sweep_stale_temp(max_age_s: float = STALE_TEMP_S) -> int:
-    """Remove rdtr's own temporary folders (by prefix) older than ``max_age_s``; returns how many."""
-    import time
-
-    root = Path(tempfile.gettempdir())
-    cutoff = time.time() - max_age_s
-    removed = 0
-    for entry in root.iterdir():
-        try:
-            if (entry.name.startswith((TEMP_PREFIX, UPLOAD_PREFIX)) and entry.is_dir() and not entry.is_symlink()
-                    and entry.stat().st_mtime < cutoff):
-                shutil.rmtree(entry, ignore_errors=True)
-                removed += 1
-        except OSError:
-            continue
-    return removed
-
-
 def _package_root(folder: Path, label: str | None = None) -> Path:
     """The folder holding plan.toml: the folder itself or its single sub-folder (zips often wrap one).
     ``label`` names the package in the error (never the temporary folder it was unpacked to)."""
@@ -253,44 +229,9 @@ def _package_root(folder: Path, label: str | None = None) -> Path:
     entries = [p for p in folder.iterdir() if p.name not in IGNORED_DIRS and p.name not in IGNORED_NAMES]
     if len(entries) == 1 and entries[0].is_dir() and (entries[0] / "plan.toml").is_file():
         return entries[0]
-    raise PackageError(f"no plan.toml in {label or folder.name or folder}: a package is a folder (or .zip) with "
-                       "plan.toml", None)
-
-
-def check_zip_members(zf: zipfile.ZipFile, max_total_bytes: int | None = None) -> None:
-    """Refuse zip-slip (absolute paths, ``..``), links and zip bombs before anything is written."""
-    total = 0
-    for info in zf.infolist():
-        name = info.filename.replace("\\", "/")
-        parts = PurePosixPath(name).parts
-        if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-            raise InvalidInput(f"unsafe path in zip: {info.filename!r} (it would be written outside the package)")
-        mode = info.external_attr >> 16
-        if stat.S_ISLNK(mode):
-            raise InvalidInput(f"symbolic link in zip: {info.filename!r}")
-        total += info.file_size
-    if max_total_bytes is not None and total > max_total_bytes:
-        raise InvalidInput(f"the zip unpacks to {total:,} bytes, more than the limit of {max_total_bytes:,}")
-
-
-def safe_extract(archive: Path, target: Path, max_total_bytes: int | None = None) -> None:
-    """Unzip ``archive`` into ``target`` after :func:`check_zip_members`."""
-    try:
-        with zipfile.ZipFile(archive) as zf:
-            check_zip_members(zf, max_total_bytes)
-            for info in zf.infolist():
-                name = info.filename.replace("\\", "/")
-                dest = (target / name).resolve()
-                if not dest.is_relative_to(target.resolve()):
-                    raise InvalidInput(f"unsafe path in zip: {info.filename!r}")
-                if info.is_dir():
-                    dest.mkdir(parents=True, exist_ok=True)
-                    continue
-                dest.parent.mkdir(parents=True, exist_ok=True)
-                with zf.open(info) as src, open(dest, "wb") as out:
-                    shutil.copyfileobj(src, out, 1 << 20)
-    except zipfile.BadZipFile as exc:
-        raise PackageError(f"{archive.name} is not a readable zip file: {exc}", None) from exc
+    raise PackageError(
+        f"no plan.toml in {label or folder.name or folder}: a package is a folder (or .zip) with plan.toml", None
+    )
 
 
 def package_files(root: Path) -> list[Path]:
@@ -330,7 +271,7 @@ def _str_map(value: Any, where: str, problems: list[str]) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        problems.append(f"{where} must be a table of name = \"value\"")
+        problems.append(f'{where} must be a table of name = "value"')
         return {}
     out = {}
     for k, v in value.items():
@@ -346,7 +287,7 @@ def _table_spec(cls, section: dict, where: str, problems: list[str], **extra):
     if extra.pop("path_optional", False) and not path:
         path = ""
     elif not isinstance(path, str) or not path:
-        problems.append(f"[{where}] needs path = \"…\"")
+        problems.append(f'[{where}] needs path = "…"')
         path = ""
     skip = section.get("skip_rows", [])
     if not isinstance(skip, list) or not all(isinstance(i, int) for i in skip):
@@ -369,8 +310,11 @@ def _table_spec(cls, section: dict, where: str, problems: list[str], **extra):
     )
 
 
-def parse_plan_toml(doc: dict) -> tuple[PlanSpec, ZonesSpec, TableSpec | None, ItbxSpec | None,
-                                         IntensitySpec | None, TableSpec | None, list[OverlaySpec]]:
+def parse_plan_toml(
+    doc: dict,
+) -> tuple[
+    PlanSpec, ZonesSpec, TableSpec | None, ItbxSpec | None, IntensitySpec | None, TableSpec | None, list[OverlaySpec]
+]:
     """Typed specs from a parsed ``plan.toml``; raises :class:`SpecErrors` listing every problem."""
     problems: list[str] = []
     p = doc.get("plan")
@@ -397,18 +341,25 @@ def parse_plan_toml(doc: dict) -> tuple[PlanSpec, ZonesSpec, TableSpec | None, I
         problems.append("[plan].synthetic must be true or false")
         synthetic = False
     plan = PlanSpec(
-        id=plan_id, name=str(p.get("name", "")), legal_basis=str(p.get("legal_basis", "")),
-        effective_from=eff, region=p.get("region"),
-        region_code=None if p.get("region_code") is None else str(p.get("region_code")), synthetic=synthetic,
+        id=plan_id,
+        name=str(p.get("name", "")),
+        legal_basis=str(p.get("legal_basis", "")),
+        effective_from=eff,
+        region=p.get("region"),
+        region_code=None if p.get("region_code") is None else str(p.get("region_code")),
+        synthetic=synthetic,
     )
 
     z = doc.get("zones")
     zones = ZonesSpec(path="")
     if not isinstance(z, dict) or not z.get("path"):
-        problems.append("[zones] with path = \"…\" is required (the pola-ruang polygons)")
+        problems.append('[zones] with path = "…" is required (the pola-ruang polygons)')
     else:
         zones = ZonesSpec(
-            path=str(z["path"]), layer=z.get("layer"), crs=z.get("crs"), id_field=z.get("id_field"),
+            path=str(z["path"]),
+            layer=z.get("layer"),
+            crs=z.get("crs"),
+            id_field=z.get("id_field"),
             fields=_str_map(z.get("fields"), "[zones.fields]", problems),
             provisions=_str_map(z.get("provisions"), "[zones.provisions]", problems),
         )
@@ -422,38 +373,50 @@ def parse_plan_toml(doc: dict) -> tuple[PlanSpec, ZonesSpec, TableSpec | None, I
         s = doc["itbx"]
         layout = s.get("layout", "wide")
         if layout not in ("wide", "long", "polygon-lists"):
-            problems.append(f"[itbx].layout must be \"wide\", \"long\" or \"polygon-lists\", got {layout!r}")
+            problems.append(f'[itbx].layout must be "wide", "long" or "polygon-lists", got {layout!r}')
         cols = s.get("columns", "auto")
         # [itbx].columns is the sub-zone column kind; [itbx.columns] (a table) maps headers.
         mapping = cols if isinstance(cols, dict) else s.get("fields")
         kind = cols if isinstance(cols, str) else s.get("subzone_columns", "auto")
         if kind not in ("auto", "codes", "names"):
-            problems.append(f"[itbx].columns must be \"codes\", \"names\" or \"auto\", got {kind!r}")
+            problems.append(f'[itbx].columns must be "codes", "names" or "auto", got {kind!r}')
         section = dict(s, columns=mapping)
         itbx = _table_spec(
-            ItbxSpec, section, "itbx", problems, path_optional=(layout == "polygon-lists"),
-            codes=s.get("codes"), codes_columns=_str_map(s.get("codes_columns"), "[itbx.codes_columns]", problems),
-            layout=layout, subzone_columns=kind,
+            ItbxSpec,
+            section,
+            "itbx",
+            problems,
+            path_optional=(layout == "polygon-lists"),
+            codes=s.get("codes"),
+            codes_columns=_str_map(s.get("codes_columns"), "[itbx.codes_columns]", problems),
+            layout=layout,
+            subzone_columns=kind,
             lists=_str_map(s.get("lists"), "[itbx.lists]", problems),
         )
         if layout == "polygon-lists" and not itbx.lists:
-            problems.append("[itbx] layout = \"polygon-lists\" needs [itbx.lists] (e.g. IZN = \"I\", TBT = \"T\")")
+            problems.append('[itbx] layout = "polygon-lists" needs [itbx.lists] (e.g. IZN = "I", TBT = "T")')
 
     intensity = None
     if isinstance(doc.get("intensity"), dict):
         s = doc["intensity"]
         source = s.get("source", "file")
         if source not in ("file", "zones"):
-            problems.append(f"[intensity].source must be \"file\" or \"zones\", got {source!r}")
+            problems.append(f'[intensity].source must be "file" or "zones", got {source!r}')
         layout = s.get("layout", "rows")
         if layout not in ("rows", "parameter-rows"):
-            problems.append(f"[intensity].layout must be \"rows\" or \"parameter-rows\", got {layout!r}")
+            problems.append(f'[intensity].layout must be "rows" or "parameter-rows", got {layout!r}')
         kind = s.get("subzones", "auto")
         if kind not in ("auto", "codes", "names"):
-            problems.append(f"[intensity].subzones must be \"codes\", \"names\" or \"auto\", got {kind!r}")
+            problems.append(f'[intensity].subzones must be "codes", "names" or "auto", got {kind!r}')
         intensity = _table_spec(
-            IntensitySpec, s, "intensity", problems, path_optional=(source == "zones"), source=source,
-            layout=layout, subzone_kind=kind,
+            IntensitySpec,
+            s,
+            "intensity",
+            problems,
+            path_optional=(source == "zones"),
+            source=source,
+            layout=layout,
+            subzone_kind=kind,
             parameters=_str_map(s.get("parameters"), "[intensity.parameters]", problems),
         )
 
@@ -468,12 +431,20 @@ def parse_plan_toml(doc: dict) -> tuple[PlanSpec, ZonesSpec, TableSpec | None, I
         raw_overlays = []
     for i, o in enumerate(raw_overlays, 1):
         if not isinstance(o, dict) or not o.get("kind") or not o.get("path"):
-            problems.append(f"[[overlays]] #{i} needs kind = \"…\" and path = \"…\"")
+            problems.append(f'[[overlays]] #{i} needs kind = "…" and path = "…"')
             continue
-        overlays.append(OverlaySpec(
-            kind=str(o["kind"]), path=str(o["path"]), layer=o.get("layer"), crs=o.get("crs"),
-            name=o.get("name"), text=o.get("text"), name_field=o.get("name_field"), text_field=o.get("text_field"),
-        ))
+        overlays.append(
+            OverlaySpec(
+                kind=str(o["kind"]),
+                path=str(o["path"]),
+                layer=o.get("layer"),
+                crs=o.get("crs"),
+                name=o.get("name"),
+                text=o.get("text"),
+                name_field=o.get("name_field"),
+                text_field=o.get("text_field"),
+            )
+        )
     if problems:
         raise SpecErrors(problems)
     return plan, zones, subzones, itbx, intensity, tpz, overlays
@@ -490,6 +461,15 @@ def load_package(root: Path, source: str) -> Package:
         raise SpecErrors([f"plan.toml is not UTF-8 text: {exc}"]) from exc
     plan, zones, subzones, itbx, intensity, tpz, overlays = parse_plan_toml(doc)
     return Package(
-        root=root, source=source, plan=plan, zones=zones, subzones=subzones, itbx=itbx, intensity=intensity,
-        tpz=tpz, overlays=overlays, checksum=checksum(root), raw=doc,
+        root=root,
+        source=source,
+        plan=plan,
+        zones=zones,
+        subzones=subzones,
+        itbx=itbx,
+        intensity=intensity,
+        tpz=tpz,
+        overlays=overlays,
+        checksum=checksum(root),
+        raw=doc,
     )

@@ -72,8 +72,10 @@ def parse_geojson(doc: Any, *, max_parcels: int | None = None) -> ParcelBatch:
     Raises :class:`InvalidInput` when the document itself is unusable, or when a single parcel is.
     """
     if not isinstance(doc, dict):
-        raise InvalidInput(f"expected a GeoJSON object (Polygon, MultiPolygon, Feature or FeatureCollection), "
-                           f"got a JSON {_json_type(doc)}")
+        raise InvalidInput(
+            f"expected a GeoJSON object (Polygon, MultiPolygon, Feature or FeatureCollection), "
+            f"got a JSON {_json_type(doc)}"
+        )
     kind = doc.get("type")
     if kind == "FeatureCollection":
         features = doc.get("features")
@@ -81,8 +83,10 @@ def parse_geojson(doc: Any, *, max_parcels: int | None = None) -> ParcelBatch:
             raise InvalidInput("a FeatureCollection needs a 'features' array")
         limit = max_parcels if max_parcels is not None else get_settings().max_batch_parcels
         if len(features) > limit:
-            raise InvalidInput(f"{len(features)} features: at most {limit} parcels per request "
-                               "(RDTR_MAX_BATCH_PARCELS); split the collection")
+            raise InvalidInput(
+                f"{len(features)} features: at most {limit} parcels per request "
+                "(RDTR_MAX_BATCH_PARCELS); split the collection"
+            )
         if not features:
             raise InvalidInput("the FeatureCollection has no features")
         parcels = []
@@ -104,8 +108,9 @@ def parse_geojson(doc: Any, *, max_parcels: int | None = None) -> ParcelBatch:
 
 
 def _json_type(value: Any) -> str:
-    return {list: "array", str: "string", int: "number", float: "number", bool: "boolean",
-            type(None): "null"}.get(type(value), type(value).__name__)
+    return {list: "array", str: "string", int: "number", float: "number", bool: "boolean", type(None): "null"}.get(
+        type(value), type(value).__name__
+    )
 
 
 def _feature_identity(feature: Any) -> tuple[Any, dict | None]:
@@ -135,8 +140,11 @@ def _positions(ring: Any, where: str) -> list[tuple[float, float]]:
         raise InvalidInput(f"{where}a ring must be an array of [lon, lat] positions")
     out = []
     for pos in ring:
-        if (not isinstance(pos, (list, tuple)) or len(pos) < 2
-                or not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in pos[:2])):
+        if (
+            not isinstance(pos, (list, tuple))
+            or len(pos) < 2
+            or not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in pos[:2])
+        ):
             raise InvalidInput(f"{where}every position must be [lon, lat] numbers, got {_short(pos)}")
         x, y = float(pos[0]), float(pos[1])
         if not (math.isfinite(x) and math.isfinite(y)):
@@ -158,11 +166,15 @@ def _rings(coords: Any, where: str) -> list[list[tuple[float, float]]]:
         pts = _positions(ring, where)
         label = "the outer ring" if r == 0 else f"hole {r}"
         if len(pts) < 4:
-            raise InvalidInput(f"{where}{label} has {len(pts)} positions: a closed ring needs at least 4 "
-                               "(the first repeated at the end)")
+            raise InvalidInput(
+                f"{where}{label} has {len(pts)} positions: a closed ring needs at least 4 "
+                "(the first repeated at the end)"
+            )
         if pts[0] != pts[-1]:
-            raise InvalidInput(f"{where}{label} is not closed: its first position {list(pts[0])} differs from "
-                               f"its last {list(pts[-1])}; GeoJSON rings must end where they start")
+            raise InvalidInput(
+                f"{where}{label} is not closed: its first position {list(pts[0])} differs from "
+                f"its last {list(pts[-1])}; GeoJSON rings must end where they start"
+            )
         rings.append(pts)
     return rings
 
@@ -173,8 +185,10 @@ def check_geometry(geometry: Any, index: int = 0, where: str = "") -> ParcelInpu
         raise InvalidInput(f"{where}the geometry must be a GeoJSON object")
     kind = geometry.get("type")
     if kind not in POLYGONAL:
-        raise InvalidInput(f"{where}a {kind if isinstance(kind, str) else 'geometry of unknown type'} "
-                           "is not a parcel: send a Polygon or MultiPolygon")
+        raise InvalidInput(
+            f"{where}a {kind if isinstance(kind, str) else 'geometry of unknown type'} "
+            "is not a parcel: send a Polygon or MultiPolygon"
+        )
     coords = geometry.get("coordinates")
     if kind == "Polygon":
         polys = [_rings(coords, where)]
@@ -198,19 +212,26 @@ def check_request_vertices(parcels: list[ParcelInput]) -> None:
     limit = get_settings().max_request_vertices
     total = int(sum(shapely.get_num_coordinates(p.geom) for p in parcels if p.geom is not None))
     if total > limit:
-        raise LimitExceeded(f"the parcels have {total:,} vertices together, more than the limit of {limit:,} "
-                            "(RDTR_MAX_REQUEST_VERTICES); split the request")
+        raise LimitExceeded(
+            f"the parcels have {total:,} vertices together, more than the limit of {limit:,} "
+            "(RDTR_MAX_REQUEST_VERTICES); split the request"
+        )
 
 
 def check_extent(minx: float, miny: float, maxx: float, maxy: float, where: str = "") -> None:
     """Refuse coordinates that cannot be EPSG:4326 lon/lat of an Indonesian parcel, saying why."""
     if max(abs(minx), abs(maxx)) > 180 and max(abs(miny), abs(maxy)) > 90:
-        raise InvalidInput(f"{where}coordinates like ({minx:.6g}, {miny:.6g}) are not degrees: they look projected "
-                           "(metres); send EPSG:4326 longitude/latitude")
+        raise InvalidInput(
+            f"{where}coordinates like ({minx:.6g}, {miny:.6g}) are not degrees: they look projected "
+            "(metres); send EPSG:4326 longitude/latitude"
+        )
     if abs(miny) > 90 or abs(maxy) > 90:
         bad = maxy if abs(maxy) > 90 else miny
-        hint = (" — the axes look swapped: GeoJSON positions are [longitude, latitude]"
-                if abs(minx) <= 90 and abs(maxx) <= 90 else "")
+        hint = (
+            " — the axes look swapped: GeoJSON positions are [longitude, latitude]"
+            if abs(minx) <= 90 and abs(maxx) <= 90
+            else ""
+        )
         raise InvalidInput(f"{where}latitude {bad:.6g} is beyond ±90{hint}")
     if abs(minx) > 180 or abs(maxx) > 180:
         bad = maxx if abs(maxx) > 180 else minx
@@ -218,8 +239,11 @@ def check_extent(minx: float, miny: float, maxx: float, maxy: float, where: str 
     e_minx, e_miny, e_maxx, e_maxy = SERVICE_ENVELOPE
     if maxx < e_minx or minx > e_maxx or maxy < e_miny or miny > e_maxy:
         swapped_inside = not (maxy < e_minx or miny > e_maxx or maxx < e_miny or minx > e_maxy)
-        why = ("the axes look swapped: GeoJSON positions are [longitude, latitude]" if swapped_inside
-               else "check the coordinate order ([longitude, latitude]) and that they are EPSG:4326")
+        why = (
+            "the axes look swapped: GeoJSON positions are [longitude, latitude]"
+            if swapped_inside
+            else "check the coordinate order ([longitude, latitude]) and that they are EPSG:4326"
+        )
         raise InvalidInput(f"{where}the parcel at ({minx:.6g}, {miny:.6g}) is far outside Indonesia: {why}")
 
 
@@ -228,8 +252,10 @@ def finish(geom, index: int, where: str = "") -> ParcelInput:
     vertices = int(shapely.get_num_coordinates(geom))
     limit = get_settings().max_parcel_vertices
     if vertices > limit:
-        raise LimitExceeded(f"{where}the parcel has {vertices:,} vertices, more than the limit of {limit:,} "
-                            "(RDTR_MAX_PARCEL_VERTICES); simplify it")
+        raise LimitExceeded(
+            f"{where}the parcel has {vertices:,} vertices, more than the limit of {limit:,} "
+            "(RDTR_MAX_PARCEL_VERTICES); simplify it"
+        )
     geom = shapely.force_2d(geom)
     valid = bool(shapely.is_valid(geom))
     repaired = False
@@ -244,8 +270,9 @@ def finish(geom, index: int, where: str = "") -> ParcelInput:
     area = geodesic_area(geom)
     limit = get_settings().max_parcel_area_m2
     if area > limit:
-        raise InvalidInput(f"{where}the parcel is {area:,.0f} m², larger than the maximum {limit:,.0f} m² "
-                           "(RDTR_MAX_PARCEL_AREA_M2)")
+        raise InvalidInput(
+            f"{where}the parcel is {area:,.0f} m², larger than the maximum {limit:,.0f} m² (RDTR_MAX_PARCEL_AREA_M2)"
+        )
     return ParcelInput(index=index, geom=geom, valid=valid, repaired=repaired, area_m2=area)
 
 
@@ -360,8 +387,10 @@ def frame_to_batch(gdf, label: str = "input") -> ParcelBatch:
     if gdf.crs is None:
         minx, miny, maxx, maxy = gdf.total_bounds
         if max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90:
-            raise InvalidInput(f"{label}: the file has no CRS and its coordinates are not degrees; "
-                               "add a .prj or convert it to EPSG:4326")
+            raise InvalidInput(
+                f"{label}: the file has no CRS and its coordinates are not degrees; "
+                "add a .prj or convert it to EPSG:4326"
+            )
         gdf = gdf.set_crs(4326)
     elif not gdf.crs.equals("EPSG:4326"):
         gdf = gdf.to_crs(4326)
@@ -418,6 +447,12 @@ def to_feature_collection(parcels: Iterable[ParcelInput]) -> dict:
     """The parcels back as a GeoJSON FeatureCollection (for previews and file output)."""
     feats = []
     for p in parcels:
-        feats.append({"type": "Feature", "id": p.id, "properties": p.properties or {},
-                      "geometry": shapely.geometry.mapping(p.geom) if p.geom is not None else None})
+        feats.append(
+            {
+                "type": "Feature",
+                "id": p.id,
+                "properties": p.properties or {},
+                "geometry": shapely.geometry.mapping(p.geom) if p.geom is not None else None,
+            }
+        )
     return {"type": "FeatureCollection", "features": feats}

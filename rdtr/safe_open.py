@@ -11,10 +11,13 @@ Anything else is an :class:`UnsafeInput` (HTTP 422) that says what the content l
 from __future__ import annotations
 
 import re
+import shutil
+import stat
+import tempfile
 import zipfile
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 
-from rdtr.errors import InvalidInput
+from rdtr.errors import InvalidInput, PackageError
 
 #: The GDAL drivers rdtr opens outside files with (per content kind below), and nothing else.
 VECTOR_DRIVERS = frozenset({"GPKG", "ESRI Shapefile", "GeoJSON", "KML", "LIBKML", "OpenFileGDB"})
@@ -28,6 +31,12 @@ NO_NETWORK = {
     "GML_SKIP_RESOLVE_ELEMS": "ALL",
     "GDAL_DISABLE_READDIR_ON_OPEN": "EMPTY_DIR",
 }
+
+#: Prefixes of the temporary folders rdtr makes for outside files (unpacked packages, uploads); a killed
+#: process leaves them, and :func:`sweep_stale_temp` removes them when ``rdtr serve`` or ``rdtr ingest`` starts.
+TEMP_PREFIX = "rdtr-package-"
+UPLOAD_PREFIX = "rdtr-upload-"
+STALE_TEMP_S = 6 * 3600
 
 _HEAD = 4096
 _CONNECTION = re.compile(r"^[A-Za-z][A-Za-z0-9_]+:(?![\\/])")  # PG:…, WFS:…, GPKG:… (not C:\ or C:/)
@@ -57,8 +66,7 @@ def check_name(text: str) -> None:
     """Refuse what GDAL would treat as a URL, a virtual file or a connection string rather than a file."""
     lowered = text.strip().lower()
     if lowered.startswith("/vsi") or "://" in lowered or _CONNECTION.match(text.strip()) or "\x00" in text:
-        raise UnsafeInput(f"{text[:80]!r} is not a file name: URLs, /vsi… paths and connection strings are "
-                          "not read")
+        raise UnsafeInput(f"{text[:80]!r} is not a file name: URLs, /vsi… paths and connection strings are not read")
 
 
 def kind_of(head: bytes, name: str) -> str:
@@ -80,10 +88,15 @@ def kind_of(head: bytes, name: str) -> str:
         root = _xml_root(text)
         if root == "kml":
             return "KML"
-        what = {"OGRVRTDataSource": "a GDAL VRT (it names other files)", "FeatureCollection": "GML",
-                "VRTDataset": "a GDAL VRT (it names other files)"}.get(root, f"XML with root <{root}>")
-        raise UnsafeInput(f"{name}: the content is {what}, not KML; only GeoPackage, Shapefile, GeoJSON, KML/KMZ "
-                          "and File Geodatabase are read")
+        what = {
+            "OGRVRTDataSource": "a GDAL VRT (it names other files)",
+            "FeatureCollection": "GML",
+            "VRTDataset": "a GDAL VRT (it names other files)",
+        }.get(root, f"XML with root <{root}>")
+        raise UnsafeInput(
+            f"{name}: the content is {what}, not KML; only GeoPackage, Shapefile, GeoJSON, KML/KMZ "
+            "and File Geodatabase are read"
+        )
     raise UnsafeInput(f"{name}: not a GeoPackage, Shapefile, GeoJSON, KML/KMZ or File Geodatabase")
 
 
@@ -102,7 +115,7 @@ def _xml_root(text: bytes) -> str:
         end = rest.find(close)
         if end < 0:
             return "?"
-        rest = rest[end + len(close):]
+        rest = rest[end + len(close) :]
     m = _XML_ROOT.match(rest)
     return m.group(2).decode("ascii", "replace") if m else "?"
 
@@ -146,8 +159,11 @@ def vector_source(path: Path, member: str | None = None) -> tuple[str, str]:
                     raise UnsafeInput(f"{path.name}: {member} holds no .gdbtable files")
                 return inside, "OpenFileGDB"
             if member not in names:  # a folder of Shapefiles inside the zip ("" = its top)
-                shps = [n for n in names if n.startswith(prefix) and "/" not in n[len(prefix):]
-                        and n.lower().endswith(".shp")]
+                shps = [
+                    n
+                    for n in names
+                    if n.startswith(prefix) and "/" not in n[len(prefix) :] and n.lower().endswith(".shp")
+                ]
                 if not shps:
                     raise UnsafeInput(f"{path.name}: no {member or 'Shapefile'} in the zip")
                 for n in shps:
@@ -172,3 +188,64 @@ def check_driver(source: str, expected: str) -> None:
     same = {driver, expected} <= {"KML", "LIBKML"} or driver == expected
     if driver not in VECTOR_DRIVERS or not same:
         raise UnsafeInput(f"the file was read as {driver}, not {expected}: refused")
+
+
+# --- archives and temporary folders ----------------------------------------------------------------
+
+
+def check_zip_members(zf: zipfile.ZipFile, max_total_bytes: int | None = None) -> None:
+    """Refuse zip-slip (absolute paths, ``..``), links and zip bombs before anything is written."""
+    total = 0
+    for info in zf.infolist():
+        name = info.filename.replace("\\", "/")
+        parts = PurePosixPath(name).parts
+        if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts:
+            raise InvalidInput(f"unsafe path in zip: {info.filename!r} (it would be written outside the package)")
+        mode = info.external_attr >> 16
+        if stat.S_ISLNK(mode):
+            raise InvalidInput(f"symbolic link in zip: {info.filename!r}")
+        total += info.file_size
+    if max_total_bytes is not None and total > max_total_bytes:
+        raise InvalidInput(f"the zip unpacks to {total:,} bytes, more than the limit of {max_total_bytes:,}")
+
+
+def safe_extract(archive: Path, target: Path, max_total_bytes: int | None = None) -> None:
+    """Unzip ``archive`` into ``target`` after :func:`check_zip_members`."""
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            check_zip_members(zf, max_total_bytes)
+            for info in zf.infolist():
+                name = info.filename.replace("\\", "/")
+                dest = (target / name).resolve()
+                if not dest.is_relative_to(target.resolve()):
+                    raise InvalidInput(f"unsafe path in zip: {info.filename!r}")
+                if info.is_dir():
+                    dest.mkdir(parents=True, exist_ok=True)
+                    continue
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                with zf.open(info) as src, open(dest, "wb") as out:
+                    shutil.copyfileobj(src, out, 1 << 20)
+    except zipfile.BadZipFile as exc:
+        raise PackageError(f"{archive.name} is not a readable zip file: {exc}", None) from exc
+
+
+def sweep_stale_temp(max_age_s: float = STALE_TEMP_S) -> int:
+    """Remove rdtr's own temporary folders (by prefix) older than ``max_age_s``; returns how many."""
+    import time
+
+    root = Path(tempfile.gettempdir())
+    cutoff = time.time() - max_age_s
+    removed = 0
+    for entry in root.iterdir():
+        try:
+            if (
+                entry.name.startswith((TEMP_PREFIX, UPLOAD_PREFIX))
+                and entry.is_dir()
+                and not entry.is_symlink()
+                and entry.stat().st_mtime < cutoff
+            ):
+                shutil.rmtree(entry, ignore_errors=True)
+                removed += 1
+        except OSError:
+            continue
+    return removed

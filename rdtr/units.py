@@ -32,19 +32,49 @@ class Measure:
 
 
 INTENSITY: tuple[Measure, ...] = (
-    Measure("kdb_max", "KDB maks", "KDB max", "Koefisien Dasar Bangunan maksimum",
-            "building coverage ratio, maximum (share of the lot the building may cover)", "%", 0),
-    Measure("klb_max", "KLB maks", "KLB max", "Koefisien Lantai Bangunan maksimum",
-            "floor area ratio, maximum (total floor area ÷ lot area)", "", 2),
-    Measure("kdh_min", "KDH min", "KDH min", "Koefisien Dasar Hijau minimum",
-            "green area ratio, minimum (share of the lot kept green)", "%", 0),
-    Measure("ktb_max", "KTB maks", "KTB max", "Koefisien Tapak Basemen maksimum",
-            "basement coverage ratio, maximum", "%", 0),
-    Measure("height_max_m", "Tinggi maks", "Height max", "Ketinggian bangunan maksimum", "building height, maximum",
-            "m", 1),
+    Measure(
+        "kdb_max",
+        "KDB maks",
+        "KDB max",
+        "Koefisien Dasar Bangunan maksimum",
+        "building coverage ratio, maximum (share of the lot the building may cover)",
+        "%",
+        0,
+    ),
+    Measure(
+        "klb_max",
+        "KLB maks",
+        "KLB max",
+        "Koefisien Lantai Bangunan maksimum",
+        "floor area ratio, maximum (total floor area ÷ lot area)",
+        "",
+        2,
+    ),
+    Measure(
+        "kdh_min",
+        "KDH min",
+        "KDH min",
+        "Koefisien Dasar Hijau minimum",
+        "green area ratio, minimum (share of the lot kept green)",
+        "%",
+        0,
+    ),
+    Measure(
+        "ktb_max", "KTB maks", "KTB max", "Koefisien Tapak Basemen maksimum", "basement coverage ratio, maximum", "%", 0
+    ),
+    Measure(
+        "height_max_m", "Tinggi maks", "Height max", "Ketinggian bangunan maksimum", "building height, maximum", "m", 1
+    ),
     Measure("floors_max", "Lantai maks", "Floors max", "Jumlah lantai maksimum", "number of floors, maximum", "", 0),
-    Measure("gsb_min_m", "GSB min", "Setback min", "Garis Sempadan Bangunan minimum",
-            "building setback from the road, minimum", "m", 1),
+    Measure(
+        "gsb_min_m",
+        "GSB min",
+        "Setback min",
+        "Garis Sempadan Bangunan minimum",
+        "building setback from the road, minimum",
+        "m",
+        1,
+    ),
     Measure("lot_min_m2", "Kavling min", "Lot min", "Luas kavling minimum", "lot area, minimum", "m²", 0),
 )
 

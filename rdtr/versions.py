@@ -127,8 +127,9 @@ class VersionData:
         """The activity's ITBX row: sub-zone code → (class, condition codes). Read on first use."""
         got = self.cells.get(activity.id)
         if got is None:
-            rows = self.db.fetch_sql("SELECT subzone_code, class, codes FROM itbx WHERE activity_id = %s",
-                                     (activity.id,))
+            rows = self.db.fetch_sql(
+                "SELECT subzone_code, class, codes FROM itbx WHERE activity_id = %s", (activity.id,)
+            )
             got = {sz: (cls, list(codes or [])) for sz, cls, codes in rows}
             self.cells[activity.id] = got
         return got
@@ -253,42 +254,79 @@ def _num(value):
 
 def _load(db: Database, pv: int) -> VersionData:
     rows = db.fetch_sql(
-        "SELECT id, plan_id, version, name, legal_basis, effective_from FROM plan_version WHERE id = %s", (pv,))
+        "SELECT id, plan_id, version, name, legal_basis, effective_from FROM plan_version WHERE id = %s", (pv,)
+    )
     if not rows:
         raise NotFound(f"plan version {pv} does not exist")
     pid, plan_id, version, name, legal_basis, effective_from = rows[0]
-    plan = {"id": plan_id, "version": version, "name": name, "legal_basis": legal_basis,
-            "effective_from": _iso(effective_from)}
+    plan = {
+        "id": plan_id,
+        "version": version,
+        "name": name,
+        "legal_basis": legal_basis,
+        "effective_from": _iso(effective_from),
+    }
 
-    rows = db.fetch_sql("SELECT subzone_code, subzone_name, zone_code, zone_name FROM subzone "
-                        "WHERE plan_version_id = %s", (pv,))
+    rows = db.fetch_sql(
+        "SELECT subzone_code, subzone_name, zone_code, zone_name FROM subzone WHERE plan_version_id = %s", (pv,)
+    )
     subzones = {r[0]: {"subzone_name": r[1], "zone_code": r[2], "zone_name": r[3]} for r in rows}
 
     rows = db.fetch_sql(
-        "SELECT subzone_code, lot_area_min_m2, lot_area_max_m2, block, tpz, variant, " + ", ".join(INTENSITY_FIELDS)
+        "SELECT subzone_code, lot_area_min_m2, lot_area_max_m2, block, tpz, variant, "
+        + ", ".join(INTENSITY_FIELDS)
         + ", note, extra FROM intensity WHERE plan_version_id = %s "
-        "ORDER BY subzone_code, lot_area_min_m2 NULLS FIRST, id", (pv,))
+        "ORDER BY subzone_code, lot_area_min_m2 NULLS FIRST, id",
+        (pv,),
+    )
     intensity: dict[str, list[IntensityRow]] = {}
     for r in rows:
-        values = {f: _num(v) for f, v in zip(INTENSITY_FIELDS, r[6:6 + len(INTENSITY_FIELDS)])}
+        values = {f: _num(v) for f, v in zip(INTENSITY_FIELDS, r[6 : 6 + len(INTENSITY_FIELDS)])}
         if values.get("floors_max") is not None:
             values["floors_max"] = int(values["floors_max"])
         variant = r[5] or ""
-        features = (frozenset(x.strip() for x in variant[len("features "):].split(",") if x.strip())
-                    if variant.startswith("features ") else None)
-        intensity.setdefault(r[0], []).append(IntensityRow(
-            subzone_code=r[0], lot_area_min_m2=r[1], lot_area_max_m2=r[2], block=r[3], tpz=r[4], variant=r[5],
-            values=values, note=r[-2], extra=r[-1], features=features))
+        features = (
+            frozenset(x.strip() for x in variant[len("features ") :].split(",") if x.strip())
+            if variant.startswith("features ")
+            else None
+        )
+        intensity.setdefault(r[0], []).append(
+            IntensityRow(
+                subzone_code=r[0],
+                lot_area_min_m2=r[1],
+                lot_area_max_m2=r[2],
+                block=r[3],
+                tpz=r[4],
+                variant=r[5],
+                values=values,
+                note=r[-2],
+                extra=r[-1],
+                features=features,
+            )
+        )
 
     rows = db.fetch_sql("SELECT code, text FROM itbx_code WHERE plan_version_id = %s", (pv,))
     itbx_codes = {c.upper(): t for c, t in rows}
     rows = db.fetch_sql("SELECT code, text FROM tpz_code WHERE plan_version_id = %s", (pv,))
     tpz_codes = dict(rows)
 
-    rows = db.fetch_sql("SELECT id, activity_code, activity_name, name_key, kbli, activity_group FROM activity "
-                        "WHERE plan_version_id = %s ORDER BY activity_code", (pv,))
-    activities = [Activity(id=r[0], plan_version_id=pv, code=r[1], name=r[2], name_key=r[3] or name_key(r[2]),
-                           kbli=tuple(k for k in (r[4] or []) if k), group=r[5]) for r in rows]
+    rows = db.fetch_sql(
+        "SELECT id, activity_code, activity_name, name_key, kbli, activity_group FROM activity "
+        "WHERE plan_version_id = %s ORDER BY activity_code",
+        (pv,),
+    )
+    activities = [
+        Activity(
+            id=r[0],
+            plan_version_id=pv,
+            code=r[1],
+            name=r[2],
+            name_key=r[3] or name_key(r[2]),
+            kbli=tuple(k for k in (r[4] or []) if k),
+            group=r[5],
+        )
+        for r in rows
+    ]
     by_code = {a.code.upper(): a for a in activities}
     by_name: dict[str, Activity] = {}
     by_kbli: dict[str, list[Activity]] = {}
@@ -296,6 +334,18 @@ def _load(db: Database, pv: int) -> VersionData:
         by_name.setdefault(a.name_key, a)
         for k in a.kbli:
             by_kbli.setdefault(kbli_key(k), []).append(a)
-    return VersionData(id=pid, plan_id=plan_id, version=version, plan=plan, subzones=subzones,
-                       intensity=intensity, itbx_codes=itbx_codes, tpz_codes=tpz_codes, activities=activities,
-                       by_code=by_code, by_name=by_name, by_kbli=by_kbli, db=db)
+    return VersionData(
+        id=pid,
+        plan_id=plan_id,
+        version=version,
+        plan=plan,
+        subzones=subzones,
+        intensity=intensity,
+        itbx_codes=itbx_codes,
+        tpz_codes=tpz_codes,
+        activities=activities,
+        by_code=by_code,
+        by_name=by_name,
+        by_kbli=by_kbli,
+        db=db,
+    )

@@ -10,6 +10,11 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh --with-browser
 
+# House rules first: lint and formatting (ruff, configured in pyproject.toml).
+LINTED=(rdtr api bench tests)
+.venv/bin/ruff check "${LINTED[@]}" || { echo "error: ruff check failed (run: .venv/bin/ruff check --fix ${LINTED[*]})" >&2; exit 1; }
+.venv/bin/ruff format --check "${LINTED[@]}" || { echo "error: not formatted (run: .venv/bin/ruff format ${LINTED[*]})" >&2; exit 1; }
+
 mkdir -p test-output
 status=0
 .venv/bin/python -m pytest --junitxml=test-output/junit.xml "$@" || status=$?

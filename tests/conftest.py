@@ -35,7 +35,7 @@ TIERS = ("unit", "integration", "browser")
 os.environ.setdefault("RDTR_RATE_LIMIT", "off")
 os.environ.setdefault("RDTR_PUBLIC_URL", "http://testserver")
 os.environ.setdefault("RDTR_ALLOW_SUPERUSER", "true")  # the test databases' role owns them; test_roles checks
-                                                        # the refusal and the rdtr_app role itself
+# the refusal and the rdtr_app role itself
 
 
 def pytest_collection_modifyitems(config, items):

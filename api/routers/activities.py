@@ -26,23 +26,50 @@ from rdtr.models import ActivitySearchAnswer, WhereAllowedAnswer
 router = APIRouter(tags=["activities"])
 
 SEARCH_QUERY = QuerySpec(
-    AT, PLAN,
-    Param("q", bounded_text(200), {"type": "string", "maxLength": 200},
-          "code, part of the name (case- and accent-insensitive) or KBLI code; empty lists all"),
-    Param("limit", integer(1, 2000), {"type": "integer", "minimum": 1, "maximum": 2000},
-          "most activities returned", default=50),
+    AT,
+    PLAN,
+    Param(
+        "q",
+        bounded_text(200),
+        {"type": "string", "maxLength": 200},
+        "code, part of the name (case- and accent-insensitive) or KBLI code; empty lists all",
+    ),
+    Param(
+        "limit",
+        integer(1, 2000),
+        {"type": "integer", "minimum": 1, "maximum": 2000},
+        "most activities returned",
+        default=50,
+    ),
 )
 ZONES_QUERY = QuerySpec(
-    BBOX, AT, PLAN, CLASSES,
-    Param("f", choice("json", "geojson"), {"type": "string", "enum": ["json", "geojson"]},
-          "json (default) or geojson: the zone polygons (use bbox to bound them)"),
-    Param("limit", integer(1, 10000), {"type": "integer", "minimum": 1, "maximum": 10000},
-          "most polygons in the GeoJSON answer", default=5000),
+    BBOX,
+    AT,
+    PLAN,
+    CLASSES,
+    Param(
+        "f",
+        choice("json", "geojson"),
+        {"type": "string", "enum": ["json", "geojson"]},
+        "json (default) or geojson: the zone polygons (use bbox to bound them)",
+    ),
+    Param(
+        "limit",
+        integer(1, 10000),
+        {"type": "integer", "minimum": 1, "maximum": 10000},
+        "most polygons in the GeoJSON answer",
+        default=5000,
+    ),
 )
 
 
-@router.get("/v1/activities", response_model=ActivitySearchAnswer, summary="Search activities",
-            responses=problem_responses(404, 422, 503), openapi_extra=SEARCH_QUERY.openapi())
+@router.get(
+    "/v1/activities",
+    response_model=ActivitySearchAnswer,
+    summary="Search activities",
+    responses=problem_responses(404, 422, 503),
+    openapi_extra=SEARCH_QUERY.openapi(),
+)
 def activities(request: Request):
     """Activities of the ITBX matrices of the plans in force on `at`: exact code/name/KBLI matches first,
     then prefixes, then substrings."""
@@ -54,10 +81,14 @@ def activities(request: Request):
     "/v1/activities/{code}/zones",
     response_model=WhereAllowedAnswer,
     summary="Where is an activity permitted",
-    responses={**problem_responses(404, 422, 503),
-               200: {"description": "the sub-zones and the activity's class in each; with f=geojson a GeoJSON "
-                                    "FeatureCollection of the zone polygons",
-                     "content": {"application/geo+json": {"schema": {"type": "object"}}}}},
+    responses={
+        **problem_responses(404, 422, 503),
+        200: {
+            "description": "the sub-zones and the activity's class in each; with f=geojson a GeoJSON "
+            "FeatureCollection of the zone polygons",
+            "content": {"application/geo+json": {"schema": {"type": "object"}}},
+        },
+    },
     openapi_extra=ZONES_QUERY.openapi(),
 )
 def activity_zones(
@@ -71,7 +102,8 @@ def activity_zones(
     db = database(request)
     classes = q["class"]
     if q["f"] == "geojson":
-        doc = where_allowed_geojson(db, code, plan=q["plan"], at=q["at"], classes=classes, bbox=q["bbox"],
-                                    limit=q["limit"])
+        doc = where_allowed_geojson(
+            db, code, plan=q["plan"], at=q["at"], classes=classes, bbox=q["bbox"], limit=q["limit"]
+        )
         return json_response(doc, media_type="application/geo+json")
     return json_response(where_allowed(db, code, plan=q["plan"], at=q["at"], classes=classes))

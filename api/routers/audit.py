@@ -31,8 +31,12 @@ AUDIT_QUERY = QuerySpec(
 )
 
 
-@router.get("/v1/audit", summary="The audit log (admin)", openapi_extra=AUDIT_QUERY.openapi(),
-            responses=problem_responses(401, 403, 422, 503))
+@router.get(
+    "/v1/audit",
+    summary="The audit log (admin)",
+    openapi_extra=AUDIT_QUERY.openapi(),
+    responses=problem_responses(401, 403, 422, 503),
+)
 async def audit(request: Request, who: TokenInfo = Depends(require_role("admin"))):
     """`{"entries": [{at, actor, action, target, detail}]}`, newest first: uploads accepted or rejected,
     tokens created or revoked, extracts issued. Rows can only be added, never changed or removed."""

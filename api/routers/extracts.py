@@ -30,13 +30,21 @@ _REQUEST_SCHEMA = {
     "type": "object",
     "required": ["parcel", "activity"],
     "properties": {
-        "parcel": {"type": "object", "description": "GeoJSON Polygon/MultiPolygon or a Feature of one "
-                                                    "(EPSG:4326, [lon, lat])"},
+        "parcel": {
+            "type": "object",
+            "description": "GeoJSON Polygon/MultiPolygon or a Feature of one (EPSG:4326, [lon, lat])",
+        },
         "activity": {"type": "string", "description": "activity code, exact name or KBLI", "examples": ["A012"]},
-        "reference": {"type": ["string", "null"], "maxLength": 200,
-                      "description": "the officer's reference, e.g. the application number"},
-        "at": {"type": ["string", "null"], "format": "date",
-               "description": "answer under the plans in force on this date (default today)"},
+        "reference": {
+            "type": ["string", "null"],
+            "maxLength": 200,
+            "description": "the officer's reference, e.g. the application number",
+        },
+        "at": {
+            "type": ["string", "null"],
+            "format": "date",
+            "description": "answer under the plans in force on this date (default today)",
+        },
         "plan": {"type": ["string", "null"], "description": "only this plan"},
     },
 }
@@ -52,14 +60,28 @@ def _check_id(extract_id: str) -> str:
     "/v1/extracts",
     status_code=201,
     summary="Make a map extract for a KKPR decision (officer)",
-    openapi_extra={"requestBody": {"required": True,
-                                   "content": {"application/json": {"schema": _REQUEST_SCHEMA}}}},
-    responses={201: {"description": "stored; `pdf` and `verify` are URLs",
-                     "content": {"application/json": {"schema": {
-                         "type": "object", "properties": {"id": {"type": "string"}, "sha256": {"type": "string"},
-                                                          "pdf": {"type": "string"}, "verify": {"type": "string"}}}}}},
-               401: {"description": "no or invalid token"}, 403: {"description": "the token is not an officer's"},
-               **problem_responses(400, 404, 422, 503)},
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": _REQUEST_SCHEMA}}}},
+    responses={
+        201: {
+            "description": "stored; `pdf` and `verify` are URLs",
+            "content": {
+                "application/json": {
+                    "schema": {
+                        "type": "object",
+                        "properties": {
+                            "id": {"type": "string"},
+                            "sha256": {"type": "string"},
+                            "pdf": {"type": "string"},
+                            "verify": {"type": "string"},
+                        },
+                    }
+                }
+            },
+        },
+        401: {"description": "no or invalid token"},
+        403: {"description": "the token is not an officer's"},
+        **problem_responses(400, 404, 422, 503),
+    },
 )
 async def create(request: Request, who: TokenInfo = Depends(require_role("officer"))):
     """Analyse the parcel for the activity, render the PDF (A4 portrait: the parcel over the zoning at
@@ -86,31 +108,43 @@ async def create(request: Request, who: TokenInfo = Depends(require_role("office
     plan = body.get("plan")
     if plan is not None:
         plan = PLAN.value(str(plan))
-    result = await in_worker(request, create_extract, database(request), body["parcel"], activity.strip(),
-                             reference, who.name, at, plan)
+    result = await in_worker(
+        request, create_extract, database(request), body["parcel"], activity.strip(), reference, who.name, at, plan
+    )
     doc = {k: result[k] for k in ("id", "sha256", "pdf", "verify")}
-    return Response(orjson.dumps(doc), status_code=201, media_type="application/json",
-                    headers={"Location": result["verify"]})
+    return Response(
+        orjson.dumps(doc), status_code=201, media_type="application/json", headers={"Location": result["verify"]}
+    )
 
 
-@router.get("/v1/extracts/{extract_id}.pdf", summary="The stored PDF of an extract",
-            response_class=Response,
-            responses={200: {"content": {"application/pdf": {}}, "description": "the PDF bytes, as hashed"},
-                       **problem_responses(404)})
+@router.get(
+    "/v1/extracts/{extract_id}.pdf",
+    summary="The stored PDF of an extract",
+    response_class=Response,
+    responses={
+        200: {"content": {"application/pdf": {}}, "description": "the PDF bytes, as hashed"},
+        **problem_responses(404),
+    },
+)
 def extract_pdf(request: Request, extract_id: str = Path(max_length=40)):
     """Exactly the bytes whose SHA-256 the record gives."""
     pdf = get_extract_pdf(database(request), _check_id(extract_id))
     digest = hashlib.sha256(pdf).digest()
-    return Response(pdf, media_type="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="ekstrak-rdtr-{extract_id}.pdf"',
-        "ETag": f'"{digest.hex()}"',
-        "Repr-Digest": f"sha-256=:{base64.b64encode(digest).decode()}:",
-        "Cache-Control": "public, max-age=31536000, immutable",
-    })
+    return Response(
+        pdf,
+        media_type="application/pdf",
+        headers={
+            "Content-Disposition": f'inline; filename="ekstrak-rdtr-{extract_id}.pdf"',
+            "ETag": f'"{digest.hex()}"',
+            "Repr-Digest": f"sha-256=:{base64.b64encode(digest).decode()}:",
+            "Cache-Control": "public, max-age=31536000, immutable",
+        },
+    )
 
 
-@router.get("/v1/extracts/{extract_id}", summary="The extract record, for verification",
-            responses=problem_responses(404))
+@router.get(
+    "/v1/extracts/{extract_id}", summary="The extract record, for verification", responses=problem_responses(404)
+)
 def extract_record(request: Request, extract_id: str = Path(max_length=40), f: str | None = None):
     """The stored record: `id`, `created_at`, `officer`, `reference`, `plans` (legal bases), `sha256` (of
     the PDF bytes), `answer_sha256` (of the answer as canonical JSON, printed in the PDF), `pdf`, `request`,
@@ -126,31 +160,36 @@ def extract_record(request: Request, extract_id: str = Path(max_length=40), f: s
 def _verification_page(r: dict) -> str:
     e = escape
     answer = r.get("answer") or {}
-    zones = "".join(f"<li><strong>{e(str(z.get('subzone_code')))}</strong> {e(str(z.get('subzone_name') or ''))}"
-                    f" — {round((z.get('share') or 0) * 100, 1)} %</li>" for z in answer.get("zones") or [])
+    zones = "".join(
+        f"<li><strong>{e(str(z.get('subzone_code')))}</strong> {e(str(z.get('subzone_name') or ''))}"
+        f" — {round((z.get('share') or 0) * 100, 1)} %</li>"
+        for z in answer.get("zones") or []
+    )
     act = answer.get("activity") or {}
-    plans = "".join(f"<li>{e(str(p.get('name')))} (versi {e(str(p.get('version')))}) — "
-                    f"{e(str(p.get('legal_basis')))}, berlaku {e(str(p.get('effective_from')))}</li>"
-                    for p in r.get("plans") or [])
+    plans = "".join(
+        f"<li>{e(str(p.get('name')))} (versi {e(str(p.get('version')))}) — "
+        f"{e(str(p.get('legal_basis')))}, berlaku {e(str(p.get('effective_from')))}</li>"
+        for p in r.get("plans") or []
+    )
     return f"""<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Verifikasi ekstrak {e(r['id'])}</title><link rel="stylesheet" href="/static/app.css"></head>
+<title>Verifikasi ekstrak {e(r["id"])}</title><link rel="stylesheet" href="/static/app.css"></head>
 <body class="verify"><main id="main">
 <h1>Verifikasi ekstrak peta RDTR</h1>
 <p class="lead">Ekstrak ini tercatat di sistem. Bandingkan SHA-256 berkas PDF Anda dengan nilai di bawah.
 <span lang="en">(This extract is on record. Compare your PDF's SHA-256 with the value below.)</span></p>
 <dl>
-<dt>ID ekstrak</dt><dd><code>{e(r['id'])}</code></dd>
-<dt>Dibuat</dt><dd>{e(r['created_at'])} oleh {e(r['officer'])}</dd>
-<dt>Referensi</dt><dd>{e(r.get('reference') or '–')}</dd>
-<dt>Kegiatan</dt><dd>{e(str(act.get('code') or r.get('activity') or '–'))} {e(str(act.get('name') or ''))}
- — kelas <strong>{e(str(act.get('class') or '–'))}</strong></dd>
+<dt>ID ekstrak</dt><dd><code>{e(r["id"])}</code></dd>
+<dt>Dibuat</dt><dd>{e(r["created_at"])} oleh {e(r["officer"])}</dd>
+<dt>Referensi</dt><dd>{e(r.get("reference") or "–")}</dd>
+<dt>Kegiatan</dt><dd>{e(str(act.get("code") or r.get("activity") or "–"))} {e(str(act.get("name") or ""))}
+ — kelas <strong>{e(str(act.get("class") or "–"))}</strong></dd>
 <dt>Sub-zona</dt><dd><ul>{zones}</ul></dd>
 <dt>Rencana dan dasar hukum</dt><dd><ul>{plans}</ul></dd>
-<dt>SHA-256 berkas PDF</dt><dd><code class="hash">{e(r['sha256'])}</code></dd>
-<dt>SHA-256 jawaban (tercetak di PDF)</dt><dd><code class="hash">{e(r.get('answer_sha256') or '–')}</code></dd>
+<dt>SHA-256 berkas PDF</dt><dd><code class="hash">{e(r["sha256"])}</code></dd>
+<dt>SHA-256 jawaban (tercetak di PDF)</dt><dd><code class="hash">{e(r.get("answer_sha256") or "–")}</code></dd>
 </dl>
-<p><a href="{e(r['pdf'])}">Unduh PDF tersimpan</a> · <a href="?f=json">Catatan lengkap (JSON)</a> · \
+<p><a href="{e(r["pdf"])}">Unduh PDF tersimpan</a> · <a href="?f=json">Catatan lengkap (JSON)</a> · \
 <a href="/">Peta RDTR</a></p>
-<p class="note">{e(r['notice'])} Keputusan KKPR diterbitkan melalui OSS.</p>
+<p class="note">{e(r["notice"])} Keputusan KKPR diterbitkan melalui OSS.</p>
 </main></body></html>"""

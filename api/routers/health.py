@@ -11,8 +11,9 @@ from rdtr.health import check_database
 router = APIRouter(tags=["health"])
 
 
-@router.get("/health", summary="Service and database health",
-            responses={503: {"description": "the database cannot be reached"}})
+@router.get(
+    "/health", summary="Service and database health", responses={503: {"description": "the database cannot be reached"}}
+)
 async def health(request: Request):
     """`{"status": "ok", "database": "ok"}`; 503 with `"database": "unavailable"` when it cannot be reached."""
     # On the event loop like a point answer: one trivial query (a new connection gives up after 5 s).

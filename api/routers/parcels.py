@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
-from typing import Union
-
 import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from api.html import maybe_preview
-from api.params import (ACTIVITY, AT, DATE_FROM, DATE_TO, GEOJSON_BODY, PLAN, SLIVER_SHARE, Param, QuerySpec, choice,
-                        parse_json, problem_responses, read_body)
+from api.params import (
+    ACTIVITY,
+    AT,
+    DATE_FROM,
+    DATE_TO,
+    GEOJSON_BODY,
+    PLAN,
+    SLIVER_SHARE,
+    Param,
+    QuerySpec,
+    choice,
+    parse_json,
+    problem_responses,
+    read_body,
+)
 from api.routing import LeanRoute
 from api.runtime import database, in_worker
 from rdtr.answers import analyze, compare, export
@@ -37,14 +48,21 @@ different without the pieces that lie within the tolerance.
 """
 
 
-ANALYZE_FORMAT = Param("f", choice("json", "html", "csv", "geojson"),
-                       {"type": "string", "enum": ["json", "html", "csv", "geojson"]},
-                       "json (default); html: a map preview; csv: one row per parcel; geojson: the parcels with "
-                       "their answers as a layer (rdtr.answers.export)")
+ANALYZE_FORMAT = Param(
+    "f",
+    choice("json", "html", "csv", "geojson"),
+    {"type": "string", "enum": ["json", "html", "csv", "geojson"]},
+    "json (default); html: a map preview; csv: one row per parcel; geojson: the parcels with "
+    "their answers as a layer (rdtr.answers.export)",
+)
 ANALYZE_QUERY = QuerySpec(AT, ACTIVITY, PLAN, SLIVER_SHARE, ANALYZE_FORMAT)
-EXPORTS = {"csv": ("text/csv; charset=utf-8", export.to_csv),
-           "geojson": ("application/geo+json", lambda answer, batch: orjson.dumps(export.to_feature_collection(
-               answer, batch)))}
+EXPORTS = {
+    "csv": ("text/csv; charset=utf-8", export.to_csv),
+    "geojson": (
+        "application/geo+json",
+        lambda answer, batch: orjson.dumps(export.to_feature_collection(answer, batch)),
+    ),
+}
 COMPARE_QUERY = QuerySpec(DATE_FROM, DATE_TO, ACTIVITY, PLAN, SLIVER_SHARE)
 EMPTY_BODY = "the request body is empty: send a GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection"
 
@@ -60,8 +78,10 @@ def answer_bytes(answer) -> bytes:
     body = orjson.dumps(answer)
     limit = get_settings().max_response_bytes
     if len(body) > limit:
-        raise LimitExceeded(f"the answer would be {len(body):,} bytes, more than the limit of {limit:,} "
-                            "(RDTR_MAX_RESPONSE_BYTES); split the batch")
+        raise LimitExceeded(
+            f"the answer would be {len(body):,} bytes, more than the limit of {limit:,} "
+            "(RDTR_MAX_RESPONSE_BYTES); split the batch"
+        )
     return body
 
 
@@ -81,14 +101,21 @@ def _compare(db, doc, **kwargs):
 
 @router.post(
     "/v1/parcels/analyze",
-    response_model=Union[ParcelAnswer, ParcelBatchAnswer],
+    response_model=ParcelAnswer | ParcelBatchAnswer,
     summary="What is permitted on a parcel (or on each parcel of a FeatureCollection)",
     openapi_extra=ANALYZE_QUERY.openapi(**GEOJSON_BODY),
-    responses={**problem_responses(400, 404, 413, 422, 503),
-               200: {"description": "the analysis; with `f=html` (or a browser's Accept) a map preview; with "
-                                    "`f=csv` a table, with `f=geojson` the parcels with their answers",
-                     "content": {"text/html": {"schema": {"type": "string"}}, "text/csv": {"schema": {"type": "string"}},
-                                 "application/geo+json": {"schema": {"type": "object"}}}}},
+    responses={
+        **problem_responses(400, 404, 413, 422, 503),
+        200: {
+            "description": "the analysis; with `f=html` (or a browser's Accept) a map preview; with "
+            "`f=csv` a table, with `f=geojson` the parcels with their answers",
+            "content": {
+                "text/html": {"schema": {"type": "string"}},
+                "text/csv": {"schema": {"type": "string"}},
+                "application/geo+json": {"schema": {"type": "object"}},
+            },
+        },
+    },
     description=f"""Overlay the parcel with the zoning of the plans in force on `at` (default today).
 
 - `zones`: every sub-zone piece (the parcel ∩ one zone polygon) with its geodesic area (m²) and share of the
@@ -113,11 +140,22 @@ async def analyze_parcels(request: Request):
     q = ANALYZE_QUERY.parse(request)
     doc = await parcel_document(request)
     batch, answer, body, media_type = await in_worker(
-        request, _analyze, database(request), doc, q["f"], at=q["at"], activity=q["activity"], plan=q["plan"],
-        sliver_share=q["sliver_share"])
+        request,
+        _analyze,
+        database(request),
+        doc,
+        q["f"],
+        at=q["at"],
+        activity=q["activity"],
+        plan=q["plan"],
+        sliver_share=q["sliver_share"],
+    )
     if q["f"] in EXPORTS:
-        return Response(body, media_type=media_type,
-                        headers={"Content-Disposition": f'attachment; filename="rdtr-parcels.{q["f"]}"'})
+        return Response(
+            body,
+            media_type=media_type,
+            headers={"Content-Disposition": f'attachment; filename="rdtr-parcels.{q["f"]}"'},
+        )
     geometry = doc if isinstance(doc, dict) else to_feature_collection(batch.parcels)
     preview = await maybe_preview(request, q["f"], kind="parcel", answer=answer, geometry=geometry)
     return preview or Response(body, media_type=media_type)
@@ -125,7 +163,7 @@ async def analyze_parcels(request: Request):
 
 @router.post(
     "/v1/parcels/compare",
-    response_model=Union[CompareAnswer, CompareBatchAnswer],
+    response_model=CompareAnswer | CompareBatchAnswer,
     summary="What changed for a parcel between the plan versions in force on two dates",
     openapi_extra=COMPARE_QUERY.openapi(**GEOJSON_BODY),
     responses=problem_responses(400, 404, 413, 422, 503),
@@ -136,6 +174,15 @@ async def compare_parcels(request: Request):
     and the activity's class. `before` and `after` hold the two full analyses."""
     q = COMPARE_QUERY.parse(request)
     doc = await parcel_document(request)
-    body = await in_worker(request, _compare, database(request), doc, date_from=q["from"], date_to=q["to"],
-                           activity=q["activity"], plan=q["plan"], sliver_share=q["sliver_share"])
+    body = await in_worker(
+        request,
+        _compare,
+        database(request),
+        doc,
+        date_from=q["from"],
+        date_to=q["to"],
+        activity=q["activity"],
+        plan=q["plan"],
+        sliver_share=q["sliver_share"],
+    )
     return Response(body, media_type="application/json")

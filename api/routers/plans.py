@@ -20,7 +20,7 @@ from rdtr.config import get_settings
 from rdtr.errors import InvalidInput
 from rdtr.ingest import ingest_package
 from rdtr.ingest.catalog import get_plan, list_plans, validation_report
-from rdtr.package import UPLOAD_PREFIX, check_zip_members
+from rdtr.safe_open import UPLOAD_PREFIX, check_zip_members
 
 router = APIRouter(tags=["plans"], route_class=AuthRoute)
 
@@ -31,8 +31,12 @@ UNPACKED_FACTOR = 10
 PLANS_QUERY = QuerySpec(AT)
 
 
-@router.get("/v1/plans", summary="Plans, each with its version in force today", responses=problem_responses(422),
-            openapi_extra=PLANS_QUERY.openapi())
+@router.get(
+    "/v1/plans",
+    summary="Plans, each with its version in force today",
+    responses=problem_responses(422),
+    openapi_extra=PLANS_QUERY.openapi(),
+)
 def plans(request: Request):
     """`{"plans": [{id, name, legal_basis, effective_from, version, zones, bbox, versions}]}` — per plan the
     version in force (the latest when none is in force yet); `bbox` is `[minlon, minlat, maxlon, maxlat]`,
@@ -40,8 +44,12 @@ def plans(request: Request):
     return list_plans(database(request), PLANS_QUERY.parse(request)["at"])
 
 
-@router.get("/v1/plans/{plan_id}", summary="A plan with all its versions", responses=problem_responses(404, 422),
-            openapi_extra=PLANS_QUERY.openapi())
+@router.get(
+    "/v1/plans/{plan_id}",
+    summary="A plan with all its versions",
+    responses=problem_responses(404, 422),
+    openapi_extra=PLANS_QUERY.openapi(),
+)
 def plan(request: Request, plan_id: str):
     """The plan and every version (legal basis, effective date, zones, bbox, which one is in force)."""
     return get_plan(database(request), plan_id, PLANS_QUERY.parse(request)["at"])
@@ -53,18 +61,45 @@ def report(request: Request, plan_id: str, version: int):
     return validation_report(database(request), plan_id, version)
 
 
-@router.post("/v1/plans", status_code=201, summary="Upload a zipped plan package (admin)",
-             responses={201: {"description": "loaded as the plan's next version"},
-                        401: {"description": "no or invalid token"}, 403: {"description": "not an admin token"},
-                        409: {"description": "the identical package is already loaded"},
-                        413: {"description": "too large"}, 415: {"description": "not a zip file"},
-                        422: {"description": "invalid package, with the validation report"}},
-             openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-                 "type": "object", "required": ["package"],
-                 "properties": {"package": {"type": "string", "format": "binary",
-                                            "description": "the plan package as a .zip"}}}}}}})
-async def upload(request: Request, dry_run: bool = Query(False, description="validate only, write nothing"),
-                 who: TokenInfo = Depends(require_role("admin"))):
+@router.post(
+    "/v1/plans",
+    status_code=201,
+    summary="Upload a zipped plan package (admin)",
+    responses={
+        201: {"description": "loaded as the plan's next version"},
+        401: {"description": "no or invalid token"},
+        403: {"description": "not an admin token"},
+        409: {"description": "the identical package is already loaded"},
+        413: {"description": "too large"},
+        415: {"description": "not a zip file"},
+        422: {"description": "invalid package, with the validation report"},
+    },
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["package"],
+                        "properties": {
+                            "package": {
+                                "type": "string",
+                                "format": "binary",
+                                "description": "the plan package as a .zip",
+                            }
+                        },
+                    }
+                }
+            },
+        }
+    },
+)
+async def upload(
+    request: Request,
+    dry_run: bool = Query(False, description="validate only, write nothing"),
+    who: TokenInfo = Depends(require_role("admin")),
+):
     """Multipart form field `package`: a zipped plan package. Same validation and report as `rdtr ingest`:
     201 with the new version and the report; 409 for a package already loaded; 422 with the report for an
     invalid one; 413 above the size limit; 415 for anything but a zip."""
@@ -72,8 +107,11 @@ async def upload(request: Request, dry_run: bool = Query(False, description="val
     bound_body(request, limit + 64 * 1024, "RDTR_MAX_UPLOAD_BYTES", "the upload")  # + the multipart framing
     content_type = request.headers.get("content-type", "")
     if not content_type.startswith("multipart/form-data"):
-        return problem(415, "Unsupported media type",
-                       "send the package as multipart/form-data with the zip in the form field 'package'")
+        return problem(
+            415,
+            "Unsupported media type",
+            "send the package as multipart/form-data with the zip in the form field 'package'",
+        )
     form = await request.form(max_files=1, max_fields=10)
     try:
         upload_file = form.get("package")
@@ -88,8 +126,9 @@ async def upload(request: Request, dry_run: bool = Query(False, description="val
                 while chunk := await upload_file.read(1 << 20):
                     size += len(chunk)
                     if size > limit:
-                        return problem(413, "Payload too large",
-                                       f"the package is larger than the limit of {limit:,} bytes")
+                        return problem(
+                            413, "Payload too large", f"the package is larger than the limit of {limit:,} bytes"
+                        )
                     out.write(chunk)
             if size == 0:
                 raise InvalidInput("the uploaded package is empty")
@@ -100,14 +139,27 @@ async def upload(request: Request, dry_run: bool = Query(False, description="val
                     check_zip_members(zf, limit * UNPACKED_FACTOR)
             except zipfile.BadZipFile as exc:
                 return problem(415, "Unsupported media type", f"{name} is not a readable zip file ({exc})")
-            result = await in_worker(request, ingest_package, database(request), target, dry_run=dry_run,
-                                     label=f"upload:{name} by {who.name}", actor=who.name)
+            result = await in_worker(
+                request,
+                ingest_package,
+                database(request),
+                target,
+                dry_run=dry_run,
+                label=f"upload:{name} by {who.name}",
+                actor=who.name,
+            )
         finally:
             shutil.rmtree(tmpdir, ignore_errors=True)
     finally:
         await form.close()
-    body = {"plan_id": result.plan_id, "version": result.version, "plan_version_id": result.plan_version_id,
-            "dry_run": result.dry_run, "uploaded_by": who.name, "report": result.report}
+    body = {
+        "plan_id": result.plan_id,
+        "version": result.version,
+        "plan_version_id": result.plan_version_id,
+        "dry_run": result.dry_run,
+        "uploaded_by": who.name,
+        "report": result.report,
+    }
     if dry_run:
         return JSONResponse(body, status_code=200)
     return JSONResponse(body, status_code=201, headers={"Location": f"/v1/plans/{result.plan_id}"})

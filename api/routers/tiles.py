@@ -24,23 +24,38 @@ from rdtr.versions import versions_in_force
 router = APIRouter(tags=["map layers"])
 
 PlanId = Annotated[str, Path(pattern=PLAN_ID_PATTERN, max_length=64, description="plan id, e.g. bontang")]
-VERSION = Param("v", integer(1, 1_000_000), {"type": "integer", "minimum": 1},
-                "plan version number (immutable URL); default: the version in force on `at`")
-STYLE = Param("s", integer(0, 1_000_000), {"type": "integer", "minimum": 0},
-              "style version (set by the TileJSON URL template)")
-ZOOM = Param("zoom", finite_number, {"type": "number", "minimum": 0, "maximum": tiles.MAX_ZOOM},
-             "map zoom: sets the simplification", default=16.0)
+VERSION = Param(
+    "v",
+    integer(1, 1_000_000),
+    {"type": "integer", "minimum": 1},
+    "plan version number (immutable URL); default: the version in force on `at`",
+)
+STYLE = Param(
+    "s", integer(0, 1_000_000), {"type": "integer", "minimum": 0}, "style version (set by the TileJSON URL template)"
+)
+ZOOM = Param(
+    "zoom",
+    finite_number,
+    {"type": "number", "minimum": 0, "maximum": tiles.MAX_ZOOM},
+    "map zoom: sets the simplification",
+    default=16.0,
+)
 TILE_QUERY = QuerySpec(VERSION, STYLE, AT)
-ZONES_QUERY = QuerySpec(Param("bbox", BBOX.parse, BBOX.schema, BBOX.description, required=True), PLAN, ZOOM,
-                        VERSION, STYLE, AT)
+ZONES_QUERY = QuerySpec(
+    Param("bbox", BBOX.parse, BBOX.schema, BBOX.description, required=True), PLAN, ZOOM, VERSION, STYLE, AT
+)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"
 
 
 def _cache_headers(etag: str, immutable: bool) -> dict[str, str]:
-    return {"ETag": etag, "Cache-Control": IMMUTABLE if immutable else SHORT, "Vary": "Accept-Encoding",
-            "Access-Control-Allow-Origin": "*"}
+    return {
+        "ETag": etag,
+        "Cache-Control": IMMUTABLE if immutable else SHORT,
+        "Vary": "Accept-Encoding",
+        "Access-Control-Allow-Origin": "*",
+    }
 
 
 def _not_modified(request: Request, etag: str) -> bool:
@@ -48,30 +63,45 @@ def _not_modified(request: Request, etag: str) -> bool:
     return bool(inm) and (inm.strip() == "*" or etag in [t.strip() for t in inm.split(",")])
 
 
-@router.get("/v1/tiles/{plan}.json", summary="TileJSON of a plan's zone layer, with its legend",
-            responses=problem_responses(404, 422), openapi_extra=TILE_QUERY.openapi())
+@router.get(
+    "/v1/tiles/{plan}.json",
+    summary="TileJSON of a plan's zone layer, with its legend",
+    responses=problem_responses(404, 422),
+    openapi_extra=TILE_QUERY.openapi(),
+)
 def tilejson(request: Request, plan: PlanId):
     """TileJSON 3.0 for the plan version (`v`, or the one in force on `at`): the tile URL template (with
     the version in it, so tiles are immutable), bounds, the legend (`legend`: sub-zone code, name,
     standard colour), the plan version and legal basis, and `geojson`, the bbox alternative."""
     q = TILE_QUERY.parse(request)
     doc = tiles.tilejson(database(request), plan, public_base(request), q["v"], q["at"])
-    return json_response(doc, headers={"Cache-Control": IMMUTABLE if q["v"] else SHORT,
-                                       "Access-Control-Allow-Origin": "*"})
+    return json_response(
+        doc, headers={"Cache-Control": IMMUTABLE if q["v"] else SHORT, "Access-Control-Allow-Origin": "*"}
+    )
 
 
 @router.get(
     "/v1/tiles/{plan}/{z}/{x}/{y}.mvt",
     summary="A vector tile of the zones (ST_AsMVT)",
     response_class=Response,
-    responses={200: {"content": {"application/vnd.mapbox-vector-tile": {}},
-                     "description": "layer `zones` with `id`, `subzone_code`, `color`"},
-               204: {"description": "no zones in this tile (or below the minimum zoom)"},
-               304: {"description": "not modified (If-None-Match)"}, **problem_responses(404, 422)},
+    responses={
+        200: {
+            "content": {"application/vnd.mapbox-vector-tile": {}},
+            "description": "layer `zones` with `id`, `subzone_code`, `color`",
+        },
+        204: {"description": "no zones in this tile (or below the minimum zoom)"},
+        304: {"description": "not modified (If-None-Match)"},
+        **problem_responses(404, 422),
+    },
     openapi_extra=TILE_QUERY.openapi(),
 )
-async def mvt(request: Request, plan: PlanId, z: Annotated[int, Path(ge=0, le=tiles.MAX_ZOOM)],
-              x: Annotated[int, Path(ge=0)], y: Annotated[int, Path(ge=0)]):
+async def mvt(
+    request: Request,
+    plan: PlanId,
+    z: Annotated[int, Path(ge=0, le=tiles.MAX_ZOOM)],
+    x: Annotated[int, Path(ge=0)],
+    y: Annotated[int, Path(ge=0)],
+):
     """Mapbox Vector Tile (layer `zones`) of the plan version `v` (or the one in force on `at`), simplified
     to half a pixel; zones smaller than a pixel are left out. Empty below zoom 10."""
     q = TILE_QUERY.parse(request)
@@ -98,9 +128,13 @@ async def mvt(request: Request, plan: PlanId, z: Annotated[int, Path(ge=0, le=ti
 @router.get(
     "/v1/zones.geojson",
     summary="Zones in a bounding box as simplified GeoJSON",
-    responses={200: {"content": {"application/geo+json": {}},
-                     "description": "FeatureCollection; properties `id`, `subzone_code`, `color`"},
-               **problem_responses(404, 422)},
+    responses={
+        200: {
+            "content": {"application/geo+json": {}},
+            "description": "FeatureCollection; properties `id`, `subzone_code`, `color`",
+        },
+        **problem_responses(404, 422),
+    },
     openapi_extra=ZONES_QUERY.openapi(),
 )
 async def zones_geojson(request: Request):

@@ -13,11 +13,11 @@ from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
 from api.params import bound_body, problem_responses
-from rdtr.config import get_settings
 from api.runtime import in_worker
+from rdtr.config import get_settings
 from rdtr.coords import parse_place
-from rdtr.package import UPLOAD_PREFIX
 from rdtr.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from rdtr.safe_open import UPLOAD_PREFIX
 from rdtr.units import measures_json
 
 router = APIRouter(tags=["web"])
@@ -27,9 +27,11 @@ VENDOR = FsPath(__file__).resolve().parents[1] / "static" / "vendor" / "node_mod
 
 #: The page loads code only from this server; the optional OpenStreetMap basemap is its only outside
 #: resource (images, and only when a user turns it on).
-PAGE_CSP = ("default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
-            "img-src 'self' data: blob: https://tile.openstreetmap.org; connect-src 'self'; "
-            "frame-ancestors 'self'; base-uri 'self'; form-action 'self'")
+PAGE_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob: https://tile.openstreetmap.org; connect-src 'self'; "
+    "frame-ancestors 'self'; base-uri 'self'; form-action 'self'"
+)
 
 PARCEL_SUFFIXES = (".geojson", ".json", ".kml", ".kmz", ".zip", ".gpkg")  # GML follows schema links: not read
 
@@ -38,8 +40,9 @@ def _page() -> str:
     """The page with the intensity measures of rdtr.units in it (JSON, read by app.js: one table for all)."""
     measures = orjson.dumps(measures_json()).decode().replace("</", "<\\/")
     page = (TEMPLATES / "index.html").read_text(encoding="utf-8")
-    return page.replace("<!--rdtr:intensity-measures-->",
-                        f'<script id="intensity-measures" type="application/json">{measures}</script>')
+    return page.replace(
+        "<!--rdtr:intensity-measures-->", f'<script id="intensity-measures" type="application/json">{measures}</script>'
+    )
 
 
 @router.get("/", include_in_schema=False)
@@ -48,10 +51,14 @@ def index():
     return HTMLResponse(_page(), headers={"Content-Security-Policy": PAGE_CSP, "Cache-Control": "no-cache"})
 
 
-@router.get("/v1/coordinates", summary="Read a typed place (decimal, DMS or UTM) as lon/lat",
-            responses=problem_responses(422))
-def coordinates(q: Annotated[str, Query(max_length=200, description="e.g. `0.1351, 117.4823`, "
-                                        "`0°08'06\"N 117°28'56\"E`, `50N 553000 14900`")]):
+@router.get(
+    "/v1/coordinates", summary="Read a typed place (decimal, DMS or UTM) as lon/lat", responses=problem_responses(422)
+)
+def coordinates(
+    q: Annotated[
+        str, Query(max_length=200, description="e.g. `0.1351, 117.4823`, `0°08'06\"N 117°28'56\"E`, `50N 553000 14900`")
+    ],
+):
     """`{lon, lat, format, note}` in EPSG:4326: `format` is `decimal`, `dms` or `utm`; `note` says how an
     ambiguous input was read."""
     return Response(orjson.dumps(parse_place(q).as_dict()), media_type="application/json")
@@ -60,14 +67,33 @@ def coordinates(q: Annotated[str, Query(max_length=200, description="e.g. `0.135
 @router.post(
     "/v1/parcels/convert",
     summary="Convert an uploaded parcel file (KML, zipped Shapefile, GeoJSON, GeoPackage) to GeoJSON",
-    openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": {
-        "type": "object", "required": ["file"],
-        "properties": {"file": {"type": "string", "format": "binary",
-                                "description": "a .kml/.kmz, a .zip of a Shapefile (with its .prj), "
-                                               ".geojson or .gpkg"}}}}}}},
-    responses={200: {"content": {"application/geo+json": {}},
-                     "description": "FeatureCollection in EPSG:4326; `errors` lists features that were left out"},
-               **problem_responses(413, 415, 422)},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["file"],
+                        "properties": {
+                            "file": {
+                                "type": "string",
+                                "format": "binary",
+                                "description": "a .kml/.kmz, a .zip of a Shapefile (with its .prj), .geojson or .gpkg",
+                            }
+                        },
+                    }
+                }
+            },
+        }
+    },
+    responses={
+        200: {
+            "content": {"application/geo+json": {}},
+            "description": "FeatureCollection in EPSG:4326; `errors` lists features that were left out",
+        },
+        **problem_responses(413, 415, 422),
+    },
 )
 async def convert(request: Request):
     """The parcels of the file as a GeoJSON FeatureCollection in EPSG:4326 (reprojected from the file's
@@ -103,8 +129,7 @@ def _convert_bytes(name: str, data: bytes) -> dict:
     good = [p for p in batch.parcels if p.ok]
     errors = [{"index": p.index, "id": p.id, "error": p.error} for p in batch.parcels if not p.ok]
     if not good:
-        raise InvalidInput(f"{name}: no usable parcel polygons"
-                           + (f" ({errors[0]['error']})" if errors else ""))
+        raise InvalidInput(f"{name}: no usable parcel polygons" + (f" ({errors[0]['error']})" if errors else ""))
     doc = to_feature_collection(good)
     for p, feature in zip(good, doc["features"]):
         feature["properties"] = {**(feature.get("properties") or {}), "area_m2": round(p.area_m2 or 0, 1)}

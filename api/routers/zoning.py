@@ -20,9 +20,13 @@ ZONING_QUERY = QuerySpec(LON, LAT, AT, ACTIVITY, PLAN, FORMAT_HTML)
     "/v1/zoning",
     response_model=ZoningAnswer,
     summary="Zoning at a point",
-    responses={**problem_responses(404, 422, 503),
-               200: {"description": "the zoning at the point; with `f=html` (or a browser's Accept) a map preview",
-                     "content": {"text/html": {"schema": {"type": "string"}}}}},
+    responses={
+        **problem_responses(404, 422, 503),
+        200: {
+            "description": "the zoning at the point; with `f=html` (or a browser's Accept) a map preview",
+            "content": {"text/html": {"schema": {"type": "string"}}},
+        },
+    },
     openapi_extra=ZONING_QUERY.openapi(),
 )
 async def zoning(request: Request):

@@ -17,5 +17,12 @@ from rdtr.answers.compare import compare
 from rdtr.answers.parcel import analyze, analyze_parcels
 from rdtr.answers.point import zoning_at
 
-__all__ = ["analyze", "analyze_parcels", "compare", "search_activities", "where_allowed", "where_allowed_geojson",
-           "zoning_at"]
+__all__ = [
+    "analyze",
+    "analyze_parcels",
+    "compare",
+    "search_activities",
+    "where_allowed",
+    "where_allowed_geojson",
+    "zoning_at",
+]

@@ -17,8 +17,9 @@ from rdtr.text import kbli_query, name_key
 MAX_FEATURES = 10_000
 
 
-def search_activities(db: Database, q: str | None = None, *, plan: str | None = None, at: date | None = None,
-                      limit: int = 50) -> dict:
+def search_activities(
+    db: Database, q: str | None = None, *, plan: str | None = None, at: date | None = None, limit: int = 50
+) -> dict:
     """Activities of the plans in force whose code, name (substring, case/accent-insensitive) or KBLI
     matches ``q``; exact matches first. An empty ``q`` lists them all (up to ``limit``)."""
     at = at or date.today()
@@ -63,8 +64,9 @@ def parse_classes(value) -> set[str] | None:
     return classes
 
 
-def where_allowed(db: Database, activity: str, *, plan: str | None = None, at: date | None = None,
-                  classes=None) -> dict:
+def where_allowed(
+    db: Database, activity: str, *, plan: str | None = None, at: date | None = None, classes=None
+) -> dict:
     """The sub-zones of the plans in force and the activity's class in each, optionally only the given
     class(es): ``{"activity": {…}, "zones": [{plan, subzone_code, subzone_name, class, codes, conditions}]}``."""
     wanted = parse_classes(classes)
@@ -80,24 +82,50 @@ def where_allowed(db: Database, activity: str, *, plan: str | None = None, at: d
             if wanted is not None and cls not in wanted:
                 continue
             sz = vd.subzone(subzone_code)
-            zones.append({"plan": vd.plan, "subzone_code": subzone_code, "subzone_name": sz.get("subzone_name"),
-                          "zone_code": sz.get("zone_code"), "class": cls, "class_name": CLASS_NAMES.get(cls),
-                          "codes": codes, "conditions": vd.conditions(codes)})
+            zones.append(
+                {
+                    "plan": vd.plan,
+                    "subzone_code": subzone_code,
+                    "subzone_name": sz.get("subzone_name"),
+                    "zone_code": sz.get("zone_code"),
+                    "class": cls,
+                    "class_name": CLASS_NAMES.get(cls),
+                    "codes": codes,
+                    "conditions": vd.conditions(codes),
+                }
+            )
     vd0, a0 = found[0]
-    return {"activity": activity_ref(a0, vd0), "at": at.isoformat(),
-            "classes": sorted(wanted, key=CLASS_RANK.get) if wanted else None, "zones": zones}
+    return {
+        "activity": activity_ref(a0, vd0),
+        "at": at.isoformat(),
+        "classes": sorted(wanted, key=CLASS_RANK.get) if wanted else None,
+        "zones": zones,
+    }
 
 
-def where_allowed_geojson(db: Database, activity: str, *, plan: str | None = None, at: date | None = None,
-                          classes=None, bbox=None, limit: int = 5000) -> dict:
+def where_allowed_geojson(
+    db: Database,
+    activity: str,
+    *,
+    plan: str | None = None,
+    at: date | None = None,
+    classes=None,
+    bbox=None,
+    limit: int = 5000,
+) -> dict:
     """The zone polygons (in ``bbox`` when given) of the sub-zones :func:`where_allowed` lists, as a GeoJSON
     FeatureCollection with the class on each feature."""
     box = parse_bbox(bbox) if isinstance(bbox, str) or bbox is None else tuple(bbox)
     limit = max(1, min(int(limit), MAX_FEATURES))
     answer = where_allowed(db, activity, plan=plan, at=at, classes=classes)
     if not answer["zones"]:
-        return {"type": "FeatureCollection", "features": [], "activity": answer["activity"], "at": answer["at"],
-                "numberReturned": 0}
+        return {
+            "type": "FeatureCollection",
+            "features": [],
+            "activity": answer["activity"],
+            "at": answer["at"],
+            "numberReturned": 0,
+        }
     pv_ids = {}
     for vd in db.versions.in_force(date.fromisoformat(answer["at"]), plan):
         pv_ids[vd.plan_id] = vd.id
@@ -107,20 +135,45 @@ def where_allowed_geojson(db: Database, activity: str, *, plan: str | None = Non
     where_box = ""
     if box is not None:
         params.update(dict(zip(("x0", "y0", "x1", "y1"), box)))
-        where_box = ("AND z.geom && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326) "
-                     "AND ST_Intersects(z.geom, ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326))")
+        where_box = (
+            "AND z.geom && ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326) "
+            "AND ST_Intersects(z.geom, ST_MakeEnvelope(%(x0)s, %(y0)s, %(x1)s, %(y1)s, 4326))"
+        )
     rows = db.fetch_sql(
         "SELECT z.id, z.plan_version_id, z.subzone_code, z.block, z.subblock, z.kelurahan, "
         "ST_AsGeoJSON(z.geom, 7) FROM zone z "
         "JOIN unnest(%(pv)s::int[], %(sz)s::text[]) AS k(pv, sz) ON z.plan_version_id = k.pv AND z.subzone_code = k.sz "
-        f"WHERE true {where_box} ORDER BY z.id LIMIT %(limit)s", params)
+        f"WHERE true {where_box} ORDER BY z.id LIMIT %(limit)s",
+        params,
+    )
     truncated = len(rows) > limit
     features = []
     for zid, pv, subzone_code, block, subblock, kel, geometry in rows[:limit]:
         z = by_key[(pv, subzone_code)]
-        features.append({"type": "Feature", "id": zid, "geometry": orjson.loads(geometry), "properties": {
-            "plan": z["plan"]["id"], "plan_version": z["plan"]["version"], "subzone_code": subzone_code,
-            "subzone_name": z["subzone_name"], "class": z["class"], "codes": z["codes"],
-            "conditions": z["conditions"], "block": block, "subblock": subblock, "kelurahan": kel}})
-    return {"type": "FeatureCollection", "features": features, "activity": answer["activity"], "at": answer["at"],
-            "numberReturned": len(features), "truncated": truncated}
+        features.append(
+            {
+                "type": "Feature",
+                "id": zid,
+                "geometry": orjson.loads(geometry),
+                "properties": {
+                    "plan": z["plan"]["id"],
+                    "plan_version": z["plan"]["version"],
+                    "subzone_code": subzone_code,
+                    "subzone_name": z["subzone_name"],
+                    "class": z["class"],
+                    "codes": z["codes"],
+                    "conditions": z["conditions"],
+                    "block": block,
+                    "subblock": subblock,
+                    "kelurahan": kel,
+                },
+            }
+        )
+    return {
+        "type": "FeatureCollection",
+        "features": features,
+        "activity": answer["activity"],
+        "at": answer["at"],
+        "numberReturned": len(features),
+        "truncated": truncated,
+    }

@@ -6,7 +6,7 @@ Pure Python over :class:`rdtr.versions.VersionData`; no SQL except the lazy ITBX
 from __future__ import annotations
 
 import difflib
-from typing import Iterable
+from collections.abc import Iterable
 
 from rdtr.errors import InvalidInput, NotFound
 from rdtr.itbx import CLASS_NAMES
@@ -66,8 +66,9 @@ def _provisions(value) -> list[dict]:
 # --- intensity ---------------------------------------------------------------------------------------
 
 
-def intensity_rows(vd: VersionData, subzone_code: str, block: str | None = None,
-                   feature_id: str | None = None) -> list[IntensityRow]:
+def intensity_rows(
+    vd: VersionData, subzone_code: str, block: str | None = None, feature_id: str | None = None
+) -> list[IntensityRow]:
     """The base intensity rows that apply to a zone polygon (memoised per version; see :func:`_rows`)."""
     key = (subzone_code, block, feature_id)
     got = vd.rows_memo.get(key)
@@ -101,7 +102,9 @@ def _rows(vd: VersionData, subzone_code: str, block: str | None, feature_id: str
 def _variant_note(rows: list[IntensityRow]) -> str | None:
     variants = sorted({r.variant for r in rows if r.variant})
     if len(variants) > 1:
-        return "the plan gives this sub-zone several intensity variants; the first applies unless: " + "; ".join(variants)
+        return "the plan gives this sub-zone several intensity variants; the first applies unless: " + "; ".join(
+            variants
+        )
     return None
 
 
@@ -130,13 +133,15 @@ def intensity_at_point(vd: VersionData, subzone_code: str, block: str | None, fe
         vals = {r.values.get(f) for r in rows}
         out[f] = vals.pop() if len(vals) == 1 else None
     out["note"] = "depends on the lot size: see by_lot_size (lot-size classes are [min, max) m²)"
-    out["by_lot_size"] = [{"lot_area_min_m2": r.lot_area_min_m2, "lot_area_max_m2": r.lot_area_max_m2,
-                           **_values(r)} for r in rows]
+    out["by_lot_size"] = [
+        {"lot_area_min_m2": r.lot_area_min_m2, "lot_area_max_m2": r.lot_area_max_m2, **_values(r)} for r in rows
+    ]
     return out
 
 
-def intensity_for_lot(vd: VersionData, subzone_code: str, block: str | None, lot_area_m2: float,
-                      feature_id: str | None = None) -> tuple[dict, dict | None]:
+def intensity_for_lot(
+    vd: VersionData, subzone_code: str, block: str | None, lot_area_m2: float, feature_id: str | None = None
+) -> tuple[dict, dict | None]:
     """Intensity for a lot of ``lot_area_m2`` (the whole parcel). Returns ``(intensity, breach)`` where
     ``breach`` describes a minimum-lot-size breach (or a lot below the smallest lot-size class)."""
     rows = intensity_rows(vd, subzone_code, block, feature_id)
@@ -152,8 +157,10 @@ def intensity_for_lot(vd: VersionData, subzone_code: str, block: str | None, lot
         lows = [r.lot_area_min_m2 for r in classed if r.lot_area_min_m2 is not None]
         smallest = min(lows) if lows else None
         if smallest is not None and lot_area_m2 < smallest:
-            detail = (f"the parcel ({lot_area_m2:,.1f} m²) is smaller than the smallest lot-size class of "
-                      f"{subzone_code} ({smallest:g} m²): no intensity rule applies")
+            detail = (
+                f"the parcel ({lot_area_m2:,.1f} m²) is smaller than the smallest lot-size class of "
+                f"{subzone_code} ({smallest:g} m²): no intensity rule applies"
+            )
             breach = {"subzone_code": subzone_code, "lot_min_m2": smallest, "detail": detail}
         else:
             detail = f"no lot-size class of {subzone_code} contains {lot_area_m2:,.1f} m²"
@@ -169,9 +176,12 @@ def intensity_for_lot(vd: VersionData, subzone_code: str, block: str | None, lot
     breach = None
     lot_min = out.get("lot_min_m2")
     if lot_min is not None and lot_area_m2 < lot_min:
-        breach = {"subzone_code": subzone_code, "lot_min_m2": lot_min,
-                  "detail": f"the parcel ({lot_area_m2:,.1f} m²) is below the minimum lot size of {subzone_code} "
-                            f"({lot_min:g} m²)"}
+        breach = {
+            "subzone_code": subzone_code,
+            "lot_min_m2": lot_min,
+            "detail": f"the parcel ({lot_area_m2:,.1f} m²) is below the minimum lot size of {subzone_code} "
+            f"({lot_min:g} m²)",
+        }
     return out, breach
 
 
@@ -196,8 +206,10 @@ def find_activity(vd: VersionData, query: str) -> Activity | None:
             return matches[0]
         if len(matches) > 1:
             names = ", ".join(f"{m.code} {m.name}" for m in matches)
-            raise InvalidInput(f"KBLI {q} matches several activities of {vd.plan_id}: {names}; ask by activity code",
-                               candidates=[m.ref() for m in matches])
+            raise InvalidInput(
+                f"KBLI {q} matches several activities of {vd.plan_id}: {names}; ask by activity code",
+                candidates=[m.ref() for m in matches],
+            )
     return None
 
 
@@ -214,8 +226,9 @@ def unknown_activity(query: str, versions: Iterable[VersionData]) -> NotFound:
         close = [k for k in names if key and key in k][:5]
     suggestions = list(dict.fromkeys(names[k] for k in close))
     hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else "; search with GET /v1/activities?q="
-    return NotFound(f"unknown activity {query!r}: no plan in force lists it by code, name or KBLI{hint}",
-                    suggestions=suggestions)
+    return NotFound(
+        f"unknown activity {query!r}: no plan in force lists it by code, name or KBLI{hint}", suggestions=suggestions
+    )
 
 
 def activity_cell(vd: VersionData, activity: Activity, subzone_code: str) -> dict:
@@ -223,8 +236,9 @@ def activity_cell(vd: VersionData, activity: Activity, subzone_code: str) -> dic
     cell = vd.cells_for(activity).get(subzone_code)
     out = {"code": activity.code, "name": activity.name}
     if cell is None:
-        out.update({"class": None, "codes": [], "conditions": [],
-                    "note": f"the ITBX matrix has no cell for {subzone_code}"})
+        out.update(
+            {"class": None, "codes": [], "conditions": [], "note": f"the ITBX matrix has no cell for {subzone_code}"}
+        )
         return out
     cls, codes = cell
     out.update({"class": cls, "codes": codes, "conditions": vd.conditions(codes), "class_name": CLASS_NAMES.get(cls)})
@@ -233,5 +247,10 @@ def activity_cell(vd: VersionData, activity: Activity, subzone_code: str) -> dic
 
 def activity_ref(a: Activity, vd: VersionData) -> dict:
     """The activity as activity searches list it, with the plan version it belongs to."""
-    return {"code": a.code, "name": a.name, "kbli": list(a.kbli), "group": a.group,
-            "plan": {"id": vd.plan_id, "version": vd.version}}
+    return {
+        "code": a.code,
+        "name": a.name,
+        "kbli": list(a.kbli),
+        "group": a.group,
+        "plan": {"id": vd.plan_id, "version": vd.version},
+    }

@@ -5,25 +5,39 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from rdtr.errors import InvalidInput
 from rdtr.answers.parcel import analyze_parcels, as_batch
 from rdtr.db import Database
+from rdtr.errors import InvalidInput
 from rdtr.versions import INTENSITY_FIELDS
 
 SHARE_EPS = 0.0005  # share differences below this are rounding, not change
-LIMIT_FIELDS = ("max_footprint_m2", "max_floor_area_m2", "min_green_area_m2", "max_basement_area_m2",
-                "max_height_m", "max_floors", "min_setback_m")
+LIMIT_FIELDS = (
+    "max_footprint_m2",
+    "max_floor_area_m2",
+    "min_green_area_m2",
+    "max_basement_area_m2",
+    "max_height_m",
+    "max_floors",
+    "min_setback_m",
+)
 
 
-def compare(db: Database, source, *, date_from: date, date_to: date, activity: str | None = None,
-            plan: str | None = None, sliver_share: float | None = None) -> dict:
+def compare(
+    db: Database,
+    source,
+    *,
+    date_from: date,
+    date_to: date,
+    activity: str | None = None,
+    plan: str | None = None,
+    sliver_share: float | None = None,
+) -> dict:
     """Analyse the parcel(s) under the versions in force on ``date_from`` and ``date_to`` and list the
     differences: sub-zones and shares, intensity, limits, and the activity's class."""
     if date_from is None or date_to is None:
         raise InvalidInput("compare needs both dates: from=YYYY-MM-DD and to=YYYY-MM-DD")
     batch = as_batch(source)
-    before = analyze_parcels(db, batch.parcels, at=date_from, activity=activity, plan=plan,
-                             sliver_share=sliver_share)
+    before = analyze_parcels(db, batch.parcels, at=date_from, activity=activity, plan=plan, sliver_share=sliver_share)
     after = analyze_parcels(db, batch.parcels, at=date_to, activity=activity, plan=plan, sliver_share=sliver_share)
     results = [_diff(b, a, date_from, date_to) for b, a in zip(before, after)]
     if batch.collection:
@@ -68,23 +82,33 @@ def _diff(before: dict, after: dict, d_from: date, d_to: date) -> dict:
             change = "changed"
         else:
             change = "unchanged"
-        subzones.append({
-            "plan": key[0], "subzone_code": key[1],
-            "subzone_name": (new or old)["subzone_name"],
-            "from": None if old is None else {"area_m2": round(old["area_m2"], 2), "share": round(old["share"], 6)},
-            "to": None if new is None else {"area_m2": round(new["area_m2"], 2), "share": round(new["share"], 6)},
-            "change": change,
-        })
+        subzones.append(
+            {
+                "plan": key[0],
+                "subzone_code": key[1],
+                "subzone_name": (new or old)["subzone_name"],
+                "from": None if old is None else {"area_m2": round(old["area_m2"], 2), "share": round(old["share"], 6)},
+                "to": None if new is None else {"area_m2": round(new["area_m2"], 2), "share": round(new["share"], 6)},
+                "change": change,
+            }
+        )
         if old is not None and new is not None:
-            changes = {f: {"from": old["intensity"].get(f), "to": new["intensity"].get(f)}
-                       for f in INTENSITY_FIELDS if old["intensity"].get(f) != new["intensity"].get(f)}
+            changes = {
+                f: {"from": old["intensity"].get(f), "to": new["intensity"].get(f)}
+                for f in INTENSITY_FIELDS
+                if old["intensity"].get(f) != new["intensity"].get(f)
+            }
             if changes:
                 intensity.append({"plan": key[0], "subzone_code": key[1], "changes": changes})
     limits = {}
     for f in LIMIT_FIELDS:
         x, y = before["limits"].get(f), after["limits"].get(f)
-        limits[f] = {"from": x, "to": y, "change": None if x is None or y is None else round(y - x, 2),
-                     "changed": x != y}
+        limits[f] = {
+            "from": x,
+            "to": y,
+            "change": None if x is None or y is None else round(y - x, 2),
+            "changed": x != y,
+        }
     out = {
         **head,
         "parcel": after["parcel"],
@@ -94,12 +118,21 @@ def _diff(before: dict, after: dict, d_from: date, d_to: date) -> dict:
         "intensity": intensity,
         "limits": limits,
     }
-    changed = (any(s["change"] != "unchanged" for s in subzones) or bool(intensity)
-               or any(v["changed"] for v in limits.values()) or out["from"]["plans"] != out["to"]["plans"])
+    changed = (
+        any(s["change"] != "unchanged" for s in subzones)
+        or bool(intensity)
+        or any(v["changed"] for v in limits.values())
+        or out["from"]["plans"] != out["to"]["plans"]
+    )
     if "activity" in before or "activity" in after:
         x, y = before.get("activity") or {}, after.get("activity") or {}
-        out["activity"] = {"code": y.get("code") or x.get("code"), "name": y.get("name") or x.get("name"),
-                           "from": x.get("class"), "to": y.get("class"), "changed": x.get("class") != y.get("class")}
+        out["activity"] = {
+            "code": y.get("code") or x.get("code"),
+            "name": y.get("name") or x.get("name"),
+            "from": x.get("class"),
+            "to": y.get("class"),
+            "changed": x.get("class") != y.get("class"),
+        }
         changed = changed or out["activity"]["changed"]
     out["changed"] = changed
     out["before"], out["after"] = before, after

@@ -58,8 +58,14 @@ def to_csv(answer: dict, batch: ParcelBatch) -> str:
     for i, r in enumerate(results(answer)):
         p = by_index.get(r.get("index", i))
         props = (p.properties or {}) if p else {}
-        rows.append({"index": r.get("index", i), "id": r.get("id", p.id if p else None),
-                     **{f"in_{k}": props.get(k) for k in prop_keys}, **summary_row(r)})
+        rows.append(
+            {
+                "index": r.get("index", i),
+                "id": r.get("id", p.id if p else None),
+                **{f"in_{k}": props.get(k) for k in prop_keys},
+                **summary_row(r),
+            }
+        )
     fields = list(dict.fromkeys(k for row in rows for k in row))
     buf = io.StringIO()
     writer = csv.DictWriter(buf, fieldnames=fields)
@@ -79,6 +85,7 @@ def to_feature_collection(answer: dict, batch: ParcelBatch) -> dict:
         props = dict((p.properties or {}) if p else {})
         props.update({f"rdtr_{k}": v for k, v in summary_row(r).items()})
         props["rdtr"] = r
-        features.append({"type": "Feature", "id": r.get("id", p.id if p else None), "properties": props,
-                         "geometry": geom})
+        features.append(
+            {"type": "Feature", "id": r.get("id", p.id if p else None), "properties": props, "geometry": geom}
+        )
     return {"type": "FeatureCollection", "features": features}

@@ -23,8 +23,12 @@ from rdtr.errors import InvalidInput, LimitExceeded
 from rdtr.itbx import CLASS_NAMES, most_restrictive
 from rdtr.parcel_input import ParcelBatch, ParcelInput, parse_geojson
 
-LIMIT_SUMS = (("max_footprint_m2", "kdb_max", 0.01), ("max_floor_area_m2", "klb_max", 1.0),
-              ("min_green_area_m2", "kdh_min", 0.01), ("max_basement_area_m2", "ktb_max", 0.01))
+LIMIT_SUMS = (
+    ("max_footprint_m2", "kdb_max", 0.01),
+    ("max_floor_area_m2", "klb_max", 1.0),
+    ("min_green_area_m2", "kdh_min", 0.01),
+    ("max_basement_area_m2", "ktb_max", 0.01),
+)
 
 
 def sliver_threshold(value: float | None) -> float:
@@ -44,8 +48,15 @@ def as_batch(source) -> ParcelBatch:
     return parse_geojson(source)
 
 
-def analyze(db: Database, source, *, at: date | None = None, activity: str | None = None, plan: str | None = None,
-            sliver_share: float | None = None) -> dict:
+def analyze(
+    db: Database,
+    source,
+    *,
+    at: date | None = None,
+    activity: str | None = None,
+    plan: str | None = None,
+    sliver_share: float | None = None,
+) -> dict:
     """Analyse a parcel (GeoJSON Polygon/MultiPolygon/Feature, EPSG:4326) or a batch (FeatureCollection / a
     :class:`ParcelBatch` from a file). A batch answers ``{"at", "count", "results": [...]}`` in input order."""
     batch = as_batch(source)
@@ -77,8 +88,10 @@ def overlay(db: Database, parcels: list[ParcelInput], at: date, plan: str | None
     limit = get_settings().max_pieces
     pieces = sum(1 for r in rows if r.kind == "z")
     if pieces > limit:
-        raise LimitExceeded(f"the parcels cut {pieces:,} zone pieces, more than the limit of {limit:,} "
-                            "(RDTR_MAX_PIECES); split the request or send smaller parcels")
+        raise LimitExceeded(
+            f"the parcels cut {pieces:,} zone pieces, more than the limit of {limit:,} "
+            "(RDTR_MAX_PIECES); split the request or send smaller parcels"
+        )
     for r in rows:
         slot = out[r.ord]
         if r.kind == "p":
@@ -93,21 +106,34 @@ def overlay(db: Database, parcels: list[ParcelInput], at: date, plan: str | None
 def _overlay_rows(db: Database, parcels: list[ParcelInput], at: date, plan: str | None) -> list[sql.ParcelRow]:
     """Run the overlay for these parcels. Should GEOS fail on some geometry (robust overlay makes it rare),
     the batch is halved until the parcels it fails on are found; those get an ``error``, the rest answers."""
-    params = ([p.index for p in parcels],
-              shapely.to_wkb([p.geom for p in parcels], hex=True, output_dimension=2).tolist(), at, plan)
+    params = (
+        [p.index for p in parcels],
+        shapely.to_wkb([p.geom for p in parcels], hex=True, output_dimension=2).tolist(),
+        at,
+        plan,
+    )
     try:
         return db.fetch(sql.PARCEL, params)
     except psycopg2.errors.InternalError as exc:  # XX000: a GEOS exception inside the query
         if len(parcels) == 1:
-            parcels[0].error = ("the parcel could not be overlaid with the zoning (geometry error in PostGIS: "
-                                f"{str(exc).strip().splitlines()[0]}); simplify or repair it and try again")
+            parcels[0].error = (
+                "the parcel could not be overlaid with the zoning (geometry error in PostGIS: "
+                f"{str(exc).strip().splitlines()[0]}); simplify or repair it and try again"
+            )
             return []
         half = len(parcels) // 2
         return _overlay_rows(db, parcels[:half], at, plan) + _overlay_rows(db, parcels[half:], at, plan)
 
 
-def analyze_parcels(db: Database, parcels: list[ParcelInput], *, at: date, activity: str | None = None,
-                    plan: str | None = None, sliver_share: float | None = None) -> list[dict]:
+def analyze_parcels(
+    db: Database,
+    parcels: list[ParcelInput],
+    *,
+    at: date,
+    activity: str | None = None,
+    plan: str | None = None,
+    sliver_share: float | None = None,
+) -> list[dict]:
     """One answer per parcel (in input order); a parcel that failed its checks gets an ``error``."""
     share_cut = sliver_threshold(sliver_share)
     tolerance = get_settings().boundary_tolerance_m
@@ -129,16 +155,25 @@ def analyze_parcels(db: Database, parcels: list[ParcelInput], *, at: date, activ
         if p.id is not None or p.properties is not None:
             head = {"id": p.id, "properties": p.properties}
         if not p.ok:
-            results.append({"index": p.index, **head,
-                            "error": {"status": 422, "title": "Invalid input", "detail": p.error}})
+            results.append(
+                {"index": p.index, **head, "error": {"status": 422, "title": "Invalid input", "detail": p.error}}
+            )
             continue
         answer = _answer(db, p, data[p.index], at, activity, resolved, share_cut, tolerance)
         results.append({"index": p.index, **head, **answer} if head or len(parcels) > 1 else answer)
     return results
 
 
-def _answer(db: Database, p: ParcelInput, slot: _Slot, at: date, activity_q: str | None, resolved: dict,
-            share_cut: float, tolerance: float) -> dict:
+def _answer(
+    db: Database,
+    p: ParcelInput,
+    slot: _Slot,
+    at: date,
+    activity_q: str | None,
+    resolved: dict,
+    share_cut: float,
+    tolerance: float,
+) -> dict:
     area = float(slot.area or p.area_m2 or 0.0)
     pieces = []
     plan_area: dict[int, float] = defaultdict(float)
@@ -159,18 +194,20 @@ def _answer(db: Database, p: ParcelInput, slot: _Slot, at: date, activity_q: str
         length = float(r.length or 0.0)
         dist = r.distance
         uncertain = min(piece_area, length * tolerance)
-        z.update({
-            "area_m2": r2(piece_area),
-            "share": round(share, 6),
-            "intensity": intensity,
-            "boundary_distance_m": r2(dist),
-            "near_boundary": dist is not None and dist <= tolerance,
-            "boundary_length_m": r2(length),
-            "uncertain_area_m2": r2(uncertain),
-            "within_tolerance": length > 0 and piece_area <= length * tolerance,
-            "sliver": (subzone_area[(pv, r.subzone_code)] / area if area else 0.0) < share_cut,
-            "lot_min_breach": breach is not None,
-        })
+        z.update(
+            {
+                "area_m2": r2(piece_area),
+                "share": round(share, 6),
+                "intensity": intensity,
+                "boundary_distance_m": r2(dist),
+                "near_boundary": dist is not None and dist <= tolerance,
+                "boundary_length_m": r2(length),
+                "uncertain_area_m2": r2(uncertain),
+                "within_tolerance": length > 0 and piece_area <= length * tolerance,
+                "sliver": (subzone_area[(pv, r.subzone_code)] / area if area else 0.0) < share_cut,
+                "lot_min_breach": breach is not None,
+            }
+        )
         if activity_q is not None:
             a = resolved.get(pv)
             z["activity"] = activity_cell(vd, a, r.subzone_code) if a is not None else None
@@ -199,8 +236,10 @@ def _answer(db: Database, p: ParcelInput, slot: _Slot, at: date, activity_q: str
         "overlays": _overlays(db, slot.overlays),
     }
     if len(plan_area) > 1:
-        answer["limits"]["note"] = ("several plans cover the parcel: limits are those of "
-                                    f"{db.versions.get(primary_pv).plan_id}, which covers most of it")
+        answer["limits"]["note"] = (
+            "several plans cover the parcel: limits are those of "
+            f"{db.versions.get(primary_pv).plan_id}, which covers most of it"
+        )
     if activity_q is not None:
         answer["activity"] = _verdict(activity_q, pieces, resolved)
     return answer
@@ -235,8 +274,14 @@ def _limits(pieces: list[tuple[dict, float]], area: float) -> dict:
 def _boundary(pieces: list, tolerance: float) -> dict:
     """How far the answer rests on zone boundaries the 1:5.000 map cannot place closer than the tolerance."""
     if not pieces:
-        return {"tolerance_m": tolerance, "near_boundary": False, "crosses_boundary": False,
-                "boundary_distance_m": None, "uncertain_area_m2": 0.0, "pieces_within_tolerance": []}
+        return {
+            "tolerance_m": tolerance,
+            "near_boundary": False,
+            "crosses_boundary": False,
+            "boundary_distance_m": None,
+            "uncertain_area_m2": 0.0,
+            "pieces_within_tolerance": [],
+        }
     dists = [z["boundary_distance_m"] for _, z, _ in pieces if z["boundary_distance_m"] is not None]
     return {
         "tolerance_m": tolerance,
@@ -254,18 +299,30 @@ def _verdict(query: str, pieces: list, resolved: dict) -> dict:
     by_zone = []
     for vd, z, _ in pieces:
         cell = z.get("activity")
-        by_zone.append({"plan": vd.plan_id, "subzone_code": z["subzone_code"],
-                        "class": cell.get("class") if cell else None,
-                        "codes": cell.get("codes", []) if cell else [],
-                        "conditions": cell.get("conditions", []) if cell else [],
-                        "share": z["share"], "area_m2": z["area_m2"], "sliver": z["sliver"],
-                        "within_tolerance": z["within_tolerance"]})
+        by_zone.append(
+            {
+                "plan": vd.plan_id,
+                "subzone_code": z["subzone_code"],
+                "class": cell.get("class") if cell else None,
+                "codes": cell.get("codes", []) if cell else [],
+                "conditions": cell.get("conditions", []) if cell else [],
+                "share": z["share"],
+                "area_m2": z["area_m2"],
+                "sliver": z["sliver"],
+                "within_tolerance": z["within_tolerance"],
+            }
+        )
     deciding = [b for b in by_zone if not b["sliver"]]
     cls = most_restrictive(b["class"] for b in deciding)
     firm = most_restrictive(b["class"] for b in deciding if not b["within_tolerance"])
-    out = {"code": a0.code if a0 else query, "name": a0.name if a0 else None, "class": cls,
-           "class_name": CLASS_NAMES.get(cls) if cls else None, "by_zone": by_zone,
-           "depends_on_boundary": bool(deciding) and firm != cls}
+    out = {
+        "code": a0.code if a0 else query,
+        "name": a0.name if a0 else None,
+        "class": cls,
+        "class_name": CLASS_NAMES.get(cls) if cls else None,
+        "by_zone": by_zone,
+        "depends_on_boundary": bool(deciding) and firm != cls,
+    }
     if deciding and any(b["class"] is None for b in deciding):
         out["note"] = "the ITBX matrix has no cell for some sub-zones of the parcel; the class ignores them"
     return out

@@ -38,6 +38,8 @@ def check_plan_message(db: Database, plan: str, at: date) -> str | None:
     if first is None:
         raise UnknownPlan(plan)
     if first > at:
-        return (f"Plan {plan} has no version in force on {at.isoformat()} (its first version takes effect on "
-                f"{first.isoformat()}), so the RTRW applies.")
+        return (
+            f"Plan {plan} has no version in force on {at.isoformat()} (its first version takes effect on "
+            f"{first.isoformat()}), so the RTRW applies."
+        )
     return None

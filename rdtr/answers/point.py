@@ -11,12 +11,21 @@ from rdtr.config import get_settings
 from rdtr.coords import check_lonlat
 from rdtr.db import Database
 
-UNCOVERED = ("No RDTR covers this location on {at}, so the RTRW (Rencana Tata Ruang Wilayah, the "
-             "kabupaten/kota spatial plan) applies.")
+UNCOVERED = (
+    "No RDTR covers this location on {at}, so the RTRW (Rencana Tata Ruang Wilayah, the "
+    "kabupaten/kota spatial plan) applies."
+)
 
 
-def zoning_at(db: Database, lon: float, lat: float, *, at: date | None = None, activity: str | None = None,
-              plan: str | None = None) -> dict:
+def zoning_at(
+    db: Database,
+    lon: float,
+    lat: float,
+    *,
+    at: date | None = None,
+    activity: str | None = None,
+    plan: str | None = None,
+) -> dict:
     """Every zone covering the point (EPSG:4326 lon/lat) in every plan in force on ``at`` (default today).
 
     One SQL round trip (zone_part index hit, the zone row, the distance in metres to the zone's edge, the
@@ -43,8 +52,9 @@ def zoning_at(db: Database, lon: float, lat: float, *, at: date | None = None, a
         z["near_boundary"] = dist is not None and dist <= tolerance
         zones.append(z)
         if r.overlays and not overlays:
-            overlays = [{"kind": k, "name": n, "text": t, "plan": db.versions.get(opv).plan_id}
-                        for opv, k, n, t in r.overlays]
+            overlays = [
+                {"kind": k, "name": n, "text": t, "plan": db.versions.get(opv).plan_id} for opv, k, n, t in r.overlays
+            ]
 
     if activity is not None:
         if not zones:

@@ -28,6 +28,7 @@ A = 6378137.0  # WGS 84 semi-major axis, m
 
 def _positional(sql: str, mapping: dict[str, str]) -> str:
     """``:name`` parameters (not ``::casts``) → positional ``$n::type`` for PREPARE."""
+
     def sub(m: re.Match) -> str:
         name = m.group(1)
         if name not in mapping:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Optional
 
 import typer
 from rich.console import Group
@@ -34,9 +33,9 @@ def _coordinate(value: str, name: str) -> float:
 def lookup(
     lon: str = typer.Argument(..., metavar="LON", help="longitude, decimal degrees (EPSG:4326)"),
     lat: str = typer.Argument(..., metavar="LAT", help="latitude, decimal degrees; negative south: -6.2"),
-    activity: Optional[str] = typer.Option(None, "--activity", "-a", help="activity code, exact name or KBLI"),
-    at: Optional[str] = typer.Option(None, "--at", help="date YYYY-MM-DD (default today)"),
-    plan: Optional[str] = typer.Option(None, "--plan", help="only this plan id"),
+    activity: str | None = typer.Option(None, "--activity", "-a", help="activity code, exact name or KBLI"),
+    at: str | None = typer.Option(None, "--at", help="date YYYY-MM-DD (default today)"),
+    plan: str | None = typer.Option(None, "--plan", help="only this plan id"),
     as_json: bool = typer.Option(False, "--json", help="print the JSON document the HTTP API returns"),
 ) -> None:
     """Zoning at a point: sub-zone, intensity, TPZ, special provisions and (with --activity) its ITBX class."""
@@ -86,20 +85,33 @@ def _intensity_table(intensity: dict) -> Table:
 
 def _zone_block(z: dict, extra: list | None = None) -> Panel:
     plan = z["plan"]
-    title = Text.assemble((f"{z['subzone_code']}", "bold"), f"  {z.get('subzone_name') or ''}",
-                          (f"  ({z.get('zone_name') or z.get('zone_code') or ''})", "dim"))
-    lines = [Text(f"{plan['name']} v{plan['version']} — {plan['legal_basis']} (from {plan['effective_from']})",
-                  style="dim")]
-    where = ", ".join(x for x in (f"block {z['block']}" if z.get("block") else None,
-                                  f"sub-block {z['subblock']}" if z.get("subblock") else None,
-                                  z.get("kelurahan"), z.get("kecamatan")) if x)
+    title = Text.assemble(
+        (f"{z['subzone_code']}", "bold"),
+        f"  {z.get('subzone_name') or ''}",
+        (f"  ({z.get('zone_name') or z.get('zone_code') or ''})", "dim"),
+    )
+    lines = [
+        Text(f"{plan['name']} v{plan['version']} — {plan['legal_basis']} (from {plan['effective_from']})", style="dim")
+    ]
+    where = ", ".join(
+        x
+        for x in (
+            f"block {z['block']}" if z.get("block") else None,
+            f"sub-block {z['subblock']}" if z.get("subblock") else None,
+            z.get("kelurahan"),
+            z.get("kecamatan"),
+        )
+        if x
+    )
     if where:
         lines.append(Text(where))
     if z.get("tpz"):
         texts = [f"{t['code']}" + (f" ({t['text']})" if t.get("text") else "") for t in z.get("tpz_texts", [])]
         lines.append(Text("TPZ: " + ", ".join(texts or z["tpz"])))
     if z.get("special_provisions"):
-        lines.append(Text("Special provisions: " + "; ".join(f"{p['kind']}: {p['value']}" for p in z["special_provisions"])))
+        lines.append(
+            Text("Special provisions: " + "; ".join(f"{p['kind']}: {p['value']}" for p in z["special_provisions"]))
+        )
     lines.extend(extra or [])
     lines.append(_intensity_table(z["intensity"]))
     if z["intensity"].get("note"):
@@ -107,9 +119,13 @@ def _zone_block(z: dict, extra: list | None = None) -> Panel:
     a = z.get("activity")
     if a:
         cls = a.get("class")
-        t = Text.assemble("Activity ", (f"{a['code']} {a['name']}", "bold"), ": ",
-                          (cls or "not listed", CLASS_STYLE.get(cls, "")),
-                          f" {a.get('class_name') or ''}")
+        t = Text.assemble(
+            "Activity ",
+            (f"{a['code']} {a['name']}", "bold"),
+            ": ",
+            (cls or "not listed", CLASS_STYLE.get(cls, "")),
+            f" {a.get('class_name') or ''}",
+        )
         lines.append(t)
         for cond in a.get("conditions", []):
             lines.append(Text(f"  • {cond}"))
@@ -129,13 +145,20 @@ def render_lookup(answer: dict):
         d = z.get("boundary_distance_m")
         edge = Text(f"{_fmt(d, ' m')} from the zone edge")
         if z.get("near_boundary"):
-            edge = Text(f"NEAR A BOUNDARY: {_fmt(d, ' m')} from the zone edge, within the map's "
-                        f"{_fmt(answer.get('boundary_tolerance_m'), ' m')} tolerance — the 1:5.000 map cannot say "
-                        "on which side the point lies", style="bold yellow")
+            edge = Text(
+                f"NEAR A BOUNDARY: {_fmt(d, ' m')} from the zone edge, within the map's "
+                f"{_fmt(answer.get('boundary_tolerance_m'), ' m')} tolerance — the 1:5.000 map cannot say "
+                "on which side the point lies",
+                style="bold yellow",
+            )
         parts.append(_zone_block(z, [edge]))
     if answer.get("overlays"):
-        parts.append(Text("Overlays: " + "; ".join(f"{o['kind']} {o.get('name') or ''}: {o.get('text') or ''}"
-                                                   for o in answer["overlays"])))
+        parts.append(
+            Text(
+                "Overlays: "
+                + "; ".join(f"{o['kind']} {o.get('name') or ''}: {o.get('text') or ''}" for o in answer["overlays"])
+            )
+        )
     parts.append(Text("Advisory only: a KKPR decision is issued through OSS.", style="dim"))
     return Group(*parts)
 
@@ -146,23 +169,26 @@ def render_lookup(answer: dict):
 @app.command()
 @handles_errors
 def analyze(
-    parcels: str = typer.Argument(..., metavar="PARCELS",
-                                  help="vector file (GeoJSON, GPKG, Shapefile or .zip, KML, …; any CRS) or - for "
-                                       "GeoJSON on stdin"),
-    activity: Optional[str] = typer.Option(None, "--activity", "-a", help="activity code, exact name or KBLI"),
-    at: Optional[str] = typer.Option(None, "--at", help="date YYYY-MM-DD (default today)"),
-    plan: Optional[str] = typer.Option(None, "--plan", help="only this plan id"),
-    sliver_share: Optional[float] = typer.Option(None, "--sliver-share", help="sliver threshold (default 0.01)"),
-    compare_dates: Optional[tuple[str, str]] = typer.Option(
-        None, "--compare", metavar="FROM TO", help="what changed between the versions in force on two dates"),
-    layer: Optional[str] = typer.Option(None, "--layer", help="layer of a multi-layer file"),
+    parcels: str = typer.Argument(
+        ...,
+        metavar="PARCELS",
+        help="vector file (GeoJSON, GPKG, Shapefile or .zip, KML, …; any CRS) or - for GeoJSON on stdin",
+    ),
+    activity: str | None = typer.Option(None, "--activity", "-a", help="activity code, exact name or KBLI"),
+    at: str | None = typer.Option(None, "--at", help="date YYYY-MM-DD (default today)"),
+    plan: str | None = typer.Option(None, "--plan", help="only this plan id"),
+    sliver_share: float | None = typer.Option(None, "--sliver-share", help="sliver threshold (default 0.01)"),
+    compare_dates: tuple[str, str] | None = typer.Option(
+        None, "--compare", metavar="FROM TO", help="what changed between the versions in force on two dates"
+    ),
+    layer: str | None = typer.Option(None, "--layer", help="layer of a multi-layer file"),
     as_json: bool = typer.Option(False, "--json", help="print the JSON document the HTTP API returns"),
-    out: Optional[Path] = typer.Option(None, "--out", help="write the answers: FILE.csv, FILE.geojson or FILE.json"),
+    out: Path | None = typer.Option(None, "--out", help="write the answers: FILE.csv, FILE.geojson or FILE.json"),
 ) -> None:
     """What is permitted on each parcel: sub-zone pieces and shares, limits, the activity's class."""
-    from rdtr.parcel_input import parse_geojson, read_parcel_file
     from rdtr.answers import analyze as do_analyze
     from rdtr.answers import compare as do_compare
+    from rdtr.parcel_input import parse_geojson, read_parcel_file
 
     if out is not None and out.suffix.lower() not in (".csv", ".geojson", ".json"):
         fail(f"--out must end in .csv, .geojson or .json, got {out.name}", 2)
@@ -179,11 +205,11 @@ def analyze(
     with open_db() as db:
         if compare_dates:
             d_from, d_to = parse_date(compare_dates[0]), parse_date(compare_dates[1])
-            answer = do_compare(db, batch, date_from=d_from, date_to=d_to, activity=activity, plan=plan,
-                                sliver_share=sliver_share)
+            answer = do_compare(
+                db, batch, date_from=d_from, date_to=d_to, activity=activity, plan=plan, sliver_share=sliver_share
+            )
         else:
-            answer = do_analyze(db, batch, at=parse_date(at), activity=activity, plan=plan,
-                                sliver_share=sliver_share)
+            answer = do_analyze(db, batch, at=parse_date(at), activity=activity, plan=plan, sliver_share=sliver_share)
     if out is not None:
         write_answers(answer, batch, out, compare=bool(compare_dates))
         n = answer.get("count", 1)
@@ -224,40 +250,85 @@ def render_analyze(answer: dict):
             t.add_column(col, justify="right" if "m²" in col else "left")
         for i, r in enumerate(results):
             if "error" in r:
-                t.add_row(str(r.get("index", i)), _fmt(r.get("id")), "", Text(r["error"]["detail"], style="red"),
-                          "", "", "", "")
+                t.add_row(
+                    str(r.get("index", i)),
+                    _fmt(r.get("id")),
+                    "",
+                    Text(r["error"]["detail"], style="red"),
+                    "",
+                    "",
+                    "",
+                    "",
+                )
                 continue
             s = summary_row(r)
-            flags = [f for f, on in (("repaired", s["repaired"]), ("near boundary", s["near_boundary"]),
-                                     ("lot < min", s["lot_min_breach"]),
-                                     (f"{s['covered_share'] * 100:.0f}% covered", s["covered_share"] < 0.999)) if on]
-            t.add_row(str(r.get("index", i)), _fmt(r.get("id")), _fmt(s["area_m2"]), s["subzones"] or "not covered",
-                      Text(s["class"] or "", style=CLASS_STYLE.get(s["class"], "")), _fmt(s["max_footprint_m2"]),
-                      _fmt(s["max_floor_area_m2"]), ", ".join(flags))
+            flags = [
+                f
+                for f, on in (
+                    ("repaired", s["repaired"]),
+                    ("near boundary", s["near_boundary"]),
+                    ("lot < min", s["lot_min_breach"]),
+                    (f"{s['covered_share'] * 100:.0f}% covered", s["covered_share"] < 0.999),
+                )
+                if on
+            ]
+            t.add_row(
+                str(r.get("index", i)),
+                _fmt(r.get("id")),
+                _fmt(s["area_m2"]),
+                s["subzones"] or "not covered",
+                Text(s["class"] or "", style=CLASS_STYLE.get(s["class"], "")),
+                _fmt(s["max_footprint_m2"]),
+                _fmt(s["max_floor_area_m2"]),
+                ", ".join(flags),
+            )
         return t
     r = results[0]
     p = r["parcel"]
-    parts = [Text(f"Parcel of {_fmt(p['area_m2'], ' m²')} on {r['at']}"
-                  + (" (repaired: the polygon was invalid)" if p["repaired"] else ""), style="bold")]
+    parts = [
+        Text(
+            f"Parcel of {_fmt(p['area_m2'], ' m²')} on {r['at']}"
+            + (" (repaired: the polygon was invalid)" if p["repaired"] else ""),
+            style="bold",
+        )
+    ]
     if not r["covered"]:
         parts.append(Text(r["message"], style="yellow"))
         return Group(*parts)
     if r["covered_share"] < 0.999:
         parts.append(Text(f"Only {r['covered_share'] * 100:.1f}% of the parcel lies inside a plan.", style="yellow"))
     for z in r["zones"]:
-        extra = [Text(f"{_fmt(z['area_m2'], ' m²')} = {z['share'] * 100:.1f}% of the parcel"
-                      + (f"; zone edge inside the parcel {_fmt(z['boundary_length_m'], ' m')}, uncertain ≈ "
-                         f"{_fmt(z['uncertain_area_m2'], ' m²')}" if z.get("boundary_length_m") else "")
-                      + ("; NEAR A BOUNDARY" if z.get("near_boundary") else ""))]
+        extra = [
+            Text(
+                f"{_fmt(z['area_m2'], ' m²')} = {z['share'] * 100:.1f}% of the parcel"
+                + (
+                    f"; zone edge inside the parcel {_fmt(z['boundary_length_m'], ' m')}, uncertain ≈ "
+                    f"{_fmt(z['uncertain_area_m2'], ' m²')}"
+                    if z.get("boundary_length_m")
+                    else ""
+                )
+                + ("; NEAR A BOUNDARY" if z.get("near_boundary") else "")
+            )
+        ]
         parts.append(_zone_block(z, extra))
     if r["slivers"]:
-        parts.append(Text("Slivers (ignored for the verdict): " + ", ".join(
-            f"{z['subzone_code']} {_fmt(z['area_m2'], ' m²')}" for z in r["slivers"]), style="dim"))
+        parts.append(
+            Text(
+                "Slivers (ignored for the verdict): "
+                + ", ".join(f"{z['subzone_code']} {_fmt(z['area_m2'], ' m²')}" for z in r["slivers"]),
+                style="dim",
+            )
+        )
     lim = r["limits"]
     t = Table(title="Limits for the whole parcel", box=None, show_header=False)
-    for label, key, unit in (("max footprint", "max_footprint_m2", " m²"), ("max floor area", "max_floor_area_m2", " m²"),
-                             ("min green area", "min_green_area_m2", " m²"), ("max height", "max_height_m", " m"),
-                             ("max floors", "max_floors", ""), ("min setback (GSB)", "min_setback_m", " m")):
+    for label, key, unit in (
+        ("max footprint", "max_footprint_m2", " m²"),
+        ("max floor area", "max_floor_area_m2", " m²"),
+        ("min green area", "min_green_area_m2", " m²"),
+        ("max height", "max_height_m", " m"),
+        ("max floors", "max_floors", ""),
+        ("min setback (GSB)", "min_setback_m", " m"),
+    ):
         t.add_row(label, _fmt(lim.get(key), unit))
     parts.append(t)
     for note in lim.get("notes") or []:
@@ -267,13 +338,24 @@ def render_analyze(answer: dict):
     a = r.get("activity")
     if a:
         cls = a.get("class")
-        parts.append(Text.assemble("Verdict for ", (f"{a['code']} {a.get('name') or ''}", "bold"), ": ",
-                                   (cls or "not listed", CLASS_STYLE.get(cls, "")), f" {a.get('class_name') or ''}"))
+        parts.append(
+            Text.assemble(
+                "Verdict for ",
+                (f"{a['code']} {a.get('name') or ''}", "bold"),
+                ": ",
+                (cls or "not listed", CLASS_STYLE.get(cls, "")),
+                f" {a.get('class_name') or ''}",
+            )
+        )
         if a.get("depends_on_boundary"):
             parts.append(Text("The verdict rests on a piece thinner than the map's tolerance.", style="yellow"))
     if r["overlays"]:
-        parts.append(Text("Overlays: " + "; ".join(f"{o['kind']} {o.get('name') or ''}: {o.get('text') or ''}"
-                                                   for o in r["overlays"])))
+        parts.append(
+            Text(
+                "Overlays: "
+                + "; ".join(f"{o['kind']} {o.get('name') or ''}: {o.get('text') or ''}" for o in r["overlays"])
+            )
+        )
     parts.append(Text("Advisory only: a KKPR decision is issued through OSS.", style="dim"))
     return Group(*parts)
 
@@ -291,8 +373,12 @@ def render_compare(answer: dict):
         for col in ("sub-zone", "before", "after", "change"):
             t.add_column(col)
         for s in r["subzones"]:
-            t.add_row(s["subzone_code"], f"{s['from']['share'] * 100:.1f}%" if s["from"] else "—",
-                      f"{s['to']['share'] * 100:.1f}%" if s["to"] else "—", s["change"])
+            t.add_row(
+                s["subzone_code"],
+                f"{s['from']['share'] * 100:.1f}%" if s["from"] else "—",
+                f"{s['to']['share'] * 100:.1f}%" if s["to"] else "—",
+                s["change"],
+            )
         for name, v in r["limits"].items():
             if v["changed"]:
                 t.add_row(name, _fmt(v["from"]), _fmt(v["to"]), "changed")

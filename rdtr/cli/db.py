@@ -7,8 +7,9 @@ import typer
 from rdtr.cli.common import app, console, fail, handles_errors, print_json
 from rdtr.config import get_settings
 
-db_app = typer.Typer(help="The database: the embedded PostGIS cluster under $RDTR_HOME, and migrations.",
-                     no_args_is_help=True)
+db_app = typer.Typer(
+    help="The database: the embedded PostGIS cluster under $RDTR_HOME, and migrations.", no_args_is_help=True
+)
 app.add_typer(db_app, name="db")
 
 
@@ -102,8 +103,9 @@ def upgrade() -> None:
 @handles_errors
 def service_role(
     name: str = typer.Argument(..., help="the login role `rdtr serve` will connect as"),
-    password_env: str | None = typer.Option(None, "--password-env", metavar="VAR",
-                                            help="set its password from this environment variable"),
+    password_env: str | None = typer.Option(
+        None, "--password-env", metavar="VAR", help="set its password from this environment variable"
+    ),
 ) -> None:
     """Create (or update) a login role in the rdtr_app group — what RDTR_DATABASE_URL of `rdtr serve` names.
     Runs as the schema owner (RDTR_OWNER_DATABASE_URL, else RDTR_DATABASE_URL)."""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+from datetime import UTC
 from pathlib import Path
 
 import typer
@@ -13,7 +14,8 @@ from rdtr.errors import PackageError, RdtrError
 
 token_app = typer.Typer(
     help="API tokens (stored hashed): officer tokens make extracts, admin tokens also upload plans.",
-    no_args_is_help=True)
+    no_args_is_help=True,
+)
 app.add_typer(token_app, name="token")
 
 MAX_LINES = 25
@@ -32,16 +34,30 @@ def print_summary(report: dict, stream=None) -> None:
 
     out = stream or err_console
     counts = report.get("counts", {})
-    shown = ["zones", "subzones", "activities", "itbx_cells", "itbx_codes", "intensity_rows", "tpz_codes",
-             "overlays", "zones_repaired", "overlaps", "gaps"]
+    shown = [
+        "zones",
+        "subzones",
+        "activities",
+        "itbx_cells",
+        "itbx_codes",
+        "intensity_rows",
+        "tpz_codes",
+        "overlays",
+        "zones_repaired",
+        "overlaps",
+        "gaps",
+    ]
     parts = [f"{k.replace('_', ' ')}: {counts[k]:,}" for k in shown if k in counts]
     if parts:
         out.print("  " + " · ".join(parts), highlight=False)
     info = report.get("info", {})
     if info.get("source_crs"):
         out.print(f"  source CRS: {info['source_crs']}", highlight=False)
-    for title, key, style in (("errors", "errors", "red"), ("warnings", "warnings", "yellow"),
-                              ("repaired", "repaired", "cyan")):
+    for title, key, style in (
+        ("errors", "errors", "red"),
+        ("warnings", "warnings", "yellow"),
+        ("repaired", "repaired", "cyan"),
+    ):
         items = report.get(key) or []
         total = report.get(f"n_{key}", len(items))
         if not total:
@@ -61,7 +77,7 @@ def ingest(
 ) -> None:
     """Validate a plan package and load it as the plan's next version (all or nothing)."""
     from rdtr.ingest import ingest_package
-    from rdtr.package import sweep_stale_temp
+    from rdtr.safe_open import sweep_stale_temp
 
     sweep_stale_temp()  # what a killed process left (rdtr's own folders only: by prefix and age)
 
@@ -79,8 +95,10 @@ def ingest(
     _write_report(report, result.report)
     print_summary(result.report)
     if result.dry_run:
-        console.print(f"[green]valid[/]: {result.plan_id} would be loaded as version {result.version} "
-                      "(dry run: nothing written)", highlight=False)
+        console.print(
+            f"[green]valid[/]: {result.plan_id} would be loaded as version {result.version} (dry run: nothing written)",
+            highlight=False,
+        )
     else:
         console.print(f"[green]loaded[/] {result.plan_id} version {result.version}", highlight=False)
 
@@ -104,9 +122,12 @@ def plans(as_json: bool = typer.Option(False, "--json", help="print the JSON of 
         console.print(f"[bold]{plan['id']}[/]  {plan['name']}", highlight=False, soft_wrap=True)
         for v in plan["versions"]:
             mark = "  [green]← in force[/]" if v["in_force"] else ""
-            console.print(f"  v{v['version']:<3} from {v['effective_from']}  {v['legal_basis']}  "
-                          f"({v['zones']:,} zones, loaded {v['loaded_at'][:10]}){mark}",
-                          highlight=False, soft_wrap=True)
+            console.print(
+                f"  v{v['version']:<3} from {v['effective_from']}  {v['legal_basis']}  "
+                f"({v['zones']:,} zones, loaded {v['loaded_at'][:10]}){mark}",
+                highlight=False,
+                soft_wrap=True,
+            )
 
 
 @token_app.command("create")
@@ -114,9 +135,9 @@ def plans(as_json: bool = typer.Option(False, "--json", help="print the JSON of 
 def token_create(
     role: str = typer.Option(..., "--role", help="officer or admin"),
     name: str = typer.Option(..., "--name", help="who or what uses the token"),
-    expires: str | None = typer.Option(None, "--expires",
-                                       help="refuse the token after this date (YYYY-MM-DD, end of that day UTC) "
-                                            "or time (ISO 8601)"),
+    expires: str | None = typer.Option(
+        None, "--expires", help="refuse the token after this date (YYYY-MM-DD, end of that day UTC) or time (ISO 8601)"
+    ),
 ) -> None:
     """Create a token and print it alone on stdout (it is stored hashed: keep it now)."""
     from rdtr.auth import ROLES, create_token
@@ -130,15 +151,15 @@ def token_create(
 
 
 def _expiry(value: str):
-    from datetime import datetime, time, timedelta, timezone
+    from datetime import datetime, time, timedelta
 
     try:
         if len(value) == 10:
-            return datetime.combine(datetime.fromisoformat(value).date() + timedelta(days=1), time(), timezone.utc)
+            return datetime.combine(datetime.fromisoformat(value).date() + timedelta(days=1), time(), UTC)
         parsed = datetime.fromisoformat(value)
     except ValueError:
         fail(f"--expires must be a date YYYY-MM-DD or an ISO 8601 time, got {value!r}", 2)
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
 
 
 @token_app.command("list")

@@ -26,13 +26,18 @@ def _officer(name: str | None) -> str:
 @app.command()
 @handles_errors
 def extract(
-    parcel: Path = typer.Argument(..., metavar="PARCEL", help="the parcel: GeoJSON or any vector file GDAL reads "
-                                  "(KML, zipped Shapefile, GeoPackage), one polygon, any CRS"),
+    parcel: Path = typer.Argument(
+        ...,
+        metavar="PARCEL",
+        help="the parcel: GeoJSON or any vector file GDAL reads "
+        "(KML, zipped Shapefile, GeoPackage), one polygon, any CRS",
+    ),
     activity: str = typer.Option(..., "--activity", "-a", help="activity code, exact name or KBLI"),
     out: Path = typer.Option(..., "--out", "-o", help="where to write the PDF (FILE.pdf)"),
     reference: str | None = typer.Option(None, "--reference", "-r", help="your reference, e.g. the application no."),
-    officer: str | None = typer.Option(None, "--officer", help="officer name printed and recorded "
-                                          "(default $RDTR_OFFICER or the login name)"),
+    officer: str | None = typer.Option(
+        None, "--officer", help="officer name printed and recorded (default $RDTR_OFFICER or the login name)"
+    ),
     at: str | None = typer.Option(None, "--at", help="date YYYY-MM-DD (default today)"),
     plan: str | None = typer.Option(None, "--plan", help="only this plan id"),
     as_json: bool = typer.Option(False, "--json", help="print {id, sha256, pdf, verify} as JSON"),
@@ -55,8 +60,9 @@ def extract(
     if not good:
         raise InvalidInput(f"{parcel}: {batch.parcels[0].error}")
     with open_db() as db:
-        result = create_extract(db, good[0].geom, activity, reference=reference, officer=_officer(officer),
-                                at=parse_date(at), plan=plan)
+        result = create_extract(
+            db, good[0].geom, activity, reference=reference, officer=_officer(officer), at=parse_date(at), plan=plan
+        )
         pdf = get_extract_pdf(db, result["id"])
     try:
         out.parent.mkdir(parents=True, exist_ok=True)

@@ -49,8 +49,11 @@ def _service_urls(allow_superuser: bool) -> None:
             fail("the database is not migrated to this version (no rdtr_app role): run `rdtr db upgrade`")
         raise
     if not role["app_member"]:
-        err_console.print(f"[yellow]warning:[/] {role['user']!r} is not a member of rdtr_app: answers may be "
-                          "refused by the database (see README, 'Database roles')", highlight=False)
+        err_console.print(
+            f"[yellow]warning:[/] {role['user']!r} is not a member of rdtr_app: answers may be "
+            "refused by the database (see README, 'Database roles')",
+            highlight=False,
+        )
 
 
 def _serve(host: str, port: int, workers: int, allow_superuser: bool = False) -> None:
@@ -61,7 +64,7 @@ def _serve(host: str, port: int, workers: int, allow_superuser: bool = False) ->
 
     from rdtr.config import get_settings
     from rdtr.db.engine import using_embedded
-    from rdtr.package import sweep_stale_temp
+    from rdtr.safe_open import sweep_stale_temp
 
     sweep_stale_temp()  # what a killed process left (rdtr's own folders only: by prefix and age)
     embedded = using_embedded()
@@ -70,13 +73,27 @@ def _serve(host: str, port: int, workers: int, allow_superuser: bool = False) ->
         # A local set-up: its verification links point where this command serves, as configured here.
         os.environ["RDTR_PUBLIC_URL"] = f"http://{host}:{port}"
     elif not get_settings().public_url:
-        err_console.print("[yellow]warning:[/] RDTR_PUBLIC_URL is not set: extracts (KKPR map extracts with "
-                          "their verification QR code) will be refused with 503 until it names this "
-                          "service's public address", highlight=False)
+        err_console.print(
+            "[yellow]warning:[/] RDTR_PUBLIC_URL is not set: extracts (KKPR map extracts with "
+            "their verification QR code) will be refused with 503 until it names this "
+            "service's public address",
+            highlight=False,
+        )
     console.print(f"rdtr API on http://{host}:{port}  (docs: http://{host}:{port}/docs)", highlight=False)
-    Granian("api.app:create_app", factory=True, address=host, port=port, interface=Interfaces.ASGI,
-            workers=max(1, workers), runtime_mode=RuntimeModes.st, loop=Loops.uvloop, http=HTTPModes.http1,
-            websockets=False, log_level="warning", respawn_failed_workers=True).serve()
+    Granian(
+        "api.app:create_app",
+        factory=True,
+        address=host,
+        port=port,
+        interface=Interfaces.ASGI,
+        workers=max(1, workers),
+        runtime_mode=RuntimeModes.st,
+        loop=Loops.uvloop,
+        http=HTTPModes.http1,
+        websockets=False,
+        log_level="warning",
+        respawn_failed_workers=True,
+    ).serve()
 
 
 @app.command()
@@ -84,8 +101,9 @@ def serve(
     host: str = typer.Option("127.0.0.1", help="interface to listen on"),
     port: int = typer.Option(8000, help="TCP port"),
     workers: int = typer.Option(1, help="worker processes (production: 2 or more)"),
-    allow_superuser: bool = typer.Option(False, "--allow-superuser",
-                                         help="run even as a superuser or the schema owner (debugging only)"),
+    allow_superuser: bool = typer.Option(
+        False, "--allow-superuser", help="run even as a superuser or the schema owner (debugging only)"
+    ),
 ) -> None:
     """Serve the HTTP API and the web page (as a member of rdtr_app: see README, 'Database roles')."""
     _serve(host, port, workers, allow_superuser)

@@ -45,9 +45,9 @@ class Query:
 def sqlalchemy_url(url: str) -> str:
     """A libpq URL (``postgres://``, ``postgresql://``) as the SQLAlchemy psycopg2 URL."""
     if url.startswith("postgres://"):
-        url = "postgresql://" + url[len("postgres://"):]
+        url = "postgresql://" + url[len("postgres://") :]
     if url.startswith("postgresql://"):
-        url = "postgresql+psycopg2://" + url[len("postgresql://"):]
+        url = "postgresql+psycopg2://" + url[len("postgresql://") :]
     return url
 
 
@@ -71,9 +71,13 @@ class Database:
 
         self.url = sqlalchemy_url(url)
         self.engine: Engine = create_engine(
-            self.url, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=False, pool_use_lifo=True,
-            connect_args={"application_name": "rdtr", "options": SESSION_OPTIONS,
-                          "connect_timeout": CONNECT_TIMEOUT_S})
+            self.url,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_pre_ping=False,
+            pool_use_lifo=True,
+            connect_args={"application_name": "rdtr", "options": SESSION_OPTIONS, "connect_timeout": CONNECT_TIMEOUT_S},
+        )
         event.listen(self.engine, "connect", _set_up_connection)
         #: the data of each plan version an answer has needed, read once (versions never change)
         self.versions = VersionCache(self)
@@ -108,7 +112,8 @@ class Database:
         if execute is None:
             placeholders = ",".join(["%s"] * len(params))
             execute = _EXECUTE[(query.name, len(params))] = (
-                f"EXECUTE {query.name}({placeholders})" if params else f"EXECUTE {query.name}")
+                f"EXECUTE {query.name}({placeholders})" if params else f"EXECUTE {query.name}"
+            )
         return list(map(query.row._make, self._execute(execute, params, query)))
 
     def fetch_sql(self, sql: str, params: dict | tuple | None = None) -> list[tuple]:

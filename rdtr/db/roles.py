@@ -53,13 +53,22 @@ def ensure_login_role(owner_db, name: str, password: str | None = None) -> None:
 def describe(db) -> dict:
     """``{user, superuser, owner, app_member}`` of the role ``db`` connects as."""
     with db.engine.connect() as conn:
-        row = conn.execute(text(
-            "SELECT current_user AS user, r.rolsuper AS superuser, "
-            "coalesce((SELECT tableowner = current_user FROM pg_tables WHERE tablename = 'plan_version' "
-            "          AND schemaname = 'public'), false) AS owner, "
-            "coalesce((SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles WHERE rolname = :app), false) "
-            "  AS app_member "
-            "FROM pg_roles r WHERE r.rolname = current_user"), {"app": APP_ROLE}).mappings().one()
+        row = (
+            conn.execute(
+                text(
+                    "SELECT current_user AS user, r.rolsuper AS superuser, "
+                    "coalesce((SELECT tableowner = current_user FROM pg_tables WHERE tablename = 'plan_version' "
+                    "          AND schemaname = 'public'), false) AS owner, "
+                    "coalesce((SELECT pg_has_role(current_user, oid, 'MEMBER') FROM pg_roles "
+                    "          WHERE rolname = :app), false) "
+                    "  AS app_member "
+                    "FROM pg_roles r WHERE r.rolname = current_user"
+                ),
+                {"app": APP_ROLE},
+            )
+            .mappings()
+            .one()
+        )
     return dict(row)
 
 
@@ -68,6 +77,8 @@ def check_service_role(db, allow_superuser: bool) -> dict:
     role = describe(db)
     if (role["superuser"] or role["owner"]) and not allow_superuser:
         what = "a superuser" if role["superuser"] else "the owner of the rdtr schema"
-        raise RoleRefused(f"RDTR_DATABASE_URL connects as {role['user']!r}, {what}: the service runs as a login role "
-                          f"in the {APP_ROLE} group (see README, 'Database roles'), or set RDTR_ALLOW_SUPERUSER=true")
+        raise RoleRefused(
+            f"RDTR_DATABASE_URL connects as {role['user']!r}, {what}: the service runs as a login role "
+            f"in the {APP_ROLE} group (see README, 'Database roles'), or set RDTR_ALLOW_SUPERUSER=true"
+        )
     return role

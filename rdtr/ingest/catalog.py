@@ -49,9 +49,16 @@ def _version_doc(r, in_force_id: int | None) -> dict:
 
 def _collect(conn, plan_id: str | None, at: date):
     rows = conn.execute(text(_VERSIONS_SQL), {"plan": plan_id}).all()
-    plans = {r.id: r for r in conn.execute(
-        text("SELECT id, name, region, region_code FROM plan WHERE CAST(:plan AS text) IS NULL OR id = :plan "
-             "ORDER BY id"), {"plan": plan_id}).all()}
+    plans = {
+        r.id: r
+        for r in conn.execute(
+            text(
+                "SELECT id, name, region, region_code FROM plan WHERE CAST(:plan AS text) IS NULL OR id = :plan "
+                "ORDER BY id"
+            ),
+            {"plan": plan_id},
+        ).all()
+    }
     in_force = {v["plan_id"]: v["id"] for v in versions_in_force(conn, at, plan_id)}
     by_plan: dict[str, list] = {}
     for r in rows:
@@ -79,20 +86,22 @@ def list_plans(db, at: date | None = None) -> dict:
         if not versions:
             continue
         cur = _current(versions, in_force.get(pid))
-        out.append({
-            "id": pid,
-            "name": cur.name,
-            "legal_basis": cur.legal_basis,
-            "effective_from": cur.effective_from.isoformat(),
-            "version": cur.version,
-            "zones": cur.zone_count,
-            "bbox": _bbox(cur),
-            "versions": len(versions),
-            "in_force": in_force.get(pid) == cur.id,
-            "region": plan.region,
-            "region_code": plan.region_code,
-            "synthetic": cur.synthetic,
-        })
+        out.append(
+            {
+                "id": pid,
+                "name": cur.name,
+                "legal_basis": cur.legal_basis,
+                "effective_from": cur.effective_from.isoformat(),
+                "version": cur.version,
+                "zones": cur.zone_count,
+                "bbox": _bbox(cur),
+                "versions": len(versions),
+                "in_force": in_force.get(pid) == cur.id,
+                "region": plan.region,
+                "region_code": plan.region_code,
+                "synthetic": cur.synthetic,
+            }
+        )
     return {"plans": out}
 
 
@@ -127,8 +136,10 @@ def validation_report(db, plan_id: str, version: int) -> dict:
     if not is_plan_id(plan_id):
         raise UnknownPlan(plan_id)
     with db.engine.connect() as conn:
-        doc = conn.execute(text("SELECT validation_report FROM plan_version WHERE plan_id = :p AND version = :v"),
-                           {"p": plan_id, "v": version}).scalar()
+        doc = conn.execute(
+            text("SELECT validation_report FROM plan_version WHERE plan_id = :p AND version = :v"),
+            {"p": plan_id, "v": version},
+        ).scalar()
     if doc is None:
         raise NotFound(f"no version {version} of plan {plan_id!r}")
     return doc if isinstance(doc, dict) else json.loads(doc)

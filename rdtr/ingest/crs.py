@@ -51,8 +51,9 @@ def _sample(gdf: gpd.GeoDataFrame, n: int = 2000) -> np.ndarray:
     """Up to n vertex coordinates spread over the layer (the first vertex of features)."""
     geoms = gdf.geometry.values
     step = max(1, len(geoms) // n)
-    pts = shapely.get_coordinates(shapely.get_point(shapely.get_exterior_ring(
-        shapely.get_geometry(np.asarray(geoms[::step]), 0)), 0))
+    pts = shapely.get_coordinates(
+        shapely.get_point(shapely.get_exterior_ring(shapely.get_geometry(np.asarray(geoms[::step]), 0)), 0)
+    )
     return pts
 
 
@@ -81,8 +82,9 @@ def describe_place(lonlat: np.ndarray) -> str:
         return "nowhere on Earth (the coordinates do not transform)"
     lon, lat = np.median(lonlat[ok, 0]), np.median(lonlat[ok, 1])
     if abs(lat) > 90 or abs(lon) > 180:
-        return (f"longitude {lon:.2f}, latitude {lat:.2f} — not a place on Earth "
-                "(|latitude| > 90° or |longitude| > 180°)")
+        return (
+            f"longitude {lon:.2f}, latitude {lat:.2f} — not a place on Earth (|latitude| > 90° or |longitude| > 180°)"
+        )
     where = ""
     if lat > 66.5:
         where = " — the Arctic"
@@ -111,12 +113,14 @@ def _hemisphere_flip(crs: pyproj.CRS) -> pyproj.CRS | None:
             pass
     ellps = crs.ellipsoid
     south = " +south" if hemi == "N" else ""
-    return pyproj.CRS.from_proj4(f"+proj=utm +zone={number}{south} +a={ellps.semi_major_metre} "
-                                 f"+rf={ellps.inverse_flattening} +units=m +no_defs")
+    return pyproj.CRS.from_proj4(
+        f"+proj=utm +zone={number}{south} +a={ellps.semi_major_metre} +rf={ellps.inverse_flattening} +units=m +no_defs"
+    )
 
 
-def resolve_crs(gdf: gpd.GeoDataFrame, fallback: str | None, report: Report, file: str,
-                where_key: str = "[zones].crs") -> CrsResult:
+def resolve_crs(
+    gdf: gpd.GeoDataFrame, fallback: str | None, report: Report, file: str, where_key: str = "[zones].crs"
+) -> CrsResult:
     """The CRS of ``gdf``, checked to put the data in Indonesia (see the module doc): ``gdf`` is returned
     in that CRS (axis order fixed when it was swapped); reprojecting is the caller's next step."""
     declared = gdf.crs
@@ -131,11 +135,17 @@ def resolve_crs(gdf: gpd.GeoDataFrame, fallback: str | None, report: Report, fil
             xy = _sample(gdf)
             if len(xy) and _inside(xy).mean() > 0.99:
                 declared = WGS84
-                report.warning("crs_assumed", "the file carries no CRS and none is given in plan.toml; its "
-                               "coordinates are longitude/latitude in Indonesia, so EPSG:4326 was assumed", file=file)
+                report.warning(
+                    "crs_assumed",
+                    "the file carries no CRS and none is given in plan.toml; its "
+                    "coordinates are longitude/latitude in Indonesia, so EPSG:4326 was assumed",
+                    file=file,
+                )
             else:
-                raise CrsError(f"the file carries no CRS (no .prj?): set {where_key} = \"EPSG:…\" in plan.toml "
-                               "(e.g. EPSG:9480 for SRGI2013 / UTM 50N)")
+                raise CrsError(
+                    f'the file carries no CRS (no .prj?): set {where_key} = "EPSG:…" in plan.toml '
+                    "(e.g. EPSG:9480 for SRGI2013 / UTM 50N)"
+                )
     xy = _sample(gdf)
     if not len(xy):
         return CrsResult(gdf.set_crs(declared, allow_override=True), crs_label(declared))
@@ -146,15 +156,26 @@ def resolve_crs(gdf: gpd.GeoDataFrame, fallback: str | None, report: Report, fil
     flip = _hemisphere_flip(declared) if declared.is_projected else None
     if flip is not None:
         hemi = declared.utm_zone[-1].upper()
-        candidates.append((
-            f"the file is labelled UTM zone {declared.utm_zone} but its northings belong to the "
-            f"{'southern' if hemi == 'N' else 'northern'} zone {flip.utm_zone} ({crs_label(flip)})", flip, False))
+        candidates.append(
+            (
+                f"the file is labelled UTM zone {declared.utm_zone} but its northings belong to the "
+                f"{'southern' if hemi == 'N' else 'northern'} zone {flip.utm_zone} ({crs_label(flip)})",
+                flip,
+                False,
+            )
+        )
     lonlat_numbers = declared.is_projected and np.all(np.abs(xy[:, 0]) <= 180) and np.all(np.abs(xy[:, 1]) <= 90)
     if lonlat_numbers:
-        candidates.append((f"the coordinates are longitude/latitude although the file says {crs_label(declared)}",
-                           WGS84, False))
-        candidates.append(("the coordinates are latitude/longitude (swapped) although the file says "
-                           f"{crs_label(declared)}", WGS84, True))
+        candidates.append(
+            (f"the coordinates are longitude/latitude although the file says {crs_label(declared)}", WGS84, False)
+        )
+        candidates.append(
+            (
+                f"the coordinates are latitude/longitude (swapped) although the file says {crs_label(declared)}",
+                WGS84,
+                True,
+            )
+        )
 
     results = []
     for label, crs, swap in candidates:
@@ -172,15 +193,22 @@ def resolve_crs(gdf: gpd.GeoDataFrame, fallback: str | None, report: Report, fil
             place = f"{place} (the numbers are degrees, not metres)"
         if len(good) == 1:
             label, crs, swap, share = good[0]
-            report.repair("crs_fixed", f"coordinates as declared ({crs_label(declared)}) lie at {place}, outside "
-                          f"Indonesia: {label}; fixed", file=file)
+            report.repair(
+                "crs_fixed",
+                f"coordinates as declared ({crs_label(declared)}) lie at {place}, outside Indonesia: {label}; fixed",
+                file=file,
+            )
         elif len(good) > 1:
-            raise CrsError(f"with {crs_label(declared)} the data lies at {place}, outside Indonesia, and several "
-                           f"fixes would put it back ({'; '.join(r[0] for r in good)}): fix the file's CRS")
+            raise CrsError(
+                f"with {crs_label(declared)} the data lies at {place}, outside Indonesia, and several "
+                f"fixes would put it back ({'; '.join(r[0] for r in good)}): fix the file's CRS"
+            )
         else:
-            raise CrsError(f"with {crs_label(declared)} the data lies at {place}, outside Indonesia "
-                           "(94–142°E, 11.5°S–6.5°N): the CRS is wrong — fix the file's .prj/CRS or set "
-                           f"{where_key} when the file has none")
+            raise CrsError(
+                f"with {crs_label(declared)} the data lies at {place}, outside Indonesia "
+                "(94–142°E, 11.5°S–6.5°N): the CRS is wrong — fix the file's .prj/CRS or set "
+                f"{where_key} when the file has none"
+            )
     work = gdf
     if swap:
         work = gdf.set_geometry(shapely.transform(gdf.geometry.values, lambda c: c[:, ::-1]))
@@ -236,8 +264,12 @@ def outside_features(gdf4326: gpd.GeoDataFrame) -> np.ndarray:
     """Positions of features whose bounding box is not within Indonesia."""
     b = gdf4326.geometry.bounds.to_numpy()
     with np.errstate(invalid="ignore"):
-        inside = ((b[:, 0] >= INDONESIA[0]) & (b[:, 2] <= INDONESIA[2]) &
-                  (b[:, 1] >= INDONESIA[1]) & (b[:, 3] <= INDONESIA[3]))
+        inside = (
+            (b[:, 0] >= INDONESIA[0])
+            & (b[:, 2] <= INDONESIA[2])
+            & (b[:, 1] >= INDONESIA[1])
+            & (b[:, 3] <= INDONESIA[3])
+        )
     return np.flatnonzero(~inside)
 
 

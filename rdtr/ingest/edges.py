@@ -29,8 +29,9 @@ def precompute_version(conn, plan_version_id: int) -> int:
     Returns the number of edges (existing or new).
     """
     conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('rdtr.zone_edge'), :pv)"), {"pv": plan_version_id})
-    done = conn.execute(text("SELECT edges FROM zone_edge_done WHERE plan_version_id = :pv"),
-                        {"pv": plan_version_id}).scalar()
+    done = conn.execute(
+        text("SELECT edges FROM zone_edge_done WHERE plan_version_id = :pv"), {"pv": plan_version_id}
+    ).scalar()
     if done is not None:
         return done
     # A fresh partition filled without indexes, then attached: its indexes are built in bulk, far faster
@@ -40,6 +41,7 @@ def precompute_version(conn, plan_version_id: int) -> int:
     part = conn.execute(text("SELECT rdtr_version_partition('zone_edge', :pv)"), {"pv": pv}).scalar_one()
     n = conn.execute(text(EDGES_SQL.format(table=part)), {"pv": pv}).rowcount
     conn.execute(text("SELECT rdtr_attach_partition('zone_edge', :pv)"), {"pv": pv})
-    conn.execute(text("INSERT INTO zone_edge_done (plan_version_id, edges) VALUES (:pv, :n)"),
-                 {"pv": plan_version_id, "n": n})
+    conn.execute(
+        text("INSERT INTO zone_edge_done (plan_version_id, edges) VALUES (:pv, :n)"), {"pv": plan_version_id, "n": n}
+    )
     return n

@@ -18,8 +18,7 @@ from rdtr.ingest.subzones import SubzoneTable
 from rdtr.ingest.tables import Table, header_key
 from rdtr.ingest.values import clean_text, parse_number
 
-INTENSITY_FIELDS = ["kdb_max", "klb_max", "kdh_min", "ktb_max", "height_max_m", "floors_max", "gsb_min_m",
-                    "lot_min_m2"]
+INTENSITY_FIELDS = ["kdb_max", "klb_max", "kdh_min", "ktb_max", "height_max_m", "floors_max", "gsb_min_m", "lot_min_m2"]
 INTENSITY_COLUMNS = {
     "subzone": ["subzone", "subzone_code", "sub_zona", "subzona", "kodszn", "zona"],
     "lot_area_min_m2": ["lot_area_min_m2", "luas_min_m2", "luas_min"],
@@ -39,9 +38,14 @@ INTENSITY_COLUMNS = {
     "parameter": ["parameter"],
 }
 DEFAULT_PARAMETERS = {
-    "kdb_max": ["KDB"], "klb_max": ["KLB"], "kdh_min": ["KDH"], "ktb_max": ["KTB"],
-    "height_max_m": ["Tinggi", "Ketinggian", "Height"], "floors_max": ["Lantai", "Floors"],
-    "gsb_min_m": ["GSB"], "lot_min_m2": ["Luas Kavling Min", "Lot min"],
+    "kdb_max": ["KDB"],
+    "klb_max": ["KLB"],
+    "kdh_min": ["KDH"],
+    "ktb_max": ["KTB"],
+    "height_max_m": ["Tinggi", "Ketinggian", "Height"],
+    "floors_max": ["Lantai", "Floors"],
+    "gsb_min_m": ["GSB"],
+    "lot_min_m2": ["Luas Kavling Min", "Lot min"],
 }
 PERCENT_FIELDS = ("kdb_max", "kdh_min", "ktb_max")
 
@@ -50,8 +54,11 @@ def _value(canon: str, raw, report: Report, where: dict, notes: list[str], heade
     num, unit, ok = parse_number(raw)
     if not ok:
         notes.append(f"{header}: {clean_text(raw)}")
-        report.warning("free_text_intensity", f"{canon} is free text, kept verbatim in the note: "
-                       f"{_short(clean_text(raw))}", **where)
+        report.warning(
+            "free_text_intensity",
+            f"{canon} is free text, kept verbatim in the note: {_short(clean_text(raw))}",
+            **where,
+        )
         return None
     if num is None:
         return None
@@ -59,8 +66,7 @@ def _value(canon: str, raw, report: Report, where: dict, notes: list[str], heade
         report.repair("klb_percent", f"KLB {clean_text(raw)!r} read as a percent: {num / 100:g}", **where)
         num = num / 100
     elif canon in PERCENT_FIELDS and unit != "%" and 0 < num < 1:
-        report.repair("fraction_percent", f"{canon} {clean_text(raw)!r} read as a fraction: {num * 100:g} %",
-                      **where)
+        report.repair("fraction_percent", f"{canon} {clean_text(raw)!r} read as a fraction: {num * 100:g} %", **where)
         num = num * 100
     if canon == "floors_max":
         return int(round(num))
@@ -77,25 +83,45 @@ def read_intensity(pkg, subzones: SubzoneTable, zones, report: Report, rules: Ru
     spec = pkg.intensity
     if spec.source == "zones":
         _intensity_from_zones(spec, zones, report, rules)
-    elif not _read_layout(pkg, spec, "intensity table",
-                          {"rows": _intensity_rows, "parameter-rows": _intensity_parameter_rows},
-                          subzones, report, rules):
+    elif not _read_layout(
+        pkg,
+        spec,
+        "intensity table",
+        {"rows": _intensity_rows, "parameter-rows": _intensity_parameter_rows},
+        subzones,
+        report,
+        rules,
+    ):
         return
     _close_lot_classes(rules.intensity, report)
     report.count("intensity_rows", len(rules.intensity))
 
 
 def _empty_row(sub: str) -> dict:
-    row = {"subzone_code": sub, "lot_area_min_m2": None, "lot_area_max_m2": None, "block": None, "tpz": None,
-           "variant": None, "note": None, "extra": None}
+    row = {
+        "subzone_code": sub,
+        "lot_area_min_m2": None,
+        "lot_area_max_m2": None,
+        "block": None,
+        "tpz": None,
+        "variant": None,
+        "note": None,
+        "extra": None,
+    }
     row.update({f: None for f in INTENSITY_FIELDS})
     return row
 
 
 def _intensity_rows(table: Table, spec, subzones: SubzoneTable, report: Report, rules: Rules) -> None:
-    idx = _columns_needing(table, spec.columns, INTENSITY_COLUMNS, report, "intensity.columns", "subzone",
-                           "no sub-zone column in the intensity table: map it with "
-                           "[intensity.columns] subzone = \"…\"")
+    idx = _columns_needing(
+        table,
+        spec.columns,
+        INTENSITY_COLUMNS,
+        report,
+        "intensity.columns",
+        "subzone",
+        'no sub-zone column in the intensity table: map it with [intensity.columns] subzone = "…"',
+    )
     if idx is None:
         return
     used = {i for i in idx.values() if i is not None}
@@ -123,9 +149,14 @@ def _intensity_rows(table: Table, spec, subzones: SubzoneTable, report: Report, 
         if i is not None and clean_text(cells[i]):
             notes.append(clean_text(cells[i]))
         row["note"] = "\n".join(notes) or None
-        extra = {table.header[i]: clean_text(c) for i, c in enumerate(cells)
-                 if i < len(table.header) and i not in used and header_key(table.header[i]) not in excluded
-                 and clean_text(c) is not None}
+        extra = {
+            table.header[i]: clean_text(c)
+            for i, c in enumerate(cells)
+            if i < len(table.header)
+            and i not in used
+            and header_key(table.header[i]) not in excluded
+            and clean_text(c) is not None
+        }
         row["extra"] = extra or None
         row["_where"] = (table.file, line)
         rules.intensity.append(row)
@@ -133,9 +164,15 @@ def _intensity_rows(table: Table, spec, subzones: SubzoneTable, report: Report, 
 
 
 def _intensity_parameter_rows(table: Table, spec, subzones: SubzoneTable, report: Report, rules: Rules) -> None:
-    idx = _columns_needing(table, spec.columns, INTENSITY_COLUMNS, report, "intensity.columns", "parameter",
-                           "layout = \"parameter-rows\" needs the parameter column: "
-                           "[intensity.columns] parameter = \"…\"")
+    idx = _columns_needing(
+        table,
+        spec.columns,
+        INTENSITY_COLUMNS,
+        report,
+        "intensity.columns",
+        "parameter",
+        'layout = "parameter-rows" needs the parameter column: [intensity.columns] parameter = "…"',
+    )
     if idx is None:
         return
     params: dict[str, str] = {}
@@ -144,21 +181,32 @@ def _intensity_parameter_rows(table: Table, spec, subzones: SubzoneTable, report
             params[header_key(label)] = canon
     for canon, label in spec.parameters.items():
         if canon not in INTENSITY_FIELDS:
-            report.warning("unknown_key", f"[intensity.parameters] {canon} is not an intensity field "
-                           f"({', '.join(INTENSITY_FIELDS)}): ignored", file="plan.toml")
+            report.warning(
+                "unknown_key",
+                f"[intensity.parameters] {canon} is not an intensity field ({', '.join(INTENSITY_FIELDS)}): ignored",
+                file="plan.toml",
+            )
             continue
         params[header_key(label)] = canon
-    sub_cols = [(i, code) for i, _, code in _subzone_columns(
-        table, idx, spec.exclude, subzones, "auto", report, "list it in [intensity].exclude if it is not a sub-zone")]
+    sub_cols = [
+        (i, code)
+        for i, _, code in _subzone_columns(
+            table, idx, spec.exclude, subzones, "auto", report, "list it in [intensity].exclude if it is not a sub-zone"
+        )
+    ]
     key_cols = [c for c in ("lot_area_min_m2", "lot_area_max_m2", "block", "tpz", "variant") if idx.get(c) is not None]
     rows: dict[tuple, dict] = {}
     for line, cells in table.rows:
         p_label = clean_text(cells[idx["parameter"]])
         canon = params.get(header_key(p_label or ""))
         if canon is None:
-            report.error("unknown_parameter", f"parameter {p_label!r} is not known: map it with "
-                         "[intensity.parameters] kdb_max = \"…\"", file=table.file, row=line,
-                         column=table.header[idx["parameter"]])
+            report.error(
+                "unknown_parameter",
+                f'parameter {p_label!r} is not known: map it with [intensity.parameters] kdb_max = "…"',
+                file=table.file,
+                row=line,
+                column=table.header[idx["parameter"]],
+            )
             continue
         keys = []
         for c in key_cols:
@@ -166,8 +214,13 @@ def _intensity_parameter_rows(table: Table, spec, subzones: SubzoneTable, report
             if c.startswith("lot_area"):
                 num, _, ok = parse_number(v)
                 if not ok:
-                    report.error("not_a_number", f"{c} {v!r} is not a number", file=table.file, row=line,
-                                 column=table.header[idx[c]])
+                    report.error(
+                        "not_a_number",
+                        f"{c} {v!r} is not a number",
+                        file=table.file,
+                        row=line,
+                        column=table.header[idx[c]],
+                    )
                 keys.append(num)
             else:
                 keys.append(clean_text(v))
@@ -200,13 +253,20 @@ def _intensity_from_zones(spec, zones, report: Report, rules: Rules) -> None:
         col = next((c for c in raw.columns if str(c).casefold() == name.casefold()), None)
         if col is None:
             if canon in spec.columns:
-                report.error("unknown_column", f"[intensity.columns] {canon} = {name!r}: the zone layer has no "
-                             "such column", file=file)
+                report.error(
+                    "unknown_column",
+                    f"[intensity.columns] {canon} = {name!r}: the zone layer has no such column",
+                    file=file,
+                )
             continue
         cols[canon] = col
     if not cols:
-        report.error("missing_column", "[intensity] source = \"zones\" but the zone layer has none of the "
-                     "intensity columns (KDB, KLB, KDH, KTB): map them with [intensity.columns]", file=file)
+        report.error(
+            "missing_column",
+            '[intensity] source = "zones" but the zone layer has none of the '
+            "intensity columns (KDB, KLB, KDH, KTB): map them with [intensity.columns]",
+            file=file,
+        )
         return
     subs = zones.gdf["subzone_code"].to_numpy()
     blocks = zones.gdf["block"].to_numpy()
@@ -249,9 +309,13 @@ def _intensity_from_zones(spec, zones, report: Report, rules: Rules) -> None:
                 row = _from_vals(sub, None, vals, note, file, members)
                 row["variant"] = "features " + ", ".join(f for _, f in members[:20])
                 rules.intensity.append(row)
-            report.warning("inconsistent_intensity", f"the polygons of sub-zone {sub} carry {len(sets)} different "
-                           "intensity values (not separated by block): each is kept with the features it comes "
-                           "from as its variant", file=file)
+            report.warning(
+                "inconsistent_intensity",
+                f"the polygons of sub-zone {sub} carry {len(sets)} different "
+                "intensity values (not separated by block): each is kept with the features it comes "
+                "from as its variant",
+                file=file,
+            )
     report.info["intensity_from_zones"] = cols
 
 
@@ -267,12 +331,23 @@ def _from_vals(sub, block, vals, note, file, members) -> dict:
 def _check_duplicates(rows: list[dict], report: Report) -> None:
     seen: dict[tuple, tuple] = {}
     for row in rows:
-        key = (row["subzone_code"], row["lot_area_min_m2"], row["lot_area_max_m2"], row["block"], row["tpz"],
-               row["variant"])
+        key = (
+            row["subzone_code"],
+            row["lot_area_min_m2"],
+            row["lot_area_max_m2"],
+            row["block"],
+            row["tpz"],
+            row["variant"],
+        )
         if key in seen:
             f, line = row["_where"]
-            report.warning("duplicate_intensity", f"sub-zone {row['subzone_code']} has a second intensity row for "
-                           f"the same lot class/variant (first on row {seen[key][1]}): both kept", file=f, row=line)
+            report.warning(
+                "duplicate_intensity",
+                f"sub-zone {row['subzone_code']} has a second intensity row for "
+                f"the same lot class/variant (first on row {seen[key][1]}): both kept",
+                file=f,
+                row=line,
+            )
         else:
             seen[key] = row["_where"]
 
@@ -285,7 +360,7 @@ def _close_lot_classes(rows: list[dict], report: Report) -> None:
             groups.setdefault((r["subzone_code"], r["block"], r["tpz"], r["variant"]), []).append(r)
     closed = 0
     for grp in groups.values():
-        grp.sort(key=lambda r: (r["lot_area_min_m2"] if r["lot_area_min_m2"] is not None else -1))
+        grp.sort(key=lambda r: r["lot_area_min_m2"] if r["lot_area_min_m2"] is not None else -1)
         for a, b in zip(grp, grp[1:]):
             if a["lot_area_max_m2"] is not None and b["lot_area_min_m2"] is not None:
                 gap = b["lot_area_min_m2"] - a["lot_area_max_m2"]
@@ -294,12 +369,19 @@ def _close_lot_classes(rows: list[dict], report: Report) -> None:
                     closed += 1
                 elif gap < 0:
                     f, line = b["_where"]
-                    report.error("overlapping_lot_classes", f"lot-size classes of sub-zone {b['subzone_code']} "
-                                 f"overlap ({a['lot_area_min_m2']:g}–{a['lot_area_max_m2']:g} and "
-                                 f"{b['lot_area_min_m2']:g}–{b['lot_area_max_m2'] or 0:g} m²)", file=f, row=line)
+                    report.error(
+                        "overlapping_lot_classes",
+                        f"lot-size classes of sub-zone {b['subzone_code']} "
+                        f"overlap ({a['lot_area_min_m2']:g}–{a['lot_area_max_m2']:g} and "
+                        f"{b['lot_area_min_m2']:g}–{b['lot_area_max_m2'] or 0:g} m²)",
+                        file=f,
+                        row=line,
+                    )
     if closed:
-        report.info["lot_classes"] = ("lot-size classes written as inclusive whole numbers (e.g. 40–100, "
-                                      "101–200 m²) stored half-open: [40, 101), [101, 201) …")
+        report.info["lot_classes"] = (
+            "lot-size classes written as inclusive whole numbers (e.g. 40–100, "
+            "101–200 m²) stored half-open: [40, 101), [101, 201) …"
+        )
 
 
 def intensity_extra_json(row: dict) -> str | None:

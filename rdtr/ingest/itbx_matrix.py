@@ -41,8 +41,7 @@ def read_itbx(pkg, subzones: SubzoneTable, zones, report: Report, rules: Rules) 
         read_legend(pkg, report, rules)
     if spec.layout == "polygon-lists":
         _itbx_polygon_lists(spec, subzones, zones, report, rules)
-    elif not _read_layout(pkg, spec, "ITBX table", {"wide": _itbx_wide, "long": _itbx_long}, subzones, report,
-                          rules):
+    elif not _read_layout(pkg, spec, "ITBX table", {"wide": _itbx_wide, "long": _itbx_long}, subzones, report, rules):
         return
     _check_codes(rules, report, spec)
     report.count("activities", len(rules.activities))
@@ -57,16 +56,31 @@ def _activity(cells, idx, line, table, report, generated: str | None) -> dict | 
     code = generated if idx.get("activity_code") is None else get("activity_code")
     name = get("activity")
     if code is None:
-        report.error("missing_value", "activity code is empty", file=table.file, row=line,
-                     column=table.header[idx["activity_code"]])
+        report.error(
+            "missing_value",
+            "activity code is empty",
+            file=table.file,
+            row=line,
+            column=table.header[idx["activity_code"]],
+        )
         return None
     if name is None:
-        report.error("missing_value", "activity name is empty", file=table.file, row=line,
-                     column=table.header[idx["activity"]] if idx.get("activity") is not None else None)
+        report.error(
+            "missing_value",
+            "activity name is empty",
+            file=table.file,
+            row=line,
+            column=table.header[idx["activity"]] if idx.get("activity") is not None else None,
+        )
         return None
     kbli = split_list(get("kbli"), ",;/ ") if idx.get("kbli") is not None else []
-    return {"activity_code": code, "activity_name": name, "name_key": name_key(name),
-            "kbli": kbli or None, "activity_group": get("group")}
+    return {
+        "activity_code": code,
+        "activity_name": name,
+        "name_key": name_key(name),
+        "kbli": kbli or None,
+        "activity_group": get("group"),
+    }
 
 
 def _parse(cell: str, table: Table, line: int, column: str, report: Report):
@@ -78,26 +92,46 @@ def _parse(cell: str, table: Table, line: int, column: str, report: Report):
 
 
 def _itbx_wide(table: Table, spec, subzones: SubzoneTable, report: Report, rules: Rules) -> None:
-    idx = _columns_needing(table, spec.columns,
-                           {k: v for k, v in ACTIVITY_COLUMNS.items() if k not in ("subzone", "cell")},
-                           report, "itbx.fields", "activity", "no activity name column: name it activity (or "
-                           "kegiatan) or map it with [itbx.fields] activity = \"…\"")
+    idx = _columns_needing(
+        table,
+        spec.columns,
+        {k: v for k, v in ACTIVITY_COLUMNS.items() if k not in ("subzone", "cell")},
+        report,
+        "itbx.fields",
+        "activity",
+        'no activity name column: name it activity (or kegiatan) or map it with [itbx.fields] activity = "…"',
+    )
     if idx is None:
         return
     sub_cols: list[tuple[int, str]] = []
     seen: dict[str, str] = {}
-    for i, h, code in _subzone_columns(table, idx, spec.exclude, subzones, spec.subzone_columns, report,
-                                       "map it in the sub-zone table (aliases) or list it in [itbx].exclude"):
+    for i, h, code in _subzone_columns(
+        table,
+        idx,
+        spec.exclude,
+        subzones,
+        spec.subzone_columns,
+        report,
+        "map it in the sub-zone table (aliases) or list it in [itbx].exclude",
+    ):
         if code in seen:
-            report.error("duplicate", f"columns {seen[code]!r} and {h!r} are both sub-zone {code}",
-                         file=table.file, row=table.header_line, column=h)
+            report.error(
+                "duplicate",
+                f"columns {seen[code]!r} and {h!r} are both sub-zone {code}",
+                file=table.file,
+                row=table.header_line,
+                column=h,
+            )
             continue
         seen[code] = h
         sub_cols.append((i, code))
     report.info["itbx_columns"] = {h: c for c, h in seen.items()}
     if idx.get("activity_code") is None:
-        report.warning("generated_codes", f"no activity code column: activities are numbered 1–{len(table.rows)} "
-                       "in file order", file=table.file)
+        report.warning(
+            "generated_codes",
+            f"no activity code column: activities are numbered 1–{len(table.rows)} in file order",
+            file=table.file,
+        )
     width = len(str(len(table.rows)))
     codes_seen: dict[str, int] = {}
     empty = 0
@@ -106,8 +140,12 @@ def _itbx_wide(table: Table, spec, subzones: SubzoneTable, report: Report, rules
         if act is None:
             continue
         if act["activity_code"] in codes_seen:
-            report.error("duplicate", f"activity code {act['activity_code']!r} also on row "
-                         f"{codes_seen[act['activity_code']]}", file=table.file, row=line)
+            report.error(
+                "duplicate",
+                f"activity code {act['activity_code']!r} also on row {codes_seen[act['activity_code']]}",
+                file=table.file,
+                row=line,
+            )
             continue
         codes_seen[act["activity_code"]] = line
         rules.activities.append(act)
@@ -118,20 +156,28 @@ def _itbx_wide(table: Table, spec, subzones: SubzoneTable, report: Report, rules
                 continue
             rules.cells.append((act["activity_code"], code, parsed[0], parsed[1]))
     if empty:
-        report.warning("empty_cells", f"{empty} empty ITBX cells (no rule for that activity and sub-zone)",
-                       file=table.file)
+        report.warning(
+            "empty_cells", f"{empty} empty ITBX cells (no rule for that activity and sub-zone)", file=table.file
+        )
 
 
 def _itbx_long(table: Table, spec, subzones: SubzoneTable, report: Report, rules: Rules) -> None:
     idx = _columns(table, spec.columns, ACTIVITY_COLUMNS, report, "itbx.fields")
     for need in ("activity", "subzone", "cell"):
         if idx.get(need) is None:
-            report.error("missing_column", f"long ITBX needs a {need} column: map it with [itbx.fields] "
-                         f"{need} = \"…\"", file=table.file, row=table.header_line)
+            report.error(
+                "missing_column",
+                f'long ITBX needs a {need} column: map it with [itbx.fields] {need} = "…"',
+                file=table.file,
+                row=table.header_line,
+            )
             return
     if idx.get("activity_code") is None:
-        report.warning("generated_codes", "no activity code column: activities numbered in order of first "
-                       "appearance", file=table.file)
+        report.warning(
+            "generated_codes",
+            "no activity code column: activities numbered in order of first appearance",
+            file=table.file,
+        )
     by_code: dict[str, dict] = {}
     by_name: dict[str, str] = {}
     cells_at: dict[tuple[str, str], tuple[int, str, list[str]]] = {}
@@ -149,8 +195,13 @@ def _itbx_long(table: Table, spec, subzones: SubzoneTable, report: Report, rules
             by_code[act["activity_code"]] = act
             rules.activities.append(act)
         elif prev["name_key"] != act["name_key"]:
-            report.error("duplicate", f"activity code {act['activity_code']!r} names both "
-                         f"{prev['activity_name']!r} and {act['activity_name']!r}", file=table.file, row=line)
+            report.error(
+                "duplicate",
+                f"activity code {act['activity_code']!r} names both "
+                f"{prev['activity_name']!r} and {act['activity_name']!r}",
+                file=table.file,
+                row=line,
+            )
             continue
         sub_label = cells[idx["subzone"]]
         code, problem = subzones.code_of(sub_label, spec.subzone_columns)
@@ -162,8 +213,12 @@ def _itbx_long(table: Table, spec, subzones: SubzoneTable, report: Report, rules
             continue
         key = (act["activity_code"], code)
         if key in cells_at and cells_at[key][1:] != parsed:
-            report.error("duplicate", f"activity {key[0]} in sub-zone {code} is also on row {cells_at[key][0]} "
-                         "with another cell", file=table.file, row=line)
+            report.error(
+                "duplicate",
+                f"activity {key[0]} in sub-zone {code} is also on row {cells_at[key][0]} with another cell",
+                file=table.file,
+                row=line,
+            )
             continue
         if key not in cells_at:
             cells_at[key] = (line, *parsed)
@@ -184,8 +239,11 @@ def _itbx_polygon_lists(spec, subzones: SubzoneTable, zones, report: Report, rul
     for col_name, cell in spec.lists.items():
         col = next((c for c in raw.columns if str(c).casefold() == col_name.casefold()), None)
         if col is None:
-            report.error("unknown_column", f"[itbx.lists] {col_name} = {cell!r}: the zone layer has no column "
-                         f"{col_name!r}", file=file)
+            report.error(
+                "unknown_column",
+                f"[itbx.lists] {col_name} = {cell!r}: the zone layer has no column {col_name!r}",
+                file=file,
+            )
             continue
         try:
             parsed = parse_cell(cell)
@@ -201,9 +259,14 @@ def _itbx_polygon_lists(spec, subzones: SubzoneTable, zones, report: Report, rul
             if text and len(text) in (254, 255) and items:
                 # Shapefile (dBase) text fields stop at 254 characters: the last item is cut off.
                 truncated += 1
-                report.warning("truncated_list", f"{col} is {len(text)} characters long, the dBase limit: its last "
-                               f"item {items[-1]!r} is probably cut off and was left out", file=file,
-                               feature=str(raw.index[i]), column=col)
+                report.warning(
+                    "truncated_list",
+                    f"{col} is {len(text)} characters long, the dBase limit: its last "
+                    f"item {items[-1]!r} is probably cut off and was left out",
+                    file=file,
+                    feature=str(raw.index[i]),
+                    column=col,
+                )
                 items = items[:-1]
             sub = codes_of_zone[i]
             if sub is None:
@@ -218,8 +281,15 @@ def _itbx_polygon_lists(spec, subzones: SubzoneTable, zones, report: Report, rul
     width = max(4, len(str(len(order))))
     code_of = {key: f"{n:0{width}d}" for n, key in enumerate(order, 1)}
     for key in order:
-        rules.activities.append({"activity_code": code_of[key], "activity_name": names[key], "name_key": key,
-                                 "kbli": None, "activity_group": None})
+        rules.activities.append(
+            {
+                "activity_code": code_of[key],
+                "activity_name": names[key],
+                "name_key": key,
+                "kbli": None,
+                "activity_group": None,
+            }
+        )
     conflicts = 0
     for (key, sub), cell_codes in per_sub.items():
         ordered = sorted(cell_codes, key=lambda c: "ITBX".index(c[0]))
@@ -228,9 +298,13 @@ def _itbx_polygon_lists(spec, subzones: SubzoneTable, zones, report: Report, rul
         if len(per_sub_features[(key, sub)]) > 1:
             conflicts += 1
     if conflicts:
-        report.warning("list_conflicts", f"{conflicts} activity/sub-zone pairs carry more than one class (listed "
-                       "in several lists, e.g. both TBT and BST, or differently by polygons of one sub-zone): "
-                       "their codes are merged and the most restrictive class applies", file=file)
+        report.warning(
+            "list_conflicts",
+            f"{conflicts} activity/sub-zone pairs carry more than one class (listed "
+            "in several lists, e.g. both TBT and BST, or differently by polygons of one sub-zone): "
+            "their codes are merged and the most restrictive class applies",
+            file=file,
+        )
     report.info["itbx_activity_codes"] = "generated in order of first appearance (the lists carry names only)"
 
 
@@ -240,5 +314,8 @@ def _check_codes(rules: Rules, report: Report, spec) -> None:
     used = {c for _, _, _, codes in rules.cells for c in codes}
     missing = sorted(c for c in used if c not in rules.codes and c not in ("I", "T", "B", "X"))
     if missing:
-        report.warning("undefined_code", f"condition codes used in the ITBX but not in the legend: "
-                       f"{', '.join(missing)}", file=spec.codes)
+        report.warning(
+            "undefined_code",
+            f"condition codes used in the ITBX but not in the legend: {', '.join(missing)}",
+            file=spec.codes,
+        )

@@ -17,10 +17,17 @@ def read_legend(pkg, report: Report, rules: Rules) -> None:
     table = _read(pkg, tspec, spec.codes, report, "ITBX code legend")
     if table is None:
         return
-    rows = _code_rows(table, spec.codes_columns, {"code": ["code", "kode"],
-                                                  "text": ["text", "meaning", "keterangan", "arti", "definisi",
-                                                           "deskripsi", "description"]},
-                      report, "itbx.codes_columns", "the legend")
+    rows = _code_rows(
+        table,
+        spec.codes_columns,
+        {
+            "code": ["code", "kode"],
+            "text": ["text", "meaning", "keterangan", "arti", "definisi", "deskripsi", "description"],
+        },
+        report,
+        "itbx.codes_columns",
+        "the legend",
+    )
     if rows is None:
         return
     for line, code, text in rows:
@@ -41,9 +48,14 @@ def read_tpz(pkg, report: Report, rules: Rules) -> None:
     table = _read(pkg, spec, spec.path, report, "TPZ table")
     if table is None:
         return
-    rows = _code_rows(table, spec.columns, {"code": ["code", "kode", "tpz"],
-                                            "text": ["text", "keterangan", "meaning", "arti", "deskripsi"]},
-                      report, "tpz.columns", "the TPZ table")
+    rows = _code_rows(
+        table,
+        spec.columns,
+        {"code": ["code", "kode", "tpz"], "text": ["text", "keterangan", "meaning", "arti", "deskripsi"]},
+        report,
+        "tpz.columns",
+        "the TPZ table",
+    )
     if rows is None:
         return
     for line, code, text in rows:
@@ -54,8 +66,9 @@ def read_tpz(pkg, report: Report, rules: Rules) -> None:
     report.count("tpz_codes", len(rules.tpz))
 
 
-def _code_rows(table: Table, overrides: dict[str, str], defaults: dict[str, list[str]], report: Report,
-               section: str, what: str) -> list[tuple[int, str, str | None]] | None:
+def _code_rows(
+    table: Table, overrides: dict[str, str], defaults: dict[str, list[str]], report: Report, section: str, what: str
+) -> list[tuple[int, str, str | None]] | None:
     """(row, code, text) of each row of a code table that has a code: the columns found by name, else the
     first two; None (reported) when there is no text column."""
     idx = _columns(table, overrides, defaults, report, section)

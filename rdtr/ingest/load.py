@@ -32,8 +32,9 @@ def ewkb_hex(geoms: np.ndarray) -> np.ndarray:
     return shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
 
 
-def copy_rows(cur, table: str, columns: Sequence[str], rows: Iterable[Sequence],
-              on_chunk: Callable[[int], None] | None = None) -> int:
+def copy_rows(
+    cur, table: str, columns: Sequence[str], rows: Iterable[Sequence], on_chunk: Callable[[int], None] | None = None
+) -> int:
     """COPY ``rows`` into ``table`` in chunks; None is NULL. Returns the number of rows."""
     sql = f"COPY {table} ({', '.join(columns)}) FROM STDIN WITH (FORMAT csv)"
     buf = io.StringIO()
@@ -70,8 +71,12 @@ def text_column(values, kind: str = "text") -> np.ndarray:
     else:
         t = s.astype(str)
         if kind == "text" and t.str.contains(r"[\\\t\n\r]", regex=True).any():
-            t = (t.str.replace("\\", "\\\\", regex=False).str.replace("\t", "\\t", regex=False)
-                 .str.replace("\n", "\\n", regex=False).str.replace("\r", "\\r", regex=False))
+            t = (
+                t.str.replace("\\", "\\\\", regex=False)
+                .str.replace("\t", "\\t", regex=False)
+                .str.replace("\n", "\\n", regex=False)
+                .str.replace("\r", "\\r", regex=False)
+            )
         out = t.to_numpy(dtype=object)
     out[na] = "\\N"
     return out
@@ -138,8 +143,15 @@ class _Feeder(io.RawIOBase):
         return out
 
 
-def copy_text(cur, table: str, columns: Sequence[str], n: int, build: Callable[[int, int], list[np.ndarray]],
-              on_chunk=None, chunk_rows: int = CHUNK_ROWS) -> int:
+def copy_text(
+    cur,
+    table: str,
+    columns: Sequence[str],
+    n: int,
+    build: Callable[[int, int], list[np.ndarray]],
+    on_chunk=None,
+    chunk_rows: int = CHUNK_ROWS,
+) -> int:
     """COPY ``n`` rows whose text-format columns ``build(a, b)`` makes for rows a..b (see
     :func:`text_column`). Chunks are built in a background thread while earlier ones are sent and parsed."""
 
@@ -174,9 +186,24 @@ def reserve_ids(cur, table: str, n: int) -> np.ndarray:
     return np.arange(lo, lo + n, dtype=np.int64)
 
 
-ZONE_COLUMNS = ["id", "plan_version_id", "feature_id", "subzone_code", "subzone_name", "zone_code", "zone_name",
-                "block", "subblock", "kecamatan", "kelurahan", "tpz", "special_provisions", "attributes", "area_m2",
-                "geom"]
+ZONE_COLUMNS = [
+    "id",
+    "plan_version_id",
+    "feature_id",
+    "subzone_code",
+    "subzone_name",
+    "zone_code",
+    "zone_name",
+    "block",
+    "subblock",
+    "kecamatan",
+    "kelurahan",
+    "tpz",
+    "special_provisions",
+    "attributes",
+    "area_m2",
+    "geom",
+]
 
 
 def load_zones(cur, version_id: int, gdf, on_chunk=None, max_vertices: int = 64) -> tuple[int, int]:
@@ -188,21 +215,49 @@ def load_zones(cur, version_id: int, gdf, on_chunk=None, max_vertices: int = 64)
     n = len(gdf)
     geoms = np.asarray(gdf.geometry.values)
     ids = reserve_ids(cur, "zone", n)
-    text_cols = {c: gdf[c].to_numpy() for c in ("feature_id", "subzone_code", "subzone_name", "zone_code",
-                                                "zone_name", "block", "subblock", "kecamatan", "kelurahan",
-                                                "attributes")}
+    text_cols = {
+        c: gdf[c].to_numpy()
+        for c in (
+            "feature_id",
+            "subzone_code",
+            "subzone_name",
+            "zone_code",
+            "zone_name",
+            "block",
+            "subblock",
+            "kecamatan",
+            "kelurahan",
+            "attributes",
+        )
+    }
     sp, tpz, area = gdf["special_provisions"].to_numpy(), gdf["tpz"].to_numpy(), gdf["area_m2"].to_numpy()
     version = str(version_id)
 
     def build(a: int, b: int) -> list[np.ndarray]:
-        return ([text_column(ids[a:b], "raw"), np.full(b - a, version, dtype=object)]
-                + [text_column(text_cols[c][a:b]) for c in ("feature_id", "subzone_code", "subzone_name",
-                                                             "zone_code", "zone_name", "block", "subblock",
-                                                             "kecamatan", "kelurahan")]
-                + [text_column([pg_array(x) for x in tpz[a:b]]),
-                   text_column([json.dumps(x, ensure_ascii=False) if x else "[]" for x in sp[a:b]]),
-                   text_column(text_cols["attributes"][a:b]), text_column(area[a:b], "float"),
-                   text_column(ewkb_hex(geoms[a:b]), "raw")])
+        return (
+            [text_column(ids[a:b], "raw"), np.full(b - a, version, dtype=object)]
+            + [
+                text_column(text_cols[c][a:b])
+                for c in (
+                    "feature_id",
+                    "subzone_code",
+                    "subzone_name",
+                    "zone_code",
+                    "zone_name",
+                    "block",
+                    "subblock",
+                    "kecamatan",
+                    "kelurahan",
+                )
+            ]
+            + [
+                text_column([pg_array(x) for x in tpz[a:b]]),
+                text_column([json.dumps(x, ensure_ascii=False) if x else "[]" for x in sp[a:b]]),
+                text_column(text_cols["attributes"][a:b]),
+                text_column(area[a:b], "float"),
+                text_column(ewkb_hex(geoms[a:b]), "raw"),
+            ]
+        )
 
     copy_text(cur, "zone", ZONE_COLUMNS, n, build, on_chunk)
     # The new version's partition, made by a definer function (rdtr_app may not run DDL), filled, attached.
@@ -225,8 +280,9 @@ def load_zones(cur, version_id: int, gdf, on_chunk=None, max_vertices: int = 64)
 def load_subzones(cur, version_id: int, table) -> int:
     """COPY the sub-zone table (sub-zona: code, name, zone code, zone name) of ``version_id``; returns the row count."""
     rows = ((version_id, r.code, r.name, r.zone_code, r.zone_name) for r in table.rows.values())
-    return copy_rows(cur, "subzone", ["plan_version_id", "subzone_code", "subzone_name", "zone_code", "zone_name"],
-                     rows)
+    return copy_rows(
+        cur, "subzone", ["plan_version_id", "subzone_code", "subzone_name", "zone_code", "zone_name"], rows
+    )
 
 
 def load_rules(cur, version_id: int, rules) -> dict[str, int]:
@@ -235,25 +291,62 @@ def load_rules(cur, version_id: int, rules) -> dict[str, int]:
     codes; returns the row count per table."""
     counts = {}
     counts["activities"] = copy_rows(
-        cur, "activity", ["plan_version_id", "activity_code", "activity_name", "name_key", "kbli", "activity_group"],
-        ((version_id, a["activity_code"], a["activity_name"], a["name_key"], pg_array(a["kbli"]), a["activity_group"])
-         for a in rules.activities))
+        cur,
+        "activity",
+        ["plan_version_id", "activity_code", "activity_name", "name_key", "kbli", "activity_group"],
+        (
+            (
+                version_id,
+                a["activity_code"],
+                a["activity_name"],
+                a["name_key"],
+                pg_array(a["kbli"]),
+                a["activity_group"],
+            )
+            for a in rules.activities
+        ),
+    )
     if rules.cells:
         cur.execute("SELECT activity_code, id FROM activity WHERE plan_version_id = %s", (version_id,))
         ids = dict(cur.fetchall())
         counts["itbx_cells"] = copy_rows(
-            cur, "itbx", ["activity_id", "subzone_code", "plan_version_id", "class", "codes"],
-            ((ids[code], sub, version_id, cls, pg_array(codes)) for code, sub, cls, codes in rules.cells))
-    counts["itbx_codes"] = copy_rows(cur, "itbx_code", ["plan_version_id", "code", "text"],
-                                     ((version_id, c, t) for c, t in rules.codes.items()))
-    icols = ["subzone_code", "lot_area_min_m2", "lot_area_max_m2", "block", "tpz", "variant", "kdb_max", "klb_max",
-             "kdh_min", "ktb_max", "height_max_m", "floors_max", "gsb_min_m", "lot_min_m2", "note"]
+            cur,
+            "itbx",
+            ["activity_id", "subzone_code", "plan_version_id", "class", "codes"],
+            ((ids[code], sub, version_id, cls, pg_array(codes)) for code, sub, cls, codes in rules.cells),
+        )
+    counts["itbx_codes"] = copy_rows(
+        cur, "itbx_code", ["plan_version_id", "code", "text"], ((version_id, c, t) for c, t in rules.codes.items())
+    )
+    icols = [
+        "subzone_code",
+        "lot_area_min_m2",
+        "lot_area_max_m2",
+        "block",
+        "tpz",
+        "variant",
+        "kdb_max",
+        "klb_max",
+        "kdh_min",
+        "ktb_max",
+        "height_max_m",
+        "floors_max",
+        "gsb_min_m",
+        "lot_min_m2",
+        "note",
+    ]
     counts["intensity_rows"] = copy_rows(
-        cur, "intensity", ["plan_version_id", *icols, "extra"],
-        ((version_id, *[r[c] for c in icols],
-          json.dumps(r["extra"], ensure_ascii=False) if r.get("extra") else None) for r in rules.intensity))
-    counts["tpz_codes"] = copy_rows(cur, "tpz_code", ["plan_version_id", "code", "text"],
-                                    ((version_id, c, t) for c, t in rules.tpz.items()))
+        cur,
+        "intensity",
+        ["plan_version_id", *icols, "extra"],
+        (
+            (version_id, *[r[c] for c in icols], json.dumps(r["extra"], ensure_ascii=False) if r.get("extra") else None)
+            for r in rules.intensity
+        ),
+    )
+    counts["tpz_codes"] = copy_rows(
+        cur, "tpz_code", ["plan_version_id", "code", "text"], ((version_id, c, t) for c, t in rules.tpz.items())
+    )
     return counts
 
 
@@ -262,7 +355,9 @@ def load_overlays(cur, version_id: int, overlays) -> int:
     n = 0
     for ov in overlays:
         geoms = ewkb_hex(np.asarray(ov.gdf.geometry.values))
-        rows = ((version_id, ov.kind, name, text, attrs, geom)
-                for name, text, attrs, geom in zip(ov.names, ov.texts, ov.attributes, geoms))
+        rows = (
+            (version_id, ov.kind, name, text, attrs, geom)
+            for name, text, attrs, geom in zip(ov.names, ov.texts, ov.attributes, geoms)
+        )
         n += copy_rows(cur, "overlay", ["plan_version_id", "kind", "name", "text", "attributes", "geom"], rows)
     return n

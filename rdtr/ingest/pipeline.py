@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import threading
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,6 +23,7 @@ from rdtr.ingest.itbx_matrix import read_itbx
 from rdtr.ingest.legend import read_tpz
 from rdtr.ingest.report import Report
 from rdtr.ingest.rule_tables import Rules
+from rdtr.ingest.stages import Stages
 from rdtr.ingest.subzones import table_from_file
 from rdtr.ingest.tables import TableError, read_table
 from rdtr.ingest.topology import check_topology
@@ -50,47 +50,15 @@ class OverlayLayer:
     attributes: list
 
 
-class _Stages:
-    """A rich progress bar per stage, or nothing (``progress=False``)."""
-
-    def __init__(self, enabled: bool, report: Report):
-        self.enabled = enabled
-        self.report = report
-        self._progress = None
-
-    def __enter__(self):
-        if self.enabled:
-            from rich.console import Console
-            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-            self._progress = Progress(TextColumn("{task.description:<28}"), BarColumn(), MofNCompleteColumn(),
-                                      TimeElapsedColumn(), console=Console(stderr=True), transient=False)
-            self._progress.start()
-        return self
-
-    def __exit__(self, *exc):
-        if self._progress:
-            self._progress.stop()
-
-    @contextmanager
-    def stage(self, name: str, total: int | None = 1):
-        start = time.perf_counter()
-        task = self._progress.add_task(name, total=total) if self._progress else None
-
-        def advance(n: int = 1):
-            if task is not None:
-                self._progress.advance(task, n)
-
-        try:
-            yield advance
-        finally:
-            if task is not None:
-                self._progress.update(task, completed=total if total is not None else 1, total=total or 1)
-            self.report.timings[name] = self.report.timings.get(name, 0.0) + time.perf_counter() - start
-
-
-def ingest_package(db, source: str | Path, *, dry_run: bool = False, progress: bool = False,
-                   label: str | None = None, actor: str | None = None) -> IngestResult:
+def ingest_package(
+    db,
+    source: str | Path,
+    *,
+    dry_run: bool = False,
+    progress: bool = False,
+    label: str | None = None,
+    actor: str | None = None,
+) -> IngestResult:
     """Validate the package at ``source`` (folder or .zip) and load it as its plan's next version.
 
     One transaction: plan, plan_version, subzone, zone (+ zone_part pieces), activity, itbx, itbx_code,
@@ -110,7 +78,7 @@ def ingest_package(db, source: str | Path, *, dry_run: bool = False, progress: b
     pkg_checksum = None
     plan_id = None
     try:
-        with _Stages(progress, report) as stages, OpenedPackage(source) as root:
+        with Stages(progress, report) as stages, OpenedPackage(source) as root:
             with stages.stage("read plan.toml"):
                 pkg_checksum = checksum(root)
                 report.checksum = pkg_checksum
@@ -172,7 +140,7 @@ class _Data:
     topology: _TopologyJob
 
 
-def _validate(pkg: Package, report: Report, stages: _Stages) -> _Data | None:
+def _validate(pkg: Package, report: Report, stages: Stages) -> _Data | None:
     subzone_table = None
     if pkg.subzones:
         with stages.stage("sub-zone table"):
@@ -197,8 +165,9 @@ def _validate(pkg: Package, report: Report, stages: _Stages) -> _Data | None:
         if pkg.itbx:
             read_itbx(pkg, zones.subzones, zones, report, rules)
         else:
-            report.warning("no_itbx", "the package has no ITBX table ([itbx]): activities cannot be checked",
-                           file="plan.toml")
+            report.warning(
+                "no_itbx", "the package has no ITBX table ([itbx]): activities cannot be checked", file="plan.toml"
+            )
         if pkg.intensity:
             read_intensity(pkg, zones.subzones, zones, report, rules)
         else:
@@ -209,18 +178,27 @@ def _validate(pkg: Package, report: Report, stages: _Stages) -> _Data | None:
         if rules.tpz:
             unknown = [t for t in used_tpz if t not in rules.tpz]
             if unknown:
-                report.warning("undefined_tpz", f"TPZ codes on zones but not in the TPZ table: {', '.join(unknown)}",
-                               file=pkg.tpz.path)
+                report.warning(
+                    "undefined_tpz",
+                    f"TPZ codes on zones but not in the TPZ table: {', '.join(unknown)}",
+                    file=pkg.tpz.path,
+                )
         if rules.activities:
             unused = sorted(set(zones.subzones.rows) - {c[1] for c in rules.cells})
             if unused and pkg.itbx and pkg.itbx.layout != "polygon-lists":
-                report.warning("subzone_without_rules", f"sub-zones without ITBX cells: {', '.join(unused[:30])}",
-                               file=pkg.itbx.path)
+                report.warning(
+                    "subzone_without_rules",
+                    f"sub-zones without ITBX cells: {', '.join(unused[:30])}",
+                    file=pkg.itbx.path,
+                )
             mapped = set(zones.gdf["subzone_code"].dropna())
             norules = sorted(mapped - {c[1] for c in rules.cells})
             if norules:
-                report.warning("zones_without_rules", f"zones of sub-zones {', '.join(norules[:30])} have no ITBX "
-                               "rules", file=pkg.zones.path)
+                report.warning(
+                    "zones_without_rules",
+                    f"zones of sub-zones {', '.join(norules[:30])} have no ITBX rules",
+                    file=pkg.zones.path,
+                )
     overlays = []
     with stages.stage("overlays", total=max(1, len(pkg.overlays))) as advance:
         for spec in pkg.overlays:
@@ -244,8 +222,7 @@ class _TopologyJob:
     def _run(self) -> None:
         start = time.perf_counter()
         try:
-            self.result = check_topology(self.zones.geoms_m, self.zones.gdf["feature_id"].to_numpy(),
-                                         self.zones.crs_m)
+            self.result = check_topology(self.zones.geoms_m, self.zones.gdf["feature_id"].to_numpy(), self.zones.crs_m)
         except BaseException as exc:  # noqa: BLE001 - reported by finish()
             self.error = exc
         self.seconds = time.perf_counter() - start
@@ -258,8 +235,9 @@ class _TopologyJob:
         self._thread = None
         report.timings["zones: overlaps and gaps"] = self.seconds
         if self.error is not None:
-            report.warning("topology_failed", f"overlaps and gaps could not be checked: {self.error}",
-                           file=self.zones.file)
+            report.warning(
+                "topology_failed", f"overlaps and gaps could not be checked: {self.error}", file=self.zones.file
+            )
             return
         _topology(self.zones, report, self.result)
 
@@ -270,12 +248,23 @@ def _topology(zones: ZoneLayer, report: Report, topo: dict) -> None:
     report.count("gaps", topo["gaps"]["count"])
     file = zones.file
     for o in topo["overlaps"]["items"]:
-        report.warning("overlap", f"features {o['features'][0]} and {o['features'][1]} overlap by "
-                       f"{o['area_m2']:.2f} m² near {o['location'][0]:.6f}, {o['location'][1]:.6f}",
-                       file=file, feature=o["features"][0], location=o["location"], area_m2=o["area_m2"])
+        report.warning(
+            "overlap",
+            f"features {o['features'][0]} and {o['features'][1]} overlap by "
+            f"{o['area_m2']:.2f} m² near {o['location'][0]:.6f}, {o['location'][1]:.6f}",
+            file=file,
+            feature=o["features"][0],
+            location=o["location"],
+            area_m2=o["area_m2"],
+        )
     for g in topo["gaps"]["items"]:
-        report.warning("gap", f"gap of {g['area_m2']:.2f} m² between zones near {g['location'][0]:.6f}, "
-                       f"{g['location'][1]:.6f}", file=file, location=g["location"], area_m2=g["area_m2"])
+        report.warning(
+            "gap",
+            f"gap of {g['area_m2']:.2f} m² between zones near {g['location'][0]:.6f}, {g['location'][1]:.6f}",
+            file=file,
+            location=g["location"],
+            area_m2=g["area_m2"],
+        )
 
 
 def _read_overlay(pkg: Package, spec, report: Report) -> OverlayLayer | None:
@@ -296,8 +285,9 @@ def _read_overlay(pkg: Package, spec, report: Report) -> OverlayLayer | None:
         return None
     gdf = repair_geometries(res.gdf, report, file).to_crs(WGS84)
     for i in outside_features(gdf):
-        report.error("outside_indonesia", "overlay feature lies outside Indonesia", file=file,
-                     feature=str(gdf.index[i]))
+        report.error(
+            "outside_indonesia", "overlay feature lies outside Indonesia", file=file, feature=str(gdf.index[i])
+        )
     raw = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
 
     def column(field_name, label):
@@ -315,7 +305,9 @@ def _read_overlay(pkg: Package, spec, report: Report) -> OverlayLayer | None:
 
 
 # --- writing -------------------------------------------------------------------------------------
-def _write(db, actor: str, pkg: Package, data: _Data, report: Report, stages: _Stages, started, dry_run: bool) -> IngestResult:
+def _write(
+    db, actor: str, pkg: Package, data: _Data, report: Report, stages: Stages, started, dry_run: bool
+) -> IngestResult:
     plan = pkg.plan
     zones = data.zones
     try:
@@ -324,21 +316,30 @@ def _write(db, actor: str, pkg: Package, data: _Data, report: Report, stages: _S
             if not conn.execute(text("SELECT to_regclass('plan_version') IS NOT NULL")).scalar():
                 raise DatabaseUnavailable("the database has no rdtr schema: run `rdtr db upgrade`")
             conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"rdtr-ingest:{plan.id}"})
-            previous = conn.execute(text(
-                "SELECT version, effective_from, source_checksum FROM plan_version WHERE plan_id = :p "
-                "ORDER BY version"), {"p": plan.id}).all()
+            previous = conn.execute(
+                text(
+                    "SELECT version, effective_from, source_checksum FROM plan_version WHERE plan_id = :p "
+                    "ORDER BY version"
+                ),
+                {"p": plan.id},
+            ).all()
             same = [r for r in previous if r.source_checksum == pkg.checksum]
             if same:
                 data.topology.finish(report)
-                raise Conflict(f"this package is already loaded as {plan.id} version {same[0].version} "
-                               f"(checksum {pkg.checksum[:12]}…); nothing to do")
+                raise Conflict(
+                    f"this package is already loaded as {plan.id} version {same[0].version} "
+                    f"(checksum {pkg.checksum[:12]}…); nothing to do"
+                )
             if previous:
                 last = max(previous, key=lambda r: r.effective_from)
                 if plan.effective_from <= last.effective_from:
                     data.topology.finish(report)
-                    report.error("effective_from", f"effective_from {plan.effective_from} must be after "
-                                 f"{last.effective_from}, when version {last.version} of {plan.id} took effect",
-                                 file="plan.toml")
+                    report.error(
+                        "effective_from",
+                        f"effective_from {plan.effective_from} must be after "
+                        f"{last.effective_from}, when version {last.version} of {plan.id} took effect",
+                        file="plan.toml",
+                    )
                     raise _Invalid()
             version = (max(r.version for r in previous) + 1) if previous else 1
             report.info["version"] = version
@@ -349,20 +350,38 @@ def _write(db, actor: str, pkg: Package, data: _Data, report: Report, stages: _S
                 _insert_run(conn, started, plan.id, True, True, None, pkg.source, pkg.checksum, doc)
                 return IngestResult(plan.id, version, None, True, doc)
 
-            conn.execute(text(
-                "INSERT INTO plan (id, name, region, region_code) VALUES (:id, :name, :region, :code) "
-                "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, "
-                "region = COALESCE(EXCLUDED.region, plan.region), "
-                "region_code = COALESCE(EXCLUDED.region_code, plan.region_code)"),
-                {"id": plan.id, "name": plan.name, "region": plan.region, "code": plan.region_code})
+            conn.execute(
+                text(
+                    "INSERT INTO plan (id, name, region, region_code) VALUES (:id, :name, :region, :code) "
+                    "ON CONFLICT (id) DO UPDATE SET name = EXCLUDED.name, "
+                    "region = COALESCE(EXCLUDED.region, plan.region), "
+                    "region_code = COALESCE(EXCLUDED.region_code, plan.region_code)"
+                ),
+                {"id": plan.id, "name": plan.name, "region": plan.region, "code": plan.region_code},
+            )
             minx, miny, maxx, maxy = (float(v) for v in zones.gdf.total_bounds)
-            version_id = conn.execute(text(
-                "INSERT INTO plan_version (plan_id, version, name, legal_basis, effective_from, source_checksum, "
-                "source_crs, synthetic, zone_count, bbox) VALUES (:p, :v, :n, :lb, :ef, :cs, :crs, :syn, :zc, "
-                "ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)) RETURNING id"),
-                {"p": plan.id, "v": version, "n": plan.name, "lb": plan.legal_basis, "ef": plan.effective_from,
-                 "cs": pkg.checksum, "crs": zones.source_crs, "syn": plan.synthetic, "zc": len(zones.gdf),
-                 "x0": minx, "y0": miny, "x1": maxx, "y1": maxy}).scalar_one()
+            version_id = conn.execute(
+                text(
+                    "INSERT INTO plan_version (plan_id, version, name, legal_basis, effective_from, source_checksum, "
+                    "source_crs, synthetic, zone_count, bbox) VALUES (:p, :v, :n, :lb, :ef, :cs, :crs, :syn, :zc, "
+                    "ST_MakeEnvelope(:x0, :y0, :x1, :y1, 4326)) RETURNING id"
+                ),
+                {
+                    "p": plan.id,
+                    "v": version,
+                    "n": plan.name,
+                    "lb": plan.legal_basis,
+                    "ef": plan.effective_from,
+                    "cs": pkg.checksum,
+                    "crs": zones.source_crs,
+                    "syn": plan.synthetic,
+                    "zc": len(zones.gdf),
+                    "x0": minx,
+                    "y0": miny,
+                    "x1": maxx,
+                    "y1": maxy,
+                },
+            ).scalar_one()
             cur = conn.connection.dbapi_connection.cursor()
             try:
                 loader.load_subzones(cur, version_id, zones.subzones)
@@ -384,12 +403,24 @@ def _write(db, actor: str, pkg: Package, data: _Data, report: Report, stages: _S
                 doc = report.to_dict()
                 # The report, then ANALYZE of the new partitions only (of the partitioned parents it would
                 # re-sample every version's): a definer function, for this transaction's version alone.
-                conn.execute(text("SELECT rdtr_finish_version(:id, CAST(:r AS jsonb))"),
-                             {"r": json.dumps(doc, ensure_ascii=False, default=str), "id": version_id})
+                conn.execute(
+                    text("SELECT rdtr_finish_version(:id, CAST(:r AS jsonb))"),
+                    {"r": json.dumps(doc, ensure_ascii=False, default=str), "id": version_id},
+                )
             _insert_run(conn, started, plan.id, True, False, version_id, pkg.source, pkg.checksum, doc)
-            audit.record(conn, actor, "plan.upload", f"{plan.id}/{version}",
-                         {"source": pkg.source, "checksum": pkg.checksum, "zones": report.counts.get("zones"),
-                          "legal_basis": plan.legal_basis, "effective_from": str(plan.effective_from)})
+            audit.record(
+                conn,
+                actor,
+                "plan.upload",
+                f"{plan.id}/{version}",
+                {
+                    "source": pkg.source,
+                    "checksum": pkg.checksum,
+                    "zones": report.counts.get("zones"),
+                    "legal_basis": plan.legal_basis,
+                    "effective_from": str(plan.effective_from),
+                },
+            )
             return IngestResult(plan.id, version, version_id, False, doc)
     except OperationalError as exc:
         raise database_unavailable(exc, "rdtr.ingest") from None
@@ -398,11 +429,23 @@ def _write(db, actor: str, pkg: Package, data: _Data, report: Report, stages: _S
 
 
 def _insert_run(conn, started, plan_id, ok, dry_run, version_id, source, checksum_, doc) -> None:
-    conn.execute(text(
-        "INSERT INTO ingest_run (plan_id, started_at, ok, dry_run, plan_version_id, source, source_checksum, report) "
-        "VALUES (:p, :s, :ok, :d, :v, :src, :cs, CAST(:r AS jsonb))"),
-        {"p": plan_id, "s": started, "ok": ok, "d": dry_run, "v": version_id, "src": source, "cs": checksum_,
-         "r": json.dumps(doc, ensure_ascii=False, default=str)})
+    conn.execute(
+        text(
+            "INSERT INTO ingest_run (plan_id, started_at, ok, dry_run, plan_version_id, source, source_checksum, "
+            "report) "
+            "VALUES (:p, :s, :ok, :d, :v, :src, :cs, CAST(:r AS jsonb))"
+        ),
+        {
+            "p": plan_id,
+            "s": started,
+            "ok": ok,
+            "d": dry_run,
+            "v": version_id,
+            "src": source,
+            "cs": checksum_,
+            "r": json.dumps(doc, ensure_ascii=False, default=str),
+        },
+    )
 
 
 def _record_failure(db, actor, started, plan_id, dry_run, source, checksum_, doc) -> None:

@@ -55,8 +55,11 @@ class Report:
 
     def merge(self, other: Report) -> None:
         """Add another report's messages and counts (e.g. from a worker thread)."""
-        for level, src, dst in (("error", other.errors, self.errors), ("warning", other.warnings, self.warnings),
-                                ("repair", other.repaired, self.repaired)):
+        for level, src, dst in (
+            ("error", other.errors, self.errors),
+            ("warning", other.warnings, self.warnings),
+            ("repair", other.repaired, self.repaired),
+        ):
             for item in src:
                 extra = {k: v for k, v in item.items() if k not in ("code", "message")}
                 self._add(dst, level, item["code"], item["message"], extra)

@@ -26,18 +26,26 @@ class Rules:
     tpz: dict[str, str] = field(default_factory=dict)
 
 
-def _columns(table: Table, overrides: dict[str, str], defaults: dict[str, list[str]], report: Report,
-             section: str) -> dict[str, int | None]:
+def _columns(
+    table: Table, overrides: dict[str, str], defaults: dict[str, list[str]], report: Report, section: str
+) -> dict[str, int | None]:
     idx: dict[str, int | None] = {}
     for canon, name in overrides.items():
         if canon not in defaults:
-            report.warning("unknown_key", f"[{section}] {canon} is not a column rdtr knows "
-                           f"({', '.join(defaults)}): ignored", file="plan.toml")
+            report.warning(
+                "unknown_key",
+                f"[{section}] {canon} is not a column rdtr knows ({', '.join(defaults)}): ignored",
+                file="plan.toml",
+            )
             continue
         i = table.index(name)
         if i is None:
-            report.error("unknown_column", f"[{section}] {canon} = {name!r}: no such column "
-                         f"(columns: {', '.join(table.header)})", file=table.file, row=table.header_line)
+            report.error(
+                "unknown_column",
+                f"[{section}] {canon} = {name!r}: no such column (columns: {', '.join(table.header)})",
+                file=table.file,
+                row=table.header_line,
+            )
         idx[canon] = i
     for canon, candidates in defaults.items():
         if canon in idx:
@@ -54,8 +62,15 @@ def _read(pkg, spec, path, report: Report, what: str) -> Table | None:
         return None
 
 
-def _columns_needing(table: Table, overrides: dict[str, str], defaults: dict[str, list[str]], report: Report,
-                     section: str, need: str, missing: str) -> dict[str, int | None] | None:
+def _columns_needing(
+    table: Table,
+    overrides: dict[str, str],
+    defaults: dict[str, list[str]],
+    report: Report,
+    section: str,
+    need: str,
+    missing: str,
+) -> dict[str, int | None] | None:
     """:func:`_columns`, or None (``missing`` reported) when the column ``need`` is not found."""
     idx = _columns(table, overrides, defaults, report, section)
     if idx.get(need) is None:
@@ -64,8 +79,9 @@ def _columns_needing(table: Table, overrides: dict[str, str], defaults: dict[str
     return idx
 
 
-def _read_layout(pkg, spec, what: str, readers: dict[str, Callable], subzones: SubzoneTable, report: Report,
-                 rules: Rules) -> bool:
+def _read_layout(
+    pkg, spec, what: str, readers: dict[str, Callable], subzones: SubzoneTable, report: Report, rules: Rules
+) -> bool:
     """Read the table ``spec.path`` into ``rules`` with the reader of its ``spec.layout``; False when the table
     cannot be read (reported)."""
     table = _read(pkg, spec, spec.path, report, what)
@@ -75,8 +91,15 @@ def _read_layout(pkg, spec, what: str, readers: dict[str, Callable], subzones: S
     return True
 
 
-def _subzone_columns(table: Table, idx: dict[str, int | None], exclude: list[str], subzones: SubzoneTable,
-                     kind: str, report: Report, hint: str) -> Iterator[tuple[int, str, str]]:
+def _subzone_columns(
+    table: Table,
+    idx: dict[str, int | None],
+    exclude: list[str],
+    subzones: SubzoneTable,
+    kind: str,
+    report: Report,
+    hint: str,
+) -> Iterator[tuple[int, str, str]]:
     """(index, header, sub-zone code) of the columns of a table with a column per sub-zone: every header
     not mapped in ``idx``, not in ``exclude`` and not empty; one naming no sub-zone is reported with ``hint``."""
     used = {i for i in idx.values() if i is not None}
@@ -86,7 +109,8 @@ def _subzone_columns(table: Table, idx: dict[str, int | None], exclude: list[str
             continue
         code, problem = subzones.code_of(h, kind)
         if code is None:
-            report.error("unknown_subzone", f"column {problem}; {hint}", file=table.file, row=table.header_line,
-                         column=h)
+            report.error(
+                "unknown_subzone", f"column {problem}; {hint}", file=table.file, row=table.header_line, column=h
+            )
             continue
         yield i, h, code

@@ -95,29 +95,45 @@ def table_from_file(table: Table, columns: dict[str, str], report: Report) -> Su
         if name is not None:
             i = table.index(name)
             if i is None:
-                report.error("unknown_column", f"[subzones.columns] {canon} = {name!r}: no such column "
-                             f"(columns: {', '.join(table.header)})", file=table.file, row=table.header_line)
+                report.error(
+                    "unknown_column",
+                    f"[subzones.columns] {canon} = {name!r}: no such column (columns: {', '.join(table.header)})",
+                    file=table.file,
+                    row=table.header_line,
+                )
             idx[canon] = i
             continue
         idx[canon] = next((table.index(c) for c in candidates if table.index(c) is not None), None)
     if idx.get("subzone_code") is None:
-        report.error("missing_column", "the sub-zone table has no sub-zone code column: name it subzone_code "
-                     "or map it with [subzones.columns] subzone_code = \"…\"", file=table.file, row=table.header_line)
+        report.error(
+            "missing_column",
+            "the sub-zone table has no sub-zone code column: name it subzone_code "
+            'or map it with [subzones.columns] subzone_code = "…"',
+            file=table.file,
+            row=table.header_line,
+        )
         return None
     rows, seen = [], {}
     for line, cells in table.rows:
+
         def get(canon, cells=cells):
             i = idx.get(canon)
             return clean_text(cells[i]) if i is not None and i < len(cells) else None
 
         code = get("subzone_code")
         if code is None:
-            report.error("missing_value", "sub-zone code is empty", file=table.file, row=line,
-                         column=table.header[idx["subzone_code"]])
+            report.error(
+                "missing_value",
+                "sub-zone code is empty",
+                file=table.file,
+                row=line,
+                column=table.header[idx["subzone_code"]],
+            )
             continue
         if code in seen:
-            report.error("duplicate", f"sub-zone {code!r} is listed twice (also on row {seen[code]})",
-                         file=table.file, row=line)
+            report.error(
+                "duplicate", f"sub-zone {code!r} is listed twice (also on row {seen[code]})", file=table.file, row=line
+            )
             continue
         seen[code] = line
         aliases = split_list(get("aliases"), ";|") if idx.get("aliases") is not None else []

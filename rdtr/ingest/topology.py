@@ -46,12 +46,19 @@ def check_topology(geoms_m: np.ndarray, feature_ids: np.ndarray, crs_m: pyproj.C
             for item, k in zip(items, scale):
                 item["area_m2"] = round(item["area_m2"] / float(k), 3)
     return {
-        "overlaps": {"count": len(overlaps), "area_m2": round(sum(o["area_m2"] for o in overlaps), 2),
-                     "items": overlaps[:MAX_LISTED]},
-        "gaps": {"count": len(gaps), "area_m2": round(sum(g["area_m2"] for g in gaps), 2),
-                 "items": gaps[:MAX_LISTED]},
-        "covered_area_m2": round(float(shapely.area(union)) / float(areal_scale(crs_m, *np.array(
-            [[c] for c in _point(union, to_lonlat)]))[0]), 1) if not shapely.is_empty(union) else 0.0,
+        "overlaps": {
+            "count": len(overlaps),
+            "area_m2": round(sum(o["area_m2"] for o in overlaps), 2),
+            "items": overlaps[:MAX_LISTED],
+        },
+        "gaps": {"count": len(gaps), "area_m2": round(sum(g["area_m2"] for g in gaps), 2), "items": gaps[:MAX_LISTED]},
+        "covered_area_m2": round(
+            float(shapely.area(union))
+            / float(areal_scale(crs_m, *np.array([[c] for c in _point(union, to_lonlat)]))[0]),
+            1,
+        )
+        if not shapely.is_empty(union)
+        else 0.0,
     }
 
 
@@ -81,8 +88,14 @@ def _overlaps(geoms: np.ndarray, fids: np.ndarray, to_lonlat) -> list[dict]:
     inter = shapely.intersection(geoms[a], geoms[b])
     area = shapely.area(inter)
     hit = np.flatnonzero(area > MIN_AREA_M2)
-    out = [{"features": [str(fids[a[i]]), str(fids[b[i]])], "area_m2": round(float(area[i]), 3),
-            "location": _point(inter[i], to_lonlat)} for i in hit]
+    out = [
+        {
+            "features": [str(fids[a[i]]), str(fids[b[i]])],
+            "area_m2": round(float(area[i]), 3),
+            "location": _point(inter[i], to_lonlat),
+        }
+        for i in hit
+    ]
     out.sort(key=lambda o: -o["area_m2"])
     return out
 

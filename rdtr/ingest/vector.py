@@ -107,7 +107,7 @@ def choose_layer(source: str, wanted: str | None) -> str | None:
     polygonal = [n for n, g in layers if g is not None and "polygon" in g.lower()]
     if len(polygonal) == 1:
         return polygonal[0]
-    raise LayerError(f"it has {len(layers)} layers ({', '.join(names)}): choose one with layer = \"…\"")
+    raise LayerError(f'it has {len(layers)} layers ({", ".join(names)}): choose one with layer = "…"')
 
 
 def read_layer(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str | None]:
@@ -143,11 +143,16 @@ def polygons_only(gdf: gpd.GeoDataFrame, report: Report, file: str) -> gpd.GeoDa
     empty = shapely.is_empty(geoms) | (types == -1)
     bad_type = ~empty & ~np.isin(types, (3, 6))
     for i in np.flatnonzero(empty):
-        report.warning("empty_geometry", "empty or missing geometry: feature dropped", file=file,
-                       feature=_fid(gdf.index[i]))
+        report.warning(
+            "empty_geometry", "empty or missing geometry: feature dropped", file=file, feature=_fid(gdf.index[i])
+        )
     for i in np.flatnonzero(bad_type):
-        report.warning("not_polygon", f"{shapely.get_type_id(geoms[i]) and geoms[i].geom_type} is not a polygon: "
-                       "feature dropped", file=file, feature=_fid(gdf.index[i]))
+        report.warning(
+            "not_polygon",
+            f"{shapely.get_type_id(geoms[i]) and geoms[i].geom_type} is not a polygon: feature dropped",
+            file=file,
+            feature=_fid(gdf.index[i]),
+        )
     keep = ~(empty | bad_type)
     out = gdf if keep.all() else gdf.loc[keep]
     out = out.set_geometry(gpd.GeoSeries(geoms[keep], index=out.index, crs=gdf.crs))

@@ -35,9 +35,20 @@ DEFAULT_FIELDS = {
 }
 #: special-provision kind → its standard column (ketentuan khusus, Permen 14/2021).
 PROVISION_COLUMNS = {
-    "KKOP": "KKOP_1", "LP2B": "LP2B_2", "KRB": "KRB_03", "TOD": "TOD_04", "TEB": "TEB_05",
-    "PUSLIT": "PUSLIT", "CAGBUD": "CAGBUD", "RESAIR": "RESAIR", "KSMPDN": "KSMPDN", "HANKAM": "HANKAM",
-    "KKARST": "KKARST", "PTBGMB": "PTBGMB", "MGRSAT": "MGRSAT", "RDBUMI": "RDBUMI",
+    "KKOP": "KKOP_1",
+    "LP2B": "LP2B_2",
+    "KRB": "KRB_03",
+    "TOD": "TOD_04",
+    "TEB": "TEB_05",
+    "PUSLIT": "PUSLIT",
+    "CAGBUD": "CAGBUD",
+    "RESAIR": "RESAIR",
+    "KSMPDN": "KSMPDN",
+    "HANKAM": "HANKAM",
+    "KKARST": "KKARST",
+    "PTBGMB": "PTBGMB",
+    "MGRSAT": "MGRSAT",
+    "RDBUMI": "RDBUMI",
 }
 
 
@@ -116,13 +127,17 @@ def normalise_zones(pkg, report: Report, subzone_table: SubzoneTable | None) -> 
         col = find_column(gdf.columns, spec.id_field)
         ids = clean_series(gdf[col]) if col is not None and col != gdf.geometry.name else None
         if ids is None:
-            report.error("unknown_column", f"[zones].id_field {spec.id_field!r} is not a column of the layer",
-                         file=file)
+            report.error(
+                "unknown_column", f"[zones].id_field {spec.id_field!r} is not a column of the layer", file=file
+            )
             return None
         if ids.isna().any() or ids.duplicated().any():
             dup = ids[ids.duplicated() | ids.isna()].iloc[0]
-            report.error("duplicate", f"[zones].id_field {col!r} does not identify the features (empty or repeated "
-                         f"value {dup!r})", file=file)
+            report.error(
+                "duplicate",
+                f"[zones].id_field {col!r} does not identify the features (empty or repeated value {dup!r})",
+                file=file,
+            )
             return None
         gdf.index = pd.Index(ids.astype(str).to_numpy(), name=col)
     report.count("features_read", len(gdf))
@@ -152,8 +167,12 @@ def normalise_zones(pkg, report: Report, subzone_table: SubzoneTable | None) -> 
         wgs = to_wgs84(src)
         for i in outside_features(wgs):
             b = wgs.geometry.iloc[i].bounds
-            geo_report.error("outside_indonesia", f"feature lies outside Indonesia (bounds {b[0]:.4f},"
-                             f"{b[1]:.4f},{b[2]:.4f},{b[3]:.4f})", file=file, feature=str(wgs.index[i]))
+            geo_report.error(
+                "outside_indonesia",
+                f"feature lies outside Indonesia (bounds {b[0]:.4f},{b[1]:.4f},{b[2]:.4f},{b[3]:.4f})",
+                file=file,
+                feature=str(wgs.index[i]),
+            )
         geoms_m, crs_m = metric(src, wgs)
         centroids = shapely.get_coordinates(shapely.centroid(np.asarray(wgs.geometry.values)))
         geo.update(wgs=wgs, geoms_m=geoms_m, crs_m=crs_m, area=true_areas(geoms_m, crs_m, centroids))
@@ -165,8 +184,16 @@ def normalise_zones(pkg, report: Report, subzone_table: SubzoneTable | None) -> 
         if mapping is None:
             return None
         attrs = {"feature_id": raw.index.astype(str).to_numpy(dtype=object)}
-        for canon in ("subzone_code", "subzone_name", "zone_code", "zone_name", "block", "subblock",
-                      "kecamatan", "kelurahan"):
+        for canon in (
+            "subzone_code",
+            "subzone_name",
+            "zone_code",
+            "zone_name",
+            "block",
+            "subblock",
+            "kecamatan",
+            "kelurahan",
+        ):
             col = mapping.get(canon)
             attrs[canon] = clean_series(raw[col]).to_numpy() if col else np.full(len(raw), None, dtype=object)
         tpz_col = mapping.get("tpz")  # TPZ codes: "b,l" → ["b", "l"]
@@ -231,13 +258,21 @@ def repair_geometries(gdf: gpd.GeoDataFrame, report: Report, file: str) -> gpd.G
         fid = str(gdf.index[i])
         if fixed is None or fixed.is_empty:
             keep[i] = False
-            report.warning("unrepairable_geometry", f"invalid polygon ({reason}) has no area once repaired: "
-                           "feature dropped", file=file, feature=fid)
+            report.warning(
+                "unrepairable_geometry",
+                f"invalid polygon ({reason}) has no area once repaired: feature dropped",
+                file=file,
+                feature=fid,
+            )
             continue
         before = shapely.area(geoms[i])
         geoms[i] = fixed
-        report.repair("geometry_repaired", f"invalid polygon repaired ({reason}); area "
-                      f"{_pct(before, shapely.area(fixed))}", file=file, feature=fid)
+        report.repair(
+            "geometry_repaired",
+            f"invalid polygon repaired ({reason}); area {_pct(before, shapely.area(fixed))}",
+            file=file,
+            feature=fid,
+        )
     # MultiPolygons for the MULTIPOLYGON column (vectorised).
     single = shapely.get_type_id(geoms) == 3
     if single.any():
@@ -264,14 +299,21 @@ def map_fields(raw: pd.DataFrame, spec, report: Report, file: str) -> dict[str, 
     columns = list(raw.columns)
     for canon, source in spec.fields.items():
         if canon not in DEFAULT_FIELDS:
-            report.warning("unknown_key", f"[zones.fields] {canon} is not a field rdtr knows "
-                           f"({', '.join(DEFAULT_FIELDS)}): ignored", file="plan.toml")
+            report.warning(
+                "unknown_key",
+                f"[zones.fields] {canon} is not a field rdtr knows ({', '.join(DEFAULT_FIELDS)}): ignored",
+                file="plan.toml",
+            )
             continue
         exact = [c for c in columns if str(c).casefold() == source.casefold()]
         col = exact[0] if exact else None
         if col is None:
-            report.error("unknown_column", f"[zones.fields] {canon} = {source!r}: the layer has no such column "
-                         f"(columns: {', '.join(map(str, columns))})", file=file)
+            report.error(
+                "unknown_column",
+                f"[zones.fields] {canon} = {source!r}: the layer has no such column "
+                f"(columns: {', '.join(map(str, columns))})",
+                file=file,
+            )
             return None
         mapping[canon] = col
     for canon, default in DEFAULT_FIELDS.items():
@@ -285,13 +327,21 @@ def map_fields(raw: pd.DataFrame, spec, report: Report, file: str) -> dict[str, 
             mapping["subzone_name"] = next(c for c in columns if c.upper() == "NAMOBJ")
             report.info.setdefault("notes", []).append("sub-zone names taken from NAMOBJ (no NAMSZN values)")
     if "subzone_code" not in mapping and "subzone_name" not in mapping:
-        report.error("missing_column", "no sub-zone column: the layer has no KODSZN (nor KODSZN_1, …) and no "
-                     "NAMSZN; map the sub-zone column with [zones.fields] subzone_code = \"…\" "
-                     f"(columns: {', '.join(map(str, columns))})", file=file)
+        report.error(
+            "missing_column",
+            "no sub-zone column: the layer has no KODSZN (nor KODSZN_1, …) and no "
+            'NAMSZN; map the sub-zone column with [zones.fields] subzone_code = "…" '
+            f"(columns: {', '.join(map(str, columns))})",
+            file=file,
+        )
         return None
     if "subzone_code" not in mapping:
-        report.warning("names_only", "no sub-zone code column (KODSZN): sub-zones are resolved from the names in "
-                       f"{mapping['subzone_name']!r} through the sub-zone table", file=file)
+        report.warning(
+            "names_only",
+            "no sub-zone code column (KODSZN): sub-zones are resolved from the names in "
+            f"{mapping['subzone_name']!r} through the sub-zone table",
+            file=file,
+        )
     return mapping
 
 
@@ -301,8 +351,12 @@ def resolve_subzones(out: gpd.GeoDataFrame, table: SubzoneTable | None, report: 
     names = out["subzone_name"]
     if table is None:
         if codes.isna().all():
-            report.error("missing_column", "the zone layer has sub-zone names only: give the plan's sub-zone "
-                         "table ([subzones] path = \"subzona.csv\") to resolve them to codes", file=file)
+            report.error(
+                "missing_column",
+                "the zone layer has sub-zone names only: give the plan's sub-zone "
+                'table ([subzones] path = "subzona.csv") to resolve them to codes',
+                file=file,
+            )
             return None
         table = derive_table(out, report, file)
     # names → codes where the code is missing
@@ -328,8 +382,11 @@ def resolve_subzones(out: gpd.GeoDataFrame, table: SubzoneTable | None, report: 
         mask = (codes == c).to_numpy()
         if fixed:
             codes[mask] = fixed
-            report.warning("subzone_case", f"sub-zone {c!r} written as {fixed!r} in the sub-zone table: "
-                           f"{int(mask.sum())} features", file=file)
+            report.warning(
+                "subzone_case",
+                f"sub-zone {c!r} written as {fixed!r} in the sub-zone table: {int(mask.sum())} features",
+                file=file,
+            )
         else:
             fids = out.index[mask]
             for fid in fids:
@@ -343,18 +400,24 @@ def resolve_subzones(out: gpd.GeoDataFrame, table: SubzoneTable | None, report: 
     sn = codes.map(lambda c: lut[c].name if c in lut else None)
     disagree = layer_zone.notna() & zc.notna() & (layer_zone != zc)
     if disagree.any():
-        report.warning("zone_mismatch", f"{int(disagree.sum())} features carry a zone code that differs from "
-                       f"the sub-zone table's (first: feature {out.index[disagree.to_numpy()][0]}, "
-                       f"{layer_zone[disagree].iloc[0]!r} vs {zc[disagree].iloc[0]!r}); the table's is used",
-                       file=file)
+        report.warning(
+            "zone_mismatch",
+            f"{int(disagree.sum())} features carry a zone code that differs from "
+            f"the sub-zone table's (first: feature {out.index[disagree.to_numpy()][0]}, "
+            f"{layer_zone[disagree].iloc[0]!r} vs {zc[disagree].iloc[0]!r}); the table's is used",
+            file=file,
+        )
     out["zone_code"] = zc.where(zc.notna(), out["zone_code"])
     out["zone_name"] = zn.where(zn.notna(), out["zone_name"])
     out["subzone_name"] = sn.where(sn.notna(), out["subzone_name"])
     if out["zone_code"].isna().any() and table.source != "derived from the zone layer":
         miss = sorted(set(codes[out["zone_code"].isna() & codes.notna()]))
         if miss:
-            report.warning("no_zone", f"no zone code for sub-zones {', '.join(miss)} (not in the table, nor "
-                           "on the features)", file=file)
+            report.warning(
+                "no_zone",
+                f"no zone code for sub-zones {', '.join(miss)} (not in the table, nor on the features)",
+                file=file,
+            )
     return table
 
 
@@ -369,14 +432,22 @@ def derive_table(out: gpd.GeoDataFrame, report: Report, file: str) -> SubzoneTab
             counts = grp[col].dropna().value_counts()
             vals[col] = counts.index[0] if len(counts) else None
             if len(counts) > 1:
-                report.warning("inconsistent_subzone", f"sub-zone {code!r} has several {col} values "
-                               f"({', '.join(map(repr, counts.index[:5]))}): the most frequent, "
-                               f"{counts.index[0]!r}, is used", file=file)
+                report.warning(
+                    "inconsistent_subzone",
+                    f"sub-zone {code!r} has several {col} values "
+                    f"({', '.join(map(repr, counts.index[:5]))}): the most frequent, "
+                    f"{counts.index[0]!r}, is used",
+                    file=file,
+                )
         rows.append(Subzone(code, vals["subzone_name"], vals["zone_code"], vals["zone_name"]))
     missing_zone = [r.code for r in rows if r.zone_code is None]
     if missing_zone:
-        report.warning("no_zone", f"no zone code (KODZON) for sub-zones {', '.join(missing_zone[:20])}: give "
-                       "a sub-zone table ([subzones]) to name their zones", file=file)
+        report.warning(
+            "no_zone",
+            f"no zone code (KODZON) for sub-zones {', '.join(missing_zone[:20])}: give "
+            "a sub-zone table ([subzones]) to name their zones",
+            file=file,
+        )
     report.info.setdefault("notes", []).append("sub-zone table derived from the zone layer")
     return SubzoneTable(rows, "derived from the zone layer")
 
@@ -415,8 +486,7 @@ def attributes_json(raw: pd.DataFrame) -> list[str]:
         if pd.api.types.is_datetime64_any_dtype(df[c]):
             df[c] = df[c].astype(str).where(df[c].notna(), None)
     # Other objects (dates, bytes) become their str() through the default handler.
-    text = df.to_json(orient="records", lines=True, force_ascii=False, double_precision=15,
-                      default_handler=str)
+    text = df.to_json(orient="records", lines=True, force_ascii=False, double_precision=15, default_handler=str)
     lines = text.split("\n")
     if lines and lines[-1] == "":
         lines.pop()

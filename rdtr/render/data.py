@@ -80,14 +80,18 @@ def versions_for_answer(conn, answer: dict) -> list[int]:
 def version_info(conn, plan_version_id: int) -> dict | None:
     """A plan version's row (plan, version, name, legal basis, effective date, zone count, …) with its
     bounding box in EPSG:4326 lon/lat (``xmin``…``ymax``), or None when there is no such version."""
-    row = conn.execute(
-        text("""SELECT pv.id, pv.plan_id, pv.version, pv.name, pv.legal_basis, pv.effective_from,
+    row = (
+        conn.execute(
+            text("""SELECT pv.id, pv.plan_id, pv.version, pv.name, pv.legal_basis, pv.effective_from,
                        pv.synthetic, pv.zone_count,
                        ST_XMin(pv.bbox) AS xmin, ST_YMin(pv.bbox) AS ymin,
                        ST_XMax(pv.bbox) AS xmax, ST_YMax(pv.bbox) AS ymax
                 FROM plan_version pv WHERE pv.id = :id"""),
-        {"id": plan_version_id},
-    ).mappings().first()
+            {"id": plan_version_id},
+        )
+        .mappings()
+        .first()
+    )
     return dict(row) if row else None
 
 
@@ -104,19 +108,35 @@ LIMIT :limit
 """
 
 
-def zones_in_bbox(conn, plan_version_ids: list[int], bbox: tuple[float, float, float, float],
-                  simplify_m: float = 0.5, limit: int = 5000) -> list[dict]:
+def zones_in_bbox(
+    conn,
+    plan_version_ids: list[int],
+    bbox: tuple[float, float, float, float],
+    simplify_m: float = 0.5,
+    limit: int = 5000,
+) -> list[dict]:
     """Zones of the given versions within ``bbox`` (lon/lat), clipped to it and simplified by
     ``simplify_m`` metres, as GeoJSON features with the sub-zone attributes."""
     if not plan_version_ids:
         return []
     xmin, ymin, xmax, ymax = bbox
     tol = simplify_m / M_PER_DEG
-    rows = conn.execute(
-        text(ZONES_NEAR_SQL),
-        {"xmin": xmin, "ymin": ymin, "xmax": xmax, "ymax": ymax, "tol": tol,
-         "pv": list(plan_version_ids), "limit": limit},
-    ).mappings().all()
+    rows = (
+        conn.execute(
+            text(ZONES_NEAR_SQL),
+            {
+                "xmin": xmin,
+                "ymin": ymin,
+                "xmax": xmax,
+                "ymax": ymax,
+                "tol": tol,
+                "pv": list(plan_version_ids),
+                "limit": limit,
+            },
+        )
+        .mappings()
+        .all()
+    )
     features = []
     for r in rows:
         if not r["geometry"]:
@@ -132,8 +152,21 @@ def zones_in_bbox(conn, plan_version_ids: list[int], bbox: tuple[float, float, f
             for g in polys:
                 coords.extend([g["coordinates"]] if g["type"] == "Polygon" else g["coordinates"])
             geom = {"type": "MultiPolygon", "coordinates": coords}
-        props = {k: r[k] for k in ("id", "plan_version_id", "subzone_code", "subzone_name", "zone_code",
-                                   "zone_name", "block", "subblock", "kelurahan", "kecamatan")}
+        props = {
+            k: r[k]
+            for k in (
+                "id",
+                "plan_version_id",
+                "subzone_code",
+                "subzone_name",
+                "zone_code",
+                "zone_name",
+                "block",
+                "subblock",
+                "kelurahan",
+                "kecamatan",
+            )
+        }
         features.append({"type": "Feature", "geometry": geom, "properties": props})
     return features
 
@@ -150,17 +183,25 @@ def legend_rows(conn, plan_version_ids: list[int]) -> list[dict]:
     or the codes present on its zones when the table is empty)."""
     if not plan_version_ids:
         return []
-    rows = conn.execute(
-        text("""SELECT DISTINCT subzone_code, subzone_name, zone_code FROM subzone
+    rows = (
+        conn.execute(
+            text("""SELECT DISTINCT subzone_code, subzone_name, zone_code FROM subzone
                 WHERE plan_version_id = ANY(:pv)"""),
-        {"pv": list(plan_version_ids)},
-    ).mappings().all()
-    if not rows:
-        rows = conn.execute(
-            text("""SELECT DISTINCT ON (subzone_code) subzone_code, subzone_name, zone_code FROM zone
-                    WHERE plan_version_id = ANY(:pv) ORDER BY subzone_code"""),
             {"pv": list(plan_version_ids)},
-        ).mappings().all()
+        )
+        .mappings()
+        .all()
+    )
+    if not rows:
+        rows = (
+            conn.execute(
+                text("""SELECT DISTINCT ON (subzone_code) subzone_code, subzone_name, zone_code FROM zone
+                    WHERE plan_version_id = ANY(:pv) ORDER BY subzone_code"""),
+                {"pv": list(plan_version_ids)},
+            )
+            .mappings()
+            .all()
+        )
     return [dict(r) for r in rows]
 
 
@@ -198,16 +239,22 @@ def _outline(conn, plan_version_id: int) -> list[dict]:
     if info and info["xmin"] is not None:
         extent = max(info["xmax"] - info["xmin"], info["ymax"] - info["ymin"])
     else:
-        extent = conn.execute(
-            text("""SELECT GREATEST(ST_XMax(e) - ST_XMin(e), ST_YMax(e) - ST_YMin(e))
+        extent = (
+            conn.execute(
+                text("""SELECT GREATEST(ST_XMax(e) - ST_XMin(e), ST_YMax(e) - ST_YMin(e))
                     FROM (SELECT ST_Extent(geom)::geometry AS e FROM zone WHERE plan_version_id = :pv) s"""),
-            {"pv": plan_version_id},
-        ).scalar() or 0.01
+                {"pv": plan_version_id},
+            ).scalar()
+            or 0.01
+        )
     tol = max(extent / 300.0, 1e-5)
     try:
         with conn.begin_nested():
             rows = conn.execute(text(OUTLINE_SQL), {"pv": plan_version_id, "tol": tol}).mappings().all()
     except DBAPIError:
         rows = conn.execute(text(OUTLINE_FALLBACK_SQL), {"pv": plan_version_id}).mappings().all()
-    return [{"type": "Feature", "geometry": json.loads(r["geometry"]), "properties": {"name": r["name"]}}
-            for r in rows if r["geometry"]]
+    return [
+        {"type": "Feature", "geometry": json.loads(r["geometry"]), "properties": {"name": r["name"]}}
+        for r in rows
+        if r["geometry"]
+    ]

@@ -33,7 +33,7 @@ _ASSET_TAG = re.compile(r"<(script|link)\b[^>]*?(?:src|href)\s*=\s*[\"']([^\"']+
 def external_assets(page: str) -> list[str]:
     """URLs of scripts and stylesheets in ``page`` that are not served by the app itself."""
     bad = []
-    for tag, url in _ASSET_TAG.findall(page):
+    for _tag, url in _ASSET_TAG.findall(page):
         if re.match(r"^(https?:)?//", url.strip(), re.IGNORECASE):
             bad.append(url)
     return bad
@@ -62,39 +62,51 @@ def _class_text(cls: str | None) -> str:
 def _plan_line(plan: dict | None) -> str:
     if not plan:
         return ""
-    return (f"<div class='rdtr-plan'>{_esc(plan.get('name'))} (versi {_esc(plan.get('version'))}) · "
-            f"{_esc(plan.get('legal_basis'))} · berlaku {_esc(plan.get('effective_from'))}</div>")
+    return (
+        f"<div class='rdtr-plan'>{_esc(plan.get('name'))} (versi {_esc(plan.get('version'))}) · "
+        f"{_esc(plan.get('legal_basis'))} · berlaku {_esc(plan.get('effective_from'))}</div>"
+    )
 
 
 def _intensity_table(it: dict | None) -> str:
     it = it or {}
-    cells = "".join(f"<tr><th scope='row'>{m.label('id')}</th><td>{_num(it[m.field], ' ' + m.unit if m.unit else '', 2)}"
-                    "</td></tr>" for m in INTENSITY if it.get(m.field) is not None)
+    cells = "".join(
+        f"<tr><th scope='row'>{m.label('id')}</th><td>{_num(it[m.field], ' ' + m.unit if m.unit else '', 2)}</td></tr>"
+        for m in INTENSITY
+        if it.get(m.field) is not None
+    )
     return f"<table class='rdtr-t'>{cells}</table>" if cells else ""
 
 
 def zoning_popup(answer: dict) -> str:
     """The point answer as popup HTML (every covering zone)."""
     if not answer.get("zones"):
-        return (f"<div class='rdtr-pop'><strong>Tidak tercakup RDTR</strong><br>"
-                f"{_esc(answer.get('message') or 'No RDTR covers this location; the RTRW applies.')}</div>")
+        return (
+            f"<div class='rdtr-pop'><strong>Tidak tercakup RDTR</strong><br>"
+            f"{_esc(answer.get('message') or 'No RDTR covers this location; the RTRW applies.')}</div>"
+        )
     parts = []
     for z in answer["zones"]:
         act = z.get("activity")
         act_html = ""
         if act:
             conds = "".join(f"<li>{_esc(c)}</li>" for c in act.get("conditions") or [])
-            act_html = (f"<div>Kegiatan {_esc(act.get('code'))} {_esc(act.get('name'))}: {_class_text(act.get('class'))}"
-                        f"{' (' + _esc(', '.join(act.get('codes') or [])) + ')' if act.get('codes') else ''}</div>"
-                        + (f"<ul>{conds}</ul>" if conds else ""))
+            act_html = (
+                f"<div>Kegiatan {_esc(act.get('code'))} {_esc(act.get('name'))}: {_class_text(act.get('class'))}"
+                f"{' (' + _esc(', '.join(act.get('codes') or [])) + ')' if act.get('codes') else ''}</div>"
+                + (f"<ul>{conds}</ul>" if conds else "")
+            )
         near = ""
         if z.get("near_boundary"):
-            near = (f"<div class='rdtr-warn'>Dekat batas zona ({_num(z.get('boundary_distance_m'), ' m')}): "
-                    "periksa di lapangan.</div>")
+            near = (
+                f"<div class='rdtr-warn'>Dekat batas zona ({_num(z.get('boundary_distance_m'), ' m')}): "
+                "periksa di lapangan.</div>"
+            )
         sp = ", ".join(f"{p.get('kind')}: {p.get('value')}" for p in z.get("special_provisions") or [])
         parts.append(
             f"<div class='rdtr-pop'><div class='rdtr-code' data-subzone='{_esc(z.get('subzone_code'))}'>"
-            f"<span class='rdtr-swatch' style='background:{style.fill_color(z.get('subzone_code'), z.get('zone_code'))}'>"
+            f"<span class='rdtr-swatch' style='background:"
+            f"{style.fill_color(z.get('subzone_code'), z.get('zone_code'))}'>"
             f"</span><strong>{_esc(z.get('subzone_code'))}</strong> {_esc(z.get('subzone_name'))}</div>"
             f"<div>Zona {_esc(z.get('zone_code'))} {_esc(z.get('zone_name'))} · Blok {_esc(z.get('block') or '–')}"
             f" · {_esc(z.get('kelurahan') or '')}, {_esc(z.get('kecamatan') or '')}</div>"
@@ -112,29 +124,37 @@ def parcel_popup(answer: dict) -> str:
         return f"<div class='rdtr-pop'><strong>Tidak dapat dianalisis</strong><br>{_esc(answer['error'])}</div>"
     parcel = answer.get("parcel") or {}
     pieces = "".join(
-        f"<tr><td><span class='rdtr-swatch' style='background:{style.fill_color(z.get('subzone_code'), z.get('zone_code'))}'>"
+        f"<tr><td><span class='rdtr-swatch' style='background:"
+        f"{style.fill_color(z.get('subzone_code'), z.get('zone_code'))}'>"
         f"</span>{_esc(z.get('subzone_code'))}</td><td>{_esc(z.get('subzone_name'))}</td>"
         f"<td>{_num(z.get('area_m2'), ' m²')}</td><td>{_num((z.get('share') or 0) * 100, ' %')}</td></tr>"
-        for z in answer.get("zones") or [])
+        for z in answer.get("zones") or []
+    )
     act = answer.get("activity")
     act_html = ""
     if act:
-        act_html = f"<div>Kegiatan {_esc(act.get('code'))} {_esc(act.get('name'))}: {_class_text(act.get('class'))}</div>"
+        act_html = (
+            f"<div>Kegiatan {_esc(act.get('code'))} {_esc(act.get('name'))}: {_class_text(act.get('class'))}</div>"
+        )
     lim = answer.get("limits") or {}
-    limits = (f"<table class='rdtr-t'>"
-              f"<tr><th scope='row'>Luas lantai dasar maks</th><td>{_num(lim.get('max_footprint_m2'), ' m²')}</td></tr>"
-              f"<tr><th scope='row'>Luas lantai total maks</th><td>{_num(lim.get('max_floor_area_m2'), ' m²')}</td></tr>"
-              f"<tr><th scope='row'>Ruang hijau min</th><td>{_num(lim.get('min_green_area_m2'), ' m²')}</td></tr>"
-              f"<tr><th scope='row'>Tinggi maks</th><td>{_num(lim.get('max_height_m'), ' m')}</td></tr>"
-              f"<tr><th scope='row'>Lantai maks</th><td>{_num(lim.get('max_floors'))}</td></tr></table>")
+    limits = (
+        f"<table class='rdtr-t'>"
+        f"<tr><th scope='row'>Luas lantai dasar maks</th><td>{_num(lim.get('max_footprint_m2'), ' m²')}</td></tr>"
+        f"<tr><th scope='row'>Luas lantai total maks</th><td>{_num(lim.get('max_floor_area_m2'), ' m²')}</td></tr>"
+        f"<tr><th scope='row'>Ruang hijau min</th><td>{_num(lim.get('min_green_area_m2'), ' m²')}</td></tr>"
+        f"<tr><th scope='row'>Tinggi maks</th><td>{_num(lim.get('max_height_m'), ' m')}</td></tr>"
+        f"<tr><th scope='row'>Lantai maks</th><td>{_num(lim.get('max_floors'))}</td></tr></table>"
+    )
     plans = {(z.get("plan") or {}).get("id"): z.get("plan") for z in answer.get("zones") or []}
     uncovered = ""
     if not answer.get("zones"):
         uncovered = "<div class='rdtr-warn'>Tidak tercakup RDTR: RTRW berlaku.</div>"
-    return (f"<div class='rdtr-pop'><strong>Persil {_num(parcel.get('area_m2'), ' m²')}</strong>"
-            f"{' (diperbaiki)' if parcel.get('repaired') else ''}"
-            f"<table class='rdtr-t'><tr><th>Sub-zona</th><th>Nama</th><th>Luas</th><th>Bagian</th></tr>{pieces}</table>"
-            f"{uncovered}{act_html}{limits}{''.join(_plan_line(p) for p in plans.values())}</div>")
+    return (
+        f"<div class='rdtr-pop'><strong>Persil {_num(parcel.get('area_m2'), ' m²')}</strong>"
+        f"{' (diperbaiki)' if parcel.get('repaired') else ''}"
+        f"<table class='rdtr-t'><tr><th>Sub-zona</th><th>Nama</th><th>Luas</th><th>Bagian</th></tr>{pieces}</table>"
+        f"{uncovered}{act_html}{limits}{''.join(_plan_line(p) for p in plans.values())}</div>"
+    )
 
 
 _PAGE_CSS = """
@@ -174,11 +194,17 @@ _JQUERY_SHIM = """
 def _legend_html(entries: list[style.LegendEntry]) -> str:
     items = "".join(
         f"<li><span class='rdtr-swatch' style='background:{e.color}'></span>"
-        f"<strong>{_esc(e.subzone_code)}</strong> {_esc(e.subzone_name or '')}</li>" for e in entries)
-    parcel_key = (f"<li><span class='rdtr-swatch' style='background:transparent;border:2px solid "
-                  f"{style.PARCEL_STROKE}'></span>Persil / titik yang ditanyakan</li>")
-    return (f"<section class='rdtr-legend' aria-label='Legenda'><h2>Legenda pola ruang</h2>"
-            f"<ul>{items}{parcel_key}</ul></section>")
+        f"<strong>{_esc(e.subzone_code)}</strong> {_esc(e.subzone_name or '')}</li>"
+        for e in entries
+    )
+    parcel_key = (
+        f"<li><span class='rdtr-swatch' style='background:transparent;border:2px solid "
+        f"{style.PARCEL_STROKE}'></span>Persil / titik yang ditanyakan</li>"
+    )
+    return (
+        f"<section class='rdtr-legend' aria-label='Legenda'><h2>Legenda pola ruang</h2>"
+        f"<ul>{items}{parcel_key}</ul></section>"
+    )
 
 
 def _title_html(kind: str, answer: dict) -> str:
@@ -191,9 +217,11 @@ def _title_html(kind: str, answer: dict) -> str:
             line = f"{p.get('name')} v{p.get('version')} – {p.get('legal_basis')}"
             if line not in plans:
                 plans.append(line)
-    return (f"<header class='rdtr-title'><h1>Pratinjau RDTR: {what}</h1>"
-            f"<div>{_esc('; '.join(plans) or 'Tidak tercakup RDTR')} · tanggal acuan {_esc(answer.get('at'))}"
-            f" · Informasi, bukan keputusan KKPR (diterbitkan melalui OSS).</div></header>")
+    return (
+        f"<header class='rdtr-title'><h1>Pratinjau RDTR: {what}</h1>"
+        f"<div>{_esc('; '.join(plans) or 'Tidak tercakup RDTR')} · tanggal acuan {_esc(answer.get('at'))}"
+        f" · Informasi, bukan keputusan KKPR (diterbitkan melalui OSS).</div></header>"
+    )
 
 
 def _bounds_of(geojson: dict | None, answer: dict, kind: str) -> tuple[float, float, float, float] | None:
@@ -220,9 +248,17 @@ def _bounds_of(geojson: dict | None, answer: dict, kind: str) -> tuple[float, fl
     return (min(xs0), min(ys0), max(xs1), max(ys1))
 
 
-def preview_html(kind: str, answer: dict, geometry: dict | None, zones: list[dict],
-                 legend_entries: list[style.LegendEntry] | None = None, *, vendor_url: str = VENDOR_URL,
-                 assets_missing: list[str] | None = None, basemap: bool = True) -> str:
+def preview_html(
+    kind: str,
+    answer: dict,
+    geometry: dict | None,
+    zones: list[dict],
+    legend_entries: list[style.LegendEntry] | None = None,
+    *,
+    vendor_url: str = VENDOR_URL,
+    assets_missing: list[str] | None = None,
+    basemap: bool = True,
+) -> str:
     """A complete HTML page.
 
     ``kind``: ``"zoning"`` (``answer`` is a point answer; the point comes from ``answer["location"]``) or
@@ -232,8 +268,7 @@ def preview_html(kind: str, answer: dict, geometry: dict | None, zones: list[dic
     """
     bounds = _bounds_of(geometry, answer, kind)
     center = [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2] if bounds else [-2.5, 118.0]
-    m = folium.Map(location=center, zoom_start=17 if bounds else 5, tiles=None, control_scale=True,
-                   prefer_canvas=False)
+    m = folium.Map(location=center, zoom_start=17 if bounds else 5, tiles=None, control_scale=True, prefer_canvas=False)
     # Offline: Leaflet only, from the app; no jQuery/Bootstrap/awesome-markers, no CDN.
     m.default_js = [("leaflet", f"{vendor_url}/{LEAFLET_JS}")]
     m.default_css = [("leaflet_css", f"{vendor_url}/{LEAFLET_CSS}")]
@@ -243,7 +278,10 @@ def preview_html(kind: str, answer: dict, geometry: dict | None, zones: list[dic
 
     if basemap:
         folium.TileLayer(
-            "OpenStreetMap", name="Peta dasar OpenStreetMap (perlu internet)", overlay=True, show=False,
+            "OpenStreetMap",
+            name="Peta dasar OpenStreetMap (perlu internet)",
+            overlay=True,
+            show=False,
             control=True,
         ).add_to(m)
 
@@ -254,11 +292,14 @@ def preview_html(kind: str, answer: dict, geometry: dict | None, zones: list[dic
         folium.GeoJson(
             {"type": "FeatureCollection", "features": zones},
             name="Pola ruang (sub-zona)",
-            style_function=lambda f: {"fillColor": f["properties"]["_fill"], "fillOpacity": 0.75,
-                                      "color": style.ZONE_STROKE, "weight": 0.6},
+            style_function=lambda f: {
+                "fillColor": f["properties"]["_fill"],
+                "fillOpacity": 0.75,
+                "color": style.ZONE_STROKE,
+                "weight": 0.6,
+            },
             highlight_function=lambda f: {"weight": 2.5, "color": "#000"},
-            tooltip=folium.GeoJsonTooltip(["subzone_code", "subzone_name"], aliases=["Sub-zona", "Nama"],
-                                          sticky=False),
+            tooltip=folium.GeoJsonTooltip(["subzone_code", "subzone_name"], aliases=["Sub-zona", "Nama"], sticky=False),
             smooth_factor=0.5,
         ).add_to(m)
 
@@ -266,16 +307,27 @@ def preview_html(kind: str, answer: dict, geometry: dict | None, zones: list[dic
         loc = answer.get("location") or {}
         if "lon" in loc:
             folium.CircleMarker(
-                [loc["lat"], loc["lon"]], radius=8, color="#fff", weight=3, fill=True,
-                fill_color=style.POINT_COLOR, fill_opacity=1.0,
+                [loc["lat"], loc["lon"]],
+                radius=8,
+                color="#fff",
+                weight=3,
+                fill=True,
+                fill_color=style.POINT_COLOR,
+                fill_opacity=1.0,
                 popup=folium.Popup(zoning_popup(answer), max_width=360, show=True),
                 tooltip="Titik yang ditanyakan",
             ).add_to(m)
     elif geometry:
         results = answer.get("results") if isinstance(answer.get("results"), list) else None
-        features = (geometry.get("features") if geometry.get("type") == "FeatureCollection"
-                    else [geometry if geometry.get("type") == "Feature" else
-                          {"type": "Feature", "geometry": geometry, "properties": {}}])
+        features = (
+            geometry.get("features")
+            if geometry.get("type") == "FeatureCollection"
+            else [
+                geometry
+                if geometry.get("type") == "Feature"
+                else {"type": "Feature", "geometry": geometry, "properties": {}}
+            ]
+        )
         for i, feat in enumerate(features or []):
             if not (feat or {}).get("geometry"):
                 continue
@@ -291,16 +343,18 @@ def preview_html(kind: str, answer: dict, geometry: dict | None, zones: list[dic
         pad = max(bounds[2] - bounds[0], bounds[3] - bounds[1]) * 0.3
         m.fit_bounds([[bounds[1] - pad, bounds[0] - pad], [bounds[3] + pad, bounds[2] + pad]])
 
-    entries = legend_entries if legend_entries is not None else style.legend(
-        [f["properties"] for f in zones])
+    entries = legend_entries if legend_entries is not None else style.legend([f["properties"] for f in zones])
     root.html.add_child(Element(_title_html(kind, answer)))
     root.html.add_child(Element(_legend_html(entries)))
     if assets_missing:
-        root.html.add_child(Element(
-            "<div class='rdtr-missing' role='alert'><strong>Peta tidak dapat ditampilkan:</strong> aset web "
-            f"belum terpasang ({_esc(', '.join(assets_missing))}). Jalankan <code>scripts/setup.sh</code> "
-            "(npm install ke api/static/vendor).<br><em>Map assets are not installed: run scripts/setup.sh.</em>"
-            "</div>"))
+        root.html.add_child(
+            Element(
+                "<div class='rdtr-missing' role='alert'><strong>Peta tidak dapat ditampilkan:</strong> aset web "
+                f"belum terpasang ({_esc(', '.join(assets_missing))}). Jalankan <code>scripts/setup.sh</code> "
+                "(npm install ke api/static/vendor).<br><em>Map assets are not installed: run scripts/setup.sh.</em>"
+                "</div>"
+            )
+        )
     if basemap or zones:
         folium.LayerControl(collapsed=True).add_to(m)
 

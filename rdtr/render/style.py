@@ -151,11 +151,12 @@ def is_standard(subzone_code: str | None, zone_code: str | None = None) -> bool:
 def hex_to_rgb(color: str) -> tuple[float, float, float]:
     """``"#FFDC00"`` → ``(1.0, 0.862…, 0.0)``."""
     color = color.lstrip("#")
-    return tuple(int(color[i:i + 2], 16) / 255.0 for i in (0, 2, 4))  # type: ignore[return-value]
+    return tuple(int(color[i : i + 2], 16) / 255.0 for i in (0, 2, 4))  # type: ignore[return-value]
 
 
 def relative_luminance(color: str) -> float:
     """WCAG relative luminance of a ``#RRGGBB`` colour (0 black … 1 white)."""
+
     def channel(c: float) -> float:
         return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
 
@@ -179,8 +180,13 @@ class LegendEntry:
 
     def as_dict(self) -> dict:
         """The entry as JSON: sub-zone code and name, zone code, fill colour (``#RRGGBB``), whether standard."""
-        return {"subzone_code": self.subzone_code, "subzone_name": self.subzone_name,
-                "zone_code": self.zone_code, "color": self.color, "standard": self.standard}
+        return {
+            "subzone_code": self.subzone_code,
+            "subzone_name": self.subzone_name,
+            "zone_code": self.zone_code,
+            "color": self.color,
+            "standard": self.standard,
+        }
 
 
 def _order_key(code: str) -> tuple:

@@ -35,12 +35,12 @@ GEOJSON_MAX_FEATURES = 20_000
 
 def pixel_size_m(zoom: float, lat: float = 0.0) -> float:
     """Ground size of one 256-px-tile pixel at ``zoom`` and latitude ``lat`` (metres)."""
-    return EARTH_CIRCUMFERENCE_M * math.cos(math.radians(lat)) / (256 * 2 ** zoom)
+    return EARTH_CIRCUMFERENCE_M * math.cos(math.radians(lat)) / (256 * 2**zoom)
 
 
 def pixel_size_deg(zoom: float) -> float:
     """Width of one 256-px-tile pixel at ``zoom`` in degrees of longitude (EPSG:4326)."""
-    return 360.0 / (256 * 2 ** zoom)
+    return 360.0 / (256 * 2**zoom)
 
 
 # ------------------------------------------------------------------------------------------ versions
@@ -52,10 +52,15 @@ def resolve_version(conn, plan_id: str, version: int | None = None, at: date | N
     Raises :class:`NotFound` for an unknown plan or version, or when no version is in force yet.
     """
     if version is not None:
-        row = conn.execute(
-            text("""SELECT id, plan_id, version, name, legal_basis, effective_from FROM plan_version
-                    WHERE plan_id = :p AND version = :v"""), {"p": plan_id, "v": version},
-        ).mappings().first()
+        row = (
+            conn.execute(
+                text("""SELECT id, plan_id, version, name, legal_basis, effective_from FROM plan_version
+                    WHERE plan_id = :p AND version = :v"""),
+                {"p": plan_id, "v": version},
+            )
+            .mappings()
+            .first()
+        )
         if row is None:
             raise NotFound(f"plan {plan_id!r} has no version {version}")
         return dict(row)
@@ -84,8 +89,11 @@ def tilejson(db, plan_id: str, base_url: str, version: int | None = None, at: da
         v = resolve_version(conn, plan_id, version, at)
         info = mapdata.version_info(conn, v["id"]) or {}
         rows = mapdata.legend_rows(conn, [v["id"]])
-    bounds = ([info["xmin"], info["ymin"], info["xmax"], info["ymax"]]
-              if info.get("xmin") is not None else [-180, -85, 180, 85])
+    bounds = (
+        [info["xmin"], info["ymin"], info["xmax"], info["ymax"]]
+        if info.get("xmin") is not None
+        else [-180, -85, 180, 85]
+    )
     entries = style.legend(rows)
     base = base_url.rstrip("/")
     query = f"v={v['version']}&s={STYLE_VERSION}"
@@ -100,12 +108,22 @@ def tilejson(db, plan_id: str, base_url: str, version: int | None = None, at: da
         "maxzoom": MAX_ZOOM,
         "bounds": bounds,
         "center": [(bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2, 14],
-        "vector_layers": [{"id": "zones", "fields": {"id": "Number", "subzone_code": "String",
-                                                      "color": "String"},
-                           "minzoom": MIN_ZOOM, "maxzoom": MAX_ZOOM}],
+        "vector_layers": [
+            {
+                "id": "zones",
+                "fields": {"id": "Number", "subzone_code": "String", "color": "String"},
+                "minzoom": MIN_ZOOM,
+                "maxzoom": MAX_ZOOM,
+            }
+        ],
         "geojson": f"{base}/v1/zones.geojson?plan={plan_id}&{query}",
-        "plan": {"id": v["plan_id"], "version": v["version"], "name": v["name"],
-                 "legal_basis": v["legal_basis"], "effective_from": str(v["effective_from"])},
+        "plan": {
+            "id": v["plan_id"],
+            "version": v["version"],
+            "name": v["name"],
+            "legal_basis": v["legal_basis"],
+            "effective_from": str(v["effective_from"]),
+        },
         "legend": [e.as_dict() for e in entries],
     }
 
@@ -134,14 +152,14 @@ def check_tile(z: int, x: int, y: int) -> None:
     """Raise :class:`InvalidInput` unless ``z/x/y`` is a tile of the WebMercatorQuad grid up to ``MAX_ZOOM``."""
     if not 0 <= z <= MAX_ZOOM:
         raise InvalidInput(f"zoom {z} is outside 0–{MAX_ZOOM}")
-    n = 2 ** z
+    n = 2**z
     if not (0 <= x < n and 0 <= y < n):
         raise InvalidInput(f"tile {z}/{x}/{y} does not exist: x and y must be in 0–{n - 1} at zoom {z}")
 
 
 def tile_bounds_lat(z: int, y: int) -> float:
     """Latitude of the tile's centre (for pixel sizes)."""
-    n = 2 ** z
+    n = 2**z
     lat_rad = math.atan(math.sinh(math.pi * (1 - 2 * (y + 0.5) / n)))
     return math.degrees(lat_rad)
 
@@ -161,11 +179,21 @@ def mvt_tile(db, plan_version_id: int, z: int, x: int, y: int, use_cache: bool =
     px = pixel_size_m(z, lat)
     colors = json.dumps(palette(db, plan_version_id))
     with db.engine.connect() as conn:
-        tile = conn.execute(text(MVT_SQL), {
-        "z": z, "x": x, "y": y, "pv": plan_version_id, "extent": EXTENT, "buffer": BUFFER,
-        "margin": BUFFER / EXTENT, "tol": pixel_size_deg(z) * 0.5, "min_area": px * px,
-            "colors": colors,
-        }).scalar()
+        tile = conn.execute(
+            text(MVT_SQL),
+            {
+                "z": z,
+                "x": x,
+                "y": y,
+                "pv": plan_version_id,
+                "extent": EXTENT,
+                "buffer": BUFFER,
+                "margin": BUFFER / EXTENT,
+                "tol": pixel_size_deg(z) * 0.5,
+                "min_area": px * px,
+                "colors": colors,
+            },
+        ).scalar()
     tile = bytes(tile or b"")
     if use_cache:
         db.versions.tiles.put(key, tile)
@@ -189,8 +217,13 @@ FROM t WHERE t.geom IS NOT NULL AND NOT ST_IsEmpty(t.geom)
 """
 
 
-def zones_geojson(db, plan_version_ids: int | list[int], bbox: tuple[float, float, float, float],
-                  zoom: float, limit: int = GEOJSON_MAX_FEATURES) -> tuple[bytes, int]:
+def zones_geojson(
+    db,
+    plan_version_ids: int | list[int],
+    bbox: tuple[float, float, float, float],
+    zoom: float,
+    limit: int = GEOJSON_MAX_FEATURES,
+) -> tuple[bytes, int]:
     """Zones of one or more versions within ``bbox``, clipped, simplified for ``zoom`` and serialised by
     PostGIS: ``(FeatureCollection bytes, feature count)``."""
     ids = [plan_version_ids] if isinstance(plan_version_ids, int) else list(plan_version_ids)
@@ -204,9 +237,19 @@ def zones_geojson(db, plan_version_ids: int | list[int], bbox: tuple[float, floa
     deg_px = pixel_size_deg(zoom)
     digits = max(4, min(8, math.ceil(-math.log10(deg_px)) + 1))
     with db.engine.connect() as conn:
-        row = conn.execute(text(GEOJSON_SQL), {
-            "xmin": xmin, "ymin": ymin, "xmax": xmax, "ymax": ymax, "pv": ids,
-            "tol": deg_px * 0.5, "min_area": px * px, "digits": digits, "limit": limit,
-            "colors": json.dumps(colors),
-        }).first()
+        row = conn.execute(
+            text(GEOJSON_SQL),
+            {
+                "xmin": xmin,
+                "ymin": ymin,
+                "xmax": xmax,
+                "ymax": ymax,
+                "pv": ids,
+                "tol": deg_px * 0.5,
+                "min_area": px * px,
+                "digits": digits,
+                "limit": limit,
+                "colors": json.dumps(colors),
+            },
+        ).first()
     return row[1].encode("utf-8"), int(row[0])

@@ -45,9 +45,20 @@ def live_server(fresh_database):
     TEST_OUTPUT.mkdir(exist_ok=True)
     log = open(TEST_OUTPUT / "live-server.log", "wb")
     proc = subprocess.Popen(
-        [sys.executable, "-c", "from rdtr.cli import main; main()", "serve", "--host", "127.0.0.1",
-         "--port", str(port)],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-c",
+            "from rdtr.cli import main; main()",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while True:

@@ -24,12 +24,22 @@ from tests.support.maps import sample_place, vendor_file
 
 CHROMIUM = Path("/usr/bin/chromium")
 VECTORGRID = vendor_file("leaflet.vectorgrid/dist/Leaflet.VectorGrid.bundled.min.js")
-CHROMIUM_ARGS = ["--no-sandbox", "--headless", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--headless",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
 
 pytestmark = [
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian chromium is not installed at /usr/bin/chromium "
-                                                     "(scripts/setup.sh installs it)"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(),
+        reason="Debian chromium is not installed at /usr/bin/chromium (scripts/setup.sh installs it)",
+    ),
 ]
 
 
@@ -40,8 +50,12 @@ def browser(tmp_path_factory):
     profile = tmp_path_factory.mktemp("chromium-profile")
     with sync_playwright() as p:
         context = p.chromium.launch_persistent_context(
-            str(profile), executable_path=str(CHROMIUM), headless=True, args=CHROMIUM_ARGS,
-            viewport={"width": 1280, "height": 860}, locale="id-ID",
+            str(profile),
+            executable_path=str(CHROMIUM),
+            headless=True,
+            args=CHROMIUM_ARGS,
+            viewport={"width": 1280, "height": 860},
+            locale="id-ID",
         )
         yield context
         context.close()
@@ -89,8 +103,10 @@ def _click_lonlat(page, lon: float, lat: float) -> None:
     """Click the map where (lon, lat) is, as a mouse would."""
     page.evaluate("([lat, lon]) => window.RDTR_APP.map.setView([lat, lon], 17, {animate: false})", [lat, lon])
     page.wait_for_timeout(300)
-    pt = page.evaluate("([lat, lon]) => { const p = window.RDTR_APP.map.latLngToContainerPoint([lat, lon]);"
-                       " return [p.x, p.y]; }", [lat, lon])
+    pt = page.evaluate(
+        "([lat, lon]) => { const p = window.RDTR_APP.map.latLngToContainerPoint([lat, lon]); return [p.x, p.y]; }",
+        [lat, lon],
+    )
     box = page.locator("#map").bounding_box()
     page.mouse.click(box["x"] + pt[0], box["y"] + pt[1])
 
@@ -113,7 +129,9 @@ def test_page_loads_offline_with_the_zone_layer_and_legend(browser, live_server,
         assert page.evaluate("typeof L.vectorGrid.protobuf === 'function'")
         assert page.evaluate("window.RDTR_APP.state.layerMode") == "mvt"
     else:  # not vendored: the page degrades to GeoJSON per view instead of failing
-        warnings.warn("leaflet.vectorgrid is not vendored (scripts/setup.sh): the page used GeoJSON per view")
+        warnings.warn(
+            "leaflet.vectorgrid is not vendored (scripts/setup.sh): the page used GeoJSON per view", stacklevel=1
+        )
         assert page.evaluate("window.RDTR_APP.state.layerMode") == "geojson"
     # The zone layer draws vector tiles, coloured.
     page.wait_for_timeout(1500)
@@ -168,8 +186,9 @@ def test_type_a_parcels_corners_and_see_its_limits(browser, live_server, place, 
 
 def test_draw_a_parcel_with_the_mouse(browser, live_server, place, test_output):
     page, net = _open(browser, live_server)
-    page.evaluate("([lat, lon]) => window.RDTR_APP.map.setView([lat, lon], 18, {animate: false})",
-                  [place["lat"], place["lon"]])
+    page.evaluate(
+        "([lat, lon]) => window.RDTR_APP.map.setView([lat, lon], 18, {animate: false})", [place["lat"], place["lon"]]
+    )
     page.wait_for_timeout(300)
     page.click("#draw-parcel")
     box = page.locator("#map").bounding_box()
@@ -238,8 +257,9 @@ def test_usable_on_a_phone_and_by_keyboard(browser, live_server, place, test_out
     for selector, ratio in ratios:
         assert ratio >= 4.5, (selector, ratio)
     # The centre-of-map check works from the keyboard.
-    page.evaluate("([lat, lon]) => window.RDTR_APP.map.setView([lat, lon], 17, {animate: false})",
-                  [place["lat"], place["lon"]])
+    page.evaluate(
+        "([lat, lon]) => window.RDTR_APP.map.setView([lat, lon], 17, {animate: false})", [place["lat"], place["lon"]]
+    )
     page.focus("#check-center")
     page.keyboard.press("Enter")
     page.locator("#result-body .zone-answer").first.wait_for(timeout=15_000)
@@ -249,8 +269,7 @@ def test_usable_on_a_phone_and_by_keyboard(browser, live_server, place, test_out
     page.close()
 
 
-def test_an_officer_makes_an_extract_from_the_page(browser, live_server, place, officer_token,
-                                                   test_output):
+def test_an_officer_makes_an_extract_from_the_page(browser, live_server, place, officer_token, test_output):
     import httpx
     import pypdfium2 as pdfium
     import zxingcpp
@@ -280,7 +299,7 @@ def test_an_officer_makes_an_extract_from_the_page(browser, live_server, place, 
     assert hashlib.sha256(pdf).hexdigest() == record["sha256"]
     reader = PdfReader(io.BytesIO(pdf))
     first = reader.pages[0]
-    assert float(first.mediabox.width) < float(first.mediabox.height)   # portrait
+    assert float(first.mediabox.width) < float(first.mediabox.height)  # portrait
     text = "\n".join(p.extract_text() for p in reader.pages)
     assert "WEB/2026/7" in text and record["id"] in text and place["subzone_code"] in text
     doc = pdfium.PdfDocument(pdf)
@@ -290,8 +309,7 @@ def test_an_officer_makes_an_extract_from_the_page(browser, live_server, place, 
     assert [r.text for r in zxingcpp.read_barcodes(image)] == [verify_url]
 
 
-def test_upload_a_kml_parcel_then_ask_for_another_date(browser, live_server, place, tmp_path,
-                                                       test_output):
+def test_upload_a_kml_parcel_then_ask_for_another_date(browser, live_server, place, tmp_path, test_output):
     import geopandas as gpd
     from shapely.geometry import shape
 

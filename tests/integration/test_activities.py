@@ -35,7 +35,9 @@ def test_search_by_name_code_and_kbli(client, sample_plan, itbx_rows):
     expected = {r["activity_code"] for r in itbx_rows if "rumah" in r["activity"].lower()}
     assert {a["code"] for a in body["activities"]} == expected and body["count"] == len(expected)
     assert all(a["plan"]["id"] == "bontang" for a in body["activities"])
-    body = client.get("/v1/activities", params={"q": "RÚMAH tunggal", "plan": "bontang"}).json()  # accent- and case-insensitive
+    body = client.get(
+        "/v1/activities", params={"q": "RÚMAH tunggal", "plan": "bontang"}
+    ).json()  # accent- and case-insensitive
     assert body["activities"][0]["name"] == "Rumah Tunggal"
     body = client.get("/v1/activities", params={"q": "B003", "plan": "bontang"}).json()
     assert body["activities"][0]["code"] == "B003"
@@ -51,7 +53,9 @@ def test_search_by_name_code_and_kbli(client, sample_plan, itbx_rows):
 @pytest.mark.parametrize("klass", ["I", "T", "B", "X"])
 def test_where_allowed_lists_exactly_the_subzones_of_that_class(client, sample_plan, itbx_rows, klass):
     for row in itbx_rows[::9]:
-        body = client.get(f"/v1/activities/{row['activity_code']}/zones", params={"class": klass, "plan": "bontang"}).json()
+        body = client.get(
+            f"/v1/activities/{row['activity_code']}/zones", params={"class": klass, "plan": "bontang"}
+        ).json()
         expected = {sz: c for sz, c in cells(row).items() if c[0] == klass}
         assert {z["subzone_code"] for z in body["zones"]} == set(expected), row["activity_code"]
         for z in body["zones"]:
@@ -77,8 +81,10 @@ def test_where_allowed_as_geojson_in_a_bbox(client, sample_plan, itbx_rows):
     zones = gpd.read_file(SAMPLE_PACKAGE / "pola_ruang.gpkg").to_crs(4326)
     minx, miny, maxx, maxy = zones.total_bounds
     bbox = (minx, miny, (minx + maxx) / 2, (miny + maxy) / 2)
-    r = client.get("/v1/activities/A001/zones", params={"class": "I", "f": "geojson", "plan": "bontang",
-                                                        "bbox": ",".join(f"{v:.6f}" for v in bbox)})
+    r = client.get(
+        "/v1/activities/A001/zones",
+        params={"class": "I", "f": "geojson", "plan": "bontang", "bbox": ",".join(f"{v:.6f}" for v in bbox)},
+    )
     assert r.status_code == 200 and r.headers["content-type"].startswith("application/geo+json")
     doc = r.json()
     assert doc["type"] == "FeatureCollection"
@@ -109,10 +115,14 @@ def test_parcel_verdict_by_kbli_and_unknown_activity(client, sample_plan, itbx_r
     parcel = gpd.GeoSeries([g.buffer(5, cap_style="square")], crs="EPSG:9480").to_crs(4326).iloc[0]
     unique = [r for r in itbx_rows if r["kbli"] and sum(x["kbli"] == r["kbli"] for x in itbx_rows) == 1]
     row = unique[0]
-    body = client.post("/v1/parcels/analyze", params={"activity": row["kbli"], "plan": "bontang"},
-                       json=shapely.geometry.mapping(parcel)).json()
+    body = client.post(
+        "/v1/parcels/analyze",
+        params={"activity": row["kbli"], "plan": "bontang"},
+        json=shapely.geometry.mapping(parcel),
+    ).json()
     assert body["activity"]["code"] == row["activity_code"]
     assert body["activity"]["class"] == cells(row)["K-1"][0]
-    r = client.post("/v1/parcels/analyze", params={"activity": "Toko Bahan Banguna"},
-                    json=shapely.geometry.mapping(parcel))
+    r = client.post(
+        "/v1/parcels/analyze", params={"activity": "Toko Bahan Banguna"}, json=shapely.geometry.mapping(parcel)
+    )
     assert r.status_code == 404 and "Toko Bahan Bangunan" in r.json()["detail"]

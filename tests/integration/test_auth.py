@@ -19,8 +19,9 @@ def test_token_is_stored_only_as_its_hash(fresh_database):
     token = create_token(fresh_database, "auth-test-officer", "officer")
     with fresh_database.engine.connect() as conn:
         rows = conn.execute(text("SELECT token_hash FROM api_token WHERE name = 'auth-test-officer'")).scalars().all()
-        leaked = conn.execute(text("SELECT count(*) FROM api_token WHERE token_hash = :t OR name = :t"),
-                              {"t": token}).scalar()
+        leaked = conn.execute(
+            text("SELECT count(*) FROM api_token WHERE token_hash = :t OR name = :t"), {"t": token}
+        ).scalar()
     assert rows == [hashlib.sha256(token.encode()).hexdigest()]
     assert leaked == 0
     info = verify_token(fresh_database, token)

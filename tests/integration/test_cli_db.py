@@ -21,8 +21,9 @@ from tests.support.paths import REPO
 def rdtr(home: Path, *args: str) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if not k.startswith("RDTR_")}
     env["RDTR_HOME"] = str(home)
-    return subprocess.run([sys.executable, "-m", "rdtr.cli", *args], cwd=REPO, env=env,
-                          capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "rdtr.cli", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.fixture
@@ -67,8 +68,14 @@ def test_db_commands_run_the_embedded_cluster(home):
 def test_db_commands_refuse_to_manage_a_configured_server(tmp_path):
     env = {k: v for k, v in os.environ.items() if not k.startswith("RDTR_")}
     env.update(RDTR_HOME=str(tmp_path), RDTR_DATABASE_URL="postgresql://nobody@127.0.0.1:1/none")
-    result = subprocess.run([sys.executable, "-m", "rdtr.cli", "db", "start"], cwd=REPO, env=env,
-                            capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-m", "rdtr.cli", "db", "start"],
+        cwd=REPO,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 1
     assert "RDTR_DATABASE_URL is set" in result.stderr
     assert not (tmp_path / "pgdata").exists(), "nothing local is started"

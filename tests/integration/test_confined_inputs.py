@@ -18,9 +18,21 @@ from rdtr.cli import app
 from rdtr.safe_open import UnsafeInput, kind_of
 
 SAMPLE_PACKAGE = Path(__file__).resolve().parents[2] / "data" / "zoning" / "bontang"
-SECRET_FEATURE = {"type": "FeatureCollection", "features": [{"type": "Feature", "properties": {"secret": "s3cr3t"},
-                  "geometry": {"type": "Polygon", "coordinates": [[[117.47, 0.096], [117.471, 0.096], [117.471, 0.097],
-                                                                   [117.47, 0.097], [117.47, 0.096]]]}}]}
+SECRET_FEATURE = {
+    "type": "FeatureCollection",
+    "features": [
+        {
+            "type": "Feature",
+            "properties": {"secret": "s3cr3t"},
+            "geometry": {
+                "type": "Polygon",
+                "coordinates": [
+                    [[117.47, 0.096], [117.471, 0.096], [117.471, 0.097], [117.47, 0.097], [117.47, 0.096]]
+                ],
+            },
+        }
+    ],
+}
 
 
 @pytest.fixture()
@@ -45,8 +57,10 @@ def listener():
 
 
 def vrt(source: str) -> str:
-    return (f'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>{source}</SrcDataSource>'
-            "</OGRVRTLayer></OGRVRTDataSource>")
+    return (
+        f'<OGRVRTDataSource><OGRVRTLayer name="x"><SrcDataSource>{source}</SrcDataSource>'
+        "</OGRVRTLayer></OGRVRTDataSource>"
+    )
 
 
 @pytest.fixture()
@@ -60,7 +74,7 @@ def traps(tmp_path, listener):
         "url.kml": vrt(f"/vsicurl/{url}/leak.geojson"),
         "file.geojson": vrt(str(secret)),
         "gml.kml": f'<?xml version="1.0"?><FeatureCollection xmlns:xlink="http://www.w3.org/1999/xlink">'
-                   f'<member xlink:href="{url}/gml"/></FeatureCollection>',
+        f'<member xlink:href="{url}/gml"/></FeatureCollection>',
         "entity.kml": f'<?xml version="1.0"?><!DOCTYPE kml [<!ENTITY x SYSTEM "file://{secret}">]><kml>&x;</kml>',
     }
 
@@ -87,8 +101,10 @@ def test_a_zipped_vrt_is_refused_too(client, sample_plan, traps, tmp_path, liste
 def test_cli_analyze_and_extract_refuse_it(sample_plan, traps, tmp_path, listener, name):
     path = tmp_path / name
     path.write_text(traps[name])
-    for args in (["analyze", str(path), "--json"], ["extract", str(path), "--activity", "A001", "--out",
-                                                    str(tmp_path / "x.pdf"), "--officer", "t"]):
+    for args in (
+        ["analyze", str(path), "--json"],
+        ["extract", str(path), "--activity", "A001", "--out", str(tmp_path / "x.pdf"), "--officer", "t"],
+    ):
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 1, result.output
         assert "VRT" in result.output and "s3cr3t" not in result.output
@@ -118,10 +134,14 @@ def test_a_plan_package_whose_zone_layer_is_a_vrt_is_refused(fresh_database, tra
 
 def test_the_sniffer_names_what_it_sees():
     assert kind_of(b"SQLite format 3\x00" + b"\x00" * 52 + b"GPKG", "a.gpkg") == "GPKG"
-    assert kind_of(b"\xef\xbb\xbf  {\"type\": \"FeatureCollection\"", "a.json") == "GeoJSON"
+    assert kind_of(b'\xef\xbb\xbf  {"type": "FeatureCollection"', "a.json") == "GeoJSON"
     assert kind_of(b'<?xml version="1.0"?>\n<!-- hi --><kml xmlns="http://www.opengis.net/kml/2.2">', "a.kml") == "KML"
     assert kind_of(b"\x00\x00\x27\x0a" + b"\x00" * 96, "a.shp") == "ESRI Shapefile"
-    for head, name in ((b"<OGRVRTDataSource>", "a.kml"), (b"SQLite format 3\x00" + b"\x00" * 60, "a.gpkg"),
-                       (b"PK\x03\x04", "a.kml"), (b"\x00\x00\x00\x00", "a.shp")):
+    for head, name in (
+        (b"<OGRVRTDataSource>", "a.kml"),
+        (b"SQLite format 3\x00" + b"\x00" * 60, "a.gpkg"),
+        (b"PK\x03\x04", "a.kml"),
+        (b"\x00\x00\x00\x00", "a.shp"),
+    ):
         with pytest.raises(UnsafeInput):
             kind_of(head, name)

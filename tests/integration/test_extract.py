@@ -82,8 +82,11 @@ def test_an_admin_token_may_make_extracts(fresh_client, fresh_database, place):
     from rdtr.auth import create_token
 
     admin = create_token(fresh_database, "Admin Uji", "admin")
-    r = fresh_client.post("/v1/extracts", json={"parcel": place["parcel"], "activity": "A001", "plan": "bontang"},
-                          headers={"Authorization": f"Bearer {admin}"})
+    r = fresh_client.post(
+        "/v1/extracts",
+        json={"parcel": place["parcel"], "activity": "A001", "plan": "bontang"},
+        headers={"Authorization": f"Bearer {admin}"},
+    )
     assert r.status_code == 201, r.text
 
 
@@ -175,17 +178,22 @@ def test_unknown_extracts_and_bad_requests(fresh_client, officer_token, sample_p
     swapped = {"type": "Polygon", "coordinates": [[[0.09, 117.46], [0.091, 117.46], [0.091, 117.461], [0.09, 117.46]]]}
     r = fresh_client.post("/v1/extracts", json={"parcel": swapped, "activity": "A001"}, headers=auth)
     assert r.status_code == 422
-    r = fresh_client.post("/v1/extracts", json={"parcel": sample_place("R-2")["parcel"], "activity": "no-such"},
-                          headers=auth)
+    r = fresh_client.post(
+        "/v1/extracts", json={"parcel": sample_place("R-2")["parcel"], "activity": "no-such"}, headers=auth
+    )
     assert r.status_code == 404
 
 
 def test_a_big_parcel_renders_at_1_5000(fresh_client, officer_token, sample_plan):
-    parcel = {"type": "Polygon", "coordinates": [[[117.455, 0.085], [117.461, 0.085], [117.461, 0.090],
-                                                  [117.455, 0.090], [117.455, 0.085]]]}
-    r = fresh_client.post("/v1/extracts", json={"parcel": parcel, "activity": "A001", "reference": "besar",
-                                                "plan": "bontang"},
-                          headers={"Authorization": f"Bearer {officer_token}"})
+    parcel = {
+        "type": "Polygon",
+        "coordinates": [[[117.455, 0.085], [117.461, 0.085], [117.461, 0.090], [117.455, 0.090], [117.455, 0.085]]],
+    }
+    r = fresh_client.post(
+        "/v1/extracts",
+        json={"parcel": parcel, "activity": "A001", "reference": "besar", "plan": "bontang"},
+        headers={"Authorization": f"Bearer {officer_token}"},
+    )
     assert r.status_code == 201, r.text
     pdf = fresh_client.get(_path(r.json()["pdf"])).content
     assert len(pdf) < MAX_BYTES
@@ -196,11 +204,26 @@ def test_the_cli_makes_the_same_extract(tmp_path, place, fresh_client, sample_pl
     from rdtr.cli import app
 
     parcel_file = tmp_path / "persil.geojson"
-    parcel_file.write_text(json.dumps({"type": "Feature", "properties": {"NIB": "123"},
-                                       "geometry": place["parcel"]}))
+    parcel_file.write_text(json.dumps({"type": "Feature", "properties": {"NIB": "123"}, "geometry": place["parcel"]}))
     out = tmp_path / "ekstrak.pdf"
-    result = CliRunner().invoke(app, ["extract", str(parcel_file), "--activity", "A001", "--reference", "CLI-1",
-                                      "--out", str(out), "--officer", "Siti", "--plan", "bontang", "--json"])
+    result = CliRunner().invoke(
+        app,
+        [
+            "extract",
+            str(parcel_file),
+            "--activity",
+            "A001",
+            "--reference",
+            "CLI-1",
+            "--out",
+            str(out),
+            "--officer",
+            "Siti",
+            "--plan",
+            "bontang",
+            "--json",
+        ],
+    )
     assert result.exit_code == 0, result.output
     doc = json.loads(result.output)
     pdf = out.read_bytes()

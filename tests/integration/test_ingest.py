@@ -34,17 +34,24 @@ WHERE p.plan_version_id = :v AND ST_Intersects(p.geom, ST_SetSRID(ST_Point(:lon,
 def _state(db) -> tuple:
     """Rows that a failed load must leave untouched, for every plan."""
     with db.engine.connect() as conn:
-        return tuple(conn.execute(text(
-            "SELECT (SELECT count(*) FROM plan), (SELECT count(*) FROM plan_version), (SELECT count(*) FROM zone), "
-            "(SELECT count(*) FROM zone_part), (SELECT count(*) FROM activity), (SELECT count(*) FROM itbx), "
-            "(SELECT count(*) FROM intensity), (SELECT count(*) FROM overlay), "
-            "(SELECT coalesce(string_agg(plan_id || ':' || version, ',' ORDER BY id), '') FROM plan_version)")).one())
+        return tuple(
+            conn.execute(
+                text(
+                    "SELECT (SELECT count(*) FROM plan), (SELECT count(*) FROM plan_version), (SELECT count(*) FROM zone), "
+                    "(SELECT count(*) FROM zone_part), (SELECT count(*) FROM activity), (SELECT count(*) FROM itbx), "
+                    "(SELECT count(*) FROM intensity), (SELECT count(*) FROM overlay), "
+                    "(SELECT coalesce(string_agg(plan_id || ':' || version, ',' ORDER BY id), '') FROM plan_version)"
+                )
+            ).one()
+        )
 
 
 def _runs(db, plan_id: str) -> list:
     with db.engine.connect() as conn:
-        return conn.execute(text("SELECT ok, dry_run, plan_version_id, report FROM ingest_run WHERE plan_id = :p "
-                                 "ORDER BY id"), {"p": plan_id}).all()
+        return conn.execute(
+            text("SELECT ok, dry_run, plan_version_id, report FROM ingest_run WHERE plan_id = :p ORDER BY id"),
+            {"p": plan_id},
+        ).all()
 
 
 def _lonlat(x: float, y: float, crs="EPSG:9480") -> tuple[float, float]:
@@ -69,24 +76,45 @@ def test_everything_in_the_package_is_loaded(loaded, fresh_database):
     v = result.plan_version_id
     assert result.version == 1 and not result.dry_run
     with fresh_database.engine.connect() as conn:
-        pv = conn.execute(text("SELECT legal_basis, effective_from, synthetic, zone_count, source_crs, "
-                               "ST_XMin(bbox) x0, ST_YMax(bbox) y1, validation_report FROM plan_version WHERE id = :v"),
-                          {"v": v}).one()
-        zones = conn.execute(text("SELECT feature_id, subzone_code, zone_code, zone_name, tpz, special_provisions, "
-                                  "attributes, area_m2, ST_Area(geom::geography) AS geo_area, block, subblock "
-                                  "FROM zone WHERE plan_version_id = :v ORDER BY feature_id::int"), {"v": v}).all()
+        pv = conn.execute(
+            text(
+                "SELECT legal_basis, effective_from, synthetic, zone_count, source_crs, "
+                "ST_XMin(bbox) x0, ST_YMax(bbox) y1, validation_report FROM plan_version WHERE id = :v"
+            ),
+            {"v": v},
+        ).one()
+        zones = conn.execute(
+            text(
+                "SELECT feature_id, subzone_code, zone_code, zone_name, tpz, special_provisions, "
+                "attributes, area_m2, ST_Area(geom::geography) AS geo_area, block, subblock "
+                "FROM zone WHERE plan_version_id = :v ORDER BY feature_id::int"
+            ),
+            {"v": v},
+        ).all()
         parts = conn.execute(text("SELECT count(*) FROM zone_part WHERE plan_version_id = :v"), {"v": v}).scalar()
-        subzones = conn.execute(text("SELECT subzone_code, zone_code FROM subzone WHERE plan_version_id = :v "
-                                     "ORDER BY 1"), {"v": v}).all()
-        intensity = {r.subzone_code: r for r in conn.execute(text(
-            "SELECT * FROM intensity WHERE plan_version_id = :v"), {"v": v})}
-        kkop = conn.execute(text(
-            "SELECT o.kind, o.name, count(z.id) FROM overlay o JOIN zone z ON z.plan_version_id = o.plan_version_id "
-            "AND ST_Intersects(o.geom, z.geom) AND ST_Area(ST_Intersection(o.geom, z.geom)::geography) > 1 "
-            "WHERE o.plan_version_id = :v GROUP BY 1, 2"), {"v": v}).all()
+        subzones = conn.execute(
+            text("SELECT subzone_code, zone_code FROM subzone WHERE plan_version_id = :v ORDER BY 1"), {"v": v}
+        ).all()
+        intensity = {
+            r.subzone_code: r
+            for r in conn.execute(text("SELECT * FROM intensity WHERE plan_version_id = :v"), {"v": v})
+        }
+        kkop = conn.execute(
+            text(
+                "SELECT o.kind, o.name, count(z.id) FROM overlay o JOIN zone z ON z.plan_version_id = o.plan_version_id "
+                "AND ST_Intersects(o.geom, z.geom) AND ST_Area(ST_Intersection(o.geom, z.geom)::geography) > 1 "
+                "WHERE o.plan_version_id = :v GROUP BY 1, 2"
+            ),
+            {"v": v},
+        ).all()
         tpz = dict(conn.execute(text("SELECT code, text FROM tpz_code WHERE plan_version_id = :v"), {"v": v}).all())
-    assert (pv.legal_basis, pv.effective_from, pv.synthetic, pv.zone_count, pv.source_crs) == \
-        ("Perwali Test No. 1 Tahun 2024", date(2024, 1, 1), True, 12, "EPSG:9480")
+    assert (pv.legal_basis, pv.effective_from, pv.synthetic, pv.zone_count, pv.source_crs) == (
+        "Perwali Test No. 1 Tahun 2024",
+        date(2024, 1, 1),
+        True,
+        12,
+        "EPSG:9480",
+    )
     assert 117.49 < pv.x0 < 117.5 and 0.09 < pv.y1 < 0.1
     assert pv.validation_report["counts"]["zones"] == 12
     assert len(zones) == 12 and parts >= 12
@@ -105,8 +133,13 @@ def test_everything_in_the_package_is_loaded(loaded, fresh_database):
     assert [tuple(s) for s in subzones] == [("K-1", "K"), ("R-2", "R"), ("R-3", "R"), ("RTH-2", "RTH")]
     # numbers as text, comma decimals, units, KLB as a percent
     assert intensity["R-2"].klb_max == 2.4 and intensity["R-2"].floors_max == 4
-    assert (intensity["R-3"].kdb_max, intensity["R-3"].klb_max, intensity["R-3"].height_max_m,
-            intensity["R-3"].floors_max, intensity["R-3"].lot_min_m2) == (70, 2.1, 12, 3, 90)
+    assert (
+        intensity["R-3"].kdb_max,
+        intensity["R-3"].klb_max,
+        intensity["R-3"].height_max_m,
+        intensity["R-3"].floors_max,
+        intensity["R-3"].lot_min_m2,
+    ) == (70, 2.1, 12, 3, 90)
     assert [r["code"] for r in result.report["repaired"]] == ["klb_percent"]
     assert kkop == [("KKOP", "KKOP Bandara PT Badak", 4)]  # 150 m square over the corner: 4 zones
     assert tpz == {"b": "zona bonus", "l": "zona performa"}
@@ -136,13 +169,19 @@ def test_dry_run_validates_and_writes_only_the_run_record(fresh_database, tmp_pa
 
 
 def test_versions_old_answers_stay_answerable(fresh_database, tmp_path):
-    v1 = make_package(tmp_path / "v1", "versions-test", effective_from="2020-01-01",
-                      legal_basis="Perwali No. 1 Tahun 2020")
+    v1 = make_package(
+        tmp_path / "v1", "versions-test", effective_from="2020-01-01", legal_basis="Perwali No. 1 Tahun 2020"
+    )
     r1 = ingest_package(fresh_database, v1)
     codes = [list(grid_zones().KODSZN)[i] for i in range(12)]
     codes[5] = "K-1"  # zone 6 (R-3 in version 1) becomes K-1
-    v2 = make_package(tmp_path / "v2", "versions-test", effective_from="2024-06-01",
-                      legal_basis="Perwali No. 9 Tahun 2024", zones=grid_zones(codes=codes))
+    v2 = make_package(
+        tmp_path / "v2",
+        "versions-test",
+        effective_from="2024-06-01",
+        legal_basis="Perwali No. 9 Tahun 2024",
+        zones=grid_zones(codes=codes),
+    )
     r2 = ingest_package(fresh_database, v2)
     assert (r1.version, r2.version) == (1, 2)
     x, y = ORIGIN[0] + 150, ORIGIN[1] + 150  # the middle of zone 6 (column 1, row 1)
@@ -154,8 +193,13 @@ def test_versions_old_answers_stay_answerable(fresh_database, tmp_path):
     assert _answer(fresh_database, today["id"], x, y) == ["K-1"]
     assert _answer(fresh_database, before["id"], x, y) == ["R-3"]
     # effective_from must move forward
-    v3 = make_package(tmp_path / "v3", "versions-test", effective_from="2024-06-01", legal_basis="Perwali lain",
-                      zones=grid_zones(codes=codes[::-1]))
+    v3 = make_package(
+        tmp_path / "v3",
+        "versions-test",
+        effective_from="2024-06-01",
+        legal_basis="Perwali lain",
+        zones=grid_zones(codes=codes[::-1]),
+    )
     state = _state(fresh_database)
     with pytest.raises(PackageError, match="must be after 2024-06-01"):
         ingest_package(fresh_database, v3)
@@ -186,15 +230,18 @@ def _broken(tmp_path: Path, kind: str) -> Path:
     return root
 
 
-@pytest.mark.parametrize("kind,reason", [
-    ("missing-file", "pola_ruang.gpkg: cannot read the zone layer: file not found"),
-    ("corrupt-file", "pola_ruang.gpkg: cannot read the zone layer"),
-    ("unknown-class", "itbx.csv row 4 column 'K-1': 'Q' is not an ITBX class"),
-    ("unmapped-subzone", "no sub-zone column"),
-    ("arctic", "the Arctic"),
-    ("bad-toml", "plan.toml is not valid TOML"),
-    ("unknown-subzone-column", "itbx.csv row 1 column 'RTH-9'"),
-])
+@pytest.mark.parametrize(
+    "kind,reason",
+    [
+        ("missing-file", "pola_ruang.gpkg: cannot read the zone layer: file not found"),
+        ("corrupt-file", "pola_ruang.gpkg: cannot read the zone layer"),
+        ("unknown-class", "itbx.csv row 4 column 'K-1': 'Q' is not an ITBX class"),
+        ("unmapped-subzone", "no sub-zone column"),
+        ("arctic", "the Arctic"),
+        ("bad-toml", "plan.toml is not valid TOML"),
+        ("unknown-subzone-column", "itbx.csv row 1 column 'RTH-9'"),
+    ],
+)
 def test_broken_packages_exit_1_and_change_nothing(kind, reason, fresh_database, tmp_path):
     root = _broken(tmp_path, kind)
     before = _state(fresh_database)
@@ -226,8 +273,9 @@ def test_geometry_repairs_drops_overlaps_and_gaps_are_reported(fresh_database, t
     gdf = grid_zones(4, 4)  # 100 m squares; feature k (0-based) is column k % 4, row k // 4; GPKG FID = k + 1
     x0, y0 = ORIGIN
     # k=5: a bow-tie (self-intersecting) over its own square → repaired into two triangles
-    gdf.loc[5, "geometry"] = shapely.Polygon([(x0 + 100, y0 + 100), (x0 + 200, y0 + 200), (x0 + 200, y0 + 100),
-                                              (x0 + 100, y0 + 200)])
+    gdf.loc[5, "geometry"] = shapely.Polygon(
+        [(x0 + 100, y0 + 100), (x0 + 200, y0 + 200), (x0 + 200, y0 + 100), (x0 + 100, y0 + 200)]
+    )
     gdf.loc[6, "geometry"] = None  # k=6: no geometry → dropped, its square becomes a gap
     # k=9 grows 10 m into k=10's square: a 10 m × 100 m overlap
     gdf.loc[9, "geometry"] = shapely.box(x0 + 100, y0 + 200, x0 + 210, y0 + 300)
@@ -259,7 +307,7 @@ def test_real_invalid_city_outline_is_repaired(fresh_database, tmp_path):
     root = tmp_path / "pkg"
     root.mkdir()
     shutil.copy(src, root / "kota.geojson")
-    (root / "plan.toml").write_text('''[plan]
+    (root / "plan.toml").write_text("""[plan]
 id = "bontang-kota"
 name = "Kota Bontang outline"
 legal_basis = "test"
@@ -269,13 +317,15 @@ path = "kota.geojson"
 [zones.fields]
 subzone_code = "kode"
 subzone_name = "nama"
-''')
+""")
     result = ingest_package(fresh_database, root)
     repaired = [r for r in result.report["repaired"] if r["code"] == "geometry_repaired"]
     assert [r["feature"] for r in repaired] == ["0"]
     with fresh_database.engine.connect() as conn:
-        ok = conn.execute(text("SELECT bool_and(ST_IsValid(geom)) FROM zone WHERE plan_version_id = :v"),
-                          {"v": result.plan_version_id}).scalar()
+        ok = conn.execute(
+            text("SELECT bool_and(ST_IsValid(geom)) FROM zone WHERE plan_version_id = :v"),
+            {"v": result.plan_version_id},
+        ).scalar()
     assert ok
 
 
@@ -285,12 +335,19 @@ def test_subzone_names_only_resolved_through_the_table(fresh_database, tmp_path)
     root = make_package(tmp_path / "pkg", "names-only", zones=gdf, itbx=False, overlay=False)
     result = ingest_package(fresh_database, root)
     with fresh_database.engine.connect() as conn:
-        rows = conn.execute(text("SELECT subzone_code, zone_code, subzone_name FROM zone WHERE plan_version_id = :v "
-                                 "ORDER BY feature_id::int LIMIT 4"), {"v": result.plan_version_id}).all()
-    assert [tuple(r) for r in rows] == [("R-2", "R", "Perumahan Kepadatan Tinggi"),
-                                        ("R-3", "R", "Perumahan Kepadatan Sedang"),
-                                        ("K-1", "K", "Perdagangan dan Jasa Skala Kota"),
-                                        ("RTH-2", "RTH", "Taman Kota")]
+        rows = conn.execute(
+            text(
+                "SELECT subzone_code, zone_code, subzone_name FROM zone WHERE plan_version_id = :v "
+                "ORDER BY feature_id::int LIMIT 4"
+            ),
+            {"v": result.plan_version_id},
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("R-2", "R", "Perumahan Kepadatan Tinggi"),
+        ("R-3", "R", "Perumahan Kepadatan Sedang"),
+        ("K-1", "K", "Perdagangan dan Jasa Skala Kota"),
+        ("RTH-2", "RTH", "Taman Kota"),
+    ]
     # a name the table does not know is an error naming the feature
     gdf.loc[2, "NAMSZN"] = "Zona Antah Berantah"
     bad = make_package(tmp_path / "bad", "names-only-bad", zones=gdf, itbx=False, overlay=False)
@@ -306,13 +363,20 @@ def test_zone_code_comes_from_the_table_not_the_code(fresh_database, tmp_path):
     gdf["KODSZN"] = ["R.1", "PL7"]
     gdf["KODZON"] = None
     root = make_package(tmp_path / "pkg", "zone-from-table", zones=gdf, itbx=False, overlay=False)
-    write_csv(root / "subzona.csv", ["subzone_code", "subzone_name", "zone_code", "zone_name"],
-              [["R.1", "Rumah Kepadatan Sangat Tinggi", "R", "Zona Perumahan"],
-               ["PL7", "IPAL", "PL", "Zona Peruntukan Lainnya"]])
+    write_csv(
+        root / "subzona.csv",
+        ["subzone_code", "subzone_name", "zone_code", "zone_name"],
+        [
+            ["R.1", "Rumah Kepadatan Sangat Tinggi", "R", "Zona Perumahan"],
+            ["PL7", "IPAL", "PL", "Zona Peruntukan Lainnya"],
+        ],
+    )
     result = ingest_package(fresh_database, root)
     with fresh_database.engine.connect() as conn:
-        rows = conn.execute(text("SELECT subzone_code, zone_code FROM zone WHERE plan_version_id = :v ORDER BY 1"),
-                            {"v": result.plan_version_id}).all()
+        rows = conn.execute(
+            text("SELECT subzone_code, zone_code FROM zone WHERE plan_version_id = :v ORDER BY 1"),
+            {"v": result.plan_version_id},
+        ).all()
     assert [tuple(r) for r in rows] == [("PL7", "PL"), ("R.1", "R")]
 
 

@@ -24,28 +24,50 @@ RANK = {"I": 0, "T": 1, "B": 2, "X": 3}
 
 #: Bintan (Trikora) sub-zones: our codes for the names its tables use; aliases where the tables disagree.
 TRIKORA_SUBZONES = [
-    ("BA", "Badan Air", "BA", ""), ("HL", "Hutan Lindung", "HL", ""), ("PS", "Perlindungan Setempat", "PS", ""),
-    ("RTH-4", "Taman Kelurahan", "RTH", ""), ("RTH-5", "Taman RW", "RTH", ""), ("RTH-6", "Taman RT", "RTH", ""),
-    ("RTH-7", "Pemakaman", "RTH", ""), ("RTH-8", "Jalur Hijau", "RTH", ""), ("CB", "Cagar Budaya", "CB", ""),
-    ("EM", "Ekosistem Mangrove", "EM", ""), ("BJ", "Badan Jalan", "BJ", ""),
-    ("HPK", "Hutan Produksi yang Dapat di Konversi", "KHP", ""), ("HP", "Hutan Produksi Tetap", "KHP", ""),
-    ("P-3", "Perkebunan", "P", ""), ("P-4", "Peternakan", "P", ""), ("KPI", "Kawasan Peruntukan Industri", "KPI", ""),
-    ("W", "Pariwisata", "W", ""), ("R-2", "Perumahan Kepadatan Tinggi", "R", ""),
-    ("R-3", "Perumahan Kepadatan Sedang", "R", ""), ("R-4", "Perumahan Kepadatan Rendah", "R", ""),
-    ("SPU-1", "SPU Skala Kota", "SPU", ""), ("SPU-2", "SPU Skala Kecamatan", "SPU", ""),
-    ("SPU-3", "SPU Skala Kelurahan", "SPU", ""), ("SPU-4", "SPU Skala RW", "SPU", ""),
+    ("BA", "Badan Air", "BA", ""),
+    ("HL", "Hutan Lindung", "HL", ""),
+    ("PS", "Perlindungan Setempat", "PS", ""),
+    ("RTH-4", "Taman Kelurahan", "RTH", ""),
+    ("RTH-5", "Taman RW", "RTH", ""),
+    ("RTH-6", "Taman RT", "RTH", ""),
+    ("RTH-7", "Pemakaman", "RTH", ""),
+    ("RTH-8", "Jalur Hijau", "RTH", ""),
+    ("CB", "Cagar Budaya", "CB", ""),
+    ("EM", "Ekosistem Mangrove", "EM", ""),
+    ("BJ", "Badan Jalan", "BJ", ""),
+    ("HPK", "Hutan Produksi yang Dapat di Konversi", "KHP", ""),
+    ("HP", "Hutan Produksi Tetap", "KHP", ""),
+    ("P-3", "Perkebunan", "P", ""),
+    ("P-4", "Peternakan", "P", ""),
+    ("KPI", "Kawasan Peruntukan Industri", "KPI", ""),
+    ("W", "Pariwisata", "W", ""),
+    ("R-2", "Perumahan Kepadatan Tinggi", "R", ""),
+    ("R-3", "Perumahan Kepadatan Sedang", "R", ""),
+    ("R-4", "Perumahan Kepadatan Rendah", "R", ""),
+    ("SPU-1", "SPU Skala Kota", "SPU", ""),
+    ("SPU-2", "SPU Skala Kecamatan", "SPU", ""),
+    ("SPU-3", "SPU Skala Kelurahan", "SPU", ""),
+    ("SPU-4", "SPU Skala RW", "SPU", ""),
     ("K-2", "Perdagangan dan Jasa Skala WP", "K", ""),
     ("K-3", "Perdagangan Skala SWP", "K", "Perdagangan dan Jasa Skala SWP"),
     ("KT", "Perkantoran", "KT", ""),
     ("PTB", "Peruntukan Pertambangan Mineral Non Logam", "PTB", "Pertambangan Mineral Bukan Logam"),
-    ("RTNH", "Ruang Terbuka Non Hijau", "RTNH", ""), ("TR", "Transportasi", "TR", ""),
+    ("RTNH", "Ruang Terbuka Non Hijau", "RTNH", ""),
+    ("TR", "Transportasi", "TR", ""),
     ("HK", "Pertahanan dan Keamanan", "HK", ""),
 ]
 TRIKORA_INTENSITY = {
-    "subzone": "SubZona", "variant": "Jenis", "kdb_max": "KDB Maks (%)", "kdh_min": "KDH Min (%)",
-    "klb_max": "KLB Maks", "ktb_max": "KTB Maks (%)", "lot_min_m2": "Luas Kavling Min (m2)",
-    "height_max_m": "Tinggi Bangunan Maks. (m) - Lokal", "floors_max": "Lantai Bangunan Maks. - Lokal",
-    "gsb_min_m": "Garis Sempadan Bangunan Min. (m) - Lokal", "note": "Keterangan",
+    "subzone": "SubZona",
+    "variant": "Jenis",
+    "kdb_max": "KDB Maks (%)",
+    "kdh_min": "KDH Min (%)",
+    "klb_max": "KLB Maks",
+    "ktb_max": "KTB Maks (%)",
+    "lot_min_m2": "Luas Kavling Min (m2)",
+    "height_max_m": "Tinggi Bangunan Maks. (m) - Lokal",
+    "floors_max": "Lantai Bangunan Maks. - Lokal",
+    "gsb_min_m": "Garis Sempadan Bangunan Min. (m) - Lokal",
+    "note": "Keterangan",
 }
 
 
@@ -54,11 +76,15 @@ def _bintan_package(root: Path, plan_id: str, itbx_file: str = "itbx_trikora.csv
     src = real_data(BINTAN)
     for name in (itbx_file, "itbx_codes_legend.csv", "intensitas_trikora.csv"):
         shutil.copy(src / name, root / name)
-    write_csv(root / "subzona.csv", ["subzone_code", "subzone_name", "zone_code", "aliases"],
-              [[c, n, z, a] for c, n, z, a in TRIKORA_SUBZONES])
+    write_csv(
+        root / "subzona.csv",
+        ["subzone_code", "subzone_name", "zone_code", "aliases"],
+        [[c, n, z, a] for c, n, z, a in TRIKORA_SUBZONES],
+    )
     write_vector(grid_zones(3, 2, codes=["R-2", "R-3", "K-2", "W", "SPU-1", "KT"]), root / "pola_ruang.gpkg")
     columns = "\n".join(f'{k} = "{v}"' for k, v in TRIKORA_INTENSITY.items())
-    (root / "plan.toml").write_text(f'''[plan]
+    (root / "plan.toml").write_text(
+        f'''[plan]
 id = "{plan_id}"
 name = "RDTR WP Trikora (Kabupaten Bintan)"
 legal_basis = "Perbup Bintan (test)"
@@ -84,7 +110,9 @@ path = "intensitas_trikora.csv"
 subzones = "names"
 [intensity.columns]
 {columns}
-''', encoding="utf-8")
+''',
+        encoding="utf-8",
+    )
     return root
 
 
@@ -107,11 +135,19 @@ def test_bintan_itbx_every_cell_matches_the_csv(fresh_database, trikora):
             codes = [c.strip() for c in cell.split(",") if c.strip()]
             expected[(r[0], code_of[name])] = (max((c[0] for c in codes), key=RANK.get), codes)
     with fresh_database.engine.connect() as conn:
-        got = {(r.activity_code, r.subzone_code): (r.cls, list(r.codes)) for r in conn.execute(text(
-            "SELECT a.activity_code, i.subzone_code, i.class AS cls, i.codes FROM itbx i "
-            "JOIN activity a ON a.id = i.activity_id WHERE i.plan_version_id = :v"), {"v": result.plan_version_id})}
-        n_act = conn.execute(text("SELECT count(*) FROM activity WHERE plan_version_id = :v"),
-                             {"v": result.plan_version_id}).scalar()
+        got = {
+            (r.activity_code, r.subzone_code): (r.cls, list(r.codes))
+            for r in conn.execute(
+                text(
+                    "SELECT a.activity_code, i.subzone_code, i.class AS cls, i.codes FROM itbx i "
+                    "JOIN activity a ON a.id = i.activity_id WHERE i.plan_version_id = :v"
+                ),
+                {"v": result.plan_version_id},
+            )
+        }
+        n_act = conn.execute(
+            text("SELECT count(*) FROM activity WHERE plan_version_id = :v"), {"v": result.plan_version_id}
+        ).scalar()
     assert n_act == 1801
     assert len(got) == 1801 * 31
     assert got == expected
@@ -119,9 +155,11 @@ def test_bintan_itbx_every_cell_matches_the_csv(fresh_database, trikora):
 
 def test_bintan_answers_by_activity_code(fresh_database, trikora):
     _, result = trikora
-    sql = text("SELECT a.activity_name, i.class, i.codes, c.text FROM itbx i JOIN activity a ON a.id = i.activity_id "
-               "LEFT JOIN itbx_code c ON c.plan_version_id = i.plan_version_id AND c.code = i.codes[1] "
-               "WHERE i.plan_version_id = :v AND a.activity_code = :a AND i.subzone_code = :s")
+    sql = text(
+        "SELECT a.activity_name, i.class, i.codes, c.text FROM itbx i JOIN activity a ON a.id = i.activity_id "
+        "LEFT JOIN itbx_code c ON c.plan_version_id = i.plan_version_id AND c.code = i.codes[1] "
+        "WHERE i.plan_version_id = :v AND a.activity_code = :a AND i.subzone_code = :s"
+    )
     with fresh_database.engine.connect() as conn:
         # 001 Pertanian Jagung: "B1,B3" in Badan Air, "T1" in Perumahan Kepadatan Sedang, "I" in Perkebunan
         row = conn.execute(sql, {"v": result.plan_version_id, "a": "001", "s": "BA"}).one()
@@ -136,8 +174,11 @@ def test_bintan_legend_loaded_verbatim(fresh_database, trikora):
     with open(root / "itbx_codes_legend.csv", newline="", encoding="utf-8") as fh:
         legend = {r["code"]: r["meaning"] for r in csv.DictReader(fh)}
     with fresh_database.engine.connect() as conn:
-        got = dict(conn.execute(text("SELECT code, text FROM itbx_code WHERE plan_version_id = :v"),
-                                {"v": result.plan_version_id}).all())
+        got = dict(
+            conn.execute(
+                text("SELECT code, text FROM itbx_code WHERE plan_version_id = :v"), {"v": result.plan_version_id}
+            ).all()
+        )
     assert got == legend and len(got) == 10
 
 
@@ -152,9 +193,17 @@ def test_bintan_intensity_rows_match_the_csv(fresh_database, trikora):
     with open(root / "intensitas_trikora.csv", newline="", encoding="utf-8") as fh:
         csv_rows = list(csv.DictReader(fh))
     with fresh_database.engine.connect() as conn:
-        db = conn.execute(text("SELECT subzone_code, variant, kdb_max, klb_max, kdh_min, height_max_m, gsb_min_m, "
-                               "lot_min_m2, note, extra FROM intensity WHERE plan_version_id = :v"),
-                          {"v": result.plan_version_id}).mappings().all()
+        db = (
+            conn.execute(
+                text(
+                    "SELECT subzone_code, variant, kdb_max, klb_max, kdh_min, height_max_m, gsb_min_m, "
+                    "lot_min_m2, note, extra FROM intensity WHERE plan_version_id = :v"
+                ),
+                {"v": result.plan_version_id},
+            )
+            .mappings()
+            .all()
+        )
     assert len(db) == len(csv_rows) == 35
     index = {(r["subzone_code"], r["variant"]): r for r in db}
 
@@ -175,17 +224,25 @@ def test_bintan_intensity_rows_match_the_csv(fresh_database, trikora):
         kolektor = r["Tinggi Bangunan Maks. (m) - Kolektor"]
         assert (got["extra"] or {}).get("Tinggi Bangunan Maks. (m) - Kolektor") == (kolektor or None)
     pariwisata = sorted(v for (s, v) in index if s == "W")
-    assert pariwisata == ["pariwisata Desa Berakit", "persil disebelah barat jalan Nasional",
-                          "persil disebelah timur jalan Nasional"]
+    assert pariwisata == [
+        "pariwisata Desa Berakit",
+        "persil disebelah barat jalan Nasional",
+        "persil disebelah timur jalan Nasional",
+    ]
 
 
 def test_bsb_typo_cell_is_an_error_that_says_where(fresh_database, tmp_path):
     """Bintan BSB's matrix has a real typo, 'B1.B2': the load fails naming file, row and column."""
     root = _bintan_package(tmp_path / "pkg", "bintan-bsb", "itbx_bsb.csv")
-    extra = [("RTH-2", "Taman Kota", "RTH", ""), ("RTH-3", "Taman Kecamatan", "RTH", ""),
-             ("HPT", "Hutan Produksi Terbatas", "KHP", ""), ("P-1", "Tanaman Pangan", "P", ""),
-             ("P-2", "Hortikultura", "P", ""), ("IK-2", "Perikanan Budi Daya", "IK", ""),
-             ("K-1", "Perdagangan dan Jasa Skala Kota", "K", "")]
+    extra = [
+        ("RTH-2", "Taman Kota", "RTH", ""),
+        ("RTH-3", "Taman Kecamatan", "RTH", ""),
+        ("HPT", "Hutan Produksi Terbatas", "KHP", ""),
+        ("P-1", "Tanaman Pangan", "P", ""),
+        ("P-2", "Hortikultura", "P", ""),
+        ("IK-2", "Perikanan Budi Daya", "IK", ""),
+        ("K-1", "Perdagangan dan Jasa Skala Kota", "K", ""),
+    ]
     subs = [s for s in TRIKORA_SUBZONES if s[0] != "K-3"] + extra + [("K-3", "Perdagangan dan Jasa Skala SWP", "K", "")]
     write_csv(root / "subzona.csv", ["subzone_code", "subzone_name", "zone_code", "aliases"], [list(s) for s in subs])
     with open(root / "itbx_bsb.csv", newline="", encoding="utf-8") as fh:
@@ -201,11 +258,24 @@ def test_bsb_typo_cell_is_an_error_that_says_where(fresh_database, tmp_path):
 
 # --- Yogyakarta ------------------------------------------------------------------------------------
 YOGYA = "yogyakarta-itbx-simtaru"
-YOGYA_SUBZONES = [("SC", "Sempadan"), ("RTH-1", "RTH Publik"), ("RTH-2", "RTH 2"), ("RTH-3", "RTH 3"),
-                  ("PS", "Perlindungan Setempat"), ("R-1", "Perumahan 1"), ("R-2", "Perumahan 2"),
-                  ("K", "Perdagangan dan Jasa"), ("KT", "Perkantoran"), ("SPU-1", "SPU 1"), ("SPU-2", "SPU 2"),
-                  ("SPU-3", "SPU 3"), ("SPU-4", "SPU 4"), ("I", "Industri"), ("PL", "Peruntukan Lainnya"),
-                  ("JLN", "Jalan")]
+YOGYA_SUBZONES = [
+    ("SC", "Sempadan"),
+    ("RTH-1", "RTH Publik"),
+    ("RTH-2", "RTH 2"),
+    ("RTH-3", "RTH 3"),
+    ("PS", "Perlindungan Setempat"),
+    ("R-1", "Perumahan 1"),
+    ("R-2", "Perumahan 2"),
+    ("K", "Perdagangan dan Jasa"),
+    ("KT", "Perkantoran"),
+    ("SPU-1", "SPU 1"),
+    ("SPU-2", "SPU 2"),
+    ("SPU-3", "SPU 3"),
+    ("SPU-4", "SPU 4"),
+    ("I", "Industri"),
+    ("PL", "Peruntukan Lainnya"),
+    ("JLN", "Jalan"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -216,7 +286,8 @@ def yogya(fresh_database, tmp_path_factory):
     for name in ("itbx_yogyakarta.csv", "intensitas_yogyakarta.csv", "pola_ruang_rdtr_kota_jogja_sample50.geojson"):
         shutil.copy(src / name, root / name)
     write_csv(root / "subzona.csv", ["subzone_code", "subzone_name"], [list(s) for s in YOGYA_SUBZONES])
-    (root / "plan.toml").write_text('''[plan]
+    (root / "plan.toml").write_text(
+        """[plan]
 id = "yogyakarta"
 name = "RDTR Kota Yogyakarta"
 legal_basis = "Perda Kota Yogyakarta No. 1 Tahun 2015"
@@ -245,7 +316,9 @@ lot_area_min_m2 = "luas_min_m2"
 lot_area_max_m2 = "luas_max_m2"
 [intensity.parameters]
 height_max_m = "Tinggi"
-''', encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return root, ingest_package(fresh_database, root)
 
 
@@ -255,11 +328,19 @@ def test_yogyakarta_itbx_codes_as_columns(fresh_database, yogya):
     with open(root / "itbx_yogyakarta.csv", newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     with fresh_database.engine.connect() as conn:
-        got = {(r.activity_name, r.activity_group, r.subzone_code): r.cls for r in conn.execute(text(
-            "SELECT a.activity_name, a.activity_group, i.subzone_code, i.class AS cls FROM itbx i "
-            "JOIN activity a ON a.id = i.activity_id WHERE i.plan_version_id = :v"), {"v": result.plan_version_id})}
-    expected = {(r["kegiatan"], r["kelompok_kegiatan"], sub): r[sub] for r in rows
-                for sub in list(r)[2:] if r[sub].strip()}
+        got = {
+            (r.activity_name, r.activity_group, r.subzone_code): r.cls
+            for r in conn.execute(
+                text(
+                    "SELECT a.activity_name, a.activity_group, i.subzone_code, i.class AS cls FROM itbx i "
+                    "JOIN activity a ON a.id = i.activity_id WHERE i.plan_version_id = :v"
+                ),
+                {"v": result.plan_version_id},
+            )
+        }
+    expected = {
+        (r["kegiatan"], r["kelompok_kegiatan"], sub): r[sub] for r in rows for sub in list(r)[2:] if r[sub].strip()
+    }
     assert got == expected
     assert got[("Taman Makam Pahlawan", "Penghijauan", "RTH-3")] == "I"
 
@@ -267,16 +348,29 @@ def test_yogyakarta_itbx_codes_as_columns(fresh_database, yogya):
 def test_yogyakarta_intensity_by_lot_size_class(fresh_database, yogya):
     _, result = yogya
     with fresh_database.engine.connect() as conn:
-        rows = conn.execute(text("SELECT lot_area_min_m2, lot_area_max_m2, kdb_max, klb_max, kdh_min, height_max_m "
-                                 "FROM intensity WHERE plan_version_id = :v AND subzone_code = 'R-1' "
-                                 "ORDER BY lot_area_min_m2"), {"v": result.plan_version_id}).all()
+        rows = conn.execute(
+            text(
+                "SELECT lot_area_min_m2, lot_area_max_m2, kdb_max, klb_max, kdh_min, height_max_m "
+                "FROM intensity WHERE plan_version_id = :v AND subzone_code = 'R-1' "
+                "ORDER BY lot_area_min_m2"
+            ),
+            {"v": result.plan_version_id},
+        ).all()
         # a 150 m² lot falls in class 2 only (classes are half-open after closing 40–100, 101–200 …)
-        hit = conn.execute(text("SELECT kdb_max, klb_max FROM intensity WHERE plan_version_id = :v AND "
-                                "subzone_code = 'K' AND lot_area_min_m2 <= 200.5 AND 200.5 < lot_area_max_m2"),
-                           {"v": result.plan_version_id}).all()
+        hit = conn.execute(
+            text(
+                "SELECT kdb_max, klb_max FROM intensity WHERE plan_version_id = :v AND "
+                "subzone_code = 'K' AND lot_area_min_m2 <= 200.5 AND 200.5 < lot_area_max_m2"
+            ),
+            {"v": result.plan_version_id},
+        ).all()
     assert [tuple(r) for r in rows] == [
-        (40, 101, 80, 3.2, 10, 16), (101, 201, 80, 3.2, 10, 16), (201, 401, 80, 3.2, 10, 16),
-        (401, 1001, 80, 4, 10, 20), (1001, 100000, 80, 4, 10, 20)]
+        (40, 101, 80, 3.2, 10, 16),
+        (101, 201, 80, 3.2, 10, 16),
+        (201, 401, 80, 3.2, 10, 16),
+        (401, 1001, 80, 4, 10, 20),
+        (1001, 100000, 80, 4, 10, 20),
+    ]
     assert [tuple(h) for h in hit] == [(90, 4.5)]
 
 
@@ -296,7 +390,8 @@ def jakarta(fresh_database, tmp_path_factory):
     root = tmp_path_factory.mktemp("jakarta") / "pkg"
     root.mkdir()
     shutil.copy(real_data("jakarta-rdtr-inven2023", "rdtr_jakarta_sample.geojson"), root / "rdtr.geojson")
-    (root / "plan.toml").write_text('''[plan]
+    (root / "plan.toml").write_text(
+        """[plan]
 id = "jakarta-lists"
 name = "RDTR DKI Jakarta (sampel)"
 legal_basis = "Pergub DKI Jakarta No. 31 Tahun 2022"
@@ -321,7 +416,9 @@ kdb_max = "KDB"
 klb_max = "KLB"
 kdh_min = "KDH"
 ktb_max = "KTB"
-''', encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return root, ingest_package(fresh_database, root)
 
 
@@ -345,9 +442,13 @@ def _jakarta_lists(root: Path, sub: str) -> dict[str, set[str]]:
 def test_jakarta_activity_lists_answer_by_subzone(fresh_database, jakarta):
     root, result = jakarta
     with fresh_database.engine.connect() as conn:
-        rows = conn.execute(text("SELECT a.name_key, i.class AS cls, i.codes FROM itbx i JOIN activity a "
-                                 "ON a.id = i.activity_id WHERE i.plan_version_id = :v AND i.subzone_code = 'K-3'"),
-                            {"v": result.plan_version_id}).all()
+        rows = conn.execute(
+            text(
+                "SELECT a.name_key, i.class AS cls, i.codes FROM itbx i JOIN activity a "
+                "ON a.id = i.activity_id WHERE i.plan_version_id = :v AND i.subzone_code = 'K-3'"
+            ),
+            {"v": result.plan_version_id},
+        ).all()
     got = {r.name_key: (r.cls, set(r.codes)) for r in rows}
     expected = _jakarta_lists(root, "K-3")
     assert expected
@@ -363,9 +464,15 @@ def test_jakarta_activity_lists_answer_by_subzone(fresh_database, jakarta):
 def test_jakarta_intensity_from_polygons_and_free_text_flagged(fresh_database, jakarta):
     _, result = jakarta
     with fresh_database.engine.connect() as conn:
-        rows = {r.subzone_code: r for r in conn.execute(text(
-            "SELECT subzone_code, kdb_max, klb_max, kdh_min, ktb_max, note FROM intensity WHERE plan_version_id = :v"),
-            {"v": result.plan_version_id})}
+        rows = {
+            r.subzone_code: r
+            for r in conn.execute(
+                text(
+                    "SELECT subzone_code, kdb_max, klb_max, kdh_min, ktb_max, note FROM intensity WHERE plan_version_id = :v"
+                ),
+                {"v": result.plan_version_id},
+            )
+        }
     assert (rows["K-3"].kdb_max, rows["K-3"].klb_max, rows["K-3"].kdh_min, rows["K-3"].ktb_max) == (55, 3.57, 20, 60)
     assert rows["R-1"].kdb_max is None and "Luas LP kurang dari 60 m2" in rows["R-1"].note
     assert "TR" not in rows  # "null" everywhere: no intensity row
@@ -384,14 +491,18 @@ def test_long_itbx_from_xlsx_with_title_rows(fresh_database, tmp_path):
     ws.append(["Lampiran II: Ketentuan Kegiatan dan Penggunaan Lahan"])
     ws.append([])
     ws.append(["Kode", "Kegiatan", "Sub Zona", "Ketentuan"])
-    rows = [("A001", "Rumah Tunggal", "Perumahan Kepadatan Tinggi", "I"),
-            ("A001", "Rumah Tunggal", "Taman Kota", "X"),
-            ("A002", "Toko", "R-2", "T1, B2"),
-            ("A002", "Toko", "Perdagangan dan Jasa Skala Kota", "I")]
+    rows = [
+        ("A001", "Rumah Tunggal", "Perumahan Kepadatan Tinggi", "I"),
+        ("A001", "Rumah Tunggal", "Taman Kota", "X"),
+        ("A002", "Toko", "R-2", "T1, B2"),
+        ("A002", "Toko", "Perdagangan dan Jasa Skala Kota", "I"),
+    ]
     for r in rows:
         ws.append(list(r))
     wb.save(root / "itbx.xlsx")
-    (root / "plan.toml").write_text((root / "plan.toml").read_text() + '''
+    (root / "plan.toml").write_text(
+        (root / "plan.toml").read_text()
+        + """
 [itbx]
 path = "itbx.xlsx"
 sheet = "ITBX"
@@ -403,14 +514,26 @@ activity_code = "Kode"
 activity = "Kegiatan"
 subzone = "Sub Zona"
 cell = "Ketentuan"
-''')
+"""
+    )
     result = ingest_package(fresh_database, root)
     with fresh_database.engine.connect() as conn:
-        got = {(r.activity_code, r.subzone_code): (r.cls, list(r.codes)) for r in conn.execute(text(
-            "SELECT a.activity_code, i.subzone_code, i.class AS cls, i.codes FROM itbx i "
-            "JOIN activity a ON a.id = i.activity_id WHERE i.plan_version_id = :v"), {"v": result.plan_version_id})}
-    assert got == {("A001", "R-2"): ("I", ["I"]), ("A001", "RTH-2"): ("X", ["X"]),
-                   ("A002", "R-2"): ("B", ["T1", "B2"]), ("A002", "K-1"): ("I", ["I"])}
+        got = {
+            (r.activity_code, r.subzone_code): (r.cls, list(r.codes))
+            for r in conn.execute(
+                text(
+                    "SELECT a.activity_code, i.subzone_code, i.class AS cls, i.codes FROM itbx i "
+                    "JOIN activity a ON a.id = i.activity_id WHERE i.plan_version_id = :v"
+                ),
+                {"v": result.plan_version_id},
+            )
+        }
+    assert got == {
+        ("A001", "R-2"): ("I", ["I"]),
+        ("A001", "RTH-2"): ("X", ["X"]),
+        ("A002", "R-2"): ("B", ["T1", "B2"]),
+        ("A002", "K-1"): ("I", ["I"]),
+    }
     # an unknown sub-zone in a long table: file, row (the spreadsheet's line) and column
     ws.append(["A003", "SPBU", "Zona Antah Berantah", "X"])
     wb.save(root / "itbx.xlsx")

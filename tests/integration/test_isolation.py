@@ -25,8 +25,15 @@ def test_the_module_database_is_its_own_copy_of_the_template(fresh_database, dat
     assert sample_plan.plan_id == "bontang"
     assert "bontang" in _plans(fresh_database)
     with fresh_database.engine.connect() as conn:
-        assert conn.execute(text("SELECT count(*) FROM zone z JOIN plan_version v ON v.id = z.plan_version_id "
-                                 "WHERE v.plan_id = 'bontang'")).scalar() > 0
+        assert (
+            conn.execute(
+                text(
+                    "SELECT count(*) FROM zone z JOIN plan_version v ON v.id = z.plan_version_id "
+                    "WHERE v.plan_id = 'bontang'"
+                )
+            ).scalar()
+            > 0
+        )
 
 
 def test_the_shared_database_holds_only_the_sample_plan(database):

@@ -36,8 +36,10 @@ def place(sample_plan):
 
 
 def test_zoning_preview_is_an_offline_map_of_the_answer(client, place, test_output):
-    r = client.get("/v1/zoning", params={"lon": place["lon"], "lat": place["lat"], "activity": "A001",
-                                         "plan": "bontang", "f": "html"})
+    r = client.get(
+        "/v1/zoning",
+        params={"lon": place["lon"], "lat": place["lat"], "activity": "A001", "plan": "bontang", "f": "html"},
+    )
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("text/html")
     page = r.text
@@ -61,8 +63,11 @@ def test_zoning_preview_is_an_offline_map_of_the_answer(client, place, test_outp
 
 def test_browsers_get_html_and_api_clients_get_json(client, place):
     params = {"lon": place["lon"], "lat": place["lat"], "plan": "bontang"}
-    browser = client.get("/v1/zoning", params=params,
-                         headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"})
+    browser = client.get(
+        "/v1/zoning",
+        params=params,
+        headers={"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"},
+    )
     assert browser.headers["content-type"].startswith("text/html")
     for accept in ("application/json", "*/*", ""):
         api = client.get("/v1/zoning", params=params, headers={"Accept": accept} if accept else {})
@@ -73,14 +78,15 @@ def test_browsers_get_html_and_api_clients_get_json(client, place):
 
 
 def test_parcel_preview_outlines_the_parcel_with_its_limits(client, place, test_output):
-    r = client.post("/v1/parcels/analyze", params={"f": "html", "activity": "A001", "plan": "bontang"},
-                    json=place["parcel"])
+    r = client.post(
+        "/v1/parcels/analyze", params={"f": "html", "activity": "A001", "plan": "bontang"}, json=place["parcel"]
+    )
     assert r.status_code == 200, r.text
     page = r.text
     (test_output / "preview-parcel.html").write_text(page, encoding="utf-8")
     _assert_offline(page)
     assert style.PARCEL_STROKE in page
-    assert "Luas lantai dasar maks" in page           # the limits table in the popup
+    assert "Luas lantai dasar maks" in page  # the limits table in the popup
     assert place["subzone_code"] in page
     assert "Analisis persil" in page
 
@@ -94,8 +100,10 @@ def test_preview_of_an_uncovered_point_says_so(client, sample_plan):
 
 def test_the_vendored_leaflet_the_previews_need_is_served(client):
     path = vendor_file("leaflet/dist/leaflet.js")
-    assert path.is_file(), ("Leaflet is not installed under api/static/vendor: run scripts/setup.sh "
-                            "(npm install --prefix api/static/vendor leaflet@1.9.4 …)")
+    assert path.is_file(), (
+        "Leaflet is not installed under api/static/vendor: run scripts/setup.sh "
+        "(npm install --prefix api/static/vendor leaflet@1.9.4 …)"
+    )
     r = client.get("/static/vendor/node_modules/leaflet/dist/leaflet.js")
     assert r.status_code == 200 and "Leaflet" in r.text[:2000]
     assert client.get("/static/vendor/node_modules/leaflet/dist/leaflet.css").status_code == 200

@@ -12,7 +12,7 @@ from tests.support.maps import sample_place
 
 
 def _tile(lon: float, lat: float, z: int) -> tuple[int, int]:
-    n = 2 ** z
+    n = 2**z
     x = int((lon + 180.0) / 360.0 * n)
     lat_r = math.radians(lat)
     y = int((1.0 - math.asinh(math.tan(lat_r)) / math.pi) / 2.0 * n)
@@ -96,11 +96,12 @@ def test_geojson_per_bbox_is_clipped_simplified_and_coloured(client, place):
     hits = [f for f in fc["features"] if shape(f["geometry"]).buffer(1e-7).contains(here)]
     assert [f["properties"]["subzone_code"] for f in hits] == [place["subzone_code"]]
     assert hits[0]["properties"]["color"] == style.fill_color(place["subzone_code"])
-    frame = box(place["lon"] - d, place["lat"] - d, place["lon"] + d, place["lat"] + d).buffer(1e-6)  # coordinates are rounded
+    frame = box(place["lon"] - d, place["lat"] - d, place["lon"] + d, place["lat"] + d).buffer(
+        1e-6
+    )  # coordinates are rounded
     assert all(frame.contains(shape(f["geometry"])) for f in fc["features"])
     # A whole-city view at a low zoom leaves out zones smaller than a pixel and stays small.
-    city = client.get("/v1/zones.geojson", params={"plan": "bontang", "bbox": "117.42,0.05,117.50,0.13",
-                                                   "zoom": 12})
+    city = client.get("/v1/zones.geojson", params={"plan": "bontang", "bbox": "117.42,0.05,117.50,0.13", "zoom": 12})
     assert city.status_code == 200
     assert int(city.headers["x-feature-count"]) < 2974
     assert client.get("/v1/zones.geojson", params={"plan": "bontang", "bbox": "1,2,3"}).status_code == 422

@@ -11,8 +11,12 @@ import pytest
 
 from rdtr.config import get_settings
 
-BOX = {"type": "Polygon", "coordinates": [[[117.4700, 0.0960], [117.4706, 0.0960], [117.4706, 0.0966],
-                                           [117.4700, 0.0966], [117.4700, 0.0960]]]}
+BOX = {
+    "type": "Polygon",
+    "coordinates": [
+        [[117.4700, 0.0960], [117.4706, 0.0960], [117.4706, 0.0966], [117.4700, 0.0966], [117.4700, 0.0960]]
+    ],
+}
 
 
 @pytest.fixture()
@@ -36,8 +40,10 @@ def test_a_parcel_with_too_many_vertices_is_a_422_naming_the_limit(client, sampl
 
 def test_too_many_pieces_is_a_422_naming_the_limit(client, sample_plan, settings):
     settings.max_pieces = 1
-    big = {"type": "Polygon", "coordinates": [[[117.465, 0.092], [117.472, 0.092], [117.472, 0.098],
-                                               [117.465, 0.098], [117.465, 0.092]]]}
+    big = {
+        "type": "Polygon",
+        "coordinates": [[[117.465, 0.092], [117.472, 0.092], [117.472, 0.098], [117.465, 0.098], [117.465, 0.092]]],
+    }
     r = client.post("/v1/parcels/analyze", json=big)
     assert r.status_code == 422 and "RDTR_MAX_PIECES" in r.json()["detail"]
 
@@ -52,15 +58,19 @@ def test_a_body_above_the_json_limit_is_a_413_before_it_is_parsed(client, sample
 
 def test_an_answer_above_the_response_limit_says_split_the_batch(client, sample_plan, settings):
     settings.max_response_bytes = 1024
-    fc = {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": BOX, "properties": {"n": i}}
-                                                    for i in range(3)]}
+    fc = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "geometry": BOX, "properties": {"n": i}} for i in range(3)],
+    }
     r = client.post("/v1/parcels/analyze", json=fc)
     assert r.status_code == 422 and "RDTR_MAX_RESPONSE_BYTES" in r.json()["detail"]
 
 
 def test_csv_and_geojson_exports_over_http_match_the_json_answer(client, sample_plan):
-    fc = {"type": "FeatureCollection", "features": [{"type": "Feature", "id": "p1", "geometry": BOX,
-                                                     "properties": {"NIB": "123"}}]}
+    fc = {
+        "type": "FeatureCollection",
+        "features": [{"type": "Feature", "id": "p1", "geometry": BOX, "properties": {"NIB": "123"}}],
+    }
     answer = client.post("/v1/parcels/analyze", params={"activity": "A001"}, json=fc).json()["results"][0]
     r = client.post("/v1/parcels/analyze", params={"activity": "A001", "f": "csv"}, json=fc)
     assert r.status_code == 200 and r.headers["content-type"].startswith("text/csv")
@@ -80,8 +90,9 @@ def test_the_page_carries_the_one_table_of_intensity_measures(client):
 
     page = client.get("/").text
     start = page.index('<script id="intensity-measures" type="application/json">') + len(
-        '<script id="intensity-measures" type="application/json">')
-    measures = json.loads(page[start:page.index("</script>", start)])
+        '<script id="intensity-measures" type="application/json">'
+    )
+    measures = json.loads(page[start : page.index("</script>", start)])
     assert [m["field"] for m in measures] == [m.field for m in INTENSITY]
     assert measures[0]["label_id"] == "KDB maks" and measures[0]["unit"] == "%"
 

@@ -54,7 +54,8 @@ def itbx_file():
             out[row["activity_code"]] = {
                 sz: max((c.strip()[0] for c in cell.split(",") if c.strip()), key=RANK.get)
                 for sz, cell in row.items()
-                if sz not in ("activity_code", "activity", "kbli", "group") and cell and cell.strip()}
+                if sz not in ("activity_code", "activity", "kbli", "group") and cell and cell.strip()
+            }
     return out
 
 
@@ -158,9 +159,13 @@ def crossing_parcels(zones_file, n=8, seed=7):
 
 def test_parcels_across_zone_boundaries(fresh_client, sample_plan, zones_file, intensity_file, itbx_file):
     parcels = crossing_parcels(zones_file)
-    fc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": f"x{i}", "properties": {}, "geometry": mapping(to_lonlat(p))}
-        for i, p in enumerate(parcels)]}
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": f"x{i}", "properties": {}, "geometry": mapping(to_lonlat(p))}
+            for i, p in enumerate(parcels)
+        ],
+    }
     r = fresh_client.post("/v1/parcels/analyze", params={**BONTANG, "activity": "A001"}, json=fc)
     assert r.status_code == 200, r.text
     results = r.json()["results"]
@@ -177,12 +182,17 @@ def test_parcels_across_zone_boundaries(fresh_client, sample_plan, zones_file, i
         crossing += len(expected) > 1
         # limits: Σ coefficient × piece area with the rows of the parcel's lot-size class
         lot = res["parcel"]["area_m2"]
-        for key, field, factor in (("max_footprint_m2", "kdb_max", 0.01), ("max_floor_area_m2", "klb_max", 1),
-                                   ("min_green_area_m2", "kdh_min", 0.01)):
+        for key, field, factor in (
+            ("max_footprint_m2", "kdb_max", 0.01),
+            ("max_floor_area_m2", "klb_max", 1),
+            ("min_green_area_m2", "kdh_min", 0.01),
+        ):
             vals = [(expected_row(intensity_file, c, lot)[field], a) for c, a in expected.items()]
             vals = [(v, a) for v, a in vals if v is not None]
             if vals:
-                assert res["limits"][key] == pytest.approx(sum(v * factor * a for v, a in vals), rel=0.01, abs=0.01), key
+                assert res["limits"][key] == pytest.approx(sum(v * factor * a for v, a in vals), rel=0.01, abs=0.01), (
+                    key
+                )
         # the verdict: most restrictive class over the pieces of at least 1 %
         deciding = [itbx_file["A001"].get(c) for c, s in shares.items() if s >= 0.01]
         assert res["activity"]["class"] == max(deciding, key=RANK.get)
@@ -233,8 +243,12 @@ def sliver_parcel(zones_file):
                 m = seg.interpolate(mid)
                 if not g.contains(shapely.Point(m.x + nx, m.y + ny)):
                     nx, ny = -nx, -ny
-                corners = [(a.x - 0.15 * nx, a.y - 0.15 * ny), (b.x - 0.15 * nx, b.y - 0.15 * ny),
-                           (b.x + 20 * nx, b.y + 20 * ny), (a.x + 20 * nx, a.y + 20 * ny)]
+                corners = [
+                    (a.x - 0.15 * nx, a.y - 0.15 * ny),
+                    (b.x - 0.15 * nx, b.y - 0.15 * ny),
+                    (b.x + 20 * nx, b.y + 20 * ny),
+                    (a.x + 20 * nx, a.y + 20 * ny),
+                ]
                 parcel = shapely.Polygon(corners)
                 expected = independent_pieces(zones_file, parcel)
                 total = parcel.area
@@ -246,7 +260,9 @@ def sliver_parcel(zones_file):
 
 def test_a_sliver_is_listed_apart_and_does_not_decide(fresh_client, sample_plan, zones_file, itbx_file):
     parcel, expected = sliver_parcel(zones_file)
-    body = fresh_client.post("/v1/parcels/analyze", params={**BONTANG, "activity": "A002"}, json=mapping(to_lonlat(parcel))).json()
+    body = fresh_client.post(
+        "/v1/parcels/analyze", params={**BONTANG, "activity": "A002"}, json=mapping(to_lonlat(parcel))
+    ).json()
     total = sum(expected.values())
     slivers = {c for c, a in expected.items() if a / total < 0.01}
     assert {z["subzone_code"] for z in body["slivers"]} == slivers
@@ -258,15 +274,26 @@ def test_a_sliver_is_listed_apart_and_does_not_decide(fresh_client, sample_plan,
         assert s["within_tolerance"] is True  # 0.15 m wide: thinner than the 2.5 m map tolerance
         assert s["boundary_length_m"] == pytest.approx(40, rel=0.02)
     assert body["boundary"]["near_boundary"] is True and body["boundary"]["pieces_within_tolerance"]
-    r2 = fresh_client.post("/v1/parcels/analyze", params={**BONTANG, "sliver_share": 0}, json=mapping(to_lonlat(parcel))).json()
+    r2 = fresh_client.post(
+        "/v1/parcels/analyze", params={**BONTANG, "sliver_share": 0}, json=mapping(to_lonlat(parcel))
+    ).json()
     assert r2["slivers"] == [] and {z["subzone_code"] for z in r2["zones"]} == set(expected)
 
 
 def six_parcels(zones_file):
     pts = [roomy_center(zones_file, c, 15) for c in ("R-2", "R-3", "K-1", "C-2", "SPU-2", "RTH-4")]
-    return {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": f"P{i}", "properties": {"nib": f"{1000 + i}", "owner_note": "test"},
-         "geometry": mapping(to_lonlat(square(p.x, p.y, 150 + 50 * i, 10 * i)))} for i, p in enumerate(pts)]}
+    return {
+        "type": "FeatureCollection",
+        "features": [
+            {
+                "type": "Feature",
+                "id": f"P{i}",
+                "properties": {"nib": f"{1000 + i}", "owner_note": "test"},
+                "geometry": mapping(to_lonlat(square(p.x, p.y, 150 + 50 * i, 10 * i))),
+            }
+            for i, p in enumerate(pts)
+        ],
+    }
 
 
 def test_six_parcels_answer_in_order_the_same_by_cli_and_http(fresh_client, sample_plan, zones_file, tmp_path):
@@ -282,13 +309,15 @@ def test_six_parcels_answer_in_order_the_same_by_cli_and_http(fresh_client, samp
     assert all(r["properties"]["owner_note"] == "test" for r in doc["results"])
     path = tmp_path / "six.geojson"
     path.write_text(json.dumps(fc))
-    cli = CliRunner().invoke(app, ["analyze", str(path), "--activity", "Toko", "--at", "2025-06-01", "--plan",
-                                   "bontang", "--json"])
+    cli = CliRunner().invoke(
+        app, ["analyze", str(path), "--activity", "Toko", "--at", "2025-06-01", "--plan", "bontang", "--json"]
+    )
     assert cli.exit_code == 0, cli.output
     assert json.loads(cli.stdout) == doc
     out_csv = tmp_path / "answers.csv"
-    cli = CliRunner().invoke(app, ["analyze", str(path), "--activity", "Toko", "--plan", "bontang", "--out",
-                                   str(out_csv)])
+    cli = CliRunner().invoke(
+        app, ["analyze", str(path), "--activity", "Toko", "--plan", "bontang", "--out", str(out_csv)]
+    )
     assert cli.exit_code == 0, cli.output
     rows = list(csv.DictReader(out_csv.open()))
     assert [r["id"] for r in rows] == [f"P{i}" for i in range(6)]
@@ -322,14 +351,17 @@ def test_special_provisions_overlays_and_tpz_reach_the_parcel(fresh_client, samp
     kkop = gpd.read_file(SAMPLE_PACKAGE / "kkop.gpkg")
     inside = kkop.geometry.union_all().intersection(zones_file.geometry.union_all()).buffer(-10)
     p = inside.representative_point()
-    body = fresh_client.post("/v1/parcels/analyze", params=BONTANG,
-                             json=mapping(to_lonlat(square(p.x, p.y, 100)))).json()
+    body = fresh_client.post(
+        "/v1/parcels/analyze", params=BONTANG, json=mapping(to_lonlat(square(p.x, p.y, 100)))
+    ).json()
     assert [o["kind"] for o in body["overlays"]] == ["KKOP"]
     with_prov = zones_file[zones_file.KSMPDN.notna() & ~zones_file.KSMPDN.isin(["", "Tidak Ada", "-"])]
     if len(with_prov):
         g = with_prov.geometry.iloc[0]
         q = g.representative_point()
-        body = fresh_client.post("/v1/parcels/analyze", params=BONTANG, json=mapping(to_lonlat(q.buffer(2, cap_style="square")))).json()
+        body = fresh_client.post(
+            "/v1/parcels/analyze", params=BONTANG, json=mapping(to_lonlat(q.buffer(2, cap_style="square")))
+        ).json()
         kinds = {sp["kind"] for z in body["zones"] for sp in z["special_provisions"]}
         assert "KSMPDN" in kinds and {sp["kind"] for sp in body["special_provisions"]} >= {"KSMPDN"}
     for z in body["zones"]:
@@ -342,17 +374,24 @@ def test_the_answer_matches_its_documented_model(fresh_client, sample_plan, zone
     fc = six_parcels(zones_file)
     doc = fresh_client.post("/v1/parcels/analyze", params={**BONTANG, "activity": "A001"}, json=fc).json()
     ParcelBatchAnswer.model_validate(doc)
-    one = fresh_client.post("/v1/parcels/analyze", params={**BONTANG, "activity": "A001"},
-                            json=fc["features"][0]).json()
+    one = fresh_client.post(
+        "/v1/parcels/analyze", params={**BONTANG, "activity": "A001"}, json=fc["features"][0]
+    ).json()
     ParcelAnswer.model_validate(one)
     for key in ("parcel", "at", "covered_share", "zones", "slivers", "limits", "activity", "overlays"):
         assert key in one
-    assert set(one["limits"]) >= {"max_footprint_m2", "max_floor_area_m2", "min_green_area_m2", "max_height_m",
-                                  "max_floors"}
+    assert set(one["limits"]) >= {
+        "max_footprint_m2",
+        "max_floor_area_m2",
+        "min_green_area_m2",
+        "max_height_m",
+        "max_floors",
+    }
     assert set(one["activity"]) >= {"code", "name", "class", "by_zone"}
     assert set(one["activity"]["by_zone"][0]) >= {"subzone_code", "class", "codes", "share"}
-    cmp = fresh_client.post("/v1/parcels/compare", params={**BONTANG, "from": "2024-06-01", "to": "2025-06-01"},
-                            json=fc["features"][0]).json()
+    cmp = fresh_client.post(
+        "/v1/parcels/compare", params={**BONTANG, "from": "2024-06-01", "to": "2025-06-01"}, json=fc["features"][0]
+    ).json()
     CompareAnswer.model_validate(cmp)
     assert cmp["changed"] is False  # one version in force on both dates
 
@@ -380,7 +419,11 @@ def two_versions(fresh_database, zones_file, tmp_path_factory):
         gdf = area.copy()
         if version == 2:
             gdf.loc[target, ["KODSZN", "NAMSZN", "KODZON", "NAMZON"]] = [
-                "K-2", "Perdagangan dan Jasa Skala WP", "K", "Zona Perdagangan dan Jasa"]
+                "K-2",
+                "Perdagangan dan Jasa Skala WP",
+                "K",
+                "Zona Perdagangan dan Jasa",
+            ]
             text = (d / "itbx.csv").read_text(encoding="utf-8-sig").splitlines()
             header = text[0].split(",")
             rows = list(csv.reader(text))
@@ -420,8 +463,12 @@ path = "intensitas.csv"
 def test_at_answers_under_the_version_in_force(fresh_client, two_versions):
     c = two_versions["center"]
     lon, lat = to_lonlat(c).x, to_lonlat(c).y
-    old = fresh_client.get("/v1/zoning", params={"plan": "shifted-test", "lon": lon, "lat": lat, "at": "2029-12-31", "activity": "A001"}).json()
-    new = fresh_client.get("/v1/zoning", params={"plan": "shifted-test", "lon": lon, "lat": lat, "at": "2030-01-01", "activity": "A001"}).json()
+    old = fresh_client.get(
+        "/v1/zoning", params={"plan": "shifted-test", "lon": lon, "lat": lat, "at": "2029-12-31", "activity": "A001"}
+    ).json()
+    new = fresh_client.get(
+        "/v1/zoning", params={"plan": "shifted-test", "lon": lon, "lat": lat, "at": "2030-01-01", "activity": "A001"}
+    ).json()
     assert old["zones"][0]["plan"]["version"] == 1 and old["zones"][0]["subzone_code"] == "R-2"
     assert new["zones"][0]["plan"]["version"] == 2 and new["zones"][0]["subzone_code"] == "K-2"
     assert old["zones"][0]["plan"]["legal_basis"] == "Test instrument No. 1"
@@ -432,9 +479,11 @@ def test_compare_lists_what_changed(fresh_client, two_versions, zones_file, itbx
 
     c = two_versions["center"]
     parcel = mapping(to_lonlat(square(c.x, c.y, 300, 15)))
-    r = fresh_client.post("/v1/parcels/compare", params={"from": "2025-01-01", "to": "2031-01-01", "activity": "A001",
-                                                   "plan": "shifted-test"},
-                    json=parcel)
+    r = fresh_client.post(
+        "/v1/parcels/compare",
+        params={"from": "2025-01-01", "to": "2031-01-01", "activity": "A001", "plan": "shifted-test"},
+        json=parcel,
+    )
     assert r.status_code == 200, r.text
     doc = r.json()
     assert doc["changed"] is True
@@ -449,8 +498,11 @@ def test_compare_lists_what_changed(fresh_client, two_versions, zones_file, itbx
     assert doc["limits"]["max_footprint_m2"]["changed"] is True
     # the same parcel under v2 where it stays R-2 elsewhere: the intensity change shows
     o = two_versions["other_r2"]
-    same = fresh_client.post("/v1/parcels/compare", params={"from": "2025-01-01", "to": "2031-01-01", "plan": "shifted-test"},
-                             json=mapping(to_lonlat(square(o.x, o.y, 300)))).json()
+    same = fresh_client.post(
+        "/v1/parcels/compare",
+        params={"from": "2025-01-01", "to": "2031-01-01", "plan": "shifted-test"},
+        json=mapping(to_lonlat(square(o.x, o.y, 300))),
+    ).json()
     assert [(s["subzone_code"], s["change"]) for s in same["subzones"]] == [("R-2", "unchanged")]
     assert same["intensity"][0]["changes"]["kdb_max"] == {"from": 60, "to": 50}
     assert same["intensity"][0]["changes"]["klb_max"] == {"from": 1.8, "to": 1.5}
@@ -458,16 +510,30 @@ def test_compare_lists_what_changed(fresh_client, two_versions, zones_file, itbx
     # the CLI prints the same document
     path = tmp_path / "parcel.geojson"
     path.write_text(json.dumps(parcel))
-    cli = CliRunner().invoke(app, ["analyze", str(path), "--compare", "2025-01-01", "2031-01-01", "--activity",
-                                   "A001", "--plan", "shifted-test", "--json"])
+    cli = CliRunner().invoke(
+        app,
+        [
+            "analyze",
+            str(path),
+            "--compare",
+            "2025-01-01",
+            "2031-01-01",
+            "--activity",
+            "A001",
+            "--plan",
+            "shifted-test",
+            "--json",
+        ],
+    )
     assert cli.exit_code == 0, cli.output
     assert json.loads(cli.stdout) == doc
     human = CliRunner().invoke(app, ["analyze", str(path), "--compare", "2025-01-01", "2031-01-01"])
     assert human.exit_code == 0 and "removed" in human.output and "added" in human.output
 
 
-def test_a_geometry_error_in_postgis_spoils_only_its_own_parcel(fresh_database, fresh_client, sample_plan, zones_file,
-                                                                 monkeypatch):
+def test_a_geometry_error_in_postgis_spoils_only_its_own_parcel(
+    fresh_database, fresh_client, sample_plan, zones_file, monkeypatch
+):
     """GEOS rarely fails on a geometry; when it does, the batch is halved until the culprit is found."""
     import psycopg2.errors
 
@@ -487,7 +553,12 @@ def test_a_geometry_error_in_postgis_spoils_only_its_own_parcel(fresh_database, 
     assert [("error" in r) for r in doc["results"]] == [False, False, True, False, False, False]
     assert "TopologyException" in doc["results"][2]["error"]["detail"]
     assert doc["results"][3]["zones"][0]["subzone_code"] == "C-2"
-    monkeypatch.setattr(db, "fetch", lambda *a, **k: (_ for _ in ()).throw(
-        psycopg2.errors.InternalError("TopologyException: side location conflict")))
+    monkeypatch.setattr(
+        db,
+        "fetch",
+        lambda *a, **k: (_ for _ in ()).throw(
+            psycopg2.errors.InternalError("TopologyException: side location conflict")
+        ),
+    )
     r = fresh_client.post("/v1/parcels/analyze", params=BONTANG, json=fc["features"][2])
     assert r.status_code == 422 and "could not be overlaid" in r.json()["detail"]

@@ -25,12 +25,27 @@ BAD_BODIES = [
     (b"{not json", 400, "not valid JSON"),
     (b"", 422, "empty"),
     (json.dumps({"type": "Point", "coordinates": [117.5, 0.1]}).encode(), 422, "not a parcel"),
-    (json.dumps({"type": "Polygon", "coordinates": [[[117.5, 0.1], [117.51, 0.1], [117.51, 0.11], [117.5, 0.11]]]}).encode(),
-     422, "not closed"),
-    (json.dumps({"type": "Polygon", "coordinates": [[[0.1, 117.5], [0.1, 117.5001], [0.1001, 117.5001], [0.1, 117.5]]]}).encode(),
-     422, "swapped"),
-    (json.dumps({"type": "Polygon", "coordinates": [[[117.4, 0.1], [117.5, 0.1], [117.5, 0.2], [117.4, 0.2], [117.4, 0.1]]]}).encode(),
-     422, "larger than the maximum"),
+    (
+        json.dumps(
+            {"type": "Polygon", "coordinates": [[[117.5, 0.1], [117.51, 0.1], [117.51, 0.11], [117.5, 0.11]]]}
+        ).encode(),
+        422,
+        "not closed",
+    ),
+    (
+        json.dumps(
+            {"type": "Polygon", "coordinates": [[[0.1, 117.5], [0.1, 117.5001], [0.1001, 117.5001], [0.1, 117.5]]]}
+        ).encode(),
+        422,
+        "swapped",
+    ),
+    (
+        json.dumps(
+            {"type": "Polygon", "coordinates": [[[117.4, 0.1], [117.5, 0.1], [117.5, 0.2], [117.4, 0.2], [117.4, 0.1]]]}
+        ).encode(),
+        422,
+        "larger than the maximum",
+    ),
 ]
 
 
@@ -65,14 +80,18 @@ def test_the_repaired_parcel_says_so_over_http(client, sample_plan):
 def test_analyze_parameters_and_bodies_get_the_documented_statuses(client, sample_plan):
     """One route parses every parameter and body: each case gets its documented status and media type."""
     g = mapping(lonlat(UTM_BOX))
-    cases = [("plan=bontang", json.dumps(g).encode(), 200),
-             ("plan=bontang&activity=A001&sliver_share=0.05&at=2025-01-01", json.dumps(g).encode(), 200),
-             ("plan=bontang&activity=Rumah%20Tungal", json.dumps(g).encode(), 404),
-             ("", json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": g}]}).encode(),
-              200),
-             ("sliver_share=2", json.dumps(g).encode(), 422), ("unknown=1", json.dumps(g).encode(), 200),
-             ("", b"{not json", 400), ("", b"", 422), ("", b"[1,2]", 422),
-             ("at=2024-02-30", json.dumps(g).encode(), 422)]
+    cases = [
+        ("plan=bontang", json.dumps(g).encode(), 200),
+        ("plan=bontang&activity=A001&sliver_share=0.05&at=2025-01-01", json.dumps(g).encode(), 200),
+        ("plan=bontang&activity=Rumah%20Tungal", json.dumps(g).encode(), 404),
+        ("", json.dumps({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": g}]}).encode(), 200),
+        ("sliver_share=2", json.dumps(g).encode(), 422),
+        ("unknown=1", json.dumps(g).encode(), 200),
+        ("", b"{not json", 400),
+        ("", b"", 422),
+        ("", b"[1,2]", 422),
+        ("at=2024-02-30", json.dumps(g).encode(), 422),
+    ]
     for qs, body, status in cases:
         r = client.post(f"/v1/parcels/analyze?{qs}", content=body, headers={"content-type": "application/json"})
         assert r.status_code == status, (qs, body[:40], r.text)

@@ -84,11 +84,18 @@ path = "intensitas.csv"
 """)
     result = ingest_package(fresh_database, d)
     zones = gpd.read_file(src)
-    itbx = {r["activity_code"]: {sz: max((c.strip()[0] for c in v.split(",")), key=RANK.get)
-                                 for sz, v in r.items() if sz not in ("activity_code", "activity", "kbli") and v}
-            for r in _table(JAKARTA_ITBX)}
-    intensity = {r["subzone"]: {k: (float(v) if v else None) for k, v in r.items() if k != "subzone"}
-                 for r in _table(JAKARTA_INTENSITY)}
+    itbx = {
+        r["activity_code"]: {
+            sz: max((c.strip()[0] for c in v.split(",")), key=RANK.get)
+            for sz, v in r.items()
+            if sz not in ("activity_code", "activity", "kbli") and v
+        }
+        for r in _table(JAKARTA_ITBX)
+    }
+    intensity = {
+        r["subzone"]: {k: (float(v) if v else None) for k, v in r.items() if k != "subzone"}
+        for r in _table(JAKARTA_INTENSITY)
+    }
     return {"result": result, "zones": zones, "itbx": itbx, "intensity": intensity}
 
 
@@ -147,9 +154,13 @@ def test_jakarta_parcels_areas_limits_and_verdict(jakarta, fresh_client):
     real = _real_parcels(jakarta)
     geoms = list(real.geometry) + _laid_across(jakarta)
     ids = [f"bpn-{pid}" for pid in real.PERSILID] + [f"laid-{i}" for i in range(len(geoms) - len(real))]
-    fc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": i, "properties": {"src": i.split("-")[0]}, "geometry": mapping(g)}
-        for i, g in zip(ids, geoms)]}
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": i, "properties": {"src": i.split("-")[0]}, "geometry": mapping(g)}
+            for i, g in zip(ids, geoms)
+        ],
+    }
     r = fresh_client.post("/v1/parcels/analyze", params={"activity": "A002", "plan": "jakarta-test"}, json=fc)
     assert r.status_code == 200, r.text
     results = r.json()["results"]
@@ -168,12 +179,20 @@ def test_jakarta_parcels_areas_limits_and_verdict(jakarta, fresh_client):
             assert got[code] == pytest.approx(area, rel=0.005, abs=0.01), (res["id"], code)
         assert res["parcel"]["area_m2"] == pytest.approx(parcel_utm.area, rel=0.005)
         crossing += len(expected) > 1
-        for key, field, factor in (("max_footprint_m2", "kdb_max", 0.01), ("max_floor_area_m2", "klb_max", 1.0),
-                                   ("min_green_area_m2", "kdh_min", 0.01)):
-            vals = [(jakarta["intensity"][c][field], a) for c, a in expected.items()
-                    if jakarta["intensity"][c][field] is not None]
+        for key, field, factor in (
+            ("max_footprint_m2", "kdb_max", 0.01),
+            ("max_floor_area_m2", "klb_max", 1.0),
+            ("min_green_area_m2", "kdh_min", 0.01),
+        ):
+            vals = [
+                (jakarta["intensity"][c][field], a)
+                for c, a in expected.items()
+                if jakarta["intensity"][c][field] is not None
+            ]
             if vals:
-                assert res["limits"][key] == pytest.approx(sum(v * factor * a for v, a in vals), rel=0.01, abs=0.01), key
+                assert res["limits"][key] == pytest.approx(sum(v * factor * a for v, a in vals), rel=0.01, abs=0.01), (
+                    key
+                )
         covered = sum(expected.values()) / parcel_utm.area
         assert res["covered_share"] == pytest.approx(min(1.0, covered), abs=0.005)
         deciding = [jakarta["itbx"]["A002"][c] for c, a in expected.items() if a / parcel_utm.area >= 0.01]
@@ -209,7 +228,7 @@ def yogyakarta(fresh_database, tmp_path_factory):
     shutil.copy(zones_src, d / "zones.geojson")
     shutil.copy(table_src, d / "intensitas.csv")
     header = next(csv.reader(open(table_src, encoding="utf-8-sig")))
-    codes = header[header.index("parameter") + 1:]
+    codes = header[header.index("parameter") + 1 :]
     with open(d / "subzona.csv", "w", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(["subzone_code", "subzone_name", "zone_code", "zone_name"])

@@ -19,8 +19,12 @@ from typer.testing import CliRunner
 from rdtr.cli import app as cli
 from rdtr.config import get_settings
 
-BOX = {"type": "Polygon", "coordinates": [[[117.4700, 0.0960], [117.4706, 0.0960], [117.4706, 0.0966],
-                                           [117.4700, 0.0966], [117.4700, 0.0960]]]}
+BOX = {
+    "type": "Polygon",
+    "coordinates": [
+        [[117.4700, 0.0960], [117.4706, 0.0960], [117.4706, 0.0966], [117.4700, 0.0966], [117.4700, 0.0960]]
+    ],
+}
 SAMPLE_PACKAGE = Path(__file__).resolve().parents[2] / "data" / "zoning" / "bontang"
 
 
@@ -95,8 +99,11 @@ def test_every_write_has_its_audit_entry(fresh_database, fresh_client, tmp_path)
         zf.writestr("pkg/readme.txt", "no plan.toml here")
     r = fresh_client.post("/v1/plans", headers=auth, files={"package": ("bad.zip", bad.getvalue(), "application/zip")})
     assert r.status_code == 422
-    r = fresh_client.post("/v1/extracts", json={"parcel": BOX, "activity": "A001", "reference": "AUD/1"},
-                          headers={"Authorization": f"Bearer {officer}"})
+    r = fresh_client.post(
+        "/v1/extracts",
+        json={"parcel": BOX, "activity": "A001", "reference": "AUD/1"},
+        headers={"Authorization": f"Bearer {officer}"},
+    )
     assert r.status_code == 201, r.text
     extract_id = r.json()["id"]
     assert runner.invoke(cli, ["token", "revoke", "--name", "Officer Audit"]).exit_code == 0
@@ -109,8 +116,10 @@ def test_every_write_has_its_audit_entry(fresh_database, fresh_client, tmp_path)
     assert newest["action"] == "token.revoke" and newest["actor"].startswith("cli:") and newest["at"].endswith("Z")
     issued = next(e for e in doc["entries"] if e["action"] == "extract.issue")
     assert issued["actor"] == "Officer Audit" and issued["detail"]["reference"] == "AUD/1"
-    assert fresh_client.get("/v1/audit", params={"action": "token.create"}, headers=auth).json()["entries"][0][
-        "action"] == "token.create"
+    assert (
+        fresh_client.get("/v1/audit", params={"action": "token.create"}, headers=auth).json()["entries"][0]["action"]
+        == "token.create"
+    )
     assert fresh_client.get("/v1/audit", headers={"Authorization": f"Bearer {officer}"}).status_code == 401
     cli_doc = json.loads(runner.invoke(cli, ["audit", "--json"]).stdout)
     assert cli_doc["entries"][0] == doc["entries"][0]
@@ -120,8 +129,13 @@ def test_audit_rows_cannot_be_rewritten(fresh_database):
     from sqlalchemy import text
     from sqlalchemy.exc import DBAPIError
 
-    for statement in ("UPDATE audit_log SET actor = 'x'", "DELETE FROM audit_log", "TRUNCATE audit_log",
-                      "DELETE FROM extract", "TRUNCATE extract"):
+    for statement in (
+        "UPDATE audit_log SET actor = 'x'",
+        "DELETE FROM audit_log",
+        "TRUNCATE audit_log",
+        "DELETE FROM extract",
+        "TRUNCATE extract",
+    ):
         with pytest.raises(DBAPIError, match="append-only"):
             with fresh_database.engine.begin() as conn:
                 conn.execute(text(statement))
@@ -140,10 +154,15 @@ def test_tokens_expire_and_are_listed_without_secrets(fresh_database, fresh_clie
     listed = json.loads(CliRunner().invoke(cli, ["token", "list", "--json"]).stdout)["tokens"]
     mine = next(t for t in listed if t["name"] == "Short Lived")
     assert mine["role"] == "officer" and mine["expires"].endswith("Z") and mine["revoked"] is None
-    assert token not in json.dumps(listed) and all(set(t) == {"name", "role", "created", "expires", "revoked"}
-                                                   for t in listed)
-    assert CliRunner().invoke(cli, ["token", "create", "--role", "admin", "--name", "x", "--expires",
-                                    "2001-01-01"]).exit_code == 1
+    assert token not in json.dumps(listed) and all(
+        set(t) == {"name", "role", "created", "expires", "revoked"} for t in listed
+    )
+    assert (
+        CliRunner()
+        .invoke(cli, ["token", "create", "--role", "admin", "--name", "x", "--expires", "2001-01-01"])
+        .exit_code
+        == 1
+    )
 
 
 def test_verification_urls_come_from_configuration_not_the_host_header(fresh_database, fresh_client, settings):
@@ -151,22 +170,31 @@ def test_verification_urls_come_from_configuration_not_the_host_header(fresh_dat
 
     officer = create_token(fresh_database, "Officer URL", "officer", actor="test")
     settings.public_url = "https://rdtr.bontangkota.go.id"
-    r = fresh_client.post("/v1/extracts", json={"parcel": BOX, "activity": "A001"},
-                          headers={"Authorization": f"Bearer {officer}", "Host": "evil.example"})
+    r = fresh_client.post(
+        "/v1/extracts",
+        json={"parcel": BOX, "activity": "A001"},
+        headers={"Authorization": f"Bearer {officer}", "Host": "evil.example"},
+    )
     assert r.status_code == 201 and r.json()["verify"].startswith("https://rdtr.bontangkota.go.id/v1/extracts/")
     settings.public_url = None  # not the embedded default database: refuse to print a made-up address
-    r = fresh_client.post("/v1/extracts", json={"parcel": BOX, "activity": "A001"},
-                          headers={"Authorization": f"Bearer {officer}", "Host": "evil.example"})
+    r = fresh_client.post(
+        "/v1/extracts",
+        json={"parcel": BOX, "activity": "A001"},
+        headers={"Authorization": f"Bearer {officer}", "Host": "evil.example"},
+    )
     assert r.status_code == 503 and "RDTR_PUBLIC_URL" in r.json()["detail"]
 
 
-@pytest.mark.parametrize("method, path, body", [
-    ("get", "/v1/plans/bon%00tang", None),
-    ("get", "/v1/plans/bon%00tang/versions/1/report", None),
-    ("get", "/v1/extracts/2026%00", None),
-    ("get", "/v1/activities/A0%0001/zones", None),
-    ("post", "/v1/parcels/analyze?activity=A%00", BOX),
-])
+@pytest.mark.parametrize(
+    "method, path, body",
+    [
+        ("get", "/v1/plans/bon%00tang", None),
+        ("get", "/v1/plans/bon%00tang/versions/1/report", None),
+        ("get", "/v1/extracts/2026%00", None),
+        ("get", "/v1/activities/A0%0001/zones", None),
+        ("post", "/v1/parcels/analyze?activity=A%00", BOX),
+    ],
+)
 def test_a_nul_byte_is_a_4xx_not_a_500(fresh_client, method, path, body):
     r = getattr(fresh_client, method)(path, **({"json": body} if body else {}))
     assert 400 <= r.status_code < 500, (path, r.status_code, r.text)
@@ -176,16 +204,18 @@ def test_a_nul_in_a_json_string_is_a_422(fresh_database, fresh_client):
     from rdtr.auth import create_token
 
     officer = create_token(fresh_database, "Officer NUL", "officer", actor="test")
-    r = fresh_client.post("/v1/extracts", content=json.dumps({"parcel": BOX, "activity": "A001",
-                                                              "reference": "KKPR\u0000/1"}),
-                          headers={"Authorization": f"Bearer {officer}", "Content-Type": "application/json"})
+    r = fresh_client.post(
+        "/v1/extracts",
+        content=json.dumps({"parcel": BOX, "activity": "A001", "reference": "KKPR\u0000/1"}),
+        headers={"Authorization": f"Bearer {officer}", "Content-Type": "application/json"},
+    )
     assert r.status_code == 422 and "NUL" in r.json()["detail"]
 
 
 def test_a_failed_package_leaves_nothing_behind(fresh_database, tmp_path):
     from rdtr.errors import PackageError
     from rdtr.ingest import ingest_package
-    from rdtr.package import TEMP_PREFIX
+    from rdtr.safe_open import TEMP_PREFIX
 
     def ours():
         return {p.name for p in Path(tempfile.gettempdir()).iterdir() if p.name.startswith(TEMP_PREFIX)}
@@ -212,7 +242,7 @@ def test_a_failed_package_leaves_nothing_behind(fresh_database, tmp_path):
 def test_stale_temp_folders_of_a_killed_process_are_swept(tmp_path, monkeypatch):
     import os
 
-    from rdtr.package import sweep_stale_temp
+    from rdtr.safe_open import sweep_stale_temp
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     old = tmp_path / "rdtr-upload-dead"

@@ -46,8 +46,9 @@ def _same_parcel(fc: dict, place) -> None:
 def test_kml_upload_becomes_geojson(client, place, tmp_path):
     path = tmp_path / "persil.kml"
     _frame(place).to_file(path, driver="KML")
-    r = client.post("/v1/parcels/convert", files={"file": ("persil.kml", path.read_bytes(),
-                                                           "application/vnd.google-earth.kml+xml")})
+    r = client.post(
+        "/v1/parcels/convert", files={"file": ("persil.kml", path.read_bytes(), "application/vnd.google-earth.kml+xml")}
+    )
     assert r.status_code == 200, r.text
     assert r.headers["content-type"].startswith("application/geo+json")
     _same_parcel(r.json(), place)

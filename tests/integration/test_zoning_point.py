@@ -54,16 +54,24 @@ def stratified(zones_file) -> list[dict]:
     """Up to 3 features per sub-zone (seeded), with an interior point of each in lon/lat."""
     rng = random.Random(20240501)
     picks = []
-    for code, group in zones_file.groupby("KODSZN"):
+    for _code, group in zones_file.groupby("KODSZN"):
         idx = list(group.index)
         rng.shuffle(idx)
         picks.extend(idx[:3])
     sub = zones_file.loc[sorted(picks)]
     reps = sub.geometry.representative_point()
     lonlat = _to_lonlat(list(reps))
-    return [{"kodszn": r.KODSZN, "kelurahan": r.WADMKD, "block": r.KODBLK, "lon": x, "lat": y,
-             "edge_m": float(g.boundary.distance(p))}
-            for r, (x, y), g, p in zip(sub.itertuples(), lonlat, sub.geometry, reps)]
+    return [
+        {
+            "kodszn": r.KODSZN,
+            "kelurahan": r.WADMKD,
+            "block": r.KODBLK,
+            "lon": x,
+            "lat": y,
+            "edge_m": float(g.boundary.distance(p)),
+        }
+        for r, (x, y), g, p in zip(sub.itertuples(), lonlat, sub.geometry, reps)
+    ]
 
 
 def test_health_is_ok(client, sample_plan):
@@ -142,9 +150,13 @@ def test_points_at_sea_or_far_away_are_not_covered(client, sample_plan):
 
 def test_before_the_plan_took_effect_nothing_is_in_force(client, sample_plan, stratified):
     p = stratified[0]
-    body = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "at": "2024-04-30"}).json()
+    body = client.get(
+        "/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "at": "2024-04-30"}
+    ).json()
     assert body["covered"] is False and body["at"] == "2024-04-30"
-    body = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "at": "2024-05-01"}).json()
+    body = client.get(
+        "/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "at": "2024-05-01"}
+    ).json()
     assert body["covered"] is True
 
 
@@ -153,9 +165,11 @@ def test_cli_json_is_the_http_document(client, sample_plan, stratified):
 
     runner = CliRunner()
     p = next(s for s in stratified if s["kodszn"] == "R-2")
-    for args, params in [([str(p["lon"]), str(p["lat"]), "--activity", "A001"], {"activity": "A001"}),
-                         (["106.8", "-6.2"], {}),  # a negative latitude as a plain argument
-                         ([str(p["lon"]), str(p["lat"]), "--at", "2025-01-01"], {"at": "2025-01-01"})]:
+    for args, params in [
+        ([str(p["lon"]), str(p["lat"]), "--activity", "A001"], {"activity": "A001"}),
+        (["106.8", "-6.2"], {}),  # a negative latitude as a plain argument
+        ([str(p["lon"]), str(p["lat"]), "--at", "2025-01-01"], {"at": "2025-01-01"}),
+    ]:
         result = runner.invoke(app, ["lookup", *args, "--plan", "bontang", "--json"])
         assert result.exit_code == 0, result.output
         lon, lat = float(args[0]), float(args[1])
@@ -167,8 +181,9 @@ def test_cli_human_output_is_a_summary(sample_plan, stratified):
     from rdtr.cli import app
 
     p = next(s for s in stratified if s["kodszn"] == "R-3")
-    result = CliRunner().invoke(app, ["lookup", str(p["lon"]), str(p["lat"]), "--activity", "Rumah Tunggal",
-                                      "--plan", "bontang"])
+    result = CliRunner().invoke(
+        app, ["lookup", str(p["lon"]), str(p["lat"]), "--activity", "Rumah Tunggal", "--plan", "bontang"]
+    )
     assert result.exit_code == 0, result.output
     assert "R-3" in result.output and "Perumahan Kepadatan Sedang" in result.output
     assert "Rumah Tunggal" in result.output and "KDB" in result.output
@@ -176,16 +191,19 @@ def test_cli_human_output_is_a_summary(sample_plan, stratified):
     assert bad.exit_code == 2 and "beyond ±90" in bad.output
 
 
-@pytest.mark.parametrize("params, needle", [
-    ({"lon": "abc", "lat": "0.1"}, "lon"),
-    ({"lon": "117.5", "lat": "95"}, "lat"),
-    ({"lon": "181", "lat": "0.1"}, "lon"),
-    ({"lon": "117.5"}, "lat"),
-    ({"lon": "117.5", "lat": "0.1", "at": "2024-13-01"}, "at"),
-    ({"lon": "117.5", "lat": "0.1", "at": "yesterday"}, "at"),
-    ({"lon": "nan", "lat": "0.1"}, "lon"),
-    ({"lon": "117.5", "lat": "0.1", "plan": "Not A Plan!"}, "plan"),
-])
+@pytest.mark.parametrize(
+    "params, needle",
+    [
+        ({"lon": "abc", "lat": "0.1"}, "lon"),
+        ({"lon": "117.5", "lat": "95"}, "lat"),
+        ({"lon": "181", "lat": "0.1"}, "lon"),
+        ({"lon": "117.5"}, "lat"),
+        ({"lon": "117.5", "lat": "0.1", "at": "2024-13-01"}, "at"),
+        ({"lon": "117.5", "lat": "0.1", "at": "yesterday"}, "at"),
+        ({"lon": "nan", "lat": "0.1"}, "lon"),
+        ({"lon": "117.5", "lat": "0.1", "plan": "Not A Plan!"}, "plan"),
+    ],
+)
 def test_bad_parameters_are_a_4xx_problem_that_says_what_is_wrong(client, sample_plan, params, needle):
     r = client.get("/v1/zoning", params={"plan": "bontang", **params})
     assert r.status_code == 422
@@ -196,11 +214,20 @@ def test_bad_parameters_are_a_4xx_problem_that_says_what_is_wrong(client, sample
 
 def test_activity_by_code_name_and_kbli(client, sample_plan, stratified, itbx_file):
     p = next(s for s in stratified if s["kodszn"] == "R-2")
-    kbli_code, kbli_act = next((c, a) for c, a in itbx_file.items() if a["kbli"]
-                               and sum(1 for x in itbx_file.values() if x["kbli"] == a["kbli"]) == 1)
-    for ask, code in [("A001", "A001"), ("rumah  TUNGGAL", "A001"), ("Rúmah Tunggal", "A001"),
-                      (kbli_act["kbli"], kbli_code)]:
-        body = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "activity": ask}).json()
+    kbli_code, kbli_act = next(
+        (c, a)
+        for c, a in itbx_file.items()
+        if a["kbli"] and sum(1 for x in itbx_file.values() if x["kbli"] == a["kbli"]) == 1
+    )
+    for ask, code in [
+        ("A001", "A001"),
+        ("rumah  TUNGGAL", "A001"),
+        ("Rúmah Tunggal", "A001"),
+        (kbli_act["kbli"], kbli_code),
+    ]:
+        body = client.get(
+            "/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "activity": ask}
+        ).json()
         a = body["zones"][0]["activity"]
         cls, codes = itbx_file[code]["cells"]["R-2"]
         assert (a["code"], a["class"], a["codes"]) == (code, cls, codes), ask
@@ -215,13 +242,17 @@ def test_activity_conditions_carry_the_legend_texts(client, sample_plan, stratif
                 legend[row[0]] = row[1]
     p = next(s for s in stratified if s["kodszn"] == "R-2")
     code = next(c for c, a in itbx_file.items() if len(a["cells"].get("R-2", ("I", []))[1]) > 1)
-    a = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "activity": code}).json()["zones"][0]["activity"]
+    a = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "activity": code}).json()[
+        "zones"
+    ][0]["activity"]
     assert a["conditions"] == [legend[c] for c in a["codes"] if c in legend] and a["conditions"]
 
 
 def test_unknown_activity_is_a_404_suggesting_close_matches(client, sample_plan, stratified):
     p = stratified[0]
-    r = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "activity": "Rumah Tungal"})
+    r = client.get(
+        "/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "activity": "Rumah Tungal"}
+    )
     assert r.status_code == 404
     assert "Rumah Tunggal" in r.json()["detail"]
     r = client.get("/v1/zoning", params={"plan": "bontang", "lon": 106.8, "lat": -6.2, "activity": "Rumah Tungal"})
@@ -233,12 +264,21 @@ def test_intensity_at_a_point_lists_the_lot_size_classes(client, sample_plan, st
     z = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"]}).json()["zones"][0]
     classes = z["intensity"]["by_lot_size"]
     assert [(c["lot_area_min_m2"], c["lot_area_max_m2"], c["kdb_max"]) for c in classes] == [
-        (0, 100, 80), (100, 200, 70), (200, 500, 60), (500, 1000, 50), (1000, None, 40)]
+        (0, 100, 80),
+        (100, 200, 70),
+        (200, 500, 60),
+        (500, 1000, 50),
+        (1000, None, 40),
+    ]
     assert z["intensity"]["kdb_max"] is None and z["intensity"]["height_max_m"] == 12
     p = next(s for s in stratified if s["kodszn"] == "K-1")
     z = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"]}).json()["zones"][0]
     assert {k: z["intensity"][k] for k in ("kdb_max", "klb_max", "kdh_min", "floors_max")} == {
-        "kdb_max": 70, "klb_max": 4.2, "kdh_min": 10, "floors_max": 10}
+        "kdb_max": 70,
+        "klb_max": 4.2,
+        "kdh_min": 10,
+        "floors_max": 10,
+    }
 
 
 def test_overlays_that_contain_the_point_are_listed(client, sample_plan):
@@ -255,17 +295,41 @@ def test_the_answer_matches_its_documented_model(client, sample_plan, stratified
     from rdtr.models import ZoningAnswer
 
     p = stratified[5]
-    body = client.get("/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "activity": "A001"}).json()
+    body = client.get(
+        "/v1/zoning", params={"plan": "bontang", "lon": p["lon"], "lat": p["lat"], "activity": "A001"}
+    ).json()
     ZoningAnswer.model_validate(body)
     for key in ("location", "at", "covered", "message", "zones", "overlays"):
         assert key in body
     z = body["zones"][0]
-    for key in ("plan", "zone_code", "zone_name", "subzone_code", "subzone_name", "block", "subblock", "kecamatan",
-                "kelurahan", "tpz", "special_provisions", "intensity", "activity", "boundary_distance_m",
-                "near_boundary"):
+    for key in (
+        "plan",
+        "zone_code",
+        "zone_name",
+        "subzone_code",
+        "subzone_name",
+        "block",
+        "subblock",
+        "kecamatan",
+        "kelurahan",
+        "tpz",
+        "special_provisions",
+        "intensity",
+        "activity",
+        "boundary_distance_m",
+        "near_boundary",
+    ):
         assert key in z
-    assert set(z["intensity"]) >= {"kdb_max", "klb_max", "kdh_min", "ktb_max", "height_max_m", "floors_max",
-                                   "gsb_min_m", "lot_min_m2"}
+    assert set(z["intensity"]) >= {
+        "kdb_max",
+        "klb_max",
+        "kdh_min",
+        "ktb_max",
+        "height_max_m",
+        "floors_max",
+        "gsb_min_m",
+        "lot_min_m2",
+    }
     assert set(z["activity"]) >= {"code", "name", "class", "codes", "conditions"}
 
 
@@ -282,12 +346,20 @@ def test_one_request_path_per_route(client, sample_plan, stratified):
     assert not [k for k, n in routes.items() if n > 1], "a path answered by two routes"
     assert [m.cls for m in client.app.user_middleware] == [GZipMiddleware, RateLimitMiddleware]
     p = stratified[4]
-    cases = {f"lon={p['lon']}&lat={p['lat']}": 200, f"lon={p['lon']}&lat={p['lat']}&activity=A001&plan=bontang": 200,
-             f"lon={p['lon']}&lat={p['lat']}&at=2025-01-01&f=json": 200, "lon=106.8&lat=-6.2": 200,
-             f"lon={p['lon']}&lat={p['lat']}&activity=Rumah%20Tungal": 404, "lon=117.5&lat=95": 422,
-             "lon=abc&lat=1": 422, f"lon={p['lon']}&lat={p['lat']}&extra=1": 200, "lat=1": 422,
-             f"lon={p['lon']}&lat={p['lat']}&at=2024-02-30": 422, f"lon={p['lon']}&lat={p['lat']}&plan=Bad!": 422,
-             f"lon={p['lon']}&lon={p['lon']}&lat={p['lat']}": 422}
+    cases = {
+        f"lon={p['lon']}&lat={p['lat']}": 200,
+        f"lon={p['lon']}&lat={p['lat']}&activity=A001&plan=bontang": 200,
+        f"lon={p['lon']}&lat={p['lat']}&at=2025-01-01&f=json": 200,
+        "lon=106.8&lat=-6.2": 200,
+        f"lon={p['lon']}&lat={p['lat']}&activity=Rumah%20Tungal": 404,
+        "lon=117.5&lat=95": 422,
+        "lon=abc&lat=1": 422,
+        f"lon={p['lon']}&lat={p['lat']}&extra=1": 200,
+        "lat=1": 422,
+        f"lon={p['lon']}&lat={p['lat']}&at=2024-02-30": 422,
+        f"lon={p['lon']}&lat={p['lat']}&plan=Bad!": 422,
+        f"lon={p['lon']}&lon={p['lon']}&lat={p['lat']}": 422,
+    }
     for q, status in cases.items():
         r = client.get(f"/v1/zoning?{q}")
         assert r.status_code == status, (q, r.text)

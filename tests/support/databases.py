@@ -54,9 +54,13 @@ class Server:
         from sqlalchemy.engine import make_url
 
         self._url = make_url(url)
-        params = dict(dbname="postgres", user=self._url.username,
-                      host=self._url.query.get("host") or self._url.host,
-                      port=self._url.query.get("port") or self._url.port, password=self._url.password)
+        params = dict(
+            dbname="postgres",
+            user=self._url.username,
+            host=self._url.query.get("host") or self._url.host,
+            port=self._url.query.get("port") or self._url.port,
+            password=self._url.password,
+        )
         self._conn = psycopg2.connect(**{k: v for k, v in params.items() if v})
         self._conn.autocommit = True
 

@@ -25,15 +25,20 @@ ACTIVITIES = [  # code, name, kbli, cells per sub-zone (R-2, R-3, K-1, RTH-2)
     ("A003", "SPBU", "47300", ["X", "B1", "B1,B2", "X"]),
     ("A004", "Taman", "", ["I", "I", "I", "I"]),
 ]
-CODES = {"T1": "dibatasi 20% dari luas persil", "T2": "jam operasional 07.00–24.00",
-         "B1": "persetujuan warga sekitar", "B2": "menyediakan parkir"}
+CODES = {
+    "T1": "dibatasi 20% dari luas persil",
+    "T2": "jam operasional 07.00–24.00",
+    "B1": "persetujuan warga sekitar",
+    "B2": "menyediakan parkir",
+}
 
 #: Bontang, SRGI2013 / UTM 50N (EPSG:9480): the grid's lower-left corner.
 ORIGIN = (555_000.0, 10_000.0)
 
 
-def grid_zones(nx: int = 4, ny: int = 3, size: float = 100.0, origin=ORIGIN, crs="EPSG:9480",
-               codes=None) -> gpd.GeoDataFrame:
+def grid_zones(
+    nx: int = 4, ny: int = 3, size: float = 100.0, origin=ORIGIN, crs="EPSG:9480", codes=None
+) -> gpd.GeoDataFrame:
     """nx × ny square zones of ``size`` metres with Permen 14/2021 attributes."""
     subs = list(SUBZONES)
     rows, geoms = [], []
@@ -44,12 +49,24 @@ def grid_zones(nx: int = 4, ny: int = 3, size: float = 100.0, origin=ORIGIN, crs
             name, zc, zn = SUBZONES.get(code, (code, None, None))
             x0, y0 = origin[0] + i * size, origin[1] + j * size
             geoms.append(shapely.box(x0, y0, x0 + size, y0 + size))
-            rows.append({
-                "OBJECTID": k + 1, "NAMOBJ": name, "KODZON": zc, "NAMZON": zn, "KODSZN": code, "NAMSZN": name,
-                "KODBLK": f"B{j}", "KODSBL": "Tidak Ada", "WADMKC": "Bontang Utara", "WADMKD": "Api-Api",
-                "KKOP_1": "Kawasan di bawah permukaan horizontal dalam" if i == 0 else "Tidak Ada",
-                "KRB_03": "-", "TPZ_00": "b,l" if k == 1 else "Tidak Ada", "LUASHA": 99.0,
-            })
+            rows.append(
+                {
+                    "OBJECTID": k + 1,
+                    "NAMOBJ": name,
+                    "KODZON": zc,
+                    "NAMZON": zn,
+                    "KODSZN": code,
+                    "NAMSZN": name,
+                    "KODBLK": f"B{j}",
+                    "KODSBL": "Tidak Ada",
+                    "WADMKC": "Bontang Utara",
+                    "WADMKD": "Api-Api",
+                    "KKOP_1": "Kawasan di bawah permukaan horizontal dalam" if i == 0 else "Tidak Ada",
+                    "KRB_03": "-",
+                    "TPZ_00": "b,l" if k == 1 else "Tidak Ada",
+                    "LUASHA": 99.0,
+                }
+            )
     return gpd.GeoDataFrame(rows, geometry=geoms, crs=crs)
 
 
@@ -60,16 +77,29 @@ def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
         w.writerows(rows)
 
 
-def make_package(root: Path, plan_id: str = "testplan", *, effective_from: str = "2024-01-01",
-                 zones: gpd.GeoDataFrame | None = None, zones_file: str = "pola_ruang.gpkg",
-                 zones_toml: str = "", extra_toml: str = "", itbx: bool = True, overlay: bool = True,
-                 legal_basis: str = "Perwali Test No. 1 Tahun 2024", driver: str | None = None) -> Path:
+def make_package(
+    root: Path,
+    plan_id: str = "testplan",
+    *,
+    effective_from: str = "2024-01-01",
+    zones: gpd.GeoDataFrame | None = None,
+    zones_file: str = "pola_ruang.gpkg",
+    zones_toml: str = "",
+    extra_toml: str = "",
+    itbx: bool = True,
+    overlay: bool = True,
+    legal_basis: str = "Perwali Test No. 1 Tahun 2024",
+    driver: str | None = None,
+) -> Path:
     """A complete little package in ``root``; returns ``root``."""
     root.mkdir(parents=True, exist_ok=True)
     zones = grid_zones() if zones is None else zones
     write_vector(zones, root / zones_file, driver=driver)
-    write_csv(root / "subzona.csv", ["subzone_code", "subzone_name", "zone_code", "zone_name"],
-              [[c, *v] for c, v in SUBZONES.items()])
+    write_csv(
+        root / "subzona.csv",
+        ["subzone_code", "subzone_name", "zone_code", "zone_name"],
+        [[c, *v] for c, v in SUBZONES.items()],
+    )
     toml = f'''[plan]
 id = "{plan_id}"
 name = "RDTR Test {plan_id}"
@@ -86,18 +116,36 @@ path = "subzona.csv"
 '''
     if itbx:
         subs = list(SUBZONES)
-        write_csv(root / "itbx.csv", ["activity_code", "activity", "kbli", "group", *subs],
-                  [[c, n, k, "Umum", *cells] for c, n, k, cells in ACTIVITIES])
+        write_csv(
+            root / "itbx.csv",
+            ["activity_code", "activity", "kbli", "group", *subs],
+            [[c, n, k, "Umum", *cells] for c, n, k, cells in ACTIVITIES],
+        )
         write_csv(root / "itbx_codes.csv", ["code", "text"], [[c, t] for c, t in CODES.items()])
-        write_csv(root / "intensitas.csv",
-                  ["subzone", "lot_area_min_m2", "lot_area_max_m2", "kdb_max", "klb_max", "kdh_min", "ktb_max",
-                   "height_max_m", "floors_max", "gsb_min_m", "lot_min_m2"],
-                  [["R-2", "", "", "60", "2,4", "20", "", "", "4", "3", ""],
-                   ["R-3", "", "", "70 %", "210%", "10", "", "12 m", "3 lantai", "3", "90"],
-                   ["K-1", "", "", "80", "4", "10", "60", "", "", "5", ""],
-                   ["RTH-2", "", "", "10", "0.1", "80", "", "", "", "", ""]])
+        write_csv(
+            root / "intensitas.csv",
+            [
+                "subzone",
+                "lot_area_min_m2",
+                "lot_area_max_m2",
+                "kdb_max",
+                "klb_max",
+                "kdh_min",
+                "ktb_max",
+                "height_max_m",
+                "floors_max",
+                "gsb_min_m",
+                "lot_min_m2",
+            ],
+            [
+                ["R-2", "", "", "60", "2,4", "20", "", "", "4", "3", ""],
+                ["R-3", "", "", "70 %", "210%", "10", "", "12 m", "3 lantai", "3", "90"],
+                ["K-1", "", "", "80", "4", "10", "60", "", "", "5", ""],
+                ["RTH-2", "", "", "10", "0.1", "80", "", "", "", "", ""],
+            ],
+        )
         write_csv(root / "tpz.csv", ["code", "text"], [["b", "zona bonus"], ["l", "zona performa"]])
-        toml += '''
+        toml += """
 [itbx]
 path = "itbx.csv"
 codes = "itbx_codes.csv"
@@ -107,19 +155,20 @@ path = "intensitas.csv"
 
 [tpz]
 path = "tpz.csv"
-'''
+"""
     if overlay:
         minx, miny, _, _ = zones.total_bounds
-        kkop = gpd.GeoDataFrame({"nama": ["KKOP Bandara"]},
-                                geometry=[shapely.box(minx, miny, minx + 150, miny + 150)], crs=zones.crs)
+        kkop = gpd.GeoDataFrame(
+            {"nama": ["KKOP Bandara"]}, geometry=[shapely.box(minx, miny, minx + 150, miny + 150)], crs=zones.crs
+        )
         kkop.to_file(root / "kkop.gpkg", driver="GPKG")
-        toml += '''
+        toml += """
 [[overlays]]
 kind = "KKOP"
 path = "kkop.gpkg"
 name = "KKOP Bandara PT Badak"
 text = "Ketinggian bangunan dibatasi kawasan keselamatan operasi penerbangan"
-'''
+"""
     (root / "plan.toml").write_text(toml + extra_toml, encoding="utf-8")
     return root
 
@@ -129,8 +178,14 @@ def write_vector(gdf: gpd.GeoDataFrame, path: Path, driver: str | None = None, l
     path.parent.mkdir(parents=True, exist_ok=True)
     suffix = path.suffix.lower()
     if driver is None:
-        driver = {".gpkg": "GPKG", ".shp": "ESRI Shapefile", ".geojson": "GeoJSON", ".json": "GeoJSON",
-                  ".kml": "KML", ".gdb": "OpenFileGDB"}[suffix]
+        driver = {
+            ".gpkg": "GPKG",
+            ".shp": "ESRI Shapefile",
+            ".geojson": "GeoJSON",
+            ".json": "GeoJSON",
+            ".kml": "KML",
+            ".gdb": "OpenFileGDB",
+        }[suffix]
     kwargs = {}
     if driver == "OpenFileGDB":
         # A File Geodatabase's OBJECTID is its feature id (FID), not an attribute.

@@ -46,10 +46,13 @@ def sample_place(code: str = "R-2", parcel_half_m: float = 15.0) -> dict:
         ll = gpd.GeoSeries([pt, square], crs=UTM).to_crs(4326)
         lonlat, parcel = ll.iloc[0], ll.iloc[1]
         return {
-            "subzone_code": row["KODSZN"], "subzone_name": row["NAMSZN"], "zone_code": row["KODZON"],
-            "lon": lonlat.x, "lat": lonlat.y, "utm": (pt.x, pt.y),
-            "parcel": {"type": "Polygon",
-                       "coordinates": [[list(c) for c in shapely.Polygon(parcel).exterior.coords]]},
+            "subzone_code": row["KODSZN"],
+            "subzone_name": row["NAMSZN"],
+            "zone_code": row["KODZON"],
+            "lon": lonlat.x,
+            "lat": lonlat.y,
+            "utm": (pt.x, pt.y),
+            "parcel": {"type": "Polygon", "coordinates": [[list(c) for c in shapely.Polygon(parcel).exterior.coords]]},
             "parcel_area_m2": square.area,
             "parcel_geojson": mapping(parcel),
         }

@@ -15,5 +15,5 @@ def test_the_scale_is_a_standard_one_that_fits():
     assert utm_epsg(117.46, 0.09) == 9480 and utm_epsg(106.8, -6.2) == 9488
     from shapely.geometry import box
 
-    big = map_view(box(117.455, 0.085, 117.461, 0.090))   # ~670 × 550 m
+    big = map_view(box(117.455, 0.085, 117.461, 0.090))  # ~670 × 550 m
     assert big.scale == 5000

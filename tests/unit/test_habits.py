@@ -41,6 +41,9 @@ def test_every_public_function_has_a_docstring():
 
 
 def test_no_module_is_over_about_500_lines():
-    long = [f"{p.relative_to(REPO)}: {n}" for p in _modules()
-            if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES]
+    long = [
+        f"{p.relative_to(REPO)}: {n}"
+        for p in _modules()
+        if (n := len(p.read_text(encoding="utf-8").splitlines())) > MAX_LINES
+    ]
     assert not long, "modules over 500 lines (split them by concern):\n" + "\n".join(long)

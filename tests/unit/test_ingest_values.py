@@ -12,7 +12,8 @@ from rdtr.errors import InvalidInput
 from rdtr.ingest.crs import CrsError, resolve_crs
 from rdtr.ingest.report import Report
 from rdtr.ingest.values import is_none, loose_key, parse_number, split_list
-from rdtr.package import OpenedPackage, SpecErrors, check_zip_members, checksum, parse_plan_toml
+from rdtr.package import OpenedPackage, SpecErrors, checksum, parse_plan_toml
+from rdtr.safe_open import check_zip_members
 from tests.support.ingest import grid_zones, make_package, zip_dir
 
 
@@ -21,11 +22,20 @@ def test_none_values(text):
     assert is_none(text)
 
 
-@pytest.mark.parametrize("text,expected", [
-    ("3,5", (3.5, None)), ("2.4", (2.4, None)), ("60 %", (60.0, "%")), ("180%", (180.0, "%")),
-    ("12 m", (12.0, "m")), ("3 lantai", (3.0, "lantai")), (" 17.5 ", (17.5, None)), ("1.234,5", (1234.5, None)),
-    (60, (60.0, None)),
-])
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("3,5", (3.5, None)),
+        ("2.4", (2.4, None)),
+        ("60 %", (60.0, "%")),
+        ("180%", (180.0, "%")),
+        ("12 m", (12.0, "m")),
+        ("3 lantai", (3.0, "lantai")),
+        (" 17.5 ", (17.5, None)),
+        ("1.234,5", (1234.5, None)),
+        (60, (60.0, None)),
+    ],
+)
 def test_numbers_as_text(text, expected):
     num, unit, ok = parse_number(text)
     assert ok and (num, unit) == expected
@@ -44,14 +54,21 @@ def test_loose_names_match_real_spelling_variants():
 
 
 def test_lists_split_on_commas_outside_parentheses():
-    assert split_list("Bangunan Pusat Data (Data Center, DC), Toko, -") == ["Bangunan Pusat Data (Data Center, DC)", "Toko"]
+    assert split_list("Bangunan Pusat Data (Data Center, DC), Toko, -") == [
+        "Bangunan Pusat Data (Data Center, DC)",
+        "Toko",
+    ]
     assert split_list("b,l") == ["b", "l"]
 
 
 def test_plan_toml_problems_are_all_listed():
     with pytest.raises(SpecErrors) as exc:
-        parse_plan_toml({"plan": {"id": "Bad Id", "name": "x", "effective_from": "2024-13-01"},
-                         "itbx": {"path": "i.csv", "layout": "diagonal"}})
+        parse_plan_toml(
+            {
+                "plan": {"id": "Bad Id", "name": "x", "effective_from": "2024-13-01"},
+                "itbx": {"path": "i.csv", "layout": "diagonal"},
+            }
+        )
     text = " | ".join(exc.value.problems)
     assert "legal_basis is required" in text
     assert "'Bad Id'" in text
@@ -128,6 +145,8 @@ def test_srgi2013_and_dgn95_reproject_without_postgis():
         res = resolve_crs(_utm_grid().to_crs(epsg), None, Report(), "z")
         assert res.source_crs == f"EPSG:{epsg}"
         # SRGI2013/DGN95 ≈ WGS 84 at 1:5.000: the same place within a few metres
-        d = shapely.distance(shapely.centroid(np.asarray(res.gdf.to_crs(4326).geometry.values)),
-                             shapely.centroid(np.asarray(ref.geometry.values)))
+        d = shapely.distance(
+            shapely.centroid(np.asarray(res.gdf.to_crs(4326).geometry.values)),
+            shapely.centroid(np.asarray(ref.geometry.values)),
+        )
         assert float(d.max()) < 1e-4  # degrees (~10 m)

@@ -15,10 +15,21 @@ from tests.support.paths import SAMPLE_PACKAGE
 HEX = re.compile(r"^#[0-9A-F]{6}$")
 
 
-@pytest.mark.parametrize("code, colour", [
-    ("R-2", "#FFDC00"), ("R-3", "#FFF005"), ("R-4", "#FFFA4B"), ("K-1", "#FF6464"), ("BJ", "#EB1E1E"),
-    ("RTH-2", "#416900"), ("KPI", "#690000"), ("BA", "#97DBF2"), ("SPU-1", "#7D197D"), ("C-1", "#F05500"),
-])
+@pytest.mark.parametrize(
+    "code, colour",
+    [
+        ("R-2", "#FFDC00"),
+        ("R-3", "#FFF005"),
+        ("R-4", "#FFFA4B"),
+        ("K-1", "#FF6464"),
+        ("BJ", "#EB1E1E"),
+        ("RTH-2", "#416900"),
+        ("KPI", "#690000"),
+        ("BA", "#97DBF2"),
+        ("SPU-1", "#7D197D"),
+        ("C-1", "#F05500"),
+    ],
+)
 def test_standard_subzone_colours(code, colour):
     assert style.fill_color(code) == colour
 
@@ -50,34 +61,39 @@ def test_every_subzone_of_the_sample_plan_has_a_standard_colour():
 
 
 def test_legend_is_deduplicated_and_in_the_standards_order():
-    entries = style.legend([
-        {"subzone_code": "R-2", "subzone_name": "Perumahan Kepadatan Tinggi", "zone_code": "R"},
-        {"subzone_code": "BA", "subzone_name": "Badan Air", "zone_code": "BA"},
-        {"subzone_code": "R-2", "subzone_name": "Perumahan Kepadatan Tinggi", "zone_code": "R"},
-        ("LOCAL-1", "Zona lokal", None),
-    ])
+    entries = style.legend(
+        [
+            {"subzone_code": "R-2", "subzone_name": "Perumahan Kepadatan Tinggi", "zone_code": "R"},
+            {"subzone_code": "BA", "subzone_name": "Badan Air", "zone_code": "BA"},
+            {"subzone_code": "R-2", "subzone_name": "Perumahan Kepadatan Tinggi", "zone_code": "R"},
+            ("LOCAL-1", "Zona lokal", None),
+        ]
+    )
     assert [e.subzone_code for e in entries] == ["BA", "R-2", "LOCAL-1"]
     assert entries[1].color == "#FFDC00" and not entries[2].standard
 
 
 def test_labels_on_zones_contrast_with_their_fill():
-    assert style.label_color("#690000") == "#FFFFFF"   # dark industrial red: white text
-    assert style.label_color("#FFF005") == "#000000"   # light housing yellow: black text
+    assert style.label_color("#690000") == "#FFFFFF"  # dark industrial red: white text
+    assert style.label_color("#FFF005") == "#000000"  # light housing yellow: black text
 
 
 # --------------------------------------------------------------------------- finding a place
 
 
-@pytest.mark.parametrize("text, lon, lat, fmt", [
-    ("0.1351, 117.4823", 117.4823, 0.1351, "decimal"),
-    ("117.4823 0.1351", 117.4823, 0.1351, "decimal"),
-    ("-6.2, 106.8", 106.8, -6.2, "decimal"),
-    ("6.2 LS 106.8 BT", 106.8, -6.2, "decimal"),
-    ("0,1351; 117,4823", 117.4823, 0.1351, "decimal"),
-    ("0°08'06.4\"N 117°28'56.3\"E", 117.482306, 0.135111, "dms"),
-    ("0 8 6.4 LU, 117 28 56.3 BT", 117.482306, 0.135111, "dms"),
-    ("6°12'00\"S 106°48'00\"E", 106.8, -6.2, "dms"),
-])
+@pytest.mark.parametrize(
+    "text, lon, lat, fmt",
+    [
+        ("0.1351, 117.4823", 117.4823, 0.1351, "decimal"),
+        ("117.4823 0.1351", 117.4823, 0.1351, "decimal"),
+        ("-6.2, 106.8", 106.8, -6.2, "decimal"),
+        ("6.2 LS 106.8 BT", 106.8, -6.2, "decimal"),
+        ("0,1351; 117,4823", 117.4823, 0.1351, "decimal"),
+        ("0°08'06.4\"N 117°28'56.3\"E", 117.482306, 0.135111, "dms"),
+        ("0 8 6.4 LU, 117 28 56.3 BT", 117.482306, 0.135111, "dms"),
+        ("6°12'00\"S 106°48'00\"E", 106.8, -6.2, "dms"),
+    ],
+)
 def test_decimal_and_dms_places(text, lon, lat, fmt):
     place = parse_place(text)
     assert place.format == fmt
@@ -101,5 +117,9 @@ def test_utm_places_round_trip_through_pyproj():
 def test_unreadable_places_say_what_is_accepted(text):
     with pytest.raises(InvalidInput) as err:
         parse_place(text)
-    assert "example" in err.value.detail or "contoh" in err.value.detail or "beyond" in err.value.detail \
+    assert (
+        "example" in err.value.detail
+        or "contoh" in err.value.detail
+        or "beyond" in err.value.detail
         or "below 60" in err.value.detail
+    )

@@ -28,32 +28,53 @@ def test_a_polygon_feature_and_collection_are_read():
     assert single.parcels[0].area_m2 == pytest.approx(600, rel=0.001)
     feat = parse_geojson({"type": "Feature", "id": "A-1", "properties": {"nib": "123"}, "geometry": g})
     assert feat.parcels[0].id == "A-1" and feat.parcels[0].properties == {"nib": "123"}
-    fc = parse_geojson({"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": i, "properties": {"n": i}, "geometry": g} for i in range(3)]})
+    fc = parse_geojson(
+        {
+            "type": "FeatureCollection",
+            "features": [{"type": "Feature", "id": i, "properties": {"n": i}, "geometry": g} for i in range(3)],
+        }
+    )
     assert fc.collection and [p.id for p in fc.parcels] == [0, 1, 2]
 
 
-@pytest.mark.parametrize("doc, needle", [
-    ([1, 2], "JSON array"),
-    ({"type": "Point", "coordinates": [117.5, 0.1]}, "not a parcel"),
-    ({"type": "LineString", "coordinates": [[117.5, 0.1], [117.6, 0.1]]}, "not a parcel"),
-    ({"type": "Polygon", "coordinates": [[[117.5, 0.1], [117.6, 0.1], [117.6, 0.2], [117.5, 0.2]]]}, "not closed"),
-    ({"type": "Polygon", "coordinates": [[[117.5, 0.1], [117.6, 0.1], [117.5, 0.1]]]}, "at least 4"),
-    ({"type": "Polygon", "coordinates": [[[0.10, 117.50], [0.10, 117.5001], [0.1001, 117.5001], [0.10, 117.50]]]},
-     "swapped"),
-    ({"type": "Polygon", "coordinates": [[[551000, 9000], [551030, 9000], [551030, 9020], [551000, 9000]]]},
-     "projected"),
-    ({"type": "Polygon", "coordinates": [[[2.35, 48.85], [2.36, 48.85], [2.36, 48.86], [2.35, 48.85]]]},
-     "far outside Indonesia"),
-    ({"type": "Polygon", "coordinates": [[[117.4, 0.1], [117.5, 0.1], [117.5, 0.2], [117.4, 0.2], [117.4, 0.1]]]},
-     "larger than the maximum"),
-    ({"type": "Polygon", "coordinates": [[["a", 0.1], [117.6, 0.1], [117.6, 0.2], ["a", 0.1]]]}, "numbers"),
-    ({"type": "Polygon", "coordinates": []}, "at least one ring"),
-    ({"type": "Polygon", "coordinates": [[[117.5, 0.1], [117.5, 0.1], [117.5, 0.1], [117.5, 0.1]]]}, "area"),
-    ({"type": "Feature", "geometry": None}, "no geometry"),
-    ({"type": "FeatureCollection", "features": []}, "no features"),
-    ({"type": "Topology"}, "unknown GeoJSON type"),
-])
+@pytest.mark.parametrize(
+    "doc, needle",
+    [
+        ([1, 2], "JSON array"),
+        ({"type": "Point", "coordinates": [117.5, 0.1]}, "not a parcel"),
+        ({"type": "LineString", "coordinates": [[117.5, 0.1], [117.6, 0.1]]}, "not a parcel"),
+        ({"type": "Polygon", "coordinates": [[[117.5, 0.1], [117.6, 0.1], [117.6, 0.2], [117.5, 0.2]]]}, "not closed"),
+        ({"type": "Polygon", "coordinates": [[[117.5, 0.1], [117.6, 0.1], [117.5, 0.1]]]}, "at least 4"),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[0.10, 117.50], [0.10, 117.5001], [0.1001, 117.5001], [0.10, 117.50]]],
+            },
+            "swapped",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[551000, 9000], [551030, 9000], [551030, 9020], [551000, 9000]]]},
+            "projected",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[2.35, 48.85], [2.36, 48.85], [2.36, 48.86], [2.35, 48.85]]]},
+            "far outside Indonesia",
+        ),
+        (
+            {
+                "type": "Polygon",
+                "coordinates": [[[117.4, 0.1], [117.5, 0.1], [117.5, 0.2], [117.4, 0.2], [117.4, 0.1]]],
+            },
+            "larger than the maximum",
+        ),
+        ({"type": "Polygon", "coordinates": [[["a", 0.1], [117.6, 0.1], [117.6, 0.2], ["a", 0.1]]]}, "numbers"),
+        ({"type": "Polygon", "coordinates": []}, "at least one ring"),
+        ({"type": "Polygon", "coordinates": [[[117.5, 0.1], [117.5, 0.1], [117.5, 0.1], [117.5, 0.1]]]}, "area"),
+        ({"type": "Feature", "geometry": None}, "no geometry"),
+        ({"type": "FeatureCollection", "features": []}, "no features"),
+        ({"type": "Topology"}, "unknown GeoJSON type"),
+    ],
+)
 def test_bad_geojson_says_why(doc, needle):
     with pytest.raises(InvalidInput) as exc:
         parse_geojson(doc)
@@ -72,11 +93,21 @@ def test_a_self_intersecting_parcel_is_repaired():
 
 def test_a_batch_flags_bad_features_without_failing_the_rest():
     good = mapping(lonlat(UTM_BOX))
-    fc = {"type": "FeatureCollection", "features": [
-        {"type": "Feature", "id": "ok", "geometry": good},
-        {"type": "Feature", "id": "point", "geometry": {"type": "Point", "coordinates": [117.5, 0.1]}},
-        {"type": "Feature", "id": "open", "geometry": {"type": "Polygon", "coordinates": [
-            [[117.5, 0.1], [117.6, 0.1], [117.6, 0.2], [117.5, 0.2]]]}}]}
+    fc = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "id": "ok", "geometry": good},
+            {"type": "Feature", "id": "point", "geometry": {"type": "Point", "coordinates": [117.5, 0.1]}},
+            {
+                "type": "Feature",
+                "id": "open",
+                "geometry": {
+                    "type": "Polygon",
+                    "coordinates": [[[117.5, 0.1], [117.6, 0.1], [117.6, 0.2], [117.5, 0.2]]],
+                },
+            },
+        ],
+    }
     batch = parse_geojson(fc)
     assert [p.ok for p in batch.parcels] == [True, False, False]
     assert [p.id for p in batch.parcels] == ["ok", "point", "open"]
@@ -86,12 +117,14 @@ def test_a_batch_flags_bad_features_without_failing_the_rest():
 def test_a_batch_above_the_limit_is_refused(monkeypatch):
     g = mapping(lonlat(UTM_BOX))
     with pytest.raises(InvalidInput, match="at most 3 parcels"):
-        parse_geojson({"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": g}] * 4},
-                      max_parcels=3)
+        parse_geojson(
+            {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": g}] * 4}, max_parcels=3
+        )
 
 
-@pytest.mark.parametrize("driver, suffix", [("GPKG", ".gpkg"), ("GeoJSON", ".geojson"), ("KML", ".kml"),
-                                             ("ESRI Shapefile", ".zip")])
+@pytest.mark.parametrize(
+    "driver, suffix", [("GPKG", ".gpkg"), ("GeoJSON", ".geojson"), ("KML", ".kml"), ("ESRI Shapefile", ".zip")]
+)
 def test_vector_files_in_any_crs_are_read_in_lonlat(tmp_path, driver, suffix):
     utm = [UTM_BOX, box(551_100, 9_000, 551_140, 9_025)]
     gdf = gpd.GeoDataFrame({"nib": ["A", "B"]}, geometry=utm, crs="EPSG:9480")

@@ -42,7 +42,19 @@ from rdtr.db.local.config import (
 )
 
 __all__ = [
-    "BASE_PORT", "DB_NAME", "DB_USER", "INITDB_TIMEOUT_S", "PG_HBA", "PORT_SPREAD", "SERVER_BINARIES", "SETTINGS",
-    "SOCKET_NAME_MAX", "START_TIMEOUT_S", "STOP_TIMEOUT_S", "UNIX_SOCKET_PATH_MAX", "LocalCluster",
-    "LocalClusterError", "find_pg_bin",
+    "BASE_PORT",
+    "DB_NAME",
+    "DB_USER",
+    "INITDB_TIMEOUT_S",
+    "PG_HBA",
+    "PORT_SPREAD",
+    "SERVER_BINARIES",
+    "SETTINGS",
+    "SOCKET_NAME_MAX",
+    "START_TIMEOUT_S",
+    "STOP_TIMEOUT_S",
+    "UNIX_SOCKET_PATH_MAX",
+    "LocalCluster",
+    "LocalClusterError",
+    "find_pg_bin",
 ]

@@ -16,8 +16,9 @@ def _pg_candidate_major() -> str:
     """The PostgreSQL major version apt would install (Debian/Ubuntu), for install hints; "15" if unknown."""
     if shutil.which("apt-cache"):
         with contextlib.suppress(Exception):
-            out = subprocess.run(["apt-cache", "policy", "postgresql"], capture_output=True, text=True,
-                                 timeout=20).stdout
+            out = subprocess.run(
+                ["apt-cache", "policy", "postgresql"], capture_output=True, text=True, timeout=20
+            ).stdout
             m = re.search(r"Candidate:\s*(\d+)", out)
             if m:
                 return m.group(1)
@@ -66,8 +67,7 @@ def find_pg_bin() -> Path:
 def _pg_version(bindir: Path) -> str | None:
     """Full server version of the binaries, e.g. "15.14"."""
     with contextlib.suppress(Exception):
-        out = subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True,
-                             timeout=10).stdout
+        out = subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True, timeout=10).stdout
         m = re.search(r"\(PostgreSQL\)\s+(\S+)", out)
         if m:
             return m.group(1)
@@ -86,5 +86,7 @@ def _sharedir(bindir: Path, major: str) -> Path | None:
 
 
 def _postgis_hint(major: str) -> str:
-    return (f"PostGIS is not installed for PostgreSQL {major}; install it with: "
-            f"sudo apt-get install postgresql-{major}-postgis-3")
+    return (
+        f"PostGIS is not installed for PostgreSQL {major}; install it with: "
+        f"sudo apt-get install postgresql-{major}-postgis-3"
+    )

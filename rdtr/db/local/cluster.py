@@ -68,8 +68,14 @@ class LocalCluster(ClusterLayout):
     def _connect(self, dbname: str):
         import psycopg2
 
-        return psycopg2.connect(host=str(self.socket_dir), port=self._port(create=False), user=DB_USER,
-                                dbname=dbname, connect_timeout=10, application_name="rdtr-local")
+        return psycopg2.connect(
+            host=str(self.socket_dir),
+            port=self._port(create=False),
+            user=DB_USER,
+            dbname=dbname,
+            connect_timeout=10,
+            application_name="rdtr-local",
+        )
 
     # -- the lock ---------------------------------------------------------------------------
 
@@ -80,8 +86,9 @@ class LocalCluster(ClusterLayout):
         try:
             fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
         except OSError as exc:
-            raise LocalClusterError(f"cannot open {path}: {exc.strerror} (was $RDTR_HOME made by another user?)"
-                                    ) from exc
+            raise LocalClusterError(
+                f"cannot open {path}: {exc.strerror} (was $RDTR_HOME made by another user?)"
+            ) from exc
         try:
             deadline = time.monotonic() + START_TIMEOUT_S + INITDB_TIMEOUT_S
             while True:
@@ -131,7 +138,8 @@ class LocalCluster(ClusterLayout):
                 found = (self.data_dir / "PG_VERSION").read_text().strip()
                 raise LocalClusterError(
                     f"the cluster in {self.data_dir} was made by PostgreSQL {found} but the binaries in {bindir} "
-                    f"are {major}; install postgresql-{found} or move {self.home} away to start afresh")
+                    f"are {major}; install postgresql-{found} or move {self.home} away to start afresh"
+                )
             if not self.running():
                 self._start_server(user)
             self._bootstrap(major)
@@ -145,17 +153,31 @@ class LocalCluster(ClusterLayout):
             if not self.running():
                 return
             user = self._server_user(create=False)
-            cmd = self._as_user([str(self.bindir / "pg_ctl"), "stop", "-D", str(self.data_dir), "-m", "fast",
-                                 "-w", "-t", str(STOP_TIMEOUT_S)], user)
+            cmd = self._as_user(
+                [
+                    str(self.bindir / "pg_ctl"),
+                    "stop",
+                    "-D",
+                    str(self.data_dir),
+                    "-m",
+                    "fast",
+                    "-w",
+                    "-t",
+                    str(STOP_TIMEOUT_S),
+                ],
+                user,
+            )
             try:
                 out = subprocess.run(cmd, capture_output=True, text=True, cwd="/", timeout=STOP_TIMEOUT_S + 30)
             except subprocess.TimeoutExpired as exc:
-                raise LocalClusterError(self._with_log(
-                    f"the embedded PostgreSQL did not stop within {STOP_TIMEOUT_S} s")) from exc
+                raise LocalClusterError(
+                    self._with_log(f"the embedded PostgreSQL did not stop within {STOP_TIMEOUT_S} s")
+                ) from exc
             if out.returncode != 0 and self.running():
                 reason = ((out.stderr or out.stdout).strip().splitlines() or [f"pg_ctl exit {out.returncode}"])[-1]
-                raise LocalClusterError(self._with_log(
-                    f"could not stop the embedded PostgreSQL in {self.data_dir}: {reason}"))
+                raise LocalClusterError(
+                    self._with_log(f"could not stop the embedded PostgreSQL in {self.data_dir}: {reason}")
+                )
 
     def status(self) -> dict:
         """Where the cluster is, whether it runs, its port, URL, PostgreSQL and PostGIS versions."""
@@ -174,8 +196,10 @@ class LocalCluster(ClusterLayout):
                 conn = self._connect(DB_NAME)
                 try:
                     with conn.cursor() as cur:
-                        cur.execute("SELECT split_part(current_setting('server_version'), ' ', 1), "
-                                    "(SELECT extversion FROM pg_extension WHERE extname = 'postgis')")
+                        cur.execute(
+                            "SELECT split_part(current_setting('server_version'), ' ', 1), "
+                            "(SELECT extversion FROM pg_extension WHERE extname = 'postgis')"
+                        )
                         pg_version, postgis = cur.fetchone()
                 finally:
                     conn.close()
@@ -207,12 +231,14 @@ class LocalCluster(ClusterLayout):
     def _initdb(self, user: pwd.struct_passwd | None) -> None:
         data = self.data_dir
         if data.exists() and any(data.iterdir()):
-            raise LocalClusterError(f"{data} exists, is not empty and holds no cluster (no PG_VERSION); "
-                                    "remove it to let rdtr create one")
+            raise LocalClusterError(
+                f"{data} exists, is not empty and holds no cluster (no PG_VERSION); remove it to let rdtr create one"
+            )
         self._prepare_dir(data, user, 0o700)
         locale = ["--locale=C.UTF-8"] if Path("/usr/lib/locale/C.utf8").exists() else ["--no-locale"]
-        cmd = self._as_user([str(self.bindir / "initdb"), "-D", str(data), "-U", DB_USER, "-E", "UTF8",
-                             *locale, "--auth=trust"], user)
+        cmd = self._as_user(
+            [str(self.bindir / "initdb"), "-D", str(data), "-U", DB_USER, "-E", "UTF8", *locale, "--auth=trust"], user
+        )
         with self._open_log() as log:
             log.write(f"\n=== rdtr: initdb {data} ({time.strftime('%Y-%m-%d %H:%M:%S')}) ===\n".encode())
             log.flush()
@@ -237,22 +263,33 @@ class LocalCluster(ClusterLayout):
             with contextlib.suppress(OSError):
                 stale.unlink()
         self._write_config(user, port, socket_dir)
-        cmd = self._as_user([str(self.bindir / "pg_ctl"), "start", "-D", str(self.data_dir), "-w",
-                             "-t", str(START_TIMEOUT_S)], user)
+        cmd = self._as_user(
+            [str(self.bindir / "pg_ctl"), "start", "-D", str(self.data_dir), "-w", "-t", str(START_TIMEOUT_S)], user
+        )
         # The log is opened here (as us) and inherited by the server: it works even when the server user
         # cannot reach $RDTR_HOME. pg_ctl detaches the server (setsid), so it outlives this process.
         with self._open_log() as log:
             log.write(f"\n=== rdtr: start on port {port} ({time.strftime('%Y-%m-%d %H:%M:%S')}) ===\n".encode())
             log.flush()
             try:
-                out = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, cwd="/",
-                                     timeout=START_TIMEOUT_S + 30)
+                out = subprocess.run(
+                    cmd,
+                    stdin=subprocess.DEVNULL,
+                    stdout=log,
+                    stderr=subprocess.STDOUT,
+                    cwd="/",
+                    timeout=START_TIMEOUT_S + 30,
+                )
             except subprocess.TimeoutExpired as exc:
-                raise LocalClusterError(self._with_log(
-                    f"the embedded PostgreSQL did not start within {START_TIMEOUT_S} s")) from exc
+                raise LocalClusterError(
+                    self._with_log(f"the embedded PostgreSQL did not start within {START_TIMEOUT_S} s")
+                ) from exc
         if out.returncode != 0:
-            raise LocalClusterError(self._with_log(
-                f"the embedded PostgreSQL in {self.data_dir} did not start (pg_ctl exit {out.returncode})"))
+            raise LocalClusterError(
+                self._with_log(
+                    f"the embedded PostgreSQL in {self.data_dir} did not start (pg_ctl exit {out.returncode})"
+                )
+            )
         self._wait_accepting(START_TIMEOUT_S)
 
     def _wait_accepting(self, timeout: float) -> None:
@@ -265,9 +302,11 @@ class LocalCluster(ClusterLayout):
                 return
             except psycopg2.OperationalError as exc:
                 if time.monotonic() > deadline or not self.running():
-                    raise LocalClusterError(self._with_log(
-                        f"the embedded PostgreSQL does not accept connections: {str(exc).strip().splitlines()[0]}"
-                    )) from exc
+                    raise LocalClusterError(
+                        self._with_log(
+                            f"the embedded PostgreSQL does not accept connections: {str(exc).strip().splitlines()[0]}"
+                        )
+                    ) from exc
                 time.sleep(0.2)
 
     def _bootstrap(self, major: str) -> None:
@@ -297,6 +336,7 @@ class LocalCluster(ClusterLayout):
                         cur.execute("CREATE EXTENSION IF NOT EXISTS postgis")
                     except psycopg2.Error as exc:
                         raise LocalClusterError(
-                            f"could not create extension postgis: {str(exc).strip().splitlines()[0]}") from exc
+                            f"could not create extension postgis: {str(exc).strip().splitlines()[0]}"
+                        ) from exc
         finally:
             conn.close()

@@ -141,12 +141,18 @@ class ClusterLayout:
             return None
         useradd = shutil.which("useradd")
         if not useradd:
-            raise LocalClusterError("PostgreSQL refuses to run as root and there is no 'postgres' user; "
-                                    "create one (useradd --system postgres) or run rdtr as a normal user")
-        nologin = next((p for p in ("/usr/sbin/nologin", "/sbin/nologin", "/bin/false") if Path(p).exists()),
-                       "/bin/false")
-        out = subprocess.run([useradd, "--system", "--no-create-home", "--user-group", "--shell", nologin,
-                              "rdtr"], capture_output=True, text=True)
+            raise LocalClusterError(
+                "PostgreSQL refuses to run as root and there is no 'postgres' user; "
+                "create one (useradd --system postgres) or run rdtr as a normal user"
+            )
+        nologin = next(
+            (p for p in ("/usr/sbin/nologin", "/sbin/nologin", "/bin/false") if Path(p).exists()), "/bin/false"
+        )
+        out = subprocess.run(
+            [useradd, "--system", "--no-create-home", "--user-group", "--shell", nologin, "rdtr"],
+            capture_output=True,
+            text=True,
+        )
         if out.returncode not in (0, 9):  # 9: already exists (a concurrent start created it)
             raise LocalClusterError(f"could not create system user 'rdtr' to run PostgreSQL: {out.stderr.strip()}")
         return pwd.getpwnam("rdtr")
@@ -158,8 +164,10 @@ class ClusterLayout:
             return ["runuser", "-u", user.pw_name, "--", *cmd]
         if shutil.which("setpriv"):
             return ["setpriv", f"--reuid={user.pw_uid}", f"--regid={user.pw_gid}", "--init-groups", *cmd]
-        raise LocalClusterError("running as root needs 'runuser' or 'setpriv' (util-linux) to start PostgreSQL "
-                                "as an unprivileged user; install util-linux or run rdtr as a normal user")
+        raise LocalClusterError(
+            "running as root needs 'runuser' or 'setpriv' (util-linux) to start PostgreSQL "
+            "as an unprivileged user; install util-linux or run rdtr as a normal user"
+        )
 
     def _can_traverse(self, path: Path, user: pwd.struct_passwd | None) -> bool:
         """Can the server user reach ``path`` (search permission on it and every existing ancestor)?
@@ -224,8 +232,9 @@ class ClusterLayout:
         want_uid = user.pw_uid if user else os.geteuid()
         if st.st_uid != want_uid:
             if not self._is_root():
-                raise LocalClusterError(f"{path} belongs to another user (uid {st.st_uid}); remove it or "
-                                        "set RDTR_HOME to another directory")
+                raise LocalClusterError(
+                    f"{path} belongs to another user (uid {st.st_uid}); remove it or set RDTR_HOME to another directory"
+                )
             os.chown(path, user.pw_uid if user else 0, user.pw_gid if user else 0)
         os.chmod(path, mode)
 

@@ -51,24 +51,55 @@ def render_pdf(data: ExtractInput) -> bytes:
     st = _styles()
     buf = io.BytesIO()
     doc = BaseDocTemplate(
-        buf, pagesize=A4, leftMargin=MARGIN, rightMargin=MARGIN, topMargin=12 * mm,
+        buf,
+        pagesize=A4,
+        leftMargin=MARGIN,
+        rightMargin=MARGIN,
+        topMargin=12 * mm,
         bottomMargin=FOOTER_H + 3 * mm,
         title=pdf_text(f"Ekstrak peta RDTR {data.extract_id}"),
-        author=pdf_text(data.officer), subject=pdf_text(data.reference or ""),
-        creator=f"rdtr {data.app_version}".strip(), pageCompression=1,
+        author=pdf_text(data.officer),
+        subject=pdf_text(data.reference or ""),
+        creator=f"rdtr {data.app_version}".strip(),
+        pageCompression=1,
     )
     first_frame = Frame(MARGIN, FOOTER_H, PAGE_W - 2 * MARGIN, 1 * mm, id="first")  # page 1: canvas only
-    later_frame = Frame(MARGIN, FOOTER_H + 3 * mm, PAGE_W - 2 * MARGIN, PAGE_H - 12 * mm - FOOTER_H - 3 * mm,
-                        id="later")
-    doc.addPageTemplates([
-        PageTemplate("first", frames=[first_frame],
-                     onPage=lambda c, d: _draw_first_page(c, d, data, view, zones_utm, parcel_utm)),
-        PageTemplate("later", frames=[later_frame], onPage=lambda c, d: _draw_footer(c, d, data)),
-    ])
+    later_frame = Frame(
+        MARGIN, FOOTER_H + 3 * mm, PAGE_W - 2 * MARGIN, PAGE_H - 12 * mm - FOOTER_H - 3 * mm, id="later"
+    )
+    doc.addPageTemplates(
+        [
+            PageTemplate(
+                "first",
+                frames=[first_frame],
+                onPage=lambda c, d: _draw_first_page(c, d, data, view, zones_utm, parcel_utm),
+            ),
+            PageTemplate("later", frames=[later_frame], onPage=lambda c, d: _draw_footer(c, d, data)),
+        ]
+    )
     doc.build(build_story(data, view, st))
     return buf.getvalue()
 
 
-__all__ = ["ExtractInput", "MapView", "answer_sha256", "build_story", "canonical_json", "choose_scale", "crs_name",
-           "draw_inset", "draw_map", "draw_qr", "draw_scale_bar", "fmt_num", "fmt_scale", "map_view",
-           "parcel_vertices", "pdf_text", "polygons_of", "project", "render_pdf", "utm_epsg"]
+__all__ = [
+    "ExtractInput",
+    "MapView",
+    "answer_sha256",
+    "build_story",
+    "canonical_json",
+    "choose_scale",
+    "crs_name",
+    "draw_inset",
+    "draw_map",
+    "draw_qr",
+    "draw_scale_bar",
+    "fmt_num",
+    "fmt_scale",
+    "map_view",
+    "parcel_vertices",
+    "pdf_text",
+    "polygons_of",
+    "project",
+    "render_pdf",
+    "utm_epsg",
+]

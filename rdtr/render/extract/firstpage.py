@@ -38,11 +38,19 @@ def _draw_footer(canv, doc, data: ExtractInput) -> None:
     canv.drawString(MARGIN, FOOTER_H - 3 * mm, pdf_text(f"ID ekstrak / extract id: {data.extract_id}"))
     canv.drawRightString(PAGE_W - MARGIN, FOOTER_H - 3 * mm, f"Halaman / page {doc.page}")
     canv.setFont("Helvetica", 5.6)
-    canv.drawString(MARGIN, FOOTER_H - 6 * mm, pdf_text(
-        f"SHA-256 jawaban (JSON kanonik) / of the answer (canonical JSON): {data.answer_sha256}"))
-    canv.drawString(MARGIN, FOOTER_H - 8.5 * mm, pdf_text(
-        "Hash di atas mencakup jawaban, bukan berkas ini; SHA-256 berkas PDF tercatat di URL verifikasi. / "
-        "The hash covers the answer, not this file; the PDF's own SHA-256 is at the verification URL."))
+    canv.drawString(
+        MARGIN,
+        FOOTER_H - 6 * mm,
+        pdf_text(f"SHA-256 jawaban (JSON kanonik) / of the answer (canonical JSON): {data.answer_sha256}"),
+    )
+    canv.drawString(
+        MARGIN,
+        FOOTER_H - 8.5 * mm,
+        pdf_text(
+            "Hash di atas mencakup jawaban, bukan berkas ini; SHA-256 berkas PDF tercatat di URL verifikasi. / "
+            "The hash covers the answer, not this file; the PDF's own SHA-256 is at the verification URL."
+        ),
+    )
     canv.drawString(MARGIN, FOOTER_H - 11 * mm, pdf_text(OSS_NOTE_ID))
     canv.drawString(MARGIN, FOOTER_H - 13.5 * mm, pdf_text(OSS_NOTE_EN))
     canv.restoreState()
@@ -58,19 +66,40 @@ def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, pa
     canv.drawString(MARGIN, HEADER_TOP - 4 * mm, "EKSTRAK PETA RENCANA DETAIL TATA RUANG (RDTR)")
     canv.setFont("Helvetica-Oblique", 7.5)
     canv.setFillColor(colors.Color(0.3, 0.3, 0.3))
-    canv.drawString(MARGIN, HEADER_TOP - 8 * mm,
-                    "Map extract of the detailed spatial plan - for the KKPR assessment (not the KKPR decision)")
+    canv.drawString(
+        MARGIN,
+        HEADER_TOP - 8 * mm,
+        "Map extract of the detailed spatial plan - for the KKPR assessment (not the KKPR decision)",
+    )
     canv.setFillColor(colors.black)
     y = HEADER_TOP - 13 * mm
     width = PAGE_W - 2 * MARGIN
     lines: list[tuple[str, float, str]] = []
     for plan in (plans or [{}])[:2]:
-        lines.append(("Helvetica-Bold", 8, f"{plan.get('name') or 'Rencana tidak ditemukan / no plan'}"
-                                           f"  (versi / version {plan.get('version', '-')})"))
-        lines.append(("Helvetica", 8, f"Dasar hukum / legal basis: {plan.get('legal_basis') or '-'}"
-                                      f"; berlaku sejak / in force from {plan.get('effective_from') or '-'}"))
-    lines.append(("Helvetica", 7.5, f"Nomor referensi / reference: {data.reference or '-'}  |  Kegiatan / activity: "
-                                    f"{data.activity or '-'}  |  Tanggal acuan / as at: {answer.get('at') or '-'}"))
+        lines.append(
+            (
+                "Helvetica-Bold",
+                8,
+                f"{plan.get('name') or 'Rencana tidak ditemukan / no plan'}"
+                f"  (versi / version {plan.get('version', '-')})",
+            )
+        )
+        lines.append(
+            (
+                "Helvetica",
+                8,
+                f"Dasar hukum / legal basis: {plan.get('legal_basis') or '-'}"
+                f"; berlaku sejak / in force from {plan.get('effective_from') or '-'}",
+            )
+        )
+    lines.append(
+        (
+            "Helvetica",
+            7.5,
+            f"Nomor referensi / reference: {data.reference or '-'}  |  Kegiatan / activity: "
+            f"{data.activity or '-'}  |  Tanggal acuan / as at: {answer.get('at') or '-'}",
+        )
+    )
     for font, size, line in lines:
         canv.setFont(font, size)
         for part in simpleSplit(pdf_text(line), font, size, width)[:2]:
@@ -82,8 +111,9 @@ def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, pa
     canv.setFont("Helvetica-Bold", 8)
     canv.drawRightString(PAGE_W - MARGIN, HEADER_TOP - 4 * mm, pdf_text(f"ID: {data.extract_id}"))
     canv.setFont("Helvetica", 7)
-    canv.drawRightString(PAGE_W - MARGIN, HEADER_TOP - 8 * mm,
-                         data.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"))
+    canv.drawRightString(
+        PAGE_W - MARGIN, HEADER_TOP - 8 * mm, data.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    )
 
     draw_map(canv, view, zones_utm, parcel_utm)
 
@@ -131,8 +161,12 @@ def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, pa
     canv.drawString(sx, top - 3.5 * mm, "(pada kertas A4 / printed on A4 at 100 %)")
     draw_scale_bar(canv, sx, top - 12 * mm, view.scale, 38 * mm)
     canv.setFont("Helvetica", 6)
-    lines = ["Sistem koordinat / CRS:", f"{crs_name(view.epsg)} (EPSG:{view.epsg})",
-             "Grid dan tanda tepi: meter / ticks in metres", "SRGI2013 ~ WGS 84 (selisih ~1 m)"]
+    lines = [
+        "Sistem koordinat / CRS:",
+        f"{crs_name(view.epsg)} (EPSG:{view.epsg})",
+        "Grid dan tanda tepi: meter / ticks in metres",
+        "SRGI2013 ~ WGS 84 (selisih ~1 m)",
+    ]
     sw, ss_ = view.bbox_lonlat()[:2]
     ne = view.bbox_lonlat()[2:]
     lines.append(f"Pojok / corners: {sw:.5f}, {ss_:.5f}")
@@ -155,9 +189,13 @@ def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, pa
     c = data.parcel.centroid
     zones = answer.get("zones") or []
     first = zones[0] if zones else {}
-    subzones = ", ".join(f"{z.get('subzone_code')} {z.get('subzone_name') or ''} "
-                         f"({fmt_num((z.get('share') or 0) * 100, 1)} %)"
-                         for z in zones) or "tidak tercakup RDTR / not covered"
+    subzones = (
+        ", ".join(
+            f"{z.get('subzone_code')} {z.get('subzone_name') or ''} ({fmt_num((z.get('share') or 0) * 100, 1)} %)"
+            for z in zones
+        )
+        or "tidak tercakup RDTR / not covered"
+    )
     act = answer.get("activity") or {}
     summary = [
         f"<b>Lokasi / location:</b> {c.y:.6f}, {c.x:.6f} (lintang, bujur); kelurahan "
@@ -166,16 +204,26 @@ def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, pa
         + (" (geometri diperbaiki / repaired)" if parcel.get("repaired") else ""),
         f"<b>Sub-zona / sub-zone:</b> {_p(subzones)}",
         f"<b>Kegiatan / activity:</b> {_p(act.get('code'))} {_p(act.get('name'))} - kelas / class "
-        f"<b>{_p(_class_label(act.get('class')))}</b>" if act else
-        f"<b>Kegiatan / activity:</b> {_p(data.activity or '-')}",
+        f"<b>{_p(_class_label(act.get('class')))}</b>"
+        if act
+        else f"<b>Kegiatan / activity:</b> {_p(data.activity or '-')}",
         f"<b>Petugas / officer:</b> {_p(data.officer)}; <b>referensi / reference:</b> {_p(data.reference or '-')}",
         f"<b>Verifikasi / verification:</b> {_p(data.verify_url)}",
         "Rincian (bagian persil, intensitas, ketentuan, koordinat) di halaman berikut. / "
         "Details on the following pages.",
     ]
     frame_top = inset_rect[1] - 3 * mm
-    f = Frame(MARGIN, sy, PAGE_W - 2 * MARGIN - qr_size - 3 * mm, frame_top - sy, leftPadding=0,
-              rightPadding=0, topPadding=0, bottomPadding=0, showBoundary=0)
+    f = Frame(
+        MARGIN,
+        sy,
+        PAGE_W - 2 * MARGIN - qr_size - 3 * mm,
+        frame_top - sy,
+        leftPadding=0,
+        rightPadding=0,
+        topPadding=0,
+        bottomPadding=0,
+        showBoundary=0,
+    )
     f.addFromList([Paragraph(s.replace("²", "²"), st["base"]) for s in summary], canv)
     canv.restoreState()
     _draw_footer(canv, doc, data)

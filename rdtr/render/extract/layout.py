@@ -4,7 +4,8 @@ pieces, intensity and limits, the activity, special provisions, vertex coordinat
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
@@ -27,24 +28,33 @@ def _styles() -> dict[str, ParagraphStyle]:
         "cell": ParagraphStyle("cell", parent=base, fontSize=7, leading=8.5),
         "cellb": ParagraphStyle("cellb", parent=base, fontName="Helvetica-Bold", fontSize=7, leading=8.5),
         "h1": ParagraphStyle("h1", parent=base, fontName="Helvetica-Bold", fontSize=13, leading=16),
-        "h2": ParagraphStyle("h2", parent=base, fontName="Helvetica-Bold", fontSize=10, leading=13,
-                             spaceBefore=6, spaceAfter=3),
-        "en": ParagraphStyle("en", parent=base, fontName="Helvetica-Oblique", fontSize=7, leading=9,
-                             textColor=colors.Color(0.3, 0.3, 0.3)),
+        "h2": ParagraphStyle(
+            "h2", parent=base, fontName="Helvetica-Bold", fontSize=10, leading=13, spaceBefore=6, spaceAfter=3
+        ),
+        "en": ParagraphStyle(
+            "en",
+            parent=base,
+            fontName="Helvetica-Oblique",
+            fontSize=7,
+            leading=9,
+            textColor=colors.Color(0.3, 0.3, 0.3),
+        ),
     }
 
 
-_TABLE_STYLE = TableStyle([
-    ("FONT", (0, 0), (-1, -1), "Helvetica", 7),
-    ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7),
-    ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.88, 0.90, 0.93)),
-    ("GRID", (0, 0), (-1, -1), 0.3, colors.Color(0.55, 0.55, 0.55)),
-    ("VALIGN", (0, 0), (-1, -1), "TOP"),
-    ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-    ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
-    ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-    ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-])
+_TABLE_STYLE = TableStyle(
+    [
+        ("FONT", (0, 0), (-1, -1), "Helvetica", 7),
+        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.88, 0.90, 0.93)),
+        ("GRID", (0, 0), (-1, -1), 0.3, colors.Color(0.55, 0.55, 0.55)),
+        ("VALIGN", (0, 0), (-1, -1), "TOP"),
+        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+    ]
+)
 
 
 def _table(rows: list[list[Any]], widths: list[float], st: dict, numeric_cols: Iterable[int] = ()) -> Table:
@@ -66,8 +76,9 @@ def _table(rows: list[list[Any]], widths: list[float], st: dict, numeric_cols: I
 
 
 def _heading(st, indonesian: str, english: str) -> Paragraph:
-    return Paragraph(f"{_p(indonesian)} <font name='Helvetica-Oblique' size='8' color='#555555'>/ "
-                     f"{_p(english)}</font>", st["h2"])
+    return Paragraph(
+        f"{_p(indonesian)} <font name='Helvetica-Oblique' size='8' color='#555555'>/ {_p(english)}</font>", st["h2"]
+    )
 
 
 def _plans(answer: dict) -> list[dict]:
@@ -123,82 +134,139 @@ def build_story(data: ExtractInput, view: MapView, st: dict) -> list:
 
     # 1. Pieces and shares.
     story.append(_heading(st, "1. Bagian persil per sub-zona", "Parcel pieces by sub-zone"))
-    rows = [["No.", "Kode sub-zona", "Nama sub-zona", "Zona", "Blok / sub-blok", "Kelurahan, kecamatan",
-             "Luas (m²)", "Bagian (%)"]]
+    rows = [
+        [
+            "No.",
+            "Kode sub-zona",
+            "Nama sub-zona",
+            "Zona",
+            "Blok / sub-blok",
+            "Kelurahan, kecamatan",
+            "Luas (m²)",
+            "Bagian (%)",
+        ]
+    ]
     for i, z in enumerate(answer.get("zones") or [], start=1):
-        rows.append([i, z.get("subzone_code"), z.get("subzone_name"),
-                     f"{z.get('zone_code') or '-'} {z.get('zone_name') or ''}".strip(),
-                     f"{z.get('block') or '-'} / {z.get('subblock') or '-'}",
-                     f"{z.get('kelurahan') or '-'}, {z.get('kecamatan') or '-'}",
-                     fmt_num(z.get("area_m2"), 1), fmt_num((z.get("share") or 0) * 100, 1)])
+        rows.append(
+            [
+                i,
+                z.get("subzone_code"),
+                z.get("subzone_name"),
+                f"{z.get('zone_code') or '-'} {z.get('zone_name') or ''}".strip(),
+                f"{z.get('block') or '-'} / {z.get('subblock') or '-'}",
+                f"{z.get('kelurahan') or '-'}, {z.get('kecamatan') or '-'}",
+                fmt_num(z.get("area_m2"), 1),
+                fmt_num((z.get("share") or 0) * 100, 1),
+            ]
+        )
     story.append(_table(rows, [8, 20, 40, 30, 20, 36, 16, 16], st, numeric_cols=(6, 7)))
     slivers = answer.get("slivers") or []
     if slivers:
         story.append(Spacer(1, 2 * mm))
-        story.append(Paragraph(_p("Bagian kecil (sliver) di bawah toleransi, tidak menentukan hasil / "
-                                  "Slivers below the tolerance, not deciding the verdict:"), st["small"]))
+        story.append(
+            Paragraph(
+                _p(
+                    "Bagian kecil (sliver) di bawah toleransi, tidak menentukan hasil / "
+                    "Slivers below the tolerance, not deciding the verdict:"
+                ),
+                st["small"],
+            )
+        )
         srows = [["Kode sub-zona", "Luas (m²)", "Bagian (%)"]]
         for s in slivers:
-            srows.append([s.get("subzone_code"), fmt_num(s.get("area_m2"), 2),
-                          fmt_num((s.get("share") or 0) * 100, 2)])
+            srows.append([s.get("subzone_code"), fmt_num(s.get("area_m2"), 2), fmt_num((s.get("share") or 0) * 100, 2)])
         story.append(_table(srows, [30, 25, 25], st, numeric_cols=(1, 2)))
     boundary = answer.get("boundary") or {}
     if boundary.get("near_boundary") or boundary.get("crosses_boundary"):
         story.append(Spacer(1, 1.5 * mm))
-        story.append(Paragraph(_p(
-            f"Persil {'dilintasi' if boundary.get('crosses_boundary') else 'dekat'} batas zona. Toleransi posisi "
-            f"peta RDTR {fmt_num(boundary.get('tolerance_m'), 1)} m; luas yang tidak pasti di sepanjang batas "
-            f"~{fmt_num(boundary.get('uncertain_area_m2'), 1)} m². / The parcel "
-            f"{'crosses' if boundary.get('crosses_boundary') else 'is near'} a zone boundary; the map's positional "
-            "tolerance applies."), st["base"]))
+        story.append(
+            Paragraph(
+                _p(
+                    f"Persil {'dilintasi' if boundary.get('crosses_boundary') else 'dekat'} batas zona. "
+                    "Toleransi posisi "
+                    f"peta RDTR {fmt_num(boundary.get('tolerance_m'), 1)} m; luas yang tidak pasti di sepanjang batas "
+                    f"~{fmt_num(boundary.get('uncertain_area_m2'), 1)} m². / The parcel "
+                    f"{'crosses' if boundary.get('crosses_boundary') else 'is near'} a zone boundary; "
+                    "the map's positional "
+                    "tolerance applies."
+                ),
+                st["base"],
+            )
+        )
     covered = answer.get("covered_share")
     if covered is not None and covered < 0.999:
-        story.append(Paragraph(_p(f"Hanya {fmt_num(covered * 100, 1)} % persil tercakup RDTR; bagian lain "
-                                  "mengikuti RTRW. / Only part of the parcel is covered by an RDTR."), st["base"]))
+        story.append(
+            Paragraph(
+                _p(
+                    f"Hanya {fmt_num(covered * 100, 1)} % persil tercakup RDTR; bagian lain "
+                    "mengikuti RTRW. / Only part of the parcel is covered by an RDTR."
+                ),
+                st["base"],
+            )
+        )
 
     # 2. Intensity and limits.
     story.append(_heading(st, "2. Intensitas pemanfaatan ruang dan batas", "Intensity and limits"))
-    story.append(_table(_intensity_rows(answer), [22, 19, 17, 19, 19, 21, 18, 19, 22], st,
-                        numeric_cols=range(1, 9)))
+    story.append(_table(_intensity_rows(answer), [22, 19, 17, 19, 19, 21, 18, 19, 22], st, numeric_cols=range(1, 9)))
     limits = answer.get("limits") or {}
     story.append(Spacer(1, 2 * mm))
-    lrows = [["Batas untuk persil ini / Limit for this parcel", "Nilai / Value"],
-             ["Luas lantai dasar maksimum (KDB x luas) / max footprint",
-              fmt_num(limits.get("max_footprint_m2"), 1, " m²")],
-             ["Luas seluruh lantai maksimum (KLB x luas) / max floor area",
-              fmt_num(limits.get("max_floor_area_m2"), 1, " m²")],
-             ["Luas ruang hijau minimum (KDH x luas) / min green area",
-              fmt_num(limits.get("min_green_area_m2"), 1, " m²")],
-             ["Tinggi bangunan maksimum / max height", fmt_num(limits.get("max_height_m"), 1, " m")],
-             ["Jumlah lantai maksimum / max floors", fmt_num(limits.get("max_floors"), 0)]]
+    lrows = [
+        ["Batas untuk persil ini / Limit for this parcel", "Nilai / Value"],
+        ["Luas lantai dasar maksimum (KDB x luas) / max footprint", fmt_num(limits.get("max_footprint_m2"), 1, " m²")],
+        [
+            "Luas seluruh lantai maksimum (KLB x luas) / max floor area",
+            fmt_num(limits.get("max_floor_area_m2"), 1, " m²"),
+        ],
+        ["Luas ruang hijau minimum (KDH x luas) / min green area", fmt_num(limits.get("min_green_area_m2"), 1, " m²")],
+        ["Tinggi bangunan maksimum / max height", fmt_num(limits.get("max_height_m"), 1, " m")],
+        ["Jumlah lantai maksimum / max floors", fmt_num(limits.get("max_floors"), 0)],
+    ]
     story.append(_table(lrows, [120, 50], st, numeric_cols=(1,)))
     lot = answer.get("lot_size") or {}
     if lot.get("breach"):
         story.append(Spacer(1, 1.5 * mm))
-        story.append(Paragraph(_p("Luas persil di bawah luas kavling minimum / the parcel is below the minimum lot "
-                                  f"size: {'; '.join(str(b) for b in lot.get('breaches') or [])}"), st["base"]))
+        story.append(
+            Paragraph(
+                _p(
+                    "Luas persil di bawah luas kavling minimum / the parcel is below the minimum lot "
+                    f"size: {'; '.join(str(b) for b in lot.get('breaches') or [])}"
+                ),
+                st["base"],
+            )
+        )
 
     # 3. The activity.
     act = answer.get("activity")
     story.append(_heading(st, "3. Kegiatan yang dimohon (ITBX)", "Requested activity (ITBX)"))
     if act:
         kbli = act.get("kbli")
-        head = (f"<b>{_p(act.get('code'))} {_p(act.get('name'))}</b>"
-                + (f" (KBLI {_p(', '.join(kbli) if isinstance(kbli, list) else kbli)})" if kbli else "")
-                + f" - kelas / class: <b>{_p(_class_label(act.get('class')))}</b>")
+        head = (
+            f"<b>{_p(act.get('code'))} {_p(act.get('name'))}</b>"
+            + (f" (KBLI {_p(', '.join(kbli) if isinstance(kbli, list) else kbli)})" if kbli else "")
+            + f" - kelas / class: <b>{_p(_class_label(act.get('class')))}</b>"
+        )
         story.append(Paragraph(head, st["base"]))
         story.append(Spacer(1, 1.5 * mm))
         arows = [["Sub-zona", "Bagian (%)", "Kelas / class", "Kode ketentuan / codes", "Ketentuan / conditions"]]
         for bz in act.get("by_zone") or []:
             texts = bz.get("conditions") or _condition_texts(answer, bz.get("subzone_code"))
             note = " (sliver: tidak menentukan / does not decide)" if bz.get("sliver") else ""
-            arows.append([f"{bz.get('subzone_code')}{note}", fmt_num((bz.get("share") or 0) * 100, 1),
-                          _class_label(bz.get("class")), ", ".join(bz.get("codes") or []) or "-",
-                          "\n".join(texts) if texts else "-"])
+            arows.append(
+                [
+                    f"{bz.get('subzone_code')}{note}",
+                    fmt_num((bz.get("share") or 0) * 100, 1),
+                    _class_label(bz.get("class")),
+                    ", ".join(bz.get("codes") or []) or "-",
+                    "\n".join(texts) if texts else "-",
+                ]
+            )
         story.append(_table(arows, [20, 16, 40, 26, 83], st, numeric_cols=(1,)))
     else:
-        story.append(Paragraph(_p(f"Tidak ada kegiatan yang diminta / no activity requested "
-                                  f"({data.activity or '-'})."), st["base"]))
+        story.append(
+            Paragraph(
+                _p(f"Tidak ada kegiatan yang diminta / no activity requested ({data.activity or '-'})."), st["base"]
+            )
+        )
 
     # 4. Special provisions, TPZ, overlays.
     story.append(_heading(st, "4. Ketentuan khusus dan TPZ", "Special provisions and zoning techniques"))
@@ -208,8 +276,12 @@ def build_story(data: ExtractInput, view: MapView, st: dict) -> list:
         sp_text = "; ".join(f"{p.get('kind')}: {p.get('value')}" for p in sp if isinstance(p, dict)) or "Tidak ada"
         texts = {t.get("code"): t.get("text") for t in z.get("tpz_texts") or [] if isinstance(t, dict)}
         tpz = z.get("tpz") or []
-        tpz_text = "; ".join((f"{t}: {texts[t]}" if texts.get(t) else str(t)) if isinstance(t, str) else json.dumps(t)
-                             for t in tpz) or "Tidak ada"
+        tpz_text = (
+            "; ".join(
+                (f"{t}: {texts[t]}" if texts.get(t) else str(t)) if isinstance(t, str) else json.dumps(t) for t in tpz
+            )
+            or "Tidak ada"
+        )
         krows.append([z.get("subzone_code"), sp_text, tpz_text])
     story.append(_table(krows, [25, 110, 50], st))
     overlays = answer.get("overlays") or []
@@ -223,15 +295,18 @@ def build_story(data: ExtractInput, view: MapView, st: dict) -> list:
     # 5. Vertex coordinates.
     story.append(CondPageBreak(40 * mm))
     story.append(_heading(st, "5. Koordinat titik batas persil", "Parcel vertex coordinates"))
-    story.append(Paragraph(_p(f"Bujur/lintang EPSG:4326 (WGS 84 ~ SRGI2013); E/N {crs_name(view.epsg)} "
-                              f"(EPSG:{view.epsg}), meter."), st["small"]))
+    story.append(
+        Paragraph(
+            _p(f"Bujur/lintang EPSG:4326 (WGS 84 ~ SRGI2013); E/N {crs_name(view.epsg)} (EPSG:{view.epsg}), meter."),
+            st["small"],
+        )
+    )
     story.append(Spacer(1, 1 * mm))
     vrows = [["No.", "Bujur / lon", "Lintang / lat", "E (m)", "N (m)"]]
     tr = _transformer(4326, view.epsg)
     for number, lon, lat in parcel_vertices(data.parcel):
         e, n = tr.transform(lon, lat)
-        vrows.append([number, f"{lon:.7f}", f"{lat:.7f}", f"{e:,.2f}".replace(",", " "),
-                      f"{n:,.2f}".replace(",", " ")])
+        vrows.append([number, f"{lon:.7f}", f"{lat:.7f}", f"{e:,.2f}".replace(",", " "), f"{n:,.2f}".replace(",", " ")])
     story.append(_table(vrows, [12, 32, 32, 32, 32], st, numeric_cols=(1, 2, 3, 4)))
 
     # 6. Notes.

@@ -184,8 +184,14 @@ def draw_scale_bar(canv, x: float, y: float, scale: int, max_width: float) -> fl
     return 6 * mm
 
 
-def draw_inset(canv, rect: tuple[float, float, float, float], view: MapView, outline: list[dict],
-               parcel_utm: BaseGeometry, title: str) -> None:
+def draw_inset(
+    canv,
+    rect: tuple[float, float, float, float],
+    view: MapView,
+    outline: list[dict],
+    parcel_utm: BaseGeometry,
+    title: str,
+) -> None:
     """A location inset: the plan's kelurahan outlines with the map frame marked."""
     x0, y0, x1, y1 = rect
     canv.setStrokeColor(colors.black)
@@ -268,7 +274,8 @@ def draw_qr(canv, data: str, x: float, y: float, size: float) -> None:
                 start = c
                 while c < n and row[c]:
                     c += 1
-                canv.rect(ox + start * module, oy + (n - 1 - r) * module, (c - start) * module, module,
-                          stroke=0, fill=1)
+                canv.rect(
+                    ox + start * module, oy + (n - 1 - r) * module, (c - start) * module, module, stroke=0, fill=1
+                )
             else:
                 c += 1

@@ -18,7 +18,11 @@ MAP_Y0 = MAP_Y1 - 138 * mm
 BELOW_MAP_TOP = MAP_Y0 - 3 * mm
 FOOTER_H = 19 * mm
 
-OSS_NOTE_ID = ("Ekstrak peta ini bersifat informatif untuk penilaian KKPR dan bukan keputusan KKPR. "
-               "Keputusan KKPR (KKKPR/PKKPR) diterbitkan melalui sistem OSS.")
-OSS_NOTE_EN = ("This map extract is advisory, for the KKPR assessment; it is not the KKPR decision, "
-               "which is issued through the OSS system.")
+OSS_NOTE_ID = (
+    "Ekstrak peta ini bersifat informatif untuk penilaian KKPR dan bukan keputusan KKPR. "
+    "Keputusan KKPR (KKKPR/PKKPR) diterbitkan melalui sistem OSS."
+)
+OSS_NOTE_EN = (
+    "This map extract is advisory, for the KKPR assessment; it is not the KKPR decision, "
+    "which is issued through the OSS system."
+)

@@ -9,8 +9,19 @@ import unicodedata
 from typing import Any
 from xml.sax.saxutils import escape
 
-_REPLACEMENTS = {"≤": "<=", "≥": ">=", "→": "->", "←": "<-", "×": "x", "−": "-", "‑": "-", "≈": "~",
-                 "\u00a0": " ", "\u2009": " ", "\u202f": " "}
+_REPLACEMENTS = {
+    "≤": "<=",
+    "≥": ">=",
+    "→": "->",
+    "←": "<-",
+    "×": "x",
+    "−": "-",
+    "‑": "-",
+    "≈": "~",
+    "\u00a0": " ",
+    "\u2009": " ",
+    "\u202f": " ",
+}
 
 
 def pdf_text(value: Any) -> str:
@@ -38,8 +49,7 @@ def _p(value: Any) -> str:
 
 def canonical_json(answer: Any) -> bytes:
     """The canonical bytes of an answer: JSON with sorted keys, no whitespace, UTF-8."""
-    return json.dumps(answer, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str).encode("utf-8")
+    return json.dumps(answer, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode("utf-8")
 
 
 def answer_sha256(answer: Any) -> str:
