@@ -328,3 +328,13 @@ def test_upload_a_kml_parcel_then_ask_for_another_date(browser, live_server, pla
     page.screenshot(path=str(test_output / "web-kml-2020.png"))
     net.assert_clean()
     page.close()
+
+
+@pytest.mark.parametrize("path, rendered", [("/docs", ".swagger-ui .opblock"), ("/redoc", ".redoc-wrap .api-content")])
+def test_the_api_docs_render_with_no_internet(browser, live_server, path, rendered):
+    page = browser.new_page()
+    net = Offline(page, live_server)
+    page.goto(live_server + path)
+    page.locator(rendered).first.wait_for(timeout=30_000)
+    assert "/v1/zoning" in page.content()
+    assert net.blocked == [], f"requests to the internet: {net.blocked}"
