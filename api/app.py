@@ -131,6 +131,13 @@ def create_app(database: Database | None = None) -> FastAPI:
     problems.install(app)
     for module in ROUTERS:
         app.include_router(module.router)
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            app.openapi_schema = problems.document(FastAPI.openapi(app))
+        return app.openapi_schema
+
+    app.openapi = openapi
     app.add_middleware(RateLimitMiddleware)
     # Compressed when the client accepts it: citizens on phones with weak connections, 25 MB batch answers.
     app.add_middleware(GZipMiddleware, minimum_size=1024)

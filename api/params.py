@@ -342,13 +342,23 @@ _FEATURE = {
         "geometry": {"oneOf": [_POLYGON, _MULTI]},
     },
 }
+# A collection's features are checked one by one: a feature that is not a usable parcel gets an ``error`` in
+# its result and the others are answered — so any object is accepted as an item.
 _COLLECTION = {
     "title": "FeatureCollection",
     "type": "object",
     "required": ["type", "features"],
     "properties": {
         "type": {"type": "string", "enum": ["FeatureCollection"]},
-        "features": {"type": "array", "minItems": 1, "items": _FEATURE},
+        "features": {
+            "type": "array",
+            "minItems": 1,
+            "items": {
+                "type": "object",
+                "description": "a GeoJSON Feature of a Polygon or MultiPolygon; one that is "
+                "not a usable parcel gets an `error` in its result",
+            },
+        },
     },
 }
 PARCEL_INPUT_SCHEMA = {"oneOf": [_POLYGON, _MULTI, _FEATURE, _COLLECTION]}

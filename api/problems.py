@@ -86,6 +86,36 @@ def as_problem(exc: Exception) -> JSONResponse | None:
     return None
 
 
+#: What any operation may answer besides its own statuses: malformed or invalid input, too many requests,
+#: the database down — always as problem+json (this table's errors).
+EVERY_OPERATION = (400, 422, 429, 503)
+_PROBLEM_SCHEMA = {
+    "type": "object",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+    },
+}
+
+
+def document(schema: dict) -> dict:
+    """The OpenAPI document with the truth about errors: every operation lists the problem+json answers any
+    route can give (and 404 where the path names something), and FastAPI's own 422 is problem+json too."""
+    for path, item in schema.get("paths", {}).items():
+        for method, operation in item.items():
+            if method not in ("get", "post", "put", "patch", "delete"):
+                continue
+            responses = operation.setdefault("responses", {})
+            statuses = EVERY_OPERATION + ((404,) if "{" in path else ()) + ((413, 415) if method == "post" else ())
+            for status in statuses:
+                entry = responses.setdefault(str(status), {"description": _title(status)})
+                entry["content"] = {PROBLEM: {"schema": _PROBLEM_SCHEMA}}
+    return schema
+
+
 def install(app: FastAPI) -> None:
     """Register the table's handlers on ``app``."""
 

@@ -82,6 +82,7 @@ def report(request: Request, plan_id: str, version: int):
                     "schema": {
                         "type": "object",
                         "required": ["package"],
+                        "additionalProperties": False,
                         "properties": {
                             "package": {
                                 "type": "string",

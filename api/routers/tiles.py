@@ -16,6 +16,7 @@ from fastapi.responses import Response
 from api.html import public_base
 from api.params import AT, BBOX, PLAN, Param, QuerySpec, finite_number, integer, json_response, problem_responses
 from api.runtime import database, in_worker
+from rdtr.coords import parse_bbox
 from rdtr.errors import InvalidInput
 from rdtr.render import tiles
 from rdtr.text import PLAN_ID_PATTERN
@@ -41,9 +42,10 @@ ZOOM = Param(
     default=16.0,
 )
 TILE_QUERY = QuerySpec(VERSION, STYLE, AT)
-ZONES_QUERY = QuerySpec(
-    Param("bbox", BBOX.parse, BBOX.schema, BBOX.description, required=True), PLAN, ZOOM, VERSION, STYLE, AT
+REQUIRED_BBOX = Param(
+    "bbox", lambda text: parse_bbox(text, required=True), BBOX.schema, BBOX.description, required=True
 )
+ZONES_QUERY = QuerySpec(REQUIRED_BBOX, PLAN, ZOOM, VERSION, STYLE, AT)
 
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=300"

@@ -17,7 +17,7 @@ from api.runtime import in_worker
 from rdtr.config import get_settings
 from rdtr.coords import parse_place
 from rdtr.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
-from rdtr.safe_open import UPLOAD_PREFIX
+from rdtr.safe_open import UPLOAD_PREFIX, kind_of
 from rdtr.units import measures_json
 
 router = APIRouter(tags=["web"])
@@ -75,6 +75,7 @@ def coordinates(
                     "schema": {
                         "type": "object",
                         "required": ["file"],
+                        "additionalProperties": False,
                         "properties": {
                             "file": {
                                 "type": "string",
@@ -104,15 +105,27 @@ async def convert(request: Request):
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
         raise InvalidInput("send the file as multipart/form-data in the field 'file'")
-    name = FsPath(upload.filename or "parcel").name
-    suffix = FsPath(name).suffix.lower()
-    if suffix not in PARCEL_SUFFIXES:
-        raise UnsupportedMediaType(f"{name}: use KML/KMZ, a zipped Shapefile (.zip), GeoJSON or GeoPackage")
+    name = FsPath(upload.filename or "parcel").name or "parcel"
     data = await upload.read(limit + 1)
     if len(data) > limit:
         raise PayloadTooLarge(f"{name}: larger than {limit:,} bytes (RDTR_MAX_JSON_BYTES)")
+    suffix = FsPath(name).suffix.lower()
+    if suffix and suffix not in PARCEL_SUFFIXES:
+        raise UnsupportedMediaType(f"{name}: use KML/KMZ, a zipped Shapefile (.zip), GeoJSON or GeoPackage")
+    if not suffix:  # no name to go by: the content says what it is (rdtr.safe_open checks it either way)
+        name = FsPath(name).stem[:100] + _suffix_for(data, name)
     doc = await in_worker(request, _convert_bytes, name, data)
     return Response(orjson.dumps(doc), media_type="application/geo+json")
+
+
+SUFFIX_OF_DRIVER = {"GPKG": ".gpkg", "GeoJSON": ".geojson", "KML": ".kml"}
+
+
+def _suffix_for(data: bytes, name: str) -> str:
+    """The file name suffix for content whose name has none of ours (a zip, or what rdtr.safe_open sees)."""
+    if data.startswith(b"PK\x03\x04"):
+        return ".zip"
+    return SUFFIX_OF_DRIVER.get(kind_of(data[:4096], name), ".bin")
 
 
 def _convert_bytes(name: str, data: bytes) -> dict:
