@@ -37,6 +37,9 @@ NO_NETWORK = {
 TEMP_PREFIX = "rdtr-package-"
 UPLOAD_PREFIX = "rdtr-upload-"
 STALE_TEMP_S = 6 * 3600
+#: Unpacking is bounded: at most this many entries, and this many times the upload limit in bytes.
+MAX_ZIP_ENTRIES = 10_000
+UNPACKED_FACTOR = 10
 
 _HEAD = 4096
 _CONNECTION = re.compile(r"^[A-Za-z][A-Za-z0-9_]+:(?![\\/])")  # PG:…, WFS:…, GPKG:… (not C:\ or C:/)
@@ -193,9 +196,19 @@ def check_driver(source: str, expected: str) -> None:
 # --- archives and temporary folders ----------------------------------------------------------------
 
 
+def unpack_limit() -> int:
+    """The most bytes a package may unpack to: ``UNPACKED_FACTOR`` × ``RDTR_MAX_UPLOAD_BYTES``."""
+    from rdtr.config import get_settings
+
+    return UNPACKED_FACTOR * get_settings().max_upload_bytes
+
+
 def check_zip_members(zf: zipfile.ZipFile, max_total_bytes: int | None = None) -> None:
-    """Refuse zip-slip (absolute paths, ``..``), links and zip bombs before anything is written."""
+    """Refuse zip-slip (absolute paths, ``..``), links and zip bombs (by declared size and by the number of
+    entries) before anything is written."""
     total = 0
+    if len(zf.infolist()) > MAX_ZIP_ENTRIES:
+        raise InvalidInput(f"the zip holds {len(zf.infolist()):,} entries, more than the limit of {MAX_ZIP_ENTRIES:,}")
     for info in zf.infolist():
         name = info.filename.replace("\\", "/")
         parts = PurePosixPath(name).parts
@@ -210,10 +223,13 @@ def check_zip_members(zf: zipfile.ZipFile, max_total_bytes: int | None = None) -
 
 
 def safe_extract(archive: Path, target: Path, max_total_bytes: int | None = None) -> None:
-    """Unzip ``archive`` into ``target`` after :func:`check_zip_members`."""
+    """Unzip ``archive`` into ``target`` after :func:`check_zip_members`, counting the bytes actually written
+    (a member's declared size can lie) against ``max_total_bytes`` (default :func:`unpack_limit`)."""
+    limit = unpack_limit() if max_total_bytes is None else max_total_bytes
+    written = 0
     try:
         with zipfile.ZipFile(archive) as zf:
-            check_zip_members(zf, max_total_bytes)
+            check_zip_members(zf, limit)
             for info in zf.infolist():
                 name = info.filename.replace("\\", "/")
                 dest = (target / name).resolve()
@@ -224,7 +240,11 @@ def safe_extract(archive: Path, target: Path, max_total_bytes: int | None = None
                     continue
                 dest.parent.mkdir(parents=True, exist_ok=True)
                 with zf.open(info) as src, open(dest, "wb") as out:
-                    shutil.copyfileobj(src, out, 1 << 20)
+                    while chunk := src.read(1 << 20):
+                        written += len(chunk)
+                        if written > limit:
+                            raise InvalidInput(f"the zip unpacks to more than the limit of {limit:,} bytes")
+                        out.write(chunk)
     except zipfile.BadZipFile as exc:
         raise PackageError(f"{archive.name} is not a readable zip file: {exc}", None) from exc
 

@@ -13,19 +13,16 @@ from starlette.datastructures import UploadFile
 
 from api.auth import AuthRoute, require_role
 from api.params import AT, QuerySpec, bound_body, problem_responses
-from api.problems import problem
 from api.runtime import database, in_worker
+from rdtr import audit
 from rdtr.auth import TokenInfo
 from rdtr.config import get_settings
-from rdtr.errors import InvalidInput
+from rdtr.errors import InvalidInput, PayloadTooLarge, RdtrError, UnsupportedMediaType
 from rdtr.ingest import ingest_package
 from rdtr.ingest.catalog import get_plan, list_plans, validation_report
-from rdtr.safe_open import UPLOAD_PREFIX, check_zip_members
+from rdtr.safe_open import UPLOAD_PREFIX, check_zip_members, unpack_limit
 
 router = APIRouter(tags=["plans"], route_class=AuthRoute)
-
-#: Largest unpacked size of an uploaded zip, as a multiple of the upload limit (zip bombs).
-UNPACKED_FACTOR = 10
 
 
 PLANS_QUERY = QuerySpec(AT)
@@ -104,55 +101,28 @@ async def upload(
     """Multipart form field `package`: a zipped plan package. Same validation and report as `rdtr ingest`:
     201 with the new version and the report; 409 for a package already loaded; 422 with the report for an
     invalid one; 413 above the size limit; 415 for anything but a zip."""
-    limit = get_settings().max_upload_bytes
-    bound_body(request, limit + 64 * 1024, "RDTR_MAX_UPLOAD_BYTES", "the upload")  # + the multipart framing
-    content_type = request.headers.get("content-type", "")
-    if not content_type.startswith("multipart/form-data"):
-        return problem(
-            415,
-            "Unsupported media type",
-            "send the package as multipart/form-data with the zip in the form field 'package'",
-        )
-    form = await request.form(max_files=1, max_fields=10)
+    db = database(request)
+    tmpdir = tempfile.mkdtemp(prefix=UPLOAD_PREFIX)
     try:
-        upload_file = form.get("package")
-        if not isinstance(upload_file, UploadFile):
-            raise InvalidInput("the form field 'package' must hold the zipped plan package (a file)")
-        tmpdir = tempfile.mkdtemp(prefix=UPLOAD_PREFIX)
         try:
-            name = Path(upload_file.filename or "package.zip").name or "package.zip"
-            target = Path(tmpdir) / (name if name.lower().endswith(".zip") else name + ".zip")
-            size = 0
-            with open(target, "wb") as out:
-                while chunk := await upload_file.read(1 << 20):
-                    size += len(chunk)
-                    if size > limit:
-                        return problem(
-                            413, "Payload too large", f"the package is larger than the limit of {limit:,} bytes"
-                        )
-                    out.write(chunk)
-            if size == 0:
-                raise InvalidInput("the uploaded package is empty")
-            if not zipfile.is_zipfile(target):
-                return problem(415, "Unsupported media type", f"{name} is not a zip file: upload the package zipped")
-            try:
-                with zipfile.ZipFile(target) as zf:
-                    check_zip_members(zf, limit * UNPACKED_FACTOR)
-            except zipfile.BadZipFile as exc:
-                return problem(415, "Unsupported media type", f"{name} is not a readable zip file ({exc})")
-            result = await in_worker(
-                request,
-                ingest_package,
-                database(request),
-                target,
-                dry_run=dry_run,
-                label=f"upload:{name} by {who.name}",
-                actor=who.name,
-            )
-        finally:
-            shutil.rmtree(tmpdir, ignore_errors=True)
+            target, name = await _receive_package(request, Path(tmpdir))
+        except RdtrError as exc:  # refused before validation: audited here (validation audits its own)
+            if not dry_run:
+                await in_worker(
+                    request,
+                    audit.record_now,
+                    db,
+                    who.name,
+                    "plan.upload_rejected",
+                    None,
+                    {"status": exc.status, "reason": exc.detail},
+                )
+            raise
+        result = await in_worker(
+            request, ingest_package, db, target, dry_run=dry_run, label=f"upload:{name} by {who.name}", actor=who.name
+        )
     finally:
-        await form.close()
+        shutil.rmtree(tmpdir, ignore_errors=True)
     body = {
         "plan_id": result.plan_id,
         "version": result.version,
@@ -164,6 +134,43 @@ async def upload(
     if dry_run:
         return JSONResponse(body, status_code=200)
     return JSONResponse(body, status_code=201, headers={"Location": f"/v1/plans/{result.plan_id}"})
+
+
+async def _receive_package(request: Request, folder: Path) -> tuple[Path, str]:
+    """The uploaded zip written to ``folder`` (bounded while it streams) and its name; raises a typed error
+    (413, 415, 422) for anything that is not a readable, safe zip within the limits."""
+    limit = get_settings().max_upload_bytes
+    bound_body(request, limit + 64 * 1024, "RDTR_MAX_UPLOAD_BYTES", "the upload")  # + the multipart framing
+    if not request.headers.get("content-type", "").startswith("multipart/form-data"):
+        raise UnsupportedMediaType("send the package as multipart/form-data with the zip in the form field 'package'")
+    form = await request.form(max_files=1, max_fields=10)
+    try:
+        upload_file = form.get("package")
+        if not isinstance(upload_file, UploadFile):
+            raise InvalidInput("the form field 'package' must hold the zipped plan package (a file)")
+        name = Path(upload_file.filename or "package.zip").name or "package.zip"
+        target = folder / (name if name.lower().endswith(".zip") else name + ".zip")
+        size = 0
+        with open(target, "wb") as out:
+            while chunk := await upload_file.read(1 << 20):
+                size += len(chunk)
+                if size > limit:
+                    raise PayloadTooLarge(
+                        f"the package is larger than the limit of {limit:,} bytes (RDTR_MAX_UPLOAD_BYTES)"
+                    )
+                out.write(chunk)
+    finally:
+        await form.close()
+    if size == 0:
+        raise InvalidInput("the uploaded package is empty")
+    if not zipfile.is_zipfile(target):
+        raise UnsupportedMediaType(f"{name} is not a zip file: upload the package zipped")
+    try:
+        with zipfile.ZipFile(target) as zf:
+            check_zip_members(zf, unpack_limit())
+    except zipfile.BadZipFile as exc:
+        raise UnsupportedMediaType(f"{name} is not a readable zip file ({exc})") from None
+    return target, name
 
 
 __all__ = ["router"]

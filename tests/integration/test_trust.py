@@ -275,3 +275,54 @@ def test_the_api_docs_are_served_from_local_assets(client):
         assert "cdn.jsdelivr" not in page and "fonts.googleapis" not in page and "/static/vendor/" in page
     assert client.get("/static/vendor/node_modules/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
     assert client.get("/static/vendor/node_modules/redoc/bundles/redoc.standalone.js").status_code == 200
+
+
+def test_a_chunked_upload_above_the_limit_is_refused_while_it_streams(fresh_client, settings):
+    from rdtr.safe_open import UPLOAD_PREFIX
+
+    settings.max_json_bytes = 1024 * 1024
+    sent = {"bytes": 0}
+
+    def body():  # 50 MB in 64 kB chunks, no Content-Length: only counting while it streams can stop it
+        boundary = b'--xyz\r\nContent-Disposition: form-data; name="file"; filename="p.geojson"\r\n\r\n'
+        yield boundary
+        for _ in range(800):
+            sent["bytes"] += 65536
+            yield b" " * 65536
+
+    before = {p.name for p in Path(tempfile.gettempdir()).iterdir() if p.name.startswith(UPLOAD_PREFIX)}
+    r = fresh_client.post(
+        "/v1/parcels/convert", content=body(), headers={"Content-Type": "multipart/form-data; boundary=xyz"}
+    )
+    assert r.status_code == 413 and "RDTR_MAX_JSON_BYTES" in r.json()["detail"]
+    after = {p.name for p in Path(tempfile.gettempdir()).iterdir() if p.name.startswith(UPLOAD_PREFIX)}
+    assert after == before
+
+
+def test_unpacking_is_bounded_in_entries_and_in_bytes_written(tmp_path, monkeypatch):
+    import rdtr.safe_open as so
+    from rdtr.errors import InvalidInput
+
+    many = tmp_path / "many.zip"
+    with zipfile.ZipFile(many, "w") as zf:
+        for i in range(30):
+            zf.writestr(f"f{i}.txt", "x")
+    monkeypatch.setattr(so, "MAX_ZIP_ENTRIES", 20)
+    with pytest.raises(InvalidInput, match="entries"):
+        so.safe_extract(many, tmp_path / "out1")
+    big = tmp_path / "big.zip"
+    with zipfile.ZipFile(big, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("zeros.bin", b"\0" * 5_000_000)  # 5 MB that packs to a few kB
+    with pytest.raises(InvalidInput, match="limit"):
+        so.safe_extract(big, tmp_path / "out2", max_total_bytes=1_000_000)
+
+
+def test_an_upload_refused_before_validation_is_audited_too(fresh_database, fresh_client):
+    from rdtr.auth import create_token
+
+    admin = create_token(fresh_database, "Admin Early", "admin", actor="test")
+    auth = {"Authorization": f"Bearer {admin}"}
+    r = fresh_client.post("/v1/plans", headers=auth, files={"package": ("plan.zip", b"not a zip", "application/zip")})
+    assert r.status_code == 415
+    entry = fresh_client.get("/v1/audit", params={"action": "plan.upload_rejected"}, headers=auth).json()["entries"][0]
+    assert entry["actor"] == "Admin Early" and entry["detail"]["status"] == 415 and "zip" in entry["detail"]["reason"]
