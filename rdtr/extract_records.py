@@ -227,7 +227,10 @@ def get_extract(db, extract_id: str, base_url: str | None = None) -> dict:
         )
     if row is None:
         raise NotFound(f"no extract {extract_id!r}")
-    links = urls(extract_id, base_url)
+    # The links of a record come from its own stored verification URL (configuration when it was issued),
+    # so verifying never depends on what this server is configured as — or on any request.
+    stored = row["verify_url"]
+    links = urls(extract_id, base_url or (stored.rsplit("/v1/extracts/", 1)[0] if stored else None))
     plans = row["plans"] or mapdata.answer_plans(row["answer"])
     return {
         "id": row["id"],

@@ -326,3 +326,16 @@ def test_an_upload_refused_before_validation_is_audited_too(fresh_database, fres
     assert r.status_code == 415
     entry = fresh_client.get("/v1/audit", params={"action": "plan.upload_rejected"}, headers=auth).json()["entries"][0]
     assert entry["actor"] == "Admin Early" and entry["detail"]["status"] == 415 and "zip" in entry["detail"]["reason"]
+
+
+def test_a_stored_extract_verifies_whatever_the_server_is_configured_as_now(fresh_database, fresh_client, settings):
+    from rdtr.auth import create_token
+
+    officer = create_token(fresh_database, "Officer Verify", "officer", actor="test")
+    settings.public_url = "https://rdtr.example.go.id"
+    made = fresh_client.post(
+        "/v1/extracts", json={"parcel": BOX, "activity": "A001"}, headers={"Authorization": f"Bearer {officer}"}
+    ).json()
+    settings.public_url = None
+    record = fresh_client.get(f"/v1/extracts/{made['id']}", headers={"Host": "evil.example"}).json()
+    assert record["verify"] == made["verify"] and record["pdf"].startswith("https://rdtr.example.go.id/")
