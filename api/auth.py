@@ -23,11 +23,10 @@ from collections.abc import Callable
 from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
-from starlette.concurrency import run_in_threadpool
 
 from api.problems import problem
 from api.ratelimit import RateLimited, client_key, failures
-from api.runtime import database
+from api.runtime import database, in_worker
 from rdtr.auth import ROLES, TokenInfo, require, verify_token
 from rdtr.config import get_settings
 from rdtr.errors import Unauthorized
@@ -54,7 +53,7 @@ def require_role(role: str) -> Callable:
                 "too many failed token attempts from this address; retry later (RDTR_AUTH_FAILURES_PER_MINUTE)", wait
             )
         try:
-            info = await run_in_threadpool(verify_token, database(request), credentials.credentials)
+            info = await in_worker(request, verify_token, database(request), credentials.credentials)
         except Unauthorized:
             if limited:
                 failures().take(key)

@@ -28,6 +28,6 @@ def worker_pool(threads: int) -> ThreadPoolExecutor:
 
 async def in_worker(request: Request, func: Callable[..., T], *args: Any, **kwargs: Any) -> T:
     """Run ``func`` in the app's worker threads, never on the event loop: parcel analysis, batches, extracts,
-    conversions, uploads, tiles. (asyncio's executor hop costs a fraction of anyio's ``to_thread``.)"""
+    conversions, uploads, tiles (bounded by the pool's size, so a burst of them queues here)."""
     loop = asyncio.get_running_loop()
     return await loop.run_in_executor(request.app.state.workers, functools.partial(func, *args, **kwargs))
