@@ -12,7 +12,7 @@ from typing import Any
 import typer
 from rich.console import Console
 
-from rdtr.errors import RdtrError, as_schema_missing
+from rdtr.errors import DatabaseUnavailable, RdtrError, as_schema_missing
 
 app = typer.Typer(
     name="rdtr",
@@ -41,15 +41,25 @@ def handles_errors(func: Callable) -> Callable:
             return func(*args, **kwargs)
         except RdtrError as exc:
             fail(exc.detail)
-        except Exception as exc:  # a database without our schema is a user's mistake, not a crash
+        except Exception as exc:  # a database without our schema, or one that went away: one line, no traceback
             missing = as_schema_missing(exc)
-            if missing is None:
-                raise
-            fail(missing.detail)
+            if missing is not None:
+                fail(missing.detail)
+            if _database_gone(exc):
+                fail(DatabaseUnavailable.DETAIL)
+            raise
         except KeyboardInterrupt:
             fail("interrupted", 130)
 
     return wrapper
+
+
+def _database_gone(exc: BaseException) -> bool:
+    """Whether ``exc`` (psycopg2 or SQLAlchemy) means the database connection failed."""
+    import psycopg2
+    from sqlalchemy.exc import OperationalError
+
+    return isinstance(exc, (OperationalError, psycopg2.OperationalError, psycopg2.InterfaceError))
 
 
 def json_default(value: Any):

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import geopandas as gpd
 import pandas as pd
+import psycopg2
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -114,6 +115,8 @@ def ingest_package(
         raise
     except DatabaseUnavailable:
         raise
+    except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:  # the server went away mid-load (COPY)
+        raise database_unavailable(exc, "rdtr.ingest") from None
     except Exception as exc:  # a database refusal or a bug: still recorded, then raised
         detail = exc.detail if isinstance(exc, RdtrError) else f"{type(exc).__name__}: {exc}"
         report.error("load_failed", detail)

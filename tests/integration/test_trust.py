@@ -339,3 +339,19 @@ def test_a_stored_extract_verifies_whatever_the_server_is_configured_as_now(fres
     settings.public_url = None
     record = fresh_client.get(f"/v1/extracts/{made['id']}", headers={"Host": "evil.example"}).json()
     assert record["verify"] == made["verify"] and record["pdf"].startswith("https://rdtr.example.go.id/")
+
+
+def test_a_database_that_is_gone_during_an_ingest_is_one_line(monkeypatch):
+    from rdtr.config import get_settings
+
+    monkeypatch.setenv("RDTR_DATABASE_URL", "postgresql+psycopg2://rdtr@/rdtr?host=/nonexistent-dir&port=1")
+    monkeypatch.delenv("RDTR_OWNER_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(cli, ["ingest", str(SAMPLE_PACKAGE)])
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
+    assert result.exit_code == 1
+    assert "database is unavailable" in result.output and "Traceback" not in result.output
+    assert "nonexistent-dir" not in result.output
