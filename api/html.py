@@ -34,7 +34,7 @@ PREVIEW_CSP = (
 )
 
 
-def public_base(request: Request) -> str:
+def request_base(request: Request) -> str:
     """Base of the links in transient documents (TileJSON): ``RDTR_PUBLIC_URL`` when set, else this request's
     own. Stored records never use it: an extract's verification URL comes from configuration only
     (rdtr.extract_records.public_base)."""

@@ -21,6 +21,7 @@ from fastapi import Request
 from fastapi.responses import Response
 from starlette.requests import ClientDisconnect
 
+from api.problems import PROBLEM, PROBLEM_SCHEMA
 from rdtr.answers.activities import parse_classes
 from rdtr.coords import parse_bbox
 from rdtr.errors import InvalidInput, MalformedJSON, PayloadTooLarge
@@ -389,15 +390,6 @@ PROBLEM_TEXT = {
     422: "invalid parameter or geometry: the detail says what is wrong",
     503: "the database is unavailable",
 }
-_PROBLEM_SCHEMA = {
-    "type": "object",
-    "properties": {
-        "type": {"type": "string"},
-        "title": {"type": "string"},
-        "status": {"type": "integer"},
-        "detail": {"type": "string"},
-    },
-}
 
 
 def problem_responses(*statuses: int) -> dict:
@@ -405,7 +397,7 @@ def problem_responses(*statuses: int) -> dict:
     return {
         s: {
             "description": PROBLEM_TEXT.get(s, "error"),
-            "content": {"application/problem+json": {"schema": _PROBLEM_SCHEMA}},
+            "content": {PROBLEM: {"schema": PROBLEM_SCHEMA}},
         }
         for s in statuses
     }

@@ -89,7 +89,8 @@ def as_problem(exc: Exception) -> JSONResponse | None:
 #: What any operation may answer besides its own statuses: malformed or invalid input, too many requests,
 #: the database down — always as problem+json (this table's errors).
 EVERY_OPERATION = (400, 422, 429, 503)
-_PROBLEM_SCHEMA = {
+#: The body of every problem+json answer as OpenAPI documents it (api.params.problem_responses uses it too).
+PROBLEM_SCHEMA = {
     "type": "object",
     "required": ["type", "title", "status", "detail"],
     "properties": {
@@ -112,7 +113,7 @@ def document(schema: dict) -> dict:
             statuses = EVERY_OPERATION + ((404,) if "{" in path else ()) + ((413, 415) if method == "post" else ())
             for status in statuses:
                 entry = responses.setdefault(str(status), {"description": _title(status)})
-                entry["content"] = {PROBLEM: {"schema": _PROBLEM_SCHEMA}}
+                entry["content"] = {PROBLEM: {"schema": PROBLEM_SCHEMA}}
     return schema
 
 

@@ -46,6 +46,7 @@ class ParcelInput:
     valid: bool = True  #: the geometry as sent was valid
     repaired: bool = False  #: it was not, and make_valid repaired it
     area_m2: float | None = None  #: geodesic area on WGS 84 (pyproj.Geod), m²
+    vertices: int = 0  #: coordinates in the geometry as sent
     error: str | None = None
     extra: dict = field(default_factory=dict)
 
@@ -210,7 +211,7 @@ def check_geometry(geometry: Any, index: int = 0, where: str = "") -> ParcelInpu
 def check_request_vertices(parcels: list[ParcelInput]) -> None:
     """Refuse a request whose parcels have more vertices together than ``RDTR_MAX_REQUEST_VERTICES``."""
     limit = get_settings().max_request_vertices
-    total = int(sum(shapely.get_num_coordinates(p.geom) for p in parcels if p.geom is not None))
+    total = sum(p.vertices for p in parcels)
     if total > limit:
         raise LimitExceeded(
             f"the parcels have {total:,} vertices together, more than the limit of {limit:,} "
@@ -273,7 +274,7 @@ def finish(geom, index: int, where: str = "") -> ParcelInput:
         raise InvalidInput(
             f"{where}the parcel is {area:,.0f} m², larger than the maximum {limit:,.0f} m² (RDTR_MAX_PARCEL_AREA_M2)"
         )
-    return ParcelInput(index=index, geom=geom, valid=valid, repaired=repaired, area_m2=area)
+    return ParcelInput(index=index, geom=geom, valid=valid, repaired=repaired, area_m2=area, vertices=vertices)
 
 
 def _polygonal(geom):

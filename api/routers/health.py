@@ -6,7 +6,6 @@ from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse
 
 from api.runtime import database
-from rdtr.health import check_database
 
 router = APIRouter(tags=["health"])
 
@@ -17,6 +16,6 @@ router = APIRouter(tags=["health"])
 async def health(request: Request):
     """`{"status": "ok", "database": "ok"}`; 503 with `"database": "unavailable"` when it cannot be reached."""
     # On the event loop like a point answer: one trivial query (a new connection gives up after 5 s).
-    ok = check_database(database(request))
+    ok = database(request).ping()
     body = {"status": "ok" if ok else "degraded", "database": "ok" if ok else "unavailable"}
     return JSONResponse(body, status_code=200 if ok else 503)

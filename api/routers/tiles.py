@@ -13,7 +13,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Request
 from fastapi.responses import Response
 
-from api.html import public_base
+from api.html import request_base
 from api.params import AT, BBOX, PLAN, Param, QuerySpec, finite_number, integer, json_response, problem_responses
 from api.runtime import database, in_worker
 from rdtr.coords import parse_bbox
@@ -76,7 +76,7 @@ def tilejson(request: Request, plan: PlanId):
     the version in it, so tiles are immutable), bounds, the legend (`legend`: sub-zone code, name,
     standard colour), the plan version and legal basis, and `geojson`, the bbox alternative."""
     q = TILE_QUERY.parse(request)
-    doc = tiles.tilejson(database(request), plan, public_base(request), q["v"], q["at"])
+    doc = tiles.tilejson(database(request), plan, request_base(request), q["v"], q["at"])
     return json_response(
         doc, headers={"Cache-Control": IMMUTABLE if q["v"] else SHORT, "Access-Control-Allow-Origin": "*"}
     )

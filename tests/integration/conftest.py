@@ -5,6 +5,18 @@ from __future__ import annotations
 import pytest
 
 
+@pytest.fixture()
+def settings():
+    """The live settings object (limits and addresses are read per request), restored after the test."""
+    from rdtr.config import get_settings
+
+    s = get_settings()
+    saved = s.model_dump()
+    yield s
+    for k, v in saved.items():
+        setattr(s, k, v)
+
+
 @pytest.fixture(scope="session")
 def client(database):
     """The HTTP API in-process on the shared, read-only test database (injected, not opened by the app)."""

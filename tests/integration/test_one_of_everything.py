@@ -9,24 +9,12 @@ import json
 
 import pytest
 
-from rdtr.config import get_settings
-
 BOX = {
     "type": "Polygon",
     "coordinates": [
         [[117.4700, 0.0960], [117.4706, 0.0960], [117.4706, 0.0966], [117.4700, 0.0966], [117.4700, 0.0960]]
     ],
 }
-
-
-@pytest.fixture()
-def settings():
-    """The live settings object, restored after the test (limits are read per request)."""
-    s = get_settings()
-    saved = s.model_dump()
-    yield s
-    for k, v in saved.items():
-        setattr(s, k, v)
 
 
 def test_a_parcel_with_too_many_vertices_is_a_422_naming_the_limit(client, sample_plan, settings):

@@ -29,16 +29,6 @@ SAMPLE_PACKAGE = Path(__file__).resolve().parents[2] / "data" / "zoning" / "bont
 
 
 @pytest.fixture()
-def settings():
-    """The live settings, restored after the test."""
-    s = get_settings()
-    saved = s.model_dump()
-    yield s
-    for k, v in saved.items():
-        setattr(s, k, v)
-
-
-@pytest.fixture()
 def limited_client(fresh_database, settings):
     """An app with the abuse limits on (the suite runs with them off)."""
     from fastapi.testclient import TestClient
@@ -342,7 +332,6 @@ def test_a_stored_extract_verifies_whatever_the_server_is_configured_as_now(fres
 
 
 def test_a_database_that_is_gone_during_an_ingest_is_one_line(monkeypatch):
-    from rdtr.config import get_settings
 
     monkeypatch.setenv("RDTR_DATABASE_URL", "postgresql+psycopg2://rdtr@/rdtr?host=/nonexistent-dir&port=1")
     monkeypatch.delenv("RDTR_OWNER_DATABASE_URL", raising=False)
