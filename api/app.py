@@ -17,7 +17,7 @@ from starlette.middleware.gzip import GZipMiddleware
 from api import problems
 from api.ratelimit import RateLimitMiddleware
 from api.routers import activities, audit, extracts, health, parcels, plans, tiles, web, zoning
-from api.runtime import worker_pool
+from api.runtime import WorkerThreads
 from rdtr import __version__
 from rdtr.config import get_settings
 from rdtr.db import Database
@@ -104,7 +104,7 @@ def create_app(database: Database | None = None) -> FastAPI:
         if database is None:  # the service's own database: never as a superuser or the owner unless allowed
             await anyio.to_thread.run_sync(check_service_role, db, get_settings().allow_superuser)
         app.state.db = db
-        app.state.workers = worker_pool(get_settings().worker_threads)
+        app.state.workers = WorkerThreads(get_settings().worker_threads)
         await anyio.to_thread.run_sync(_warm, db)
         # Everything built so far (routes, models, the versions in force) lives as long as the process:
         # keep it out of the collector's way, so a collection during an answer scans only that answer.
@@ -115,7 +115,7 @@ def create_app(database: Database | None = None) -> FastAPI:
         try:
             yield
         finally:
-            app.state.workers.shutdown(wait=True, cancel_futures=True)
+            app.state.workers.shutdown()
             if database is None:
                 db.close()
 

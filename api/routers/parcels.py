@@ -67,10 +67,9 @@ COMPARE_QUERY = QuerySpec(DATE_FROM, DATE_TO, ACTIVITY, PLAN, SLIVER_SHARE)
 EMPTY_BODY = "the request body is empty: send a GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection"
 
 
-async def parcel_document(request: Request):
-    """The body as parsed GeoJSON, bounded by ``RDTR_MAX_JSON_BYTES`` while it streams."""
-    raw = await read_body(request, get_settings().max_json_bytes)
-    return parse_json(raw, EMPTY_BODY)
+async def parcel_body(request: Request) -> bytes:
+    """The body's bytes, bounded by ``RDTR_MAX_JSON_BYTES`` while it streams (parsed in the worker)."""
+    return await read_body(request, get_settings().max_json_bytes)
 
 
 def answer_bytes(answer) -> bytes:
@@ -85,18 +84,19 @@ def answer_bytes(answer) -> bytes:
     return body
 
 
-def _analyze(db, doc, fmt, **kwargs):
+def _analyze(db, raw, fmt, **kwargs):
+    doc = parse_json(raw, EMPTY_BODY)
     batch = parse_geojson(doc)
     answer = analyze(db, batch, **kwargs)
     if fmt in EXPORTS:
         media_type, convert = EXPORTS[fmt]
         body = convert(answer, batch)
-        return batch, answer, body.encode() if isinstance(body, str) else body, media_type
-    return batch, answer, answer_bytes(answer), "application/json"
+        return doc, batch, answer, body.encode() if isinstance(body, str) else body, media_type
+    return doc, batch, answer, answer_bytes(answer), "application/json"
 
 
-def _compare(db, doc, **kwargs):
-    return answer_bytes(compare(db, parse_geojson(doc), **kwargs))
+def _compare(db, raw, **kwargs):
+    return answer_bytes(compare(db, parse_geojson(parse_json(raw, EMPTY_BODY)), **kwargs))
 
 
 @router.post(
@@ -138,12 +138,12 @@ def _compare(db, doc, **kwargs):
 async def analyze_parcels(request: Request):
     """See the description above (kept with the route so OpenAPI shows it)."""
     q = ANALYZE_QUERY.parse(request)
-    doc = await parcel_document(request)
-    batch, answer, body, media_type = await in_worker(
+    raw = await parcel_body(request)
+    doc, batch, answer, body, media_type = await in_worker(
         request,
         _analyze,
         database(request),
-        doc,
+        raw,
         q["f"],
         at=q["at"],
         activity=q["activity"],
@@ -173,12 +173,12 @@ async def compare_parcels(request: Request):
     and their shares (`added`, `removed`, `changed`, `unchanged`), intensity values per sub-zone, the limits,
     and the activity's class. `before` and `after` hold the two full analyses."""
     q = COMPARE_QUERY.parse(request)
-    doc = await parcel_document(request)
+    raw = await parcel_body(request)
     body = await in_worker(
         request,
         _compare,
         database(request),
-        doc,
+        raw,
         date_from=q["from"],
         date_to=q["to"],
         activity=q["activity"],
