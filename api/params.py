@@ -408,3 +408,23 @@ def json_response(
 ) -> Response:
     """The answer document as JSON bytes (orjson), exactly what the CLI's ``--json`` prints."""
     return Response(content=orjson.dumps(document), media_type=media_type, status_code=status_code, headers=headers)
+
+
+def language(request: Request) -> str:
+    """``id`` or ``en`` from ``Accept-Language`` (the first of them by preference; default ``en``)."""
+    header = request.headers.get("accept-language")
+    if not header:
+        return "en"
+    ranked = []
+    for i, part in enumerate(header.split(",")[:20]):
+        tag, _, q = part.strip().partition(";q=")
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            weight = 0.0
+        if weight > 0:
+            ranked.append((-weight, i, tag.strip().lower()[:2]))
+    for _, _, tag in sorted(ranked):
+        if tag in ("id", "en"):
+            return tag
+    return "en"

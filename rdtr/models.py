@@ -55,6 +55,9 @@ class Overlay(_Model):
     name: str | None = None
     text: str | None = None
     plan: str | None = Field(None, description="plan id of the overlay")
+    max_height_m: float | None = Field(
+        None, description="its structured height limit (m), where the plan gives one (e.g. KKOP)"
+    )
 
 
 class IntensityClass(_Model):
@@ -342,3 +345,61 @@ class WhereAllowedAnswer(_Model):
     activity: ActivityRef
     at: str | None = None
     zones: list[AllowedZone]
+
+
+class CheckSource(_Model):
+    """Where a check's limit comes from: plan, version, sub-zone (``subzones`` and ``parts`` for a sum over
+    pieces) and what decided it (``by``: intensity with its ``field``, condition with its ``code`` and
+    ``text``, itbx, or overlay)."""
+
+    plan: str | None = None
+    version: int | None = None
+    subzone_code: str | None = None
+    subzones: list[str] | None = None
+    by: str | None = None
+    field: str | None = None
+    code: str | None = None
+    text: str | None = None
+
+
+class Check(_Model):
+    """One rule applied to the proposal."""
+
+    rule: str = Field(
+        description="footprint, floor_area, floors, height, green_area, setback, lot_area, hours, "
+        "activity_class, condition, or <kind>_height for a structured special provision"
+    )
+    limit: Any = None
+    proposed: Any = None
+    unit: str | None = None
+    result: Literal["pass", "fail", "not_checked"]
+    source: CheckSource
+
+
+class Requirement(_Model):
+    name: str = Field(description="the approval or document, as the plan's legend names it")
+    code: str | None = Field(None, description="the condition code that requires it")
+    subzone_code: str | None = None
+    provided: bool = Field(description="the proposal's documents list it")
+
+
+class CheckAnswer(_Model):
+    """``POST /v1/parcels/check`` for one parcel."""
+
+    index: int | None = Field(None, description="position in the FeatureCollection")
+    id: Any = None
+    properties: dict | None = None
+    verdict: Literal["conforms", "conforms_with_conditions", "does_not_conform", "needs_review"] | None = None
+    activity: dict | None = None
+    proposal: dict | None = None
+    checks: list[Check] | None = None
+    requirements: list[Requirement] | None = None
+    reasons: list[str] | None = None
+    analysis: ParcelAnswer | None = None
+    error: ProblemDetail | None = Field(None, description="why this feature of a collection was not checked")
+
+
+class CheckBatchAnswer(_Model):
+    at: str
+    count: int
+    results: list[CheckAnswer]

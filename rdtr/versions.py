@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import text
 
+from rdtr.conditions import RULE_NAMES, ConditionRule
 from rdtr.errors import NotFound
 from rdtr.text import kbli_key, name_key
 from rdtr.units import INTENSITY
@@ -105,6 +106,7 @@ class VersionData:
     subzones: dict[str, dict]
     intensity: dict[str, list[IntensityRow]]
     itbx_codes: dict[str, str]
+    condition_rules: dict[str, ConditionRule]  #: the legend's codes with their machine-readable constraints
     tpz_codes: dict[str, str]
     activities: list[Activity]
     by_code: dict[str, Activity]
@@ -305,8 +307,13 @@ def _load(db: Database, pv: int) -> VersionData:
             )
         )
 
-    rows = db.fetch_sql("SELECT code, text FROM itbx_code WHERE plan_version_id = %s", (pv,))
-    itbx_codes = {c.upper(): t for c, t in rows}
+    rows = db.fetch_sql(f"SELECT code, text, {', '.join(RULE_NAMES)} FROM itbx_code WHERE plan_version_id = %s", (pv,))
+    itbx_codes = {r[0].upper(): r[1] for r in rows}
+    condition_rules = {}
+    for r in rows:
+        values = dict(zip(RULE_NAMES, r[2:]))
+        values["requires"] = tuple(values["requires"] or ())
+        condition_rules[r[0].upper()] = ConditionRule(code=r[0].upper(), text=r[1], **values)
     rows = db.fetch_sql("SELECT code, text FROM tpz_code WHERE plan_version_id = %s", (pv,))
     tpz_codes = dict(rows)
 
@@ -342,6 +349,7 @@ def _load(db: Database, pv: int) -> VersionData:
         subzones=subzones,
         intensity=intensity,
         itbx_codes=itbx_codes,
+        condition_rules=condition_rules,
         tpz_codes=tpz_codes,
         activities=activities,
         by_code=by_code,

@@ -8,6 +8,7 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from rdtr.conditions import RULE_NAMES, ConditionRule
 from rdtr.errors import InvalidInput, NotFound
 from rdtr.itbx import CLASS_NAMES
 from rdtr.text import kbli_query, name_key
@@ -242,6 +243,19 @@ def activity_cell(vd: VersionData, activity: Activity, subzone_code: str) -> dic
         return out
     cls, codes = cell
     out.update({"class": cls, "codes": codes, "conditions": vd.conditions(codes), "class_name": CLASS_NAMES.get(cls)})
+    rules = [vd.condition_rules[c] for c in codes if c in vd.condition_rules]
+    if rules:
+        out["condition_rules"] = [condition_rule(r) for r in rules]
+    return out
+
+
+def condition_rule(rule: ConditionRule) -> dict:
+    """A condition code as answers show it: ``{code, text, structured}`` and the constraints it sets."""
+    out = {"code": rule.code, "text": rule.text, "structured": rule.structured}
+    for name in RULE_NAMES:
+        value = getattr(rule, name)
+        if value not in (None, ()):
+            out[name] = list(value) if name == "requires" else value
     return out
 
 

@@ -15,20 +15,14 @@ import shapely
 
 from rdtr.answers import sql
 from rdtr.answers.assemble import activity_cell, find_activity, intensity_for_lot, r2, unknown_activity, zone_static
+from rdtr.answers.limits import Piece, parcel_limits
 from rdtr.answers.plans import check_activity_known
-from rdtr.answers.point import UNCOVERED
+from rdtr.answers.point import UNCOVERED, overlay_dict
 from rdtr.config import get_settings
 from rdtr.db import Database
 from rdtr.errors import InvalidInput, LimitExceeded
 from rdtr.itbx import CLASS_NAMES, most_restrictive
 from rdtr.parcel_input import ParcelBatch, ParcelInput, parse_geojson
-
-LIMIT_SUMS = (
-    ("max_footprint_m2", "kdb_max", 0.01),
-    ("max_floor_area_m2", "klb_max", 1.0),
-    ("min_green_area_m2", "kdh_min", 0.01),
-    ("max_basement_area_m2", "ktb_max", 0.01),
-)
 
 
 def sliver_threshold(value: float | None) -> float:
@@ -229,12 +223,15 @@ def _answer(
         "zones": zones,
         "slivers": slivers,
         "sliver_share": share_cut,
-        "limits": _limits([(z, a) for vd, z, a in pieces if vd.id == primary_pv], area),
+        "limits": parcel_limits([_piece(vd, z, a) for vd, z, a in pieces if vd.id == primary_pv], area),
         "lot_size": {"area_m2": r2(area), "breach": bool(breaches), "breaches": breaches},
         "boundary": _boundary(pieces, tolerance),
         "special_provisions": _distinct([sp for z in zones for sp in z["special_provisions"]]),
         "overlays": _overlays(db, slot.overlays),
     }
+    if primary_pv is not None:
+        citation = db.versions.get(primary_pv).plan
+        answer["limits"]["plan"] = {"id": citation["id"], "version": citation["version"]}
     if len(plan_area) > 1:
         answer["limits"]["note"] = (
             "several plans cover the parcel: limits are those of "
@@ -245,30 +242,11 @@ def _answer(
     return answer
 
 
-def _limits(pieces: list[tuple[dict, float]], area: float) -> dict:
-    """Σ coefficient × piece area over every piece; height, floors and setback from the most restrictive
-    non-sliver piece (a sliver must not cap a building)."""
-    out: dict = {}
-    notes = []
-    for name, field, factor in LIMIT_SUMS:
-        regulated = [(z["intensity"].get(field), a) for z, a in pieces if z["intensity"].get(field) is not None]
-        if not regulated:
-            out[name] = None
-            continue
-        out[name] = r2(sum(v * factor * a for v, a in regulated))
-        unregulated = sum(a for z, a in pieces if z["intensity"].get(field) is None)
-        if unregulated > 0.005 * max(area, 1e-9):
-            notes.append(f"{field} is not regulated on {unregulated:,.1f} m² of the parcel: {name} covers the rest")
-    main = [z for z, _ in pieces if not z["sliver"]] or [z for z, _ in pieces]
-    heights = [z["intensity"].get("height_max_m") for z in main if z["intensity"].get("height_max_m") is not None]
-    floors = [z["intensity"].get("floors_max") for z in main if z["intensity"].get("floors_max") is not None]
-    setbacks = [z["intensity"].get("gsb_min_m") for z in main if z["intensity"].get("gsb_min_m") is not None]
-    out["max_height_m"] = min(heights) if heights else None
-    out["max_floors"] = min(floors) if floors else None
-    out["min_setback_m"] = max(setbacks) if setbacks else None
-    if notes:
-        out["notes"] = notes
-    return out
+def _piece(vd, z: dict, area: float) -> Piece:
+    """A piece for the limits, with the conditions of the activity's cell there (when one was asked)."""
+    cell = z.get("activity") or {}
+    rules = vd.condition_rules
+    return Piece(z, area, [rules[c] for c in cell.get("codes") or () if c in rules])
 
 
 def _boundary(pieces: list, tolerance: float) -> dict:
@@ -341,10 +319,16 @@ def _distinct(items: list[dict]) -> list[dict]:
 def _overlays(db: Database, rows: list[sql.ParcelRow]) -> list[dict]:
     seen, out = set(), []
     for r in rows:
-        pv, kind, name, text = r.plan_version_id, r.overlay_kind, r.overlay_name, r.overlay_text
-        key = (pv, kind, name, text)
+        pv, kind, name, text, height = (
+            r.plan_version_id,
+            r.overlay_kind,
+            r.overlay_name,
+            r.overlay_text,
+            r.overlay_height_m,
+        )
+        key = (pv, kind, name, text, height)
         if key in seen:
             continue
         seen.add(key)
-        out.append({"kind": kind, "name": name, "text": text, "plan": db.versions.get(pv).plan_id})
+        out.append(overlay_dict(db.versions.get(pv).plan_id, kind, name, text, height))
     return sorted(out, key=lambda o: (o["plan"], o["kind"] or "", o["name"] or ""))

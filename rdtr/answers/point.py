@@ -17,6 +17,14 @@ UNCOVERED = (
 )
 
 
+def overlay_dict(plan_id: str, kind, name, text, max_height_m) -> dict:
+    """A special-provision overlay as answers list it; ``max_height_m`` only where the plan structures it."""
+    out = {"kind": kind, "name": name, "text": text, "plan": plan_id}
+    if max_height_m is not None:
+        out["max_height_m"] = max_height_m
+    return out
+
+
 def zoning_at(
     db: Database,
     lon: float,
@@ -52,9 +60,7 @@ def zoning_at(
         z["near_boundary"] = dist is not None and dist <= tolerance
         zones.append(z)
         if r.overlays and not overlays:
-            overlays = [
-                {"kind": k, "name": n, "text": t, "plan": db.versions.get(opv).plan_id} for opv, k, n, t in r.overlays
-            ]
+            overlays = [overlay_dict(db.versions.get(opv).plan_id, k, n, t, h) for opv, k, n, t, h in r.overlays]
 
     if activity is not None:
         if not zones:

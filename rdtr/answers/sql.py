@@ -77,7 +77,8 @@ hit AS (
 SELECT z.plan_version_id, z.id, z.subzone_code, z.subzone_name, z.zone_code, z.zone_name,
        z.block, z.subblock, z.kecamatan, z.kelurahan, z.tpz, z.special_provisions, z.feature_id,
        {_edge_distance("pt.g", "z.id", "z.plan_version_id", "pt.phi", _PKX, _PKY)} AS boundary_distance_m,
-       (SELECT json_agg(json_build_array(o.plan_version_id, o.kind, o.name, o.text) ORDER BY o.kind, o.name)
+       (SELECT json_agg(json_build_array(o.plan_version_id, o.kind, o.name, o.text, o.max_height_m)
+                        ORDER BY o.kind, o.name)
           FROM overlay o
          WHERE o.plan_version_id IN (SELECT id FROM v) AND ST_Intersects(o.geom, pt.g)) AS overlays
   FROM hit JOIN zone z ON z.id = hit.zone_id, pt
@@ -102,10 +103,10 @@ class PointRow(NamedTuple):
     special_provisions: list | None
     feature_id: str | None
     boundary_distance_m: float | None  #: metres, local metric
-    overlays: list | None  #: [[plan_version_id, kind, name, text], …] containing the point
+    overlays: list | None  #: [[plan_version_id, kind, name, text, max_height_m], …] containing the point
 
 
-POINT = Query("rdtr_point_v4", POINT_SQL, PointRow)
+POINT = Query("rdtr_point_v5", POINT_SQL, PointRow)
 
 _KX, _KY = metres_per_degree("f.phi")
 
@@ -145,15 +146,15 @@ SELECT 'z' AS kind, piece.ord, z.plan_version_id, z.id, piece.area,
             ELSE {_edge_distance("p.g", "z.id", "z.plan_version_id", "p.phi", "p.kx", "p.ky")} END AS dist,
        z.subzone_code, z.subzone_name, z.zone_code, z.zone_name, z.block, z.subblock, z.kecamatan,
        z.kelurahan, z.tpz, z.special_provisions, z.feature_id, NULL::text AS okind, NULL::text AS oname,
-       NULL::text AS otext
+       NULL::text AS otext, NULL::float8 AS oheight
   FROM piece JOIN p ON p.ord = piece.ord JOIN zone z ON z.id = piece.zone_id
 UNION ALL
 SELECT 'p', p.ord, NULL, NULL, p.area, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, NULL, NULL, NULL
+       NULL, NULL, NULL, NULL, NULL
   FROM p
 UNION ALL
 SELECT 'o', p.ord, o.plan_version_id, o.id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
-       NULL, NULL, NULL, o.kind, o.name, o.text
+       NULL, NULL, NULL, o.kind, o.name, o.text, o.max_height_m
   FROM p JOIN overlay o ON ST_Intersects(o.geom, p.g)
  WHERE o.plan_version_id IN (SELECT id FROM v)
 """
@@ -185,6 +186,7 @@ class ParcelRow(NamedTuple):
     overlay_kind: str | None
     overlay_name: str | None
     overlay_text: Any
+    overlay_height_m: float | None  #: the overlay's structured height limit (m), e.g. KKOP
 
 
-PARCEL = Query("rdtr_parcel_v4", PARCEL_SQL, ParcelRow)
+PARCEL = Query("rdtr_parcel_v5", PARCEL_SQL, ParcelRow)

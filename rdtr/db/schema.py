@@ -144,6 +144,15 @@ itbx_code = Table(
     Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), primary_key=True),
     Column("code", Text, primary_key=True),
     Column("text", Text, nullable=False),
+    # Conditions as rules (migration 0004): every column optional; a code with none of them stays text.
+    Column("max_footprint_share_pct", Float, comment="percent of the piece's area"),
+    Column("max_floor_area_m2", Float, comment="cap on the activity's total floor area on the pieces it governs"),
+    Column("max_floors", Integer),
+    Column("max_height_m", Float),
+    Column("min_lot_area_m2", Float),
+    Column("max_lot_area_m2", Float),
+    Column("hours", Text, comment="HH:MM-HH:MM (may pass midnight)"),
+    Column("requires", ARRAY(Text), comment="approvals or documents the condition requires"),
 )
 
 intensity = Table(
@@ -187,6 +196,7 @@ overlay = Table(
     Column("name", Text),
     Column("text", Text),
     Column("attributes", JSONB),
+    Column("max_height_m", Float, comment="structured height limit (m), e.g. KKOP (migration 0004)"),
     Column("geom", Geometry("MULTIPOLYGON", srid=4326, spatial_index=False), nullable=False),
     Index("overlay_geom_gist", "geom", postgresql_using="gist"),
 )
