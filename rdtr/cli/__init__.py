@@ -17,6 +17,7 @@ from rdtr.cli import ingest as _ingest  # noqa: E402,F401
 from rdtr.cli import answers as _answers  # noqa: E402,F401
 from rdtr.cli import render as _render  # noqa: E402,F401
 from rdtr.cli import db as _db  # noqa: E402,F401
+from rdtr.cli import check as _check  # noqa: E402,F401
 # isort: on
 
 

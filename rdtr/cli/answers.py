@@ -188,20 +188,10 @@ def analyze(
     """What is permitted on each parcel: sub-zone pieces and shares, limits, the activity's class."""
     from rdtr.answers import analyze as do_analyze
     from rdtr.answers import compare as do_compare
-    from rdtr.parcel_input import parse_geojson, read_parcel_file
 
     if out is not None and out.suffix.lower() not in (".csv", ".geojson", ".json"):
         fail(f"--out must end in .csv, .geojson or .json, got {out.name}", 2)
-    if parcels == "-":
-        import orjson
-
-        try:
-            doc = orjson.loads(sys.stdin.buffer.read())
-        except orjson.JSONDecodeError as exc:
-            fail(f"stdin is not valid JSON: {exc}")
-        batch = parse_geojson(doc)
-    else:
-        batch = read_parcel_file(parcels, layer=layer)
+    batch = read_parcels(parcels, layer)
     with open_db() as db:
         if compare_dates:
             d_from, d_to = parse_date(compare_dates[0]), parse_date(compare_dates[1])
@@ -222,6 +212,21 @@ def analyze(
         console.print(render_compare(answer))
     else:
         console.print(render_analyze(answer))
+
+
+def read_parcels(parcels: str, layer: str | None = None):
+    """The parcels of a vector file, or of GeoJSON on stdin for ``-``, as a checked batch."""
+    from rdtr.parcel_input import parse_geojson, read_parcel_file
+
+    if parcels != "-":
+        return read_parcel_file(parcels, layer=layer)
+    import orjson
+
+    try:
+        doc = orjson.loads(sys.stdin.buffer.read())
+    except orjson.JSONDecodeError as exc:
+        fail(f"stdin is not valid JSON: {exc}")
+    return parse_geojson(doc)
 
 
 def write_answers(answer: dict, batch, out: Path, compare: bool = False) -> None:
