@@ -9,6 +9,7 @@ content can be checked against the public record.
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import json
 import secrets
@@ -24,6 +25,7 @@ from rdtr import __version__, audit
 from rdtr.config import get_settings
 from rdtr.db.schema import extract as extract_table
 from rdtr.errors import InvalidInput, NoPublicURL, NotFound
+from rdtr.proposal import parse_proposal
 from rdtr.render import data as mapdata
 from rdtr.render.extract import ExtractInput, answer_sha256, map_view, render_pdf
 
@@ -91,6 +93,16 @@ def _analyze(db, geometry: dict, activity: str, at: date | None, plan: str | Non
     return answer
 
 
+def conformity_of(answer: dict, proposal: dict) -> dict:
+    """The conformity check of an analysed parcel as the record stores it: verdict, activity, proposal,
+    checks, requirements and reasons (Indonesian) — everything :func:`rdtr.answers.check.conformity`
+    answers but the analysis, which is the record's answer itself."""
+    from rdtr.answers.check import conformity
+
+    result = conformity(answer, proposal, lang="id")
+    return copy.deepcopy({k: v for k, v in result.items() if k != "analysis"})
+
+
 def create_extract(
     db,
     parcel: Any,
@@ -100,15 +112,20 @@ def create_extract(
     at: date | None = None,
     plan: str | None = None,
     base_url: str | None = None,
+    proposal: dict | None = None,
 ) -> dict:
     """Analyse the parcel, render the PDF, store the record; returns ``{id, sha256, pdf, verify}``
-    plus ``timings_s`` (analysis, map data, render, store)."""
+    plus ``timings_s`` (analysis, map data, render, store). With a ``proposal`` (:func:`rdtr.proposal.
+    parse_proposal`'s fields) the conformity check of that same analysis is stored in the answer
+    (``answer["conformity"]``, covered by ``answer_sha256``) and printed."""
     if not activity or not str(activity).strip():
         raise InvalidInput("an extract needs the activity (code, exact name or KBLI) the decision is about")
     if not officer:
         raise InvalidInput("an extract needs the officer who makes it")
     if reference is not None and len(reference) > 200:
         raise InvalidInput("the reference is longer than 200 characters")
+    if proposal is not None:
+        proposal = parse_proposal(proposal)
     geometry, geom = parcel_geometry(parcel)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -117,6 +134,8 @@ def create_extract(
     timings["analysis"] = t1 - t0
     if not answer.get("zones"):
         raise InvalidInput("no RDTR in force covers this parcel (the RTRW applies): there is nothing to extract")
+    if proposal is not None:
+        answer["conformity"] = conformity_of(answer, proposal)
 
     engine = db.engine
     created_at = datetime.now(UTC).replace(microsecond=0)
@@ -160,6 +179,8 @@ def create_extract(
         "at": at.isoformat() if at else None,
         "plan": plan,
     }
+    if proposal is not None:
+        request["proposal"] = proposal
     with engine.begin() as conn:
         conn.execute(
             insert(extract_table).values(
@@ -187,6 +208,7 @@ def create_extract(
                 "activity": activity,
                 "sha256": sha,
                 "plans": [{"id": p["id"], "version": p["version"]} for p in plans],
+                **({"verdict": answer["conformity"]["verdict"]} if proposal is not None else {}),
             },
         )
     timings["store"] = time.perf_counter() - t3

@@ -32,7 +32,7 @@ checksum and parses ``plan.toml`` into typed specs; reading the files is :mod:`r
 
     [itbx]
     path = "itbx.csv"               # .csv or .xlsx (sheet = "…")
-    codes = "itbx_codes.csv"        # legend: code,text (headers code/kode and text/meaning/keterangan found)
+    codes = "itbx_codes.csv"        # legend: code,text[,rule columns] (rdtr.conditions; code/kode, text/meaning…)
     layout = "wide"                 # "wide" (activities × sub-zones) | "long" | "polygon-lists"
     columns = "auto"                # sub-zones (wide: the columns; long: the cells) are written as
                                     # "codes" | "names" (names and aliases of the sub-zone table) | "auto"
@@ -47,7 +47,7 @@ checksum and parses ``plan.toml`` into typed specs; reading the files is :mod:`r
                                     # No code column: activities are numbered in file order (reported).
     [itbx.lists]                    # layout = "polygon-lists": zone-layer column = the cell it stands for
     # IZN = "I"; TBT = "T"; BST = "B"; TBS = "T,B"
-    [itbx.codes_columns]            # legend headers: code = "…", text = "…"
+    [itbx.codes_columns]            # legend headers: code = "…", text = "…", a rule column (hours = "Jam")
 
     [intensity]
     path = "intensitas.csv"         # .csv or .xlsx
@@ -74,6 +74,8 @@ checksum and parses ``plan.toml`` into typed specs; reading the files is :mod:`r
     layer = "…"; crs = "EPSG:…"
     name = "KKOP Bandara PT Badak"  # or name_field = "column"
     text = "Building height limited…"  # or text_field = "column"
+    max_height_m = 45               # structured height limit (m, > 0, ≤ 1000) for every polygon, or
+    height_field = "TINGGI_MAX"     # a column holding each polygon's limit in metres (not both)
 """
 
 from __future__ import annotations
@@ -89,6 +91,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from rdtr.conditions import BY_NAME, parse_rule_value
 from rdtr.errors import InvalidInput, PackageError
 from rdtr.safe_open import TEMP_PREFIX, safe_extract
 from rdtr.text import PLAN_ID
@@ -150,6 +153,8 @@ class OverlaySpec:
     text: str | None = None
     name_field: str | None = None
     text_field: str | None = None
+    max_height_m: float | None = None
+    height_field: str | None = None
 
 
 @dataclass
@@ -443,11 +448,29 @@ def parse_plan_toml(
                 text=o.get("text"),
                 name_field=o.get("name_field"),
                 text_field=o.get("text_field"),
+                max_height_m=_overlay_height(o, i, problems),
+                height_field=o.get("height_field"),
             )
         )
     if problems:
         raise SpecErrors(problems)
     return plan, zones, subzones, itbx, intensity, tpz, overlays
+
+
+def _overlay_height(o: dict, i: int, problems: list[str]) -> float | None:
+    """``[[overlays]] max_height_m`` (metres, > 0, ≤ 1000) or None; checks ``height_field`` beside it."""
+    value, field_name = o.get("max_height_m"), o.get("height_field")
+    if field_name is not None and (not isinstance(field_name, str) or not field_name.strip()):
+        problems.append(f'[[overlays]] #{i}: height_field must name a column, e.g. "TINGGI_MAX"')
+    elif field_name is not None and value is not None:
+        problems.append(f'[[overlays]] #{i}: give max_height_m = 45 or height_field = "column", not both')
+    if value is None:
+        return None
+    try:
+        return parse_rule_value(BY_NAME["max_height_m"], str(value))
+    except ValueError as exc:
+        problems.append(f"[[overlays]] #{i} ({o.get('kind')}): {exc}")
+        return None
 
 
 def load_package(root: Path, source: str) -> Package:

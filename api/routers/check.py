@@ -48,8 +48,8 @@ CHECK_SCHEMA = {
 
 
 def check_arguments(body, allowed: tuple[str, ...] = tuple(CHECK_FIELDS)) -> dict:
-    """The check's keyword arguments from a JSON body (also the extract's), each field parsed by its one
-    parser; an unknown field or a bad value is an :class:`InvalidInput` naming it."""
+    """The check's keyword arguments from a JSON body, each field parsed by its one parser; an unknown field
+    or a bad value is an :class:`InvalidInput` naming it."""
     if not isinstance(body, dict):
         raise InvalidInput(CHECK_HINT)
     unknown = sorted(set(body) - set(allowed))

@@ -19,6 +19,8 @@ from rdtr.auth import TokenInfo
 from rdtr.config import get_settings
 from rdtr.errors import InvalidInput, NotFound
 from rdtr.extract_records import create_extract, get_extract, get_extract_pdf
+from rdtr.proposal import parse_proposal, proposal_schema
+from rdtr.render.extract.conformity import verdict_words
 
 router = APIRouter(tags=["extracts"], route_class=AuthRoute)
 
@@ -46,6 +48,11 @@ _REQUEST_SCHEMA = {
             "description": "answer under the plans in force on this date (default today)",
         },
         "plan": {"type": ["string", "null"], "description": "only this plan"},
+        "proposal": {
+            **proposal_schema(),
+            "description": "the building proposal (as `POST /v1/parcels/check` takes it): with it, the extract "
+            "records and prints the conformity check of the same analysis",
+        },
     },
 }
 
@@ -88,6 +95,10 @@ async def create(request: Request, who: TokenInfo = Depends(require_role("office
     1:1.000, 1:2.500 or 1:5.000, tables, vertex coordinates, QR code to the verification URL) and store the
     immutable record: request, full answer, plan versions and legal bases, time, officer, reference.
 
+    With a `proposal` (the fields of `POST /v1/parcels/check`, parsed the same way) the record's answer
+    also holds `conformity` — `verdict`, `activity`, `proposal`, `checks`, `requirements`, `reasons`
+    (Indonesian) of the check of that same analysis — and the PDF prints it ("Pemeriksaan kesesuaian").
+
     `sha256` is the SHA-256 of the PDF bytes served at `pdf`; the PDF itself prints the SHA-256 of the
     answer as canonical JSON (`answer_sha256` in the record)."""
     raw = await read_body(request, get_settings().max_json_bytes)
@@ -108,8 +119,20 @@ async def create(request: Request, who: TokenInfo = Depends(require_role("office
     plan = body.get("plan")
     if plan is not None:
         plan = PLAN.value(str(plan))
+    proposal = body.get("proposal")
+    if proposal is not None:
+        proposal = parse_proposal(proposal)
     result = await in_worker(
-        request, create_extract, database(request), body["parcel"], activity.strip(), reference, who.name, at, plan
+        request,
+        create_extract,
+        database(request),
+        body["parcel"],
+        activity.strip(),
+        reference,
+        who.name,
+        at,
+        plan,
+        proposal=proposal,
     )
     doc = {k: result[k] for k in ("id", "sha256", "pdf", "verify")}
     return Response(
@@ -148,13 +171,31 @@ def extract_pdf(request: Request, extract_id: str = Path(max_length=40)):
 def extract_record(request: Request, extract_id: str = Path(max_length=40), f: str | None = None):
     """The stored record: `id`, `created_at`, `officer`, `reference`, `plans` (legal bases), `sha256` (of
     the PDF bytes), `answer_sha256` (of the answer as canonical JSON, printed in the PDF), `pdf`, `request`,
-    `answer`. A browser (or `f=html`) gets a readable verification page."""
+    `answer` (with `conformity`, the stored check, when the extract was made with a proposal). A browser (or
+    `f=html`) gets a readable verification page, the conformity verdict included."""
     record = get_extract(database(request), _check_id(extract_id))
     if f not in (None, "json", "html"):
         raise InvalidInput("f must be json or html")
     if wants_html(request, f):
         return HTMLResponse(_verification_page(record), headers={"Vary": "Accept"})
     return Response(orjson.dumps(record), media_type="application/json", headers={"Vary": "Accept"})
+
+
+def _conformity_item(conf: dict | None) -> str:
+    """The stored conformity check for the verification page: the verdict in words, the checks that failed."""
+    if not conf:
+        return ""
+    e = escape
+    ind, eng = verdict_words(conf.get("verdict"))
+    checks = conf.get("checks") or []
+    failed = [c for c in checks if c.get("result") == "fail"]
+    open_ = [c for c in checks if c.get("result") == "not_checked"]
+    reasons = "".join(f"<li>{e(str(t))}</li>" for t in conf.get("reasons") or [])
+    return (
+        f'<dt>Kesesuaian rencana bangunan</dt><dd><strong>{e(ind)}</strong> <span lang="en">({e(eng)})</span>'
+        f" — {len(checks)} aturan diperiksa, {len(failed)} tidak memenuhi, {len(open_)} belum diperiksa"
+        f"{f'<ul>{reasons}</ul>' if reasons else ''}</dd>\n"
+    )
 
 
 def _verification_page(r: dict) -> str:
@@ -166,6 +207,7 @@ def _verification_page(r: dict) -> str:
         for z in answer.get("zones") or []
     )
     act = answer.get("activity") or {}
+    conformity = _conformity_item(answer.get("conformity"))
     plans = "".join(
         f"<li>{e(str(p.get('name')))} (versi {e(str(p.get('version')))}) — "
         f"{e(str(p.get('legal_basis')))}, berlaku {e(str(p.get('effective_from')))}</li>"
@@ -184,7 +226,7 @@ def _verification_page(r: dict) -> str:
 <dt>Referensi</dt><dd>{e(r.get("reference") or "–")}</dd>
 <dt>Kegiatan</dt><dd>{e(str(act.get("code") or r.get("activity") or "–"))} {e(str(act.get("name") or ""))}
  — kelas <strong>{e(str(act.get("class") or "–"))}</strong></dd>
-<dt>Sub-zona</dt><dd><ul>{zones}</ul></dd>
+{conformity}<dt>Sub-zona</dt><dd><ul>{zones}</ul></dd>
 <dt>Rencana dan dasar hukum</dt><dd><ul>{plans}</ul></dd>
 <dt>SHA-256 berkas PDF</dt><dd><code class="hash">{e(r["sha256"])}</code></dd>
 <dt>SHA-256 jawaban (tercetak di PDF)</dt><dd><code class="hash">{e(r.get("answer_sha256") or "–")}</code></dd>

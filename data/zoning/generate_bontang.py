@@ -132,6 +132,18 @@ ITBX_CODES = {
     "B4": "Wajib memperoleh rekomendasi teknis instansi terkait (perhubungan, otoritas bandar udara atau balai wilayah sungai)",
 }
 
+# The legend's rule columns (conditions as rules): what a machine can check of each condition. T3 and B3
+# stay text only (a count per block or a distance to similar activities; parking): an officer reviews them.
+ITBX_RULE_COLUMNS = ["max_footprint_share_pct", "max_floor_area_m2", "hours", "requires"]
+ITBX_CODE_RULES = {
+    "T1": {"max_footprint_share_pct": "20"},
+    "T2": {"hours": "07:00-22:00"},
+    "T4": {"max_floor_area_m2": "200"},
+    "B1": {"requires": "persetujuan warga sekitar"},
+    "B2": {"requires": "UKL-UPL"},
+    "B4": {"requires": "rekomendasi teknis"},
+}
+
 # sub-zone groups usable in the ITBX spec strings
 ITBX_GROUPS = {
     "R": ["R-2", "R-3", "R-4"],
@@ -1064,6 +1076,7 @@ kind = "KKOP"
 name = "Kawasan Keselamatan Operasi Penerbangan Bandara (sintetis)"
 path = "kkop.gpkg"
 text = "Ketinggian bangunan dibatasi oleh kawasan keselamatan operasi penerbangan"
+max_height_m = 45
 """
 
 
@@ -1195,7 +1208,9 @@ def main(argv=None):
         itbx_rows.append([code, name, kbli, group] + cells)
     assert len({r[1] for r in itbx_rows}) == len(itbx_rows), "duplicate activity names"
     write_csv(out / "itbx.csv", ["activity_code", "activity", "kbli", "group"] + used, itbx_rows)
-    write_csv(out / "itbx_codes.csv", ["code", "text"], [(c, ITBX_CODES[c]) for c in sorted(codes_used)])
+    write_csv(out / "itbx_codes.csv", ["code", "text"] + ITBX_RULE_COLUMNS,
+              [[c, ITBX_CODES[c]] + [ITBX_CODE_RULES.get(c, {}).get(k, "") for k in ITBX_RULE_COLUMNS]
+               for c in sorted(codes_used)])
 
     int_rows = []
     for c in used:

@@ -23,16 +23,22 @@ VERDICTS = {
 RESULTS = {"pass": ("pass", "green"), "fail": ("FAIL", "bold red"), "not_checked": ("not checked", "yellow")}
 
 
+def read_proposal(file: Path | None) -> dict:
+    """The JSON object of ``--proposal FILE.json`` (``{}`` without one); a usage error (exit 2) otherwise."""
+    if file is None:
+        return {}
+    try:
+        proposal = json.loads(file.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        fail(f"--proposal {file}: cannot read a JSON object: {exc}", 2)
+    if not isinstance(proposal, dict):
+        fail(f'--proposal {file} must hold a JSON object such as {{"floors": 2}}', 2)
+    return proposal
+
+
 def _proposal(file: Path | None, options: dict, documents: list[str]) -> dict:
     """The proposal from ``--proposal FILE.json`` with the options on top (the options win)."""
-    proposal: dict = {}
-    if file is not None:
-        try:
-            proposal = json.loads(file.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-            fail(f"--proposal {file}: cannot read a JSON object: {exc}", 2)
-        if not isinstance(proposal, dict):
-            fail(f'--proposal {file} must hold a JSON object such as {{"floors": 2}}', 2)
+    proposal = read_proposal(file)
     proposal.update({k: v for k, v in options.items() if v is not None})
     if documents:
         proposal["documents"] = [*proposal.get("documents", []), *documents]

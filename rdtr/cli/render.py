@@ -40,15 +40,21 @@ def extract(
     ),
     at: str | None = typer.Option(None, "--at", help="date YYYY-MM-DD (default today)"),
     plan: str | None = typer.Option(None, "--plan", help="only this plan id"),
+    proposal_file: Path | None = typer.Option(
+        None, "--proposal", help="a building proposal (JSON, as for rdtr check): its conformity check is printed"
+    ),
     as_json: bool = typer.Option(False, "--json", help="print {id, sha256, pdf, verify} as JSON"),
 ) -> None:
     """Analyse the parcel for the activity, render the map extract PDF (A4 portrait) and store its record.
 
     The record and the PDF are then served by the API at the printed URLs (RDTR_PUBLIC_URL sets their base)."""
+    from rdtr.cli.check import read_proposal
     from rdtr.errors import InvalidInput
     from rdtr.extract_records import create_extract, get_extract_pdf
     from rdtr.parcel_input import read_parcel_file
+    from rdtr.proposal import parse_proposal
 
+    proposal = parse_proposal(read_proposal(proposal_file)) if proposal_file is not None else None
     if out.suffix.lower() != ".pdf":
         fail(f"--out must name a .pdf file, got {out}", 2)
     if not parcel.exists():
@@ -61,7 +67,14 @@ def extract(
         raise InvalidInput(f"{parcel}: {batch.parcels[0].error}")
     with open_db() as db:
         result = create_extract(
-            db, good[0].geom, activity, reference=reference, officer=_officer(officer), at=parse_date(at), plan=plan
+            db,
+            good[0].geom,
+            activity,
+            reference=reference,
+            officer=_officer(officer),
+            at=parse_date(at),
+            plan=plan,
+            proposal=proposal,
         )
         pdf = get_extract_pdf(db, result["id"])
     try:

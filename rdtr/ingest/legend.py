@@ -1,15 +1,26 @@
-"""Code tables of a plan package: the legend of the ITBX condition codes and the TPZ codes."""
+"""Code tables of a plan package: the legend of the ITBX condition codes (with its optional rule columns,
+:mod:`rdtr.conditions`) and the TPZ codes."""
 
 from __future__ import annotations
 
+from rdtr.conditions import BY_NAME, RULE_NAMES, parse_rule_value
 from rdtr.ingest.report import Report
 from rdtr.ingest.rule_tables import Rules, _columns, _read
-from rdtr.ingest.tables import Table
+from rdtr.ingest.tables import Table, header_key
 from rdtr.ingest.values import clean_text
+
+#: Header names of the legend's code and text columns (besides ``[itbx.codes_columns]``).
+LEGEND_COLUMNS = {
+    "code": ["code", "kode"],
+    "text": ["text", "meaning", "keterangan", "arti", "definisi", "deskripsi", "description"],
+}
+#: Rows of some legends that explain the ITBX classes themselves, not conditions (Bintan).
+CLASS_ROWS = {"I", "T", "B", "X"}
 
 
 def read_legend(pkg, report: Report, rules: Rules) -> None:
-    """Read the legend of the ITBX condition codes (``[itbx] codes``) into ``rules.codes``."""
+    """Read the legend of the ITBX condition codes (``[itbx] codes``) into ``rules.codes`` and its rule
+    columns (:data:`rdtr.conditions.RULE_NAMES`) into ``rules.code_rules``."""
     spec = pkg.itbx
     from rdtr.package import TableSpec
 
@@ -17,20 +28,14 @@ def read_legend(pkg, report: Report, rules: Rules) -> None:
     table = _read(pkg, tspec, spec.codes, report, "ITBX code legend")
     if table is None:
         return
-    rows = _code_rows(
-        table,
-        spec.codes_columns,
-        {
-            "code": ["code", "kode"],
-            "text": ["text", "meaning", "keterangan", "arti", "definisi", "deskripsi", "description"],
-        },
-        report,
-        "itbx.codes_columns",
-        "the legend",
-    )
+    defaults = dict(LEGEND_COLUMNS, **{n: [n] for n in RULE_NAMES})
+    idx = _columns(table, spec.codes_columns, defaults, report, "itbx.codes_columns")
+    rule_idx = {n: idx[n] for n in RULE_NAMES if idx.get(n) is not None}
+    rows = _code_rows(table, idx, report, "the legend", avoid=set(rule_idx.values()))
     if rows is None:
         return
-    for line, code, text in rows:
+    _unknown_columns(table, idx, spec.codes_columns, rows, report)
+    for line, code, text, cells in rows:
         code = code.upper() if len(code) <= 4 else code
         if code in rules.codes:
             report.error("duplicate", f"code {code!r} is defined twice", file=table.file, row=line)
@@ -39,7 +44,63 @@ def read_legend(pkg, report: Report, rules: Rules) -> None:
             report.warning("missing_value", f"code {code!r} has no text", file=table.file, row=line)
             text = ""
         rules.codes[code] = text
+        rules.code_rules[code] = _rule_values(table, line, code, cells, rule_idx, report)
+    structured = [c for c, r in rules.code_rules.items() if r]
+    text_only = sorted(c for c, r in rules.code_rules.items() if not r and c not in CLASS_ROWS)
     report.count("itbx_codes", len(rules.codes))
+    report.count("itbx_codes_structured", len(structured))
+    if text_only:
+        report.warning(
+            "text_only_conditions",
+            f"conditions that stay text only (no rule column): {', '.join(text_only)}; a conformity check "
+            "they govern needs an officer's review",
+            file=table.file,
+        )
+
+
+def _rule_values(table: Table, line: int, code: str, cells: list[str], rule_idx: dict, report: Report) -> dict:
+    """The rule columns set on one legend row, parsed; bad values (and min > max lot area) reported."""
+    out = {}
+    for name, i in rule_idx.items():
+        try:
+            value = parse_rule_value(BY_NAME[name], cells[i])
+        except ValueError as exc:
+            report.error("bad_rule_value", f"code {code!r}: {exc}", file=table.file, row=line, column=table.header[i])
+            continue
+        if value is not None:
+            out[name] = value
+    lo, hi = out.get("min_lot_area_m2"), out.get("max_lot_area_m2")
+    if lo is not None and hi is not None and lo > hi:
+        report.error(
+            "bad_rule_value",
+            f"code {code!r}: min_lot_area_m2 = {lo:g} is more than max_lot_area_m2 = {hi:g}",
+            file=table.file,
+            row=line,
+        )
+    return out
+
+
+def _unknown_columns(table: Table, idx: dict, overrides: dict[str, str], rows, report: Report) -> None:
+    """Every legend column that is neither the code or text column (or an alias of them), nor mapped in
+    ``[itbx.codes_columns]``, nor a rule column is an error: a misspelt rule must not be silently dropped."""
+    used = {i for i in idx.values() if i is not None}
+    known = {header_key(n) for names in LEGEND_COLUMNS.values() for n in names}
+    known |= {header_key(n) for n in RULE_NAMES} | {header_key(v) for v in overrides.values()}
+    for i, h in enumerate(table.header):
+        if i in used or header_key(h) in known:
+            continue
+        if not h and not any(cells[i].strip() for *_, cells in rows):
+            continue  # an empty trailing column (a stray delimiter)
+        name = repr(h) if h else f"#{i + 1} (no header)"
+        report.error(
+            "unknown_column",
+            f"the legend has a column {name} rdtr does not know; the legend's columns "
+            f"are code, text and the rule columns {', '.join(RULE_NAMES)} (map a column named otherwise in "
+            "[itbx.codes_columns])",
+            file=table.file,
+            row=table.header_line,
+            column=h or None,
+        )
 
 
 def read_tpz(pkg, report: Report, rules: Rules) -> None:
@@ -48,17 +109,11 @@ def read_tpz(pkg, report: Report, rules: Rules) -> None:
     table = _read(pkg, spec, spec.path, report, "TPZ table")
     if table is None:
         return
-    rows = _code_rows(
-        table,
-        spec.columns,
-        {"code": ["code", "kode", "tpz"], "text": ["text", "keterangan", "meaning", "arti", "deskripsi"]},
-        report,
-        "tpz.columns",
-        "the TPZ table",
-    )
+    defaults = {"code": ["code", "kode", "tpz"], "text": ["text", "keterangan", "meaning", "arti", "deskripsi"]}
+    rows = _code_rows(table, _columns(table, spec.columns, defaults, report, "tpz.columns"), report, "the TPZ table")
     if rows is None:
         return
-    for line, code, text in rows:
+    for line, code, text, _ in rows:
         if code in rules.tpz:
             report.error("duplicate", f"TPZ code {code!r} is defined twice", file=table.file, row=line)
             continue
@@ -67,19 +122,21 @@ def read_tpz(pkg, report: Report, rules: Rules) -> None:
 
 
 def _code_rows(
-    table: Table, overrides: dict[str, str], defaults: dict[str, list[str]], report: Report, section: str, what: str
-) -> list[tuple[int, str, str | None]] | None:
-    """(row, code, text) of each row of a code table that has a code: the columns found by name, else the
-    first two; None (reported) when there is no text column."""
-    idx = _columns(table, overrides, defaults, report, section)
-    ci = idx.get("code") if idx.get("code") is not None else 0
-    ti = idx.get("text") if idx.get("text") is not None else (1 if len(table.header) > 1 else None)
+    table: Table, idx: dict[str, int | None], report: Report, what: str, avoid: set[int] = frozenset()
+) -> list[tuple[int, str, str | None, list[str]]] | None:
+    """(row, code, text, cells) of each row of a code table that has a code: the columns found by name (``idx``),
+    else the first two columns not in ``avoid``; None (reported) when there is no text column."""
+    free = [i for i in range(len(table.header)) if i not in avoid]
+    ci = idx.get("code") if idx.get("code") is not None else (free[0] if free else 0)
+    rest = [i for i in free if i != ci]
+    ti = idx.get("text") if idx.get("text") is not None else (rest[0] if rest else None)
     if ti is None:
         report.error("missing_column", f"{what} needs a code and a text column", file=table.file)
         return None
+    idx["code"], idx["text"] = ci, ti
     rows = []
     for line, cells in table.rows:
         code, text = clean_text(cells[ci]), clean_text(cells[ti])
         if code is not None:
-            rows.append((line, code, text))
+            rows.append((line, code, text, cells))
     return rows

@@ -17,6 +17,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
+from rdtr.conditions import RULE_NAMES
+
 CHUNK_ROWS = 20_000
 
 
@@ -286,9 +288,9 @@ def load_subzones(cur, version_id: int, table) -> int:
 
 
 def load_rules(cur, version_id: int, rules) -> dict[str, int]:
-    """COPY the rules of version ``version_id``: activities (kegiatan), ITBX matrix cells and codes, intensity rows
-    (KDB = building coverage %, KLB = floor-area ratio, KDH = green %, height m, GSB = setback m, …) and TPZ
-    codes; returns the row count per table."""
+    """COPY the rules of version ``version_id``: activities (kegiatan), ITBX matrix cells and codes (with the
+    legend's rule columns), intensity rows (KDB = building coverage %, KLB = floor-area ratio, KDH = green %,
+    height m, GSB = setback m, …) and TPZ codes; returns the row count per table."""
     counts = {}
     counts["activities"] = copy_rows(
         cur,
@@ -316,7 +318,10 @@ def load_rules(cur, version_id: int, rules) -> dict[str, int]:
             ((ids[code], sub, version_id, cls, pg_array(codes)) for code, sub, cls, codes in rules.cells),
         )
     counts["itbx_codes"] = copy_rows(
-        cur, "itbx_code", ["plan_version_id", "code", "text"], ((version_id, c, t) for c, t in rules.codes.items())
+        cur,
+        "itbx_code",
+        ["plan_version_id", "code", "text", *RULE_NAMES],
+        ((version_id, c, t, *_rule_cells(rules.code_rules.get(c) or {})) for c, t in rules.codes.items()),
     )
     icols = [
         "subzone_code",
@@ -350,14 +355,23 @@ def load_rules(cur, version_id: int, rules) -> dict[str, int]:
     return counts
 
 
+def _rule_cells(rule: dict) -> list:
+    """A legend row's rule columns in :data:`RULE_NAMES` order, as COPY fields (``requires`` a text[] literal)."""
+    return [pg_array(rule.get(n)) if n == "requires" else rule.get(n) for n in RULE_NAMES]
+
+
 def load_overlays(cur, version_id: int, overlays) -> int:
-    """COPY the features of the overlay layers (e.g. KKOP; EPSG:4326) of ``version_id``; returns their count."""
+    """COPY the features of the overlay layers (e.g. KKOP; EPSG:4326) of ``version_id``, each with its structured
+    height limit (``max_height_m``, metres, or NULL); returns their count."""
     n = 0
     for ov in overlays:
         geoms = ewkb_hex(np.asarray(ov.gdf.geometry.values))
+        heights = ov.heights if ov.heights is not None else [None] * len(geoms)
         rows = (
-            (version_id, ov.kind, name, text, attrs, geom)
-            for name, text, attrs, geom in zip(ov.names, ov.texts, ov.attributes, geoms)
+            (version_id, ov.kind, name, text, attrs, height, geom)
+            for name, text, attrs, height, geom in zip(ov.names, ov.texts, ov.attributes, heights, geoms)
         )
-        n += copy_rows(cur, "overlay", ["plan_version_id", "kind", "name", "text", "attributes", "geom"], rows)
+        n += copy_rows(
+            cur, "overlay", ["plan_version_id", "kind", "name", "text", "attributes", "max_height_m", "geom"], rows
+        )
     return n

@@ -16,6 +16,7 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from rdtr import audit
+from rdtr.conditions import BY_NAME, parse_rule_value
 from rdtr.errors import Conflict, DatabaseUnavailable, InvalidInput, PackageError, RdtrError, database_unavailable
 from rdtr.ingest import load as loader
 from rdtr.ingest.crs import WGS84, CrsError, outside_features, resolve_crs
@@ -49,6 +50,7 @@ class OverlayLayer:
     names: list
     texts: list
     attributes: list
+    heights: list | None = None  # max_height_m per feature (metres or None)
 
 
 def ingest_package(
@@ -298,13 +300,26 @@ def _read_overlay(pkg: Package, spec, report: Report) -> OverlayLayer | None:
             return None
         col = next((c for c in raw.columns if str(c).casefold() == field_name.casefold()), None)
         if col is None:
-            report.error("unknown_column", f"[[overlays]] {label} = {field_name!r}: no such column", file=file)
+            columns = ", ".join(str(c) for c in raw.columns)
+            report.error(
+                "unknown_column",
+                f"[[overlays]] {label} = {field_name!r}: no such column (columns: {columns})",
+                file=file,
+            )
             return None
         return clean_series(raw[col]).tolist()
 
     names = column(spec.name_field, "name_field") or [spec.name] * len(gdf)
     texts = column(spec.text_field, "text_field") or [spec.text] * len(gdf)
-    return OverlayLayer(spec.kind, gdf, names, texts, attributes_json(raw))
+    heights = [spec.max_height_m] * len(gdf)
+    for i, value in enumerate(column(spec.height_field, "height_field") or []):
+        try:
+            heights[i] = parse_rule_value(BY_NAME["max_height_m"], value)
+        except ValueError as exc:
+            fid = str(gdf.index[i])
+            where = {"file": file, "feature": fid, "column": spec.height_field}
+            report.error("bad_value", f"overlay {spec.kind} feature {fid}: {spec.height_field}: {exc}", **where)
+    return OverlayLayer(spec.kind, gdf, names, texts, attributes_json(raw), heights)
 
 
 # --- writing -------------------------------------------------------------------------------------

@@ -22,6 +22,8 @@ class Rules:
     activities: list[dict] = field(default_factory=list)
     cells: list[tuple[str, str, str, list[str]]] = field(default_factory=list)  # (activity_code, subzone, class, codes)
     codes: dict[str, str] = field(default_factory=dict)
+    # code → {rule column: value} of the legend's rule columns set on its row (rdtr.conditions); {} = text only
+    code_rules: dict[str, dict] = field(default_factory=dict)
     intensity: list[dict] = field(default_factory=list)
     tpz: dict[str, str] = field(default_factory=dict)
 

@@ -310,3 +310,23 @@ def test_cli_json_equals_http(plan, fresh_client, tmp_path):
     text = CliRunner().invoke(app, words)
     assert text.exit_code == 0, text.output
     assert text.output.index("Tidak sesuai") < text.output.index("floors")
+
+
+def test_cli_extract_with_a_proposal_stores_the_same_check(plan, fresh_client, fresh_database, tmp_path):
+    from rdtr.cli import app
+    from rdtr.extract_records import get_extract
+
+    geometry = parcel(*R2)
+    proposal = {**FULL_OK, "height_m": 35}
+    (tmp_path / "parcel.geojson").write_text(json.dumps(geometry))
+    (tmp_path / "proposal.json").write_text(json.dumps(proposal))
+    args = ["extract", str(tmp_path / "parcel.geojson"), "-a", "A1", "--plan", "checkplan", "--out"]
+    args += [str(tmp_path / "x.pdf"), "--proposal", str(tmp_path / "proposal.json"), "--json"]
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
+    record = get_extract(fresh_database, json.loads(result.output)["id"])
+    stored = record["answer"]["conformity"]
+    body = {"parcel": geometry, "activity": "A1", "plan": "checkplan", "proposal": proposal}
+    http = fresh_client.post("/v1/parcels/check", json=body, headers={"Accept-Language": "id"}).json()
+    assert stored["verdict"] == http["verdict"] == "does_not_conform"
+    assert stored["checks"] == http["checks"] and stored["reasons"] == http["reasons"]

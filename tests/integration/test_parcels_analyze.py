@@ -59,6 +59,21 @@ def itbx_file():
     return out
 
 
+def footprint_shares(activity: str) -> dict[str, float]:
+    """Sub-zone → the smallest ``max_footprint_share_pct`` of the activity's conditions there, read from the
+    sample's ITBX matrix and legend CSVs (independently of the ingest)."""
+    with open(SAMPLE_PACKAGE / "itbx_codes.csv", newline="", encoding="utf-8-sig") as fh:
+        legend = {r["code"]: r.get("max_footprint_share_pct") for r in csv.DictReader(fh)}
+    with open(SAMPLE_PACKAGE / "itbx.csv", newline="", encoding="utf-8-sig") as fh:
+        row = next(r for r in csv.DictReader(fh) if r["activity_code"] == activity)
+    out = {}
+    for sz, cell in row.items():
+        shares = [float(legend[c.strip()]) for c in (cell or "").split(",") if legend.get(c.strip())]
+        if shares and sz not in ("activity_code", "activity", "kbli", "group"):
+            out[sz] = min(shares)
+    return out
+
+
 def expected_row(intensity_file, subzone, lot_area):
     """The intensity row for a lot of this area: half-open lot-size classes [min, max)."""
     for r in intensity_file.get(subzone, []):
@@ -171,6 +186,8 @@ def test_parcels_across_zone_boundaries(fresh_client, sample_plan, zones_file, i
     results = r.json()["results"]
     assert [x["id"] for x in results] == [f"x{i}" for i in range(len(parcels))]
     crossing = 0
+    shares_t = footprint_shares("A001")
+    assert shares_t, "the sample's A001 has conditions with a footprint share (T1)"
     for parcel_utm, res in zip(parcels, results):
         expected = independent_pieces(zones_file, parcel_utm)
         got = _by_subzone(res)
@@ -180,15 +197,21 @@ def test_parcels_across_zone_boundaries(fresh_client, sample_plan, zones_file, i
         total = parcel_utm.area
         shares = {c: a / total for c, a in expected.items()}
         crossing += len(expected) > 1
-        # limits: Σ coefficient × piece area with the rows of the parcel's lot-size class
+        # limits: Σ coefficient × piece area with the rows of the parcel's lot-size class; for the activity,
+        # a condition's footprint share lowers a non-sliver piece's KDB (the smaller wins)
         lot = res["parcel"]["area_m2"]
         for key, field, factor in (
             ("max_footprint_m2", "kdb_max", 0.01),
             ("max_floor_area_m2", "klb_max", 1),
             ("min_green_area_m2", "kdh_min", 0.01),
         ):
-            vals = [(expected_row(intensity_file, c, lot)[field], a) for c, a in expected.items()]
-            vals = [(v, a) for v, a in vals if v is not None]
+            vals = [(expected_row(intensity_file, c, lot)[field], a, c) for c, a in expected.items()]
+            if key == "max_footprint_m2":
+                vals = [
+                    (min(v, shares_t[c]) if c in shares_t and shares[c] >= 0.01 and v is not None else v, a, c)
+                    for v, a, c in vals
+                ]
+            vals = [(v, a) for v, a, _ in vals if v is not None]
             if vals:
                 assert res["limits"][key] == pytest.approx(sum(v * factor * a for v, a in vals), rel=0.01, abs=0.01), (
                     key

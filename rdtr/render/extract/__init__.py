@@ -36,10 +36,11 @@ from rdtr.render.extract.geometry import (
     project,
     utm_epsg,
 )
-from rdtr.render.extract.layout import _styles, build_story
+from rdtr.render.extract.layout import build_story
 from rdtr.render.extract.mapframe import draw_inset, draw_map, draw_qr, draw_scale_bar
 from rdtr.render.extract.model import ExtractInput
 from rdtr.render.extract.page import FOOTER_H, MARGIN, PAGE_H, PAGE_W
+from rdtr.render.extract.tables import _styles
 from rdtr.render.extract.text import answer_sha256, canonical_json, fmt_num, fmt_scale, pdf_text
 
 

@@ -11,8 +11,9 @@ from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Frame, Paragraph
 
 from rdtr.render import style
+from rdtr.render.extract.conformity import verdict_words
 from rdtr.render.extract.geometry import MapView, crs_name
-from rdtr.render.extract.layout import _class_label, _plans, _styles
+from rdtr.render.extract.layout import _plans
 from rdtr.render.extract.mapframe import _color, draw_inset, draw_map, draw_qr, draw_scale_bar
 from rdtr.render.extract.model import ExtractInput
 from rdtr.render.extract.page import (
@@ -25,6 +26,7 @@ from rdtr.render.extract.page import (
     OSS_NOTE_ID,
     PAGE_W,
 )
+from rdtr.render.extract.tables import _class_label, _styles
 from rdtr.render.extract.text import _p, fmt_num, fmt_scale, pdf_text
 
 
@@ -54,6 +56,15 @@ def _draw_footer(canv, doc, data: ExtractInput) -> None:
     canv.drawString(MARGIN, FOOTER_H - 11 * mm, pdf_text(OSS_NOTE_ID))
     canv.drawString(MARGIN, FOOTER_H - 13.5 * mm, pdf_text(OSS_NOTE_EN))
     canv.restoreState()
+
+
+def _verdict_line(answer: dict) -> list[str]:
+    """The conformity verdict for the summary, when the extract was made with a proposal."""
+    conformity = answer.get("conformity")
+    if not conformity:
+        return []
+    ind, eng = verdict_words(conformity.get("verdict"))
+    return [f"<b>Kesesuaian rencana bangunan / conformity:</b> <b>{_p(ind)}</b> ({_p(eng)})"]
 
 
 def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, parcel_utm) -> None:
@@ -207,6 +218,7 @@ def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, pa
         f"<b>{_p(_class_label(act.get('class')))}</b>"
         if act
         else f"<b>Kegiatan / activity:</b> {_p(data.activity or '-')}",
+        *_verdict_line(answer),
         f"<b>Petugas / officer:</b> {_p(data.officer)}; <b>referensi / reference:</b> {_p(data.reference or '-')}",
         f"<b>Verifikasi / verification:</b> {_p(data.verify_url)}",
         "Rincian (bagian persil, intensitas, ketentuan, koordinat) di halaman berikut. / "

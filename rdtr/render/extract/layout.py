@@ -1,84 +1,21 @@
-"""The flowing part of the extract (page 2 on): paragraph styles, tables and headings, and the story of
-pieces, intensity and limits, the activity, special provisions, vertex coordinates and notes."""
+"""The flowing part of the extract (page 2 on): the story of pieces, intensity and limits, the activity, the
+conformity check (with a proposal), special provisions, vertex coordinates and notes."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
 from typing import Any
 
-from reportlab.lib import colors
-from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import CondPageBreak, NextPageTemplate, PageBreak, Paragraph, Spacer, Table, TableStyle
+from reportlab.platypus import CondPageBreak, NextPageTemplate, PageBreak, Paragraph, Spacer
 
-from rdtr.itbx import CLASS_NAMES
+from rdtr.render.extract.conformity import conformity_story
 from rdtr.render.extract.geometry import MapView, _transformer, crs_name, parcel_vertices
 from rdtr.render.extract.model import ExtractInput
 from rdtr.render.extract.page import OSS_NOTE_EN, OSS_NOTE_ID
+from rdtr.render.extract.tables import _class_label, _heading, _table
 from rdtr.render.extract.text import _p, fmt_num
 from rdtr.units import INTENSITY
-
-
-def _styles() -> dict[str, ParagraphStyle]:
-    base = ParagraphStyle("base", fontName="Helvetica", fontSize=8, leading=10)
-    return {
-        "base": base,
-        "small": ParagraphStyle("small", parent=base, fontSize=6.5, leading=8),
-        "cell": ParagraphStyle("cell", parent=base, fontSize=7, leading=8.5),
-        "cellb": ParagraphStyle("cellb", parent=base, fontName="Helvetica-Bold", fontSize=7, leading=8.5),
-        "h1": ParagraphStyle("h1", parent=base, fontName="Helvetica-Bold", fontSize=13, leading=16),
-        "h2": ParagraphStyle(
-            "h2", parent=base, fontName="Helvetica-Bold", fontSize=10, leading=13, spaceBefore=6, spaceAfter=3
-        ),
-        "en": ParagraphStyle(
-            "en",
-            parent=base,
-            fontName="Helvetica-Oblique",
-            fontSize=7,
-            leading=9,
-            textColor=colors.Color(0.3, 0.3, 0.3),
-        ),
-    }
-
-
-_TABLE_STYLE = TableStyle(
-    [
-        ("FONT", (0, 0), (-1, -1), "Helvetica", 7),
-        ("FONT", (0, 0), (-1, 0), "Helvetica-Bold", 7),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.88, 0.90, 0.93)),
-        ("GRID", (0, 0), (-1, -1), 0.3, colors.Color(0.55, 0.55, 0.55)),
-        ("VALIGN", (0, 0), (-1, -1), "TOP"),
-        ("LEFTPADDING", (0, 0), (-1, -1), 2.5),
-        ("RIGHTPADDING", (0, 0), (-1, -1), 2.5),
-        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
-    ]
-)
-
-
-def _table(rows: list[list[Any]], widths: list[float], st: dict, numeric_cols: Iterable[int] = ()) -> Table:
-    cells = []
-    for i, row in enumerate(rows):
-        out = []
-        for value in row:
-            if isinstance(value, (Paragraph, Table)):
-                out.append(value)
-            else:
-                out.append(Paragraph(_p(value), st["cellb"] if i == 0 else st["cell"]))
-        cells.append(out)
-    table = Table(cells, colWidths=[w * mm for w in widths], repeatRows=1, hAlign="LEFT")
-    ts = TableStyle(_TABLE_STYLE.getCommands())
-    for col in numeric_cols:
-        ts.add("ALIGN", (col, 1), (col, -1), "RIGHT")
-    table.setStyle(ts)
-    return table
-
-
-def _heading(st, indonesian: str, english: str) -> Paragraph:
-    return Paragraph(
-        f"{_p(indonesian)} <font name='Helvetica-Oblique' size='8' color='#555555'>/ {_p(english)}</font>", st["h2"]
-    )
 
 
 def _plans(answer: dict) -> list[dict]:
@@ -89,12 +26,6 @@ def _plans(answer: dict) -> list[dict]:
         if key not in seen and plan:
             seen[key] = plan
     return list(seen.values())
-
-
-def _class_label(cls: str | None) -> str:
-    if not cls:
-        return "-"
-    return f"{cls} - {CLASS_NAMES.get(cls, '')}"
 
 
 def _intensity_rows(answer: dict) -> list[list[Any]]:
@@ -124,8 +55,9 @@ def _condition_texts(answer: dict, subzone_code: str | None) -> list[str]:
 
 
 def build_story(data: ExtractInput, view: MapView, st: dict) -> list:
-    """The story of pages 2 on: pieces and shares, intensity and limits, the activity, provisions and TPZ,
-    the vertex coordinates (EPSG:4326 and the view's UTM CRS, metres), notes."""
+    """The story of pages 2 on: pieces and shares, intensity and limits, the activity, the conformity check
+    (only with a proposal), provisions and TPZ, the vertex coordinates (EPSG:4326 and the view's UTM CRS,
+    metres), notes."""
     answer = data.answer
     story: list = []
     # Page 1 is drawn on the canvas (map, summary); the flowing part starts on page 2.
@@ -268,8 +200,15 @@ def build_story(data: ExtractInput, view: MapView, st: dict) -> list:
             )
         )
 
-    # 4. Special provisions, TPZ, overlays.
-    story.append(_heading(st, "4. Ketentuan khusus dan TPZ", "Special provisions and zoning techniques"))
+    # 4. The conformity check, with a proposal (the later sections move down one).
+    section = 4
+    conformity = answer.get("conformity")
+    if conformity:
+        story.extend(conformity_story(conformity, section, st))
+        section += 1
+
+    # Special provisions, TPZ, overlays.
+    story.append(_heading(st, f"{section}. Ketentuan khusus dan TPZ", "Special provisions and zoning techniques"))
     krows = [["Sub-zona", "Ketentuan khusus / special provisions", "TPZ"]]
     for z in answer.get("zones") or []:
         sp = z.get("special_provisions") or []
@@ -292,9 +231,9 @@ def build_story(data: ExtractInput, view: MapView, st: dict) -> list:
             orows.append([o.get("kind"), o.get("name"), o.get("text")])
         story.append(_table(orows, [25, 50, 110], st))
 
-    # 5. Vertex coordinates.
+    # Vertex coordinates.
     story.append(CondPageBreak(40 * mm))
-    story.append(_heading(st, "5. Koordinat titik batas persil", "Parcel vertex coordinates"))
+    story.append(_heading(st, f"{section + 1}. Koordinat titik batas persil", "Parcel vertex coordinates"))
     story.append(
         Paragraph(
             _p(f"Bujur/lintang EPSG:4326 (WGS 84 ~ SRGI2013); E/N {crs_name(view.epsg)} (EPSG:{view.epsg}), meter."),
@@ -309,8 +248,8 @@ def build_story(data: ExtractInput, view: MapView, st: dict) -> list:
         vrows.append([number, f"{lon:.7f}", f"{lat:.7f}", f"{e:,.2f}".replace(",", " "), f"{n:,.2f}".replace(",", " ")])
     story.append(_table(vrows, [12, 32, 32, 32, 32], st, numeric_cols=(1, 2, 3, 4)))
 
-    # 6. Notes.
-    story.append(_heading(st, "6. Catatan", "Notes"))
+    # Notes.
+    story.append(_heading(st, f"{section + 2}. Catatan", "Notes"))
     notes = [
         OSS_NOTE_ID,
         OSS_NOTE_EN,
