@@ -14,6 +14,8 @@ LEGEND_COLUMNS = {
     "code": ["code", "kode"],
     "text": ["text", "meaning", "keterangan", "arti", "definisi", "deskripsi", "description"],
 }
+#: Row-number columns cities put first ("No", "No.", "Nomor", "No urut"): carry no rule, ignored.
+NUMBERING_COLUMNS = {"no", "nomor", "nourut", "urut"}
 #: Rows of some legends that explain the ITBX classes themselves, not conditions (Bintan).
 CLASS_ROWS = {"I", "T", "B", "X"}
 
@@ -87,7 +89,7 @@ def _unknown_columns(table: Table, idx: dict, overrides: dict[str, str], rows, r
     known = {header_key(n) for names in LEGEND_COLUMNS.values() for n in names}
     known |= {header_key(n) for n in RULE_NAMES} | {header_key(v) for v in overrides.values()}
     for i, h in enumerate(table.header):
-        if i in used or header_key(h) in known:
+        if i in used or header_key(h) in known or header_key(h) in NUMBERING_COLUMNS:
             continue
         if not h and not any(cells[i].strip() for *_, cells in rows):
             continue  # an empty trailing column (a stray delimiter)

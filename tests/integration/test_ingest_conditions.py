@@ -140,6 +140,13 @@ def test_class_rows_and_mapped_headers(fresh_database, tmp_path):
     assert result.report["counts"]["itbx_codes_structured"] == 1
 
 
+def test_a_row_number_column_is_no_rule_and_is_ignored(fresh_database, tmp_path):
+    header = ["No.", "code", "text", "max_footprint_share_pct"]
+    rows = [[str(i), c, t, "20" if c == "T1" else ""] for i, (c, t) in enumerate(CODES.items(), 1)]
+    result = ingest_package(fresh_database, _legend_package(tmp_path / "pkg", "cond-numbered", header, rows))
+    assert _rules(fresh_database, result.plan_version_id)["T1"]["max_footprint_share_pct"] == 20
+
+
 def test_an_unknown_legend_column_refuses_the_load(fresh_database, tmp_path):
     header = ["code", "text", "max_footprint_pct"]  # a misspelt max_footprint_share_pct
     rows = [[c, t, "20" if c == "T1" else ""] for c, t in CODES.items()]
