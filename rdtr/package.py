@@ -33,6 +33,7 @@ checksum and parses ``plan.toml`` into typed specs; reading the files is :mod:`r
     [itbx]
     path = "itbx.csv"               # .csv or .xlsx (sheet = "…")
     codes = "itbx_codes.csv"        # legend: code,text[,rule columns] (rdtr.conditions; code/kode, text/meaning…)
+    kbli = "kbli.csv"               # optional KBLI 2020 → activity table: kbli,activity_code (one row per pair)
     layout = "wide"                 # "wide" (activities × sub-zones) | "long" | "polygon-lists"
     columns = "auto"                # sub-zones (wide: the columns; long: the cells) are written as
                                     # "codes" | "names" (names and aliases of the sub-zone table) | "auto"
@@ -86,110 +87,27 @@ import shutil
 import tempfile
 import tomllib
 import zipfile
-from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 from rdtr.conditions import BY_NAME, parse_rule_value
-from rdtr.errors import InvalidInput, PackageError
+from rdtr.errors import PackageError
+from rdtr.package_spec import (  # noqa: F401 - the specs are part of this module's interface
+    IntensitySpec,
+    ItbxSpec,
+    OverlaySpec,
+    Package,
+    PlanSpec,
+    TableSpec,
+    ZonesSpec,
+)
 from rdtr.safe_open import TEMP_PREFIX, safe_extract
 from rdtr.text import PLAN_ID
 
 #: Files that are not part of a package's content (OS litter), ignored by the checksum.
 IGNORED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 IGNORED_DIRS = {"__MACOSX", ".git"}
-
-
-# --- specs ---------------------------------------------------------------------------------------
-@dataclass
-class TableSpec:
-    """A rule table (csv/xlsx) and how to read it."""
-
-    path: str
-    columns: dict[str, str] = field(default_factory=dict)
-    header_row: int = 1
-    skip_rows: list[int] = field(default_factory=list)
-    delimiter: str = ","
-    encoding: str = "utf-8-sig"
-    sheet: str | None = None
-    exclude: list[str] = field(default_factory=list)
-
-
-@dataclass
-class ZonesSpec:
-    path: str
-    layer: str | None = None
-    crs: str | None = None
-    id_field: str | None = None
-    fields: dict[str, str] = field(default_factory=dict)
-    provisions: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class ItbxSpec(TableSpec):
-    codes: str | None = None
-    codes_columns: dict[str, str] = field(default_factory=dict)
-    layout: str = "wide"
-    subzone_columns: str = "auto"
-    lists: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class IntensitySpec(TableSpec):
-    source: str = "file"
-    layout: str = "rows"
-    subzone_kind: str = "auto"
-    parameters: dict[str, str] = field(default_factory=dict)
-
-
-@dataclass
-class OverlaySpec:
-    kind: str
-    path: str
-    layer: str | None = None
-    crs: str | None = None
-    name: str | None = None
-    text: str | None = None
-    name_field: str | None = None
-    text_field: str | None = None
-    max_height_m: float | None = None
-    height_field: str | None = None
-
-
-@dataclass
-class PlanSpec:
-    id: str
-    name: str
-    legal_basis: str
-    effective_from: date
-    region: str | None = None
-    region_code: str | None = None
-    synthetic: bool = False
-
-
-@dataclass
-class Package:
-    """An opened package: ``root`` is a folder on disk (a temporary one for a zip)."""
-
-    root: Path
-    source: str
-    plan: PlanSpec
-    zones: ZonesSpec
-    subzones: TableSpec | None
-    itbx: ItbxSpec | None
-    intensity: IntensitySpec | None
-    tpz: TableSpec | None
-    overlays: list[OverlaySpec]
-    checksum: str
-    raw: dict
-
-    def file(self, relative: str) -> Path:
-        """A file named by ``plan.toml``, which must stay inside the package."""
-        path = (self.root / relative).resolve()
-        if not path.is_relative_to(self.root.resolve()):
-            raise InvalidInput(f"{relative!r} points outside the package")
-        return path
 
 
 # --- opening -------------------------------------------------------------------------------------
@@ -393,6 +311,7 @@ def parse_plan_toml(
             problems,
             path_optional=(layout == "polygon-lists"),
             codes=s.get("codes"),
+            kbli=s.get("kbli"),
             codes_columns=_str_map(s.get("codes_columns"), "[itbx.codes_columns]", problems),
             layout=layout,
             subzone_columns=kind,

@@ -15,7 +15,7 @@ sub-zone or class is an error naming the file, row and column.
 
 from __future__ import annotations
 
-from rdtr.ingest.legend import read_legend
+from rdtr.ingest.legend import read_kbli, read_legend
 from rdtr.ingest.report import Report
 from rdtr.ingest.rule_tables import Rules, _columns, _columns_needing, _read_layout, _subzone_columns
 from rdtr.ingest.subzones import SubzoneTable
@@ -44,6 +44,8 @@ def read_itbx(pkg, subzones: SubzoneTable, zones, report: Report, rules: Rules) 
     elif not _read_layout(pkg, spec, "ITBX table", {"wide": _itbx_wide, "long": _itbx_long}, subzones, report, rules):
         return
     _check_codes(rules, report, spec)
+    if spec.kbli:
+        read_kbli(pkg, report, rules)
     report.count("activities", len(rules.activities))
     report.count("itbx_cells", len(rules.cells))
 

@@ -8,11 +8,17 @@ from rdtr.ingest.report import Report
 from rdtr.ingest.rule_tables import Rules, _columns, _read
 from rdtr.ingest.tables import Table, header_key
 from rdtr.ingest.values import clean_text
+from rdtr.text import kbli_key
 
 #: Header names of the legend's code and text columns (besides ``[itbx.codes_columns]``).
 LEGEND_COLUMNS = {
     "code": ["code", "kode"],
     "text": ["text", "meaning", "keterangan", "arti", "definisi", "deskripsi", "description"],
+}
+#: Header names of the KBLI table's columns.
+KBLI_COLUMNS = {
+    "kbli": ["kbli", "kode_kbli", "kbli_2020"],
+    "activity_code": ["activity_code", "activity", "kode_kegiatan", "kegiatan", "code", "kode"],
 }
 #: Row-number columns cities put first ("No", "No.", "Nomor", "No urut"): carry no rule, ignored.
 NUMBERING_COLUMNS = {"no", "nomor", "nourut", "urut"}
@@ -103,6 +109,41 @@ def _unknown_columns(table: Table, idx: dict, overrides: dict[str, str], rows, r
             row=table.header_line,
             column=h or None,
         )
+
+
+def read_kbli(pkg, report: Report, rules: Rules) -> None:
+    """Read the KBLI 2020 → activity table (``[itbx] kbli``) into the activities' KBLI codes: an activity
+    the matrix does not list, or a code that is not five digits, is an error naming the row."""
+    spec = pkg.itbx
+    from rdtr.package import TableSpec
+
+    tspec = TableSpec(path=spec.kbli, delimiter=spec.delimiter, encoding=spec.encoding)
+    table = _read(pkg, tspec, spec.kbli, report, "KBLI table")
+    if table is None:
+        return
+    idx = _columns(table, {}, KBLI_COLUMNS, report, "itbx.kbli")
+    if idx.get("kbli") is None or idx.get("activity_code") is None:
+        report.error("missing_column", "the KBLI table needs a kbli and an activity_code column", file=table.file)
+        return
+    by_code = {a["activity_code"].upper(): a for a in rules.activities}
+    pairs = 0
+    for line, cells in table.rows:
+        kbli, code = clean_text(cells[idx["kbli"]]), clean_text(cells[idx["activity_code"]])
+        if kbli is None and code is None:
+            continue
+        digits = kbli_key(kbli or "")
+        if len(digits) != 5:
+            report.error("bad_value", f"KBLI {kbli!r} is not a five-digit KBLI 2020 code", file=table.file, row=line)
+            continue
+        activity = by_code.get((code or "").upper())
+        if activity is None:
+            report.error("unknown_activity", f"activity {code!r} is not in the ITBX matrix", file=table.file, row=line)
+            continue
+        known = activity["kbli"] or []
+        if digits not in {kbli_key(k) for k in known}:
+            activity["kbli"] = [*known, digits]
+            pairs += 1
+    report.count("kbli_pairs", pairs)
 
 
 def read_tpz(pkg, report: Report, rules: Rules) -> None:

@@ -84,7 +84,15 @@ max_height_m = 30
         [[c, n, k, "Umum", *cells] for c, n, k, cells in ACTIVITIES],
     )
     write_csv(root / "itbx_codes.csv", RULE_HEADER, LEGEND)
+    write_csv(root / "kbli.csv", ["kbli", "activity_code"], [["47112", "A2"], ["56101", "A2"], ["56.101", "A3"]])
+    toml = (
+        (root / "plan.toml")
+        .read_text()
+        .replace('codes = "itbx_codes.csv"', 'codes = "itbx_codes.csv"\nkbli = "kbli.csv"')
+    )
+    (root / "plan.toml").write_text(toml)
     result = ingest_package(fresh_database, root)
+    assert result.report["counts"]["kbli_pairs"] == 3
     fresh_database.versions.clear()
     return result
 
@@ -253,6 +261,10 @@ def test_kbli_asks_for_an_activity_and_an_ambiguous_one_asks_to_choose(plan, fre
     r = fresh_client.post("/v1/parcels/check", json={"parcel": parcel(*R2), "activity": "45201", "plan": "checkplan"})
     assert r.status_code == 422
     assert "A3" in r.json()["detail"] and "A4" in r.json()["detail"]
+    # the package's KBLI table adds codes: one to A2 alone, one shared by A2 and A3
+    assert ask(fresh_client, parcel(*R2), "47112", FULL_OK)["activity"]["code"] == "A2"
+    r = fresh_client.post("/v1/parcels/check", json={"parcel": parcel(*R2), "activity": "56101", "plan": "checkplan"})
+    assert r.status_code == 422 and "A2" in r.json()["detail"] and "A3" in r.json()["detail"]
 
 
 @pytest.mark.parametrize(

@@ -147,6 +147,20 @@ def test_a_row_number_column_is_no_rule_and_is_ignored(fresh_database, tmp_path)
     assert _rules(fresh_database, result.plan_version_id)["T1"]["max_footprint_share_pct"] == 20
 
 
+def test_a_kbli_table_with_an_unknown_activity_or_a_bad_code_is_refused_naming_the_row(fresh_database, tmp_path):
+    root = make_package(tmp_path / "pkg", "kbli-bad")
+    write_csv(root / "kbli.csv", ["kbli", "activity_code"], [["47111", "A001"], ["4711", "A002"], ["47300", "Z9"]])
+    toml = (
+        (root / "plan.toml")
+        .read_text()
+        .replace('codes = "itbx_codes.csv"', 'codes = "itbx_codes.csv"\nkbli = "kbli.csv"')
+    )
+    (root / "plan.toml").write_text(toml)
+    report = _refused(fresh_database, root)
+    assert [(e["code"], e["row"]) for e in report["errors"]] == [("bad_value", 3), ("unknown_activity", 4)]
+    assert "'4711'" in report["errors"][0]["message"] and "'Z9'" in report["errors"][1]["message"]
+
+
 def test_an_unknown_legend_column_refuses_the_load(fresh_database, tmp_path):
     header = ["code", "text", "max_footprint_pct"]  # a misspelt max_footprint_share_pct
     rows = [[c, t, "20" if c == "T1" else ""] for c, t in CODES.items()]

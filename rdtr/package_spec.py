@@ -1,0 +1,100 @@
+"""The plan package's parts as ``plan.toml`` describes them (see :mod:`rdtr.package` for every key)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from rdtr.errors import InvalidInput
+
+
+@dataclass
+class TableSpec:
+    """A rule table (csv/xlsx) and how to read it."""
+
+    path: str
+    columns: dict[str, str] = field(default_factory=dict)
+    header_row: int = 1
+    skip_rows: list[int] = field(default_factory=list)
+    delimiter: str = ","
+    encoding: str = "utf-8-sig"
+    sheet: str | None = None
+    exclude: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ZonesSpec:
+    path: str
+    layer: str | None = None
+    crs: str | None = None
+    id_field: str | None = None
+    fields: dict[str, str] = field(default_factory=dict)
+    provisions: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ItbxSpec(TableSpec):
+    codes: str | None = None
+    kbli: str | None = None  #: a KBLI → activity table (kbli, activity_code), adding to the matrix's KBLI
+    codes_columns: dict[str, str] = field(default_factory=dict)
+    layout: str = "wide"
+    subzone_columns: str = "auto"
+    lists: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class IntensitySpec(TableSpec):
+    source: str = "file"
+    layout: str = "rows"
+    subzone_kind: str = "auto"
+    parameters: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class OverlaySpec:
+    kind: str
+    path: str
+    layer: str | None = None
+    crs: str | None = None
+    name: str | None = None
+    text: str | None = None
+    name_field: str | None = None
+    text_field: str | None = None
+    max_height_m: float | None = None
+    height_field: str | None = None
+
+
+@dataclass
+class PlanSpec:
+    id: str
+    name: str
+    legal_basis: str
+    effective_from: date
+    region: str | None = None
+    region_code: str | None = None
+    synthetic: bool = False
+
+
+@dataclass
+class Package:
+    """An opened package: ``root`` is a folder on disk (a temporary one for a zip)."""
+
+    root: Path
+    source: str
+    plan: PlanSpec
+    zones: ZonesSpec
+    subzones: TableSpec | None
+    itbx: ItbxSpec | None
+    intensity: IntensitySpec | None
+    tpz: TableSpec | None
+    overlays: list[OverlaySpec]
+    checksum: str
+    raw: dict
+
+    def file(self, relative: str) -> Path:
+        """A file named by ``plan.toml``, which must stay inside the package."""
+        path = (self.root / relative).resolve()
+        if not path.is_relative_to(self.root.resolve()):
+            raise InvalidInput(f"{relative!r} points outside the package")
+        return path
