@@ -475,7 +475,10 @@
       });
       renderParcel(answer);
       setStatus("");
+      // The building-plan check (check.js) follows the parcel on the page.
+      document.dispatchEvent(new CustomEvent("rdtr:parcel", { detail: { geometry: geometry, analysis: answer } }));
     } catch (e) {
+      document.dispatchEvent(new CustomEvent("rdtr:parcel", { detail: { geometry: null } }));
       showError($("parcel-error"), t("errorPrefix") + ": " + e.message);
       $("result-body").innerHTML = '<p class="error">' + esc(t("errorPrefix")) + ": " + esc(e.message) + "</p>";
       setStatus(t("errorPrefix") + ": " + e.message);
@@ -661,7 +664,8 @@
     rerun();
   });
 
-  window.RDTR_APP = { map: map, state: state, askPoint: askPoint, analyzeParcel: analyzeParcel };
+  window.RDTR_APP = { map: map, state: state, askPoint: askPoint, analyzeParcel: analyzeParcel,
+                      esc: esc, num: num, classBadge: classBadge, measures: MEASURES };
   loadPlans(true).then(function () {
     searchActivities("");
     setStatus(t("status_ready"));

@@ -105,7 +105,9 @@ def conformity(analysis: dict, proposal: dict, lang: str = "en") -> dict:
         open_items.append(("partly_covered", {"share": analysis["covered_share"]}))
     verdict = _verdict(checks, requirements, deciding, open_items)
     reasons = [reason(lang, kind, **args) for kind, args in open_items]
-    reasons += [reason(lang, c["result"], check=c) for c in checks if c["result"] != "pass"]
+    # what fails first (it decides), then what is open
+    reasons += [reason(lang, "fail", check=c) for c in checks if c["result"] == "fail"]
+    reasons += [reason(lang, "not_checked", check=c) for c in checks if c["result"] == "not_checked"]
     reasons += [reason(lang, "requirement", requirement=r) for r in requirements if not r["provided"]]
     if verdict == "conforms_with_conditions" and any(z["class"] == "B" for z in deciding):
         reasons.append(reason(lang, "class_b", subzones=[z["subzone_code"] for z in deciding if z["class"] == "B"]))
