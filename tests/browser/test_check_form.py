@@ -117,6 +117,20 @@ def test_a_house_taller_than_the_limit_does_not_conform(browser, live_server, pl
     # Only what was filled in was sent: empty fields are left out, never sent as 0.
     assert [body["proposal"] for body, _ in sent] == [{"height_m": height, "floors": 2, "footprint_m2": 120}]
     assert sent[0][0]["activity"] == "A001" and sent[0][1] == "id"
+    # The page shows the API's answer, not its own: the same checks, results and reasons as HTTP gives.
+    import httpx
+
+    http = httpx.post(live_server + CHECK_URL, json=sent[0][0], headers={"Accept-Language": "id"}, timeout=30).json()
+    assert http["verdict"] == "does_not_conform"
+    rows = page.get_by_test_id("check-table").locator("tr[data-rule]")
+    shown = [rows.nth(i).get_attribute("data-rule") for i in range(rows.count())]
+    assert shown == [c["rule"] for c in http["checks"]]
+    outcomes = [_row(page, c["rule"])[4] for c in http["checks"] if c["rule"] != "activity_class"]
+    words = {"pass": "Memenuhi", "fail": "Tidak memenuhi", "not_checked": "Belum diperiksa"}
+    assert [o.split(" ", 1)[-1] for o in outcomes] == [
+        words[c["result"]] for c in http["checks"] if c["rule"] != "activity_class"
+    ]
+    assert reasons == http["reasons"]
     page.screenshot(path=str(test_output / "web-check-too-tall.png"))
     net.assert_clean()
     page.close()

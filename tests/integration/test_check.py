@@ -342,3 +342,32 @@ def test_cli_extract_with_a_proposal_stores_the_same_check(plan, fresh_client, f
     http = fresh_client.post("/v1/parcels/check", json=body, headers={"Accept-Language": "id"}).json()
     assert stored["verdict"] == http["verdict"] == "does_not_conform"
     assert stored["checks"] == http["checks"] and stored["reasons"] == http["reasons"]
+
+
+@pytest.mark.parametrize(
+    ("rule", "change"),
+    [
+        ("footprint", {"footprint_m2": 300}),  # KDB 60 % of 400 m² = 240
+        ("floor_area", {"floor_area_m2": 1000}),  # KLB 2.4 × 400 = 960
+        ("floors", {"floors": 5}),  # 4
+        ("green_area", {"green_area_m2": 50}),  # KDH 20 % = 80
+        ("setback", {"setback_m": 2}),  # GSB 3 m
+        ("kkop_height", {"height_m": 31}),  # the KKOP's 30 m
+    ],
+)
+def test_each_rule_fails_alone_when_only_its_value_breaks_it(plan, fresh_client, rule, change):
+    a = ask(fresh_client, parcel(*R2), "A1", {**FULL_OK, **change})
+    assert [c["rule"] for c in a["checks"] if c["result"] == "fail"] == [rule]
+    assert a["verdict"] == "does_not_conform"
+    (failed,) = [c for c in a["checks"] if c["result"] == "fail"]
+    assert failed["proposed"] == next(iter(change.values()))
+    assert failed["source"]["plan"] == "checkplan" and failed["source"]["version"] == 1
+    assert len(a["reasons"]) == 1
+
+
+def test_a_lot_above_its_minimum_passes_the_lot_check(plan, fresh_client):
+    a = ask(fresh_client, parcel(220, 20, 240, 40), "A1", {**FULL_OK, "height_m": 10})  # 400 m² ≥ R-3's 90 m²
+    lot = by_rule(a, "lot_area")
+    assert (lot["limit"], lot["result"], lot["source"]["subzone_code"]) == (90, "pass", "R-3")
+    assert lot["source"]["by"] == "intensity" and lot["source"]["field"] == "lot_min_m2"
+    assert a["verdict"] == "conforms", a["reasons"]
