@@ -24,7 +24,7 @@ from fastapi import Depends, Request
 from fastapi.routing import APIRoute
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.problems import problem
+from api.problems import language, problem
 from api.ratelimit import RateLimited, client_key, failures
 from api.runtime import database, in_worker
 from rdtr.auth import ROLES, TokenInfo, require, verify_token
@@ -75,7 +75,7 @@ class AuthRoute(APIRoute):
             try:
                 return await handler(request)
             except Unauthorized as exc:
-                response = problem(exc.status, exc.title, exc.detail)
+                response = problem(exc.status, exc.title, exc.detail, lang=language(request.headers))
                 response.headers.update(WWW_AUTHENTICATE)
                 return response
 

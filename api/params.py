@@ -21,7 +21,9 @@ from fastapi import Request
 from fastapi.responses import Response
 from starlette.requests import ClientDisconnect
 
+from api import problems
 from api.problems import PROBLEM, PROBLEM_SCHEMA
+from rdtr import messages
 from rdtr.answers.activities import parse_classes
 from rdtr.coords import parse_bbox
 from rdtr.errors import InvalidInput, MalformedJSON, PayloadTooLarge
@@ -404,27 +406,18 @@ def problem_responses(*statuses: int) -> dict:
 
 
 def json_response(
-    document, media_type: str = "application/json", status_code: int = 200, headers: dict | None = None
+    document,
+    media_type: str = "application/json",
+    status_code: int = 200,
+    headers: dict | None = None,
+    lang: str = "en",
 ) -> Response:
-    """The answer document as JSON bytes (orjson), exactly what the CLI's ``--json`` prints."""
-    return Response(content=orjson.dumps(document), media_type=media_type, status_code=status_code, headers=headers)
+    """The answer document as JSON bytes (orjson), exactly what the CLI's ``--json`` prints; its messages in
+    ``lang`` (:mod:`rdtr.messages`)."""
+    body = messages.dumps(document, lang)
+    return Response(content=body, media_type=media_type, status_code=status_code, headers=headers)
 
 
 def language(request: Request) -> str:
-    """``id`` or ``en`` from ``Accept-Language`` (the first of them by preference; default ``en``)."""
-    header = request.headers.get("accept-language")
-    if not header:
-        return "en"
-    ranked = []
-    for i, part in enumerate(header.split(",")[:20]):
-        tag, _, q = part.strip().partition(";q=")
-        try:
-            weight = float(q) if q else 1.0
-        except ValueError:
-            weight = 0.0
-        if weight > 0:
-            ranked.append((-weight, i, tag.strip().lower()[:2]))
-    for _, _, tag in sorted(ranked):
-        if tag in ("id", "en"):
-            return tag
-    return "en"
+    """``id`` or ``en`` from the request's ``Accept-Language`` (the first of them by preference; default ``en``)."""
+    return problems.language(request.headers)

@@ -13,21 +13,31 @@ from http import HTTPStatus
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import Response
 from sqlalchemy.exc import OperationalError, ProgrammingError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from rdtr import messages
 from rdtr.errors import SCHEMA_MISSING, RdtrError, as_schema_missing
 
 PROBLEM = "application/problem+json"
 
 
 def problem(
-    status: int, title: str, detail: str, type_: str = "about:blank", headers: dict | None = None, **extra
-) -> JSONResponse:
-    """A problem+json response."""
+    status: int,
+    title: str,
+    detail: str,
+    type_: str = "about:blank",
+    headers: dict | None = None,
+    lang: str = "en",
+    **extra,
+) -> Response:
+    """A problem+json response; in Indonesian (``lang="id"``) the title is the status's Indonesian title and
+    a detail that is a :class:`rdtr.messages.Message` is said in Indonesian."""
+    if lang == "id":
+        title = messages.title(status, "id")
     body = {"type": type_, "title": title, "status": status, "detail": detail, **extra}
-    return JSONResponse(body, status_code=status, media_type=PROBLEM, headers=headers)
+    return Response(messages.dumps(body, lang), status_code=status, media_type=PROBLEM, headers=headers)
 
 
 def _title(status: int) -> str:
@@ -37,38 +47,39 @@ def _title(status: int) -> str:
         return "Error"
 
 
-def _from_rdtr(exc: RdtrError) -> JSONResponse:
+def _from_rdtr(exc: RdtrError, lang: str) -> Response:
     extra = {k: v for k, v in exc.extra.items() if v is not None}
     report = getattr(exc, "report", None)
     if report is not None:
         extra["report"] = report
-    return problem(exc.status, exc.title, exc.detail, headers=getattr(exc, "headers", None), **extra)
+    return problem(exc.status, exc.title, exc.detail, headers=getattr(exc, "headers", None), lang=lang, **extra)
 
 
-def _from_validation(exc: RequestValidationError) -> JSONResponse:
+def _from_validation(exc: RequestValidationError, lang: str) -> Response:
     parts = []
     for err in exc.errors():
         where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path"))
         parts.append(f"{where or 'request'}: {err.get('msg')}")
-    return problem(422, "Invalid request", "; ".join(parts) or "invalid request")
+    return problem(422, "Invalid request", "; ".join(parts) or "invalid request", lang=lang)
 
 
-def _from_http(exc: StarletteHTTPException) -> JSONResponse:
-    return problem(exc.status_code, _title(exc.status_code), str(exc.detail), headers=getattr(exc, "headers", None))
+def _from_http(exc: StarletteHTTPException, lang: str) -> Response:
+    status = exc.status_code
+    return problem(status, _title(status), str(exc.detail), headers=getattr(exc, "headers", None), lang=lang)
 
 
-def _from_programming(exc: ProgrammingError) -> JSONResponse:
+def _from_programming(exc: ProgrammingError, lang: str) -> Response:
     if as_schema_missing(exc) is None:
         raise exc
-    return problem(503, "Database not migrated", SCHEMA_MISSING)
+    return problem(503, "Database not migrated", SCHEMA_MISSING, lang=lang)
 
 
-def _from_operational(_exc: OperationalError) -> JSONResponse:
-    return problem(503, "Database unavailable", "the database cannot be reached; try again shortly")
+def _from_operational(_exc: OperationalError, lang: str) -> Response:
+    return problem(503, "Database unavailable", "the database cannot be reached; try again shortly", lang=lang)
 
 
 #: exception kind → the problem it becomes (most specific first is not needed: Starlette walks the MRO)
-PROBLEMS: dict[type[Exception], Callable[[Exception], JSONResponse]] = {
+PROBLEMS: dict[type[Exception], Callable[[Exception, str], Response]] = {
     RdtrError: _from_rdtr,
     RequestValidationError: _from_validation,
     StarletteHTTPException: _from_http,
@@ -77,13 +88,33 @@ PROBLEMS: dict[type[Exception], Callable[[Exception], JSONResponse]] = {
 }
 
 
-def as_problem(exc: Exception) -> JSONResponse | None:
-    """The problem response for ``exc`` by the table (walking its class hierarchy), or ``None``."""
+def as_problem(exc: Exception, lang: str = "en") -> Response | None:
+    """The problem response for ``exc`` in ``lang`` by the table (walking its class hierarchy), or ``None``."""
     for kind in type(exc).__mro__:
         convert = PROBLEMS.get(kind)
         if convert is not None:
-            return convert(exc)
+            return convert(exc, lang)
     return None
+
+
+def language(headers) -> str:
+    """``id`` or ``en`` from an ``Accept-Language`` header value's preference (default ``en``)."""
+    header = headers.get("accept-language") if headers is not None else None
+    if not header:
+        return "en"
+    ranked = []
+    for i, part in enumerate(header.split(",")[:20]):
+        tag, _, q = part.strip().partition(";q=")
+        try:
+            weight = float(q) if q else 1.0
+        except ValueError:
+            weight = 0.0
+        if weight > 0:
+            ranked.append((-weight, i, tag.strip().lower()[:2]))
+    for _, _, tag in sorted(ranked):
+        if tag in messages.LANGUAGES:
+            return tag
+    return "en"
 
 
 #: What any operation may answer besides its own statuses: malformed or invalid input, too many requests,
@@ -120,8 +151,8 @@ def document(schema: dict) -> dict:
 def install(app: FastAPI) -> None:
     """Register the table's handlers on ``app``."""
 
-    async def handler(_request: Request, exc: Exception):
-        return as_problem(exc)
+    async def handler(request: Request, exc: Exception):
+        return as_problem(exc, language(request.headers))
 
     for kind in PROBLEMS:
         app.add_exception_handler(kind, handler)

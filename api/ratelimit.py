@@ -101,14 +101,16 @@ class RateLimitMiddleware:
         if self.enabled and scope["type"] == "http" and not scope["path"].startswith(UNCOUNTED):
             wait = self.requests.take(client_key(scope))
             if wait:
-                from api.problems import as_problem
+                from starlette.datastructures import Headers
+
+                from api.problems import as_problem, language
 
                 exc = RateLimited(
                     f"more than {self.requests.per_minute} requests a minute from this address; "
                     "retry later (RDTR_RATE_LIMIT_PER_MINUTE)",
                     wait,
                 )
-                await as_problem(exc)(scope, receive, send)
+                await as_problem(exc, language(Headers(scope=scope)))(scope, receive, send)
                 return
         await self.app(scope, receive, send)
 

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rdtr.errors import InvalidInput
+from rdtr.messages import Message
 
 EXAMPLES = "contoh / examples: '0.1351, 117.4823' · '0°08'06\"N 117°28'56\"E' · '50N 553000 14900'"
 
@@ -55,10 +56,10 @@ def check_lonlat(lon, lat) -> tuple[float, float]:
     if not (math.isfinite(lon) and math.isfinite(lat)):
         raise InvalidInput("lon and lat must be finite numbers")
     if not -90 <= lat <= 90:
-        hint = " — the arguments look swapped: the order is longitude, latitude" if -90 <= lon <= 90 else ""
-        raise InvalidInput(f"lat {lat:g} is beyond ±90{hint}")
+        hint = Message("swapped_hint") if -90 <= lon <= 90 else ""
+        raise InvalidInput(Message("lat_beyond", lat=f"{lat:g}", hint=hint))
     if not -180 <= lon <= 180:
-        raise InvalidInput(f"lon {lon:g} is beyond ±180")
+        raise InvalidInput(Message("lon_beyond", lon=f"{lon:g}"))
     return lon, lat
 
 

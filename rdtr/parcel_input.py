@@ -24,6 +24,7 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from rdtr.config import get_settings
 from rdtr.errors import InvalidInput, LimitExceeded
+from rdtr.messages import Message
 from rdtr.safe_open import check_driver, check_name, vector_source
 
 #: Where RDTR parcels can be: Indonesia (≈ 95–141° E, 11° S–6° N) with a generous margin.
@@ -104,7 +105,7 @@ def parse_geojson(doc: Any, *, max_parcels: int | None = None) -> ParcelBatch:
     if kind in POLYGONAL:
         return ParcelBatch([check_geometry(doc, 0)], collection=False)
     if kind in ("Point", "MultiPoint", "LineString", "MultiLineString", "GeometryCollection"):
-        raise InvalidInput(f"a {kind} is not a parcel: send a Polygon or MultiPolygon (or a Feature of one)")
+        raise InvalidInput(Message("not_a_parcel", kind=kind))
     raise InvalidInput(f"unknown GeoJSON type {kind!r}: send a Polygon, MultiPolygon, Feature or FeatureCollection")
 
 
@@ -267,13 +268,11 @@ def finish(geom, index: int, where: str = "") -> ParcelInput:
             raise InvalidInput(f"{where}the polygon is invalid ({reason}) and cannot be repaired into an area")
         geom, repaired = fixed, True
     if geom.is_empty or geom.area == 0:
-        raise InvalidInput(f"{where}the polygon has no area")
+        raise InvalidInput(Message("no_area", where=where))
     area = geodesic_area(geom)
     limit = get_settings().max_parcel_area_m2
     if area > limit:
-        raise InvalidInput(
-            f"{where}the parcel is {area:,.0f} m², larger than the maximum {limit:,.0f} m² (RDTR_MAX_PARCEL_AREA_M2)"
-        )
+        raise InvalidInput(Message("parcel_too_large", where=where, area=round(area), limit=round(limit)))
     return ParcelInput(index=index, geom=geom, valid=valid, repaired=repaired, area_m2=area, vertices=vertices)
 
 

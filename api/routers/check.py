@@ -76,7 +76,7 @@ def check_arguments(body, allowed: tuple[str, ...] = tuple(CHECK_FIELDS)) -> dic
 def _check(db, raw: bytes, lang: str) -> bytes:
     body = parse_json(raw, CHECK_HINT)
     args = check_arguments(body)
-    return answer_bytes(check(db, body["parcel"], lang=lang, **args))
+    return answer_bytes(check(db, body["parcel"], lang=lang, **args), lang)
 
 
 @router.post(

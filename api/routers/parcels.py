@@ -18,12 +18,14 @@ from api.params import (
     Param,
     QuerySpec,
     choice,
+    language,
     parse_json,
     problem_responses,
     read_body,
 )
 from api.routing import LeanRoute
 from api.runtime import database, in_worker
+from rdtr import messages
 from rdtr.answers import analyze, compare, export
 from rdtr.config import get_settings
 from rdtr.errors import LimitExceeded
@@ -72,9 +74,10 @@ async def parcel_body(request: Request) -> bytes:
     return await read_body(request, get_settings().max_json_bytes)
 
 
-def answer_bytes(answer) -> bytes:
-    """The answer as JSON bytes, refused when above ``RDTR_MAX_RESPONSE_BYTES`` (a batch too big to send)."""
-    body = orjson.dumps(answer)
+def answer_bytes(answer, lang: str = "en") -> bytes:
+    """The answer as JSON bytes (its messages in ``lang``), refused when above ``RDTR_MAX_RESPONSE_BYTES`` (a
+    batch too big to send)."""
+    body = messages.dumps(answer, lang)
     limit = get_settings().max_response_bytes
     if len(body) > limit:
         raise LimitExceeded(
@@ -84,7 +87,7 @@ def answer_bytes(answer) -> bytes:
     return body
 
 
-def _analyze(db, raw, fmt, **kwargs):
+def _analyze(db, raw, fmt, lang, **kwargs):
     doc = parse_json(raw, EMPTY_BODY)
     batch = parse_geojson(doc)
     answer = analyze(db, batch, **kwargs)
@@ -92,11 +95,11 @@ def _analyze(db, raw, fmt, **kwargs):
         media_type, convert = EXPORTS[fmt]
         body = convert(answer, batch)
         return doc, batch, answer, body.encode() if isinstance(body, str) else body, media_type
-    return doc, batch, answer, answer_bytes(answer), "application/json"
+    return doc, batch, answer, answer_bytes(answer, lang), "application/json"
 
 
-def _compare(db, raw, **kwargs):
-    return answer_bytes(compare(db, parse_geojson(parse_json(raw, EMPTY_BODY)), **kwargs))
+def _compare(db, raw, lang, **kwargs):
+    return answer_bytes(compare(db, parse_geojson(parse_json(raw, EMPTY_BODY)), **kwargs), lang)
 
 
 @router.post(
@@ -145,6 +148,7 @@ async def analyze_parcels(request: Request):
         database(request),
         raw,
         q["f"],
+        language(request),
         at=q["at"],
         activity=q["activity"],
         plan=q["plan"],
@@ -179,6 +183,7 @@ async def compare_parcels(request: Request):
         _compare,
         database(request),
         raw,
+        language(request),
         date_from=q["from"],
         date_to=q["to"],
         activity=q["activity"],

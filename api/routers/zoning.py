@@ -5,7 +5,18 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 
 from api.html import maybe_preview
-from api.params import ACTIVITY, AT, FORMAT_HTML, LAT, LON, PLAN, QuerySpec, json_response, problem_responses
+from api.params import (
+    ACTIVITY,
+    AT,
+    FORMAT_HTML,
+    LAT,
+    LON,
+    PLAN,
+    QuerySpec,
+    json_response,
+    language,
+    problem_responses,
+)
 from api.routing import LeanRoute
 from api.runtime import database
 from rdtr.answers import zoning_at
@@ -48,4 +59,4 @@ async def zoning(request: Request):
     # cost a third as much again. Everything heavier goes to the worker threads (api.runtime.in_worker).
     answer = zoning_at(database(request), q["lon"], q["lat"], at=q["at"], activity=q["activity"], plan=q["plan"])
     preview = await maybe_preview(request, q["f"], kind="zoning", answer=answer, geometry=None)
-    return preview or json_response(answer)
+    return preview or json_response(answer, lang=language(request))

@@ -11,10 +11,16 @@ from collections.abc import Iterable
 from rdtr.conditions import RULE_NAMES, ConditionRule
 from rdtr.errors import InvalidInput, NotFound
 from rdtr.itbx import CLASS_NAMES
+from rdtr.messages import Message
 from rdtr.text import kbli_query, name_key
 from rdtr.versions import INTENSITY_FIELDS, Activity, IntensityRow, VersionData
 
 EMPTY_INTENSITY = dict.fromkeys(INTENSITY_FIELDS)
+
+
+def _g(value: float) -> str:
+    """A bound as the plan writes it (``150``, ``62.5``): no grouping, no trailing zeros."""
+    return f"{value:g}"
 
 
 def r2(value: float | None, digits: int = 2) -> float | None:
@@ -103,9 +109,7 @@ def _rows(vd: VersionData, subzone_code: str, block: str | None, feature_id: str
 def _variant_note(rows: list[IntensityRow]) -> str | None:
     variants = sorted({r.variant for r in rows if r.variant})
     if len(variants) > 1:
-        return "the plan gives this sub-zone several intensity variants; the first applies unless: " + "; ".join(
-            variants
-        )
+        return Message("variants", variants="; ".join(variants))
     return None
 
 
@@ -123,7 +127,7 @@ def intensity_at_point(vd: VersionData, subzone_code: str, block: str | None, fe
     else:
         note = None
     if not rows:
-        return {**EMPTY_INTENSITY, "note": "no intensity rule for this sub-zone in the plan"}
+        return {**EMPTY_INTENSITY, "note": Message("no_intensity")}
     if len(rows) == 1 and not rows[0].by_lot_size:
         out = _values(rows[0])
         if rows[0].note or note:
@@ -133,7 +137,7 @@ def intensity_at_point(vd: VersionData, subzone_code: str, block: str | None, fe
     for f in INTENSITY_FIELDS:
         vals = {r.values.get(f) for r in rows}
         out[f] = vals.pop() if len(vals) == 1 else None
-    out["note"] = "depends on the lot size: see by_lot_size (lot-size classes are [min, max) m²)"
+    out["note"] = Message("by_lot_size")
     out["by_lot_size"] = [
         {"lot_area_min_m2": r.lot_area_min_m2, "lot_area_max_m2": r.lot_area_max_m2, **_values(r)} for r in rows
     ]
@@ -151,20 +155,17 @@ def intensity_for_lot(
         note = _variant_note(rows)
         rows = [r for r in rows if r.variant == rows[0].variant]
     if not rows:
-        return {**EMPTY_INTENSITY, "note": "no intensity rule for this sub-zone in the plan"}, None
+        return {**EMPTY_INTENSITY, "note": Message("no_intensity")}, None
     classed = [r for r in rows if r.by_lot_size]
     fitting = [r for r in classed if r.fits_lot(lot_area_m2)] or [r for r in rows if not r.by_lot_size]
     if not fitting:
         lows = [r.lot_area_min_m2 for r in classed if r.lot_area_min_m2 is not None]
         smallest = min(lows) if lows else None
         if smallest is not None and lot_area_m2 < smallest:
-            detail = (
-                f"the parcel ({lot_area_m2:,.1f} m²) is smaller than the smallest lot-size class of "
-                f"{subzone_code} ({smallest:g} m²): no intensity rule applies"
-            )
+            detail = Message("lot_below_classes", area=float(lot_area_m2), subzone=subzone_code, low=_g(smallest))
             breach = {"subzone_code": subzone_code, "lot_min_m2": smallest, "detail": detail}
         else:
-            detail = f"no lot-size class of {subzone_code} contains {lot_area_m2:,.1f} m²"
+            detail = Message("no_lot_class", subzone=subzone_code, area=float(lot_area_m2))
             breach = None
         return {**EMPTY_INTENSITY, "note": detail}, breach
     row = fitting[0]
@@ -180,8 +181,7 @@ def intensity_for_lot(
         breach = {
             "subzone_code": subzone_code,
             "lot_min_m2": lot_min,
-            "detail": f"the parcel ({lot_area_m2:,.1f} m²) is below the minimum lot size of {subzone_code} "
-            f"({lot_min:g} m²)",
+            "detail": Message("lot_below_min", area=float(lot_area_m2), subzone=subzone_code, low=_g(lot_min)),
         }
     return out, breach
 
@@ -208,7 +208,7 @@ def find_activity(vd: VersionData, query: str) -> Activity | None:
         if len(matches) > 1:
             names = ", ".join(f"{m.code} {m.name}" for m in matches)
             raise InvalidInput(
-                f"KBLI {q} matches several activities of {vd.plan_id}: {names}; ask by activity code",
+                Message("kbli_ambiguous", kbli=q, plan=vd.plan_id, names=names),
                 candidates=[m.ref() for m in matches],
             )
     return None
@@ -226,10 +226,11 @@ def unknown_activity(query: str, versions: Iterable[VersionData]) -> NotFound:
     if not close:  # substring matches help with partial names ("rumah" → all the houses)
         close = [k for k in names if key and key in k][:5]
     suggestions = list(dict.fromkeys(names[k] for k in close))
-    hint = f"; did you mean: {', '.join(suggestions)}?" if suggestions else "; search with GET /v1/activities?q="
-    return NotFound(
-        f"unknown activity {query!r}: no plan in force lists it by code, name or KBLI{hint}", suggestions=suggestions
-    )
+    if suggestions:
+        message = Message("unknown_activity", query=repr(query), suggestions=", ".join(suggestions))
+    else:
+        message = Message("unknown_activity_search", query=repr(query))
+    return NotFound(message, suggestions=suggestions)
 
 
 def activity_cell(vd: VersionData, activity: Activity, subzone_code: str) -> dict:
@@ -237,9 +238,7 @@ def activity_cell(vd: VersionData, activity: Activity, subzone_code: str) -> dic
     cell = vd.cells_for(activity).get(subzone_code)
     out = {"code": activity.code, "name": activity.name}
     if cell is None:
-        out.update(
-            {"class": None, "codes": [], "conditions": [], "note": f"the ITBX matrix has no cell for {subzone_code}"}
-        )
+        out.update({"class": None, "codes": [], "conditions": [], "note": Message("no_cell", subzone=subzone_code)})
         return out
     cls, codes = cell
     out.update({"class": cls, "codes": codes, "conditions": vd.conditions(codes), "class_name": CLASS_NAMES.get(cls)})

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from rdtr.answers.assemble import r2
 from rdtr.conditions import ConditionRule
+from rdtr.messages import Message
 
 #: (limit, intensity field, factor turning the coefficient into m² per m² of piece)
 LIMIT_SUMS = (
@@ -88,7 +89,7 @@ def parcel_limits(pieces: list[Piece], area: float) -> dict:
         out[name], decided[name] = total, parts
         unregulated = sum(p.area for p in pieces if p.value(field) is None and not _capped(p, name))
         if total is not None and unregulated > 0.005 * max(area, 1e-9):
-            notes.append(f"{field} is not regulated on {unregulated:,.1f} m² of the parcel: {name} covers the rest")
+            notes.append(Message("unregulated", field=field, area=float(unregulated), name=name))
     main = [p for p in pieces if not p.sliver] or pieces
     for name, field, cfield, smallest in LIMIT_STRICTEST:
         out[name], decided[name] = _strictest(main, field, cfield, smallest)

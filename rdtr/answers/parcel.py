@@ -17,11 +17,12 @@ from rdtr.answers import sql
 from rdtr.answers.assemble import activity_cell, find_activity, intensity_for_lot, r2, unknown_activity, zone_static
 from rdtr.answers.limits import Piece, parcel_limits
 from rdtr.answers.plans import check_activity_known
-from rdtr.answers.point import UNCOVERED, overlay_dict
+from rdtr.answers.point import overlay_dict, uncovered
 from rdtr.config import get_settings
 from rdtr.db import Database
 from rdtr.errors import InvalidInput, LimitExceeded
 from rdtr.itbx import CLASS_NAMES, most_restrictive
+from rdtr.messages import Message
 from rdtr.parcel_input import ParcelBatch, ParcelInput, parse_geojson
 
 
@@ -219,7 +220,7 @@ def _answer(
         "at": at.isoformat(),
         "covered": bool(pieces),
         "covered_share": round(min(1.0, covered), 6),
-        "message": None if pieces else UNCOVERED.format(at=at.isoformat()),
+        "message": None if pieces else uncovered(at),
         "zones": zones,
         "slivers": slivers,
         "sliver_share": share_cut,
@@ -233,10 +234,7 @@ def _answer(
         citation = db.versions.get(primary_pv).plan
         answer["limits"]["plan"] = {"id": citation["id"], "version": citation["version"]}
     if len(plan_area) > 1:
-        answer["limits"]["note"] = (
-            "several plans cover the parcel: limits are those of "
-            f"{db.versions.get(primary_pv).plan_id}, which covers most of it"
-        )
+        answer["limits"]["note"] = Message("several_plans", plan=db.versions.get(primary_pv).plan_id)
     if activity_q is not None:
         answer["activity"] = _verdict(activity_q, pieces, resolved)
     return answer
@@ -302,7 +300,7 @@ def _verdict(query: str, pieces: list, resolved: dict) -> dict:
         "depends_on_boundary": bool(deciding) and firm != cls,
     }
     if deciding and any(b["class"] is None for b in deciding):
-        out["note"] = "the ITBX matrix has no cell for some sub-zones of the parcel; the class ignores them"
+        out["note"] = Message("no_cell_some")
     return out
 
 

@@ -10,11 +10,12 @@ from rdtr.answers.plans import check_activity_known, check_plan_message
 from rdtr.config import get_settings
 from rdtr.coords import check_lonlat
 from rdtr.db import Database
+from rdtr.messages import Message
 
-UNCOVERED = (
-    "No RDTR covers this location on {at}, so the RTRW (Rencana Tata Ruang Wilayah, the "
-    "kabupaten/kota spatial plan) applies."
-)
+
+def uncovered(at) -> Message:
+    """The message of an answer outside every plan in force on ``at``: the RTRW applies."""
+    return Message("uncovered", at=at.isoformat())
 
 
 def overlay_dict(plan_id: str, kind, name, text, max_height_m) -> dict:
@@ -69,7 +70,7 @@ def zoning_at(
             raise unknown_activity(activity, [db.versions.get(pv) for pv in resolved])
     message = None
     if not zones:
-        message = UNCOVERED.format(at=at.isoformat())
+        message = uncovered(at)
         if plan is not None:
             message = check_plan_message(db, plan, at) or message
 

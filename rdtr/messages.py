@@ -1,0 +1,178 @@
+"""Sentences in two languages: an answer's messages and notes and the common errors, each written once in
+English and Indonesian (:data:`CATALOG`).
+
+A :class:`Message` is an ``str`` — the English sentence — that also remembers its key and values, so the
+library stays language-free and cacheable: answers and errors carry Messages, and only the edge that knows
+the reader's language (HTTP ``Accept-Language``) says them in Indonesian (:func:`dumps`, :func:`say`).
+Numbers in a message follow the language (``rdtr.numbers``); plan data (codes, names) is kept as written.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import orjson
+
+from rdtr.numbers import format_number
+
+LANGUAGES = ("en", "id")
+
+#: key → (English, Indonesian); ``{name}`` placeholders, numbers formatted per language.
+CATALOG: dict[str, tuple[str, str]] = {
+    # --- answers -----------------------------------------------------------------------------------------
+    "uncovered": (
+        "No RDTR covers this location on {at}, so the RTRW (Rencana Tata Ruang Wilayah, the kabupaten/kota "
+        "spatial plan) applies.",
+        "Tidak ada RDTR yang berlaku di lokasi ini pada {at}, sehingga yang berlaku adalah RTRW (Rencana Tata "
+        "Ruang Wilayah kabupaten/kota).",
+    ),
+    "no_intensity": (
+        "no intensity rule for this sub-zone in the plan",
+        "rencana tidak memuat ketentuan intensitas untuk sub-zona ini",
+    ),
+    "by_lot_size": (
+        "depends on the lot size: see by_lot_size (lot-size classes are [min, max) m²)",
+        "bergantung pada luas persil: lihat kelas luas persil (dari batas bawah sampai kurang dari batas atas, m²)",
+    ),
+    "variants": (
+        "the plan gives this sub-zone several intensity variants; the first applies unless: {variants}",
+        "rencana memberi sub-zona ini beberapa varian intensitas; yang pertama berlaku kecuali: {variants}",
+    ),
+    "lot_below_classes": (
+        "the parcel ({area} m²) is smaller than the smallest lot-size class of {subzone} ({low} m²): "
+        "no intensity rule applies",
+        "persil ({area} m²) lebih kecil dari kelas luas persil terkecil {subzone} ({low} m²): tidak ada "
+        "ketentuan intensitas yang berlaku",
+    ),
+    "no_lot_class": (
+        "no lot-size class of {subzone} contains {area} m²",
+        "tidak ada kelas luas persil {subzone} yang mencakup {area} m²",
+    ),
+    "lot_below_min": (
+        "the parcel ({area} m²) is below the minimum lot size of {subzone} ({low} m²)",
+        "persil ({area} m²) di bawah luas persil minimum {subzone} ({low} m²)",
+    ),
+    "unregulated": (
+        "{field} is not regulated on {area} m² of the parcel: {name} covers the rest",
+        "{field} tidak diatur pada {area} m² persil: {name} hanya mencakup sisanya",
+    ),
+    "several_plans": (
+        "several plans cover the parcel: limits are those of {plan}, which covers most of it",
+        "beberapa rencana mencakup persil ini: batasnya dari {plan}, yang mencakup bagian terbesar",
+    ),
+    "no_cell_some": (
+        "the ITBX matrix has no cell for some sub-zones of the parcel; the class ignores them",
+        "matriks ITBX tidak memuat sel untuk sebagian sub-zona persil; kelasnya tidak memperhitungkannya",
+    ),
+    "no_cell": ("the ITBX matrix has no cell for {subzone}", "matriks ITBX tidak memuat sel untuk {subzone}"),
+    # --- errors --------------------------------------------------------------------------------------------
+    "unknown_activity": (
+        "unknown activity {query}: no plan in force lists it by code, name or KBLI; did you mean: {suggestions}?",  # noqa: E501
+        "kegiatan {query} tidak dikenal: tidak ada rencana yang berlaku yang memuatnya menurut kode, nama atau "
+        "KBLI; mungkin maksud Anda: {suggestions}?",
+    ),
+    "unknown_activity_search": (
+        "unknown activity {query}: no plan in force lists it by code, name or KBLI; search with GET /v1/activities?q=",
+        "kegiatan {query} tidak dikenal: tidak ada rencana yang berlaku yang memuatnya menurut kode, nama atau "
+        "KBLI; cari kegiatan dengan kata lain",
+    ),
+    "kbli_ambiguous": (
+        "KBLI {kbli} matches several activities of {plan}: {names}; ask by activity code",
+        "KBLI {kbli} cocok dengan beberapa kegiatan di {plan}: {names}; pilih dengan kode kegiatan",
+    ),
+    "lat_beyond": ("lat {lat} is beyond ±90{hint}", "lintang {lat} melewati ±90{hint}"),
+    "lon_beyond": ("lon {lon} is beyond ±180", "bujur {lon} melewati ±180"),
+    "swapped_hint": (
+        " — the arguments look swapped: the order is longitude, latitude",
+        " — urutannya tampak tertukar: bujur dulu, lalu lintang",
+    ),
+    "parcel_too_large": (
+        "{where}the parcel is {area} m², larger than the maximum {limit} m² (RDTR_MAX_PARCEL_AREA_M2)",
+        "{where}luas persil {area} m², lebih dari batas {limit} m²; bagi persil menjadi beberapa bagian",
+    ),
+    "not_a_parcel": (
+        "a {kind} is not a parcel: send a Polygon or MultiPolygon (or a Feature of one)",
+        "{kind} bukan persil: kirim Polygon atau MultiPolygon (atau Feature berisi salah satunya)",
+    ),
+    "no_area": ("{where}the polygon has no area", "{where}poligon tidak memiliki luas"),
+}
+
+#: problem+json titles per status: (English, Indonesian)
+TITLES = {
+    400: ("Bad request", "Permintaan tidak dapat dibaca"),
+    401: ("Unauthorized", "Belum masuk"),
+    403: ("Forbidden", "Tidak diizinkan"),
+    404: ("Not found", "Tidak ditemukan"),
+    409: ("Conflict", "Bertentangan dengan data yang ada"),
+    413: ("Payload too large", "Kiriman terlalu besar"),
+    415: ("Unsupported media type", "Jenis berkas tidak didukung"),
+    422: ("Invalid input", "Masukan tidak valid"),
+    429: ("Too many requests", "Terlalu banyak permintaan"),
+    500: ("Internal error", "Kesalahan internal"),
+    503: ("Service unavailable", "Layanan tidak tersedia"),
+}
+
+
+def _value(value: Any, lang: str) -> Any:
+    if isinstance(value, Message):
+        return value.say(lang)
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return value
+    return format_number(value, 0 if isinstance(value, int) else 1, lang)
+
+
+class Message(str):
+    """An English sentence from :data:`CATALOG` that can say itself in Indonesian (:meth:`say`)."""
+
+    def __new__(cls, key: str, **values: Any):
+        text = CATALOG[key][0].format(**{k: _value(v, "en") for k, v in values.items()})
+        obj = super().__new__(cls, text)
+        obj.key, obj.values = key, values
+        return obj
+
+    def say(self, lang: str) -> str:
+        """The sentence in ``lang`` (``en`` or ``id``)."""
+        if lang != "id":
+            return str(self)
+        return CATALOG[self.key][1].format(**{k: _value(v, lang) for k, v in self.values.items()})
+
+    def __reduce__(self):  # pickling (worker processes, caches) keeps the key and values
+        return (_rebuild, (self.key, self.values))
+
+
+def _rebuild(key: str, values: dict) -> Message:
+    return Message(key, **values)
+
+
+def say(value: Any, lang: str) -> Any:
+    """``value`` in ``lang`` if it is a :class:`Message`, else as it is."""
+    return value.say(lang) if isinstance(value, Message) else value
+
+
+def _default(lang: str):
+    def default(obj):
+        if isinstance(obj, Message):
+            return obj.say(lang)
+        for kind in (str, dict, list, int, float):  # other subclasses of built-ins, as their base
+            if isinstance(obj, kind):
+                return kind(obj)
+        raise TypeError(f"cannot serialise {type(obj).__name__}")
+
+    return default
+
+
+_DEFAULTS = {lang: _default(lang) for lang in LANGUAGES}
+
+
+def dumps(document: Any, lang: str = "en") -> bytes:
+    """``document`` as JSON bytes, every :class:`Message` in it said in ``lang`` (English costs nothing
+    extra: a Message is its English text)."""
+    if lang != "id":
+        return orjson.dumps(document)
+    return orjson.dumps(document, default=_DEFAULTS[lang], option=orjson.OPT_PASSTHROUGH_SUBCLASS)
+
+
+def title(status: int, lang: str = "en") -> str:
+    """The problem+json title of ``status`` in ``lang``."""
+    en, id_ = TITLES.get(status, ("Error", "Kesalahan"))
+    return id_ if lang == "id" else en
