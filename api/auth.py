@@ -30,6 +30,7 @@ from api.runtime import database, in_worker
 from rdtr.auth import ROLES, TokenInfo, require, verify_token
 from rdtr.config import get_settings
 from rdtr.errors import Unauthorized
+from rdtr.messages import Message
 
 _bearer = HTTPBearer(auto_error=False, description="an rdtr API token (`rdtr token create`)")
 
@@ -45,13 +46,11 @@ def require_role(role: str) -> Callable:
         request: Request, credentials: HTTPAuthorizationCredentials | None = Depends(_bearer)
     ) -> TokenInfo:
         if credentials is None or credentials.scheme.lower() != "bearer":
-            raise Unauthorized("this needs a token: send Authorization: Bearer <token>")
+            raise Unauthorized(Message("token_needed"))
         key = client_key(request.scope)
         limited = get_settings().rate_limit
         if limited and (wait := failures().blocked(key)):
-            raise RateLimited(
-                "too many failed token attempts from this address; retry later (RDTR_AUTH_FAILURES_PER_MINUTE)", wait
-            )
+            raise RateLimited(Message("token_attempts"), wait)
         try:
             info = await in_worker(request, verify_token, database(request), credentials.credentials)
         except Unauthorized:

@@ -27,6 +27,7 @@ from rdtr import messages
 from rdtr.answers.activities import parse_classes
 from rdtr.coords import parse_bbox
 from rdtr.errors import InvalidInput, MalformedJSON, PayloadTooLarge
+from rdtr.messages import Message
 from rdtr.text import PLAN_ID_PATTERN, is_plan_id
 
 
@@ -46,14 +47,16 @@ class Param:
         """The typed value of ``raw`` (``default`` when absent); an :class:`InvalidInput` names the parameter."""
         if raw is None:
             if self.required:
-                raise InvalidInput(f"{self.name} is required: {self.description}")
+                raise InvalidInput(Message("param_required", name=self.name, description=self.description))
             return self.default
         try:
             return self.parse(raw)
         except InvalidInput as exc:
-            raise InvalidInput(f"{self.name}: {exc.detail}") from None
+            raise InvalidInput(Message("param_bad", name=self.name, detail=exc.detail)) from None
         except (TypeError, ValueError):
-            raise InvalidInput(f"{self.name}: {raw[:80]!r} is not {self.description}") from None
+            raise InvalidInput(
+                Message("param_not", name=self.name, raw=repr(raw[:80]), description=self.description)
+            ) from None
 
     def openapi(self) -> dict:
         """The OpenAPI parameter object."""
@@ -87,7 +90,7 @@ class QuerySpec:
         for p in self.params:
             values = given.get(p.name)
             if values is not None and len(values) > 1:
-                raise InvalidInput(f"{p.name} is given {len(values)} times; give it once")
+                raise InvalidInput(Message("param_twice", name=p.name, count=len(values)))
             out[p.name] = p.value(values[0] if values else None)
         return out
 
@@ -122,7 +125,7 @@ def finite_number(text: str) -> float:
     """A finite decimal number (``nan``, ``inf`` and friends are refused)."""
     value = float(text)
     if not math.isfinite(value):
-        raise InvalidInput(f"{text!r} is not a finite number")
+        raise InvalidInput(Message("not_finite", raw=repr(text)))
     return value
 
 
@@ -133,13 +136,13 @@ def iso_date(text: str) -> date:
             raise ValueError(text)
         return date.fromisoformat(text)
     except ValueError:
-        raise InvalidInput(f"{text[:40]!r} is not a date YYYY-MM-DD") from None
+        raise InvalidInput(Message("not_a_date", raw=repr(text[:40]))) from None
 
 
 def plan_id(text: str) -> str:
     """A plan id: lower-case letters, digits and hyphens (``bontang``)."""
     if not is_plan_id(text):
-        raise InvalidInput(f"{text[:80]!r} is not a plan id (lower-case letters, digits and hyphens, e.g. bontang)")
+        raise InvalidInput(Message("not_a_plan_id", raw=repr(text[:80])))
     return text
 
 
@@ -147,7 +150,7 @@ def activity_text(text: str) -> str:
     """An activity by code, exact name or KBLI: 1–200 characters."""
     text = text.strip()
     if not 1 <= len(text) <= 200:
-        raise InvalidInput("give an activity code, exact name or KBLI code (1–200 characters)")
+        raise InvalidInput(Message("activity_text"))
     return text
 
 
@@ -155,7 +158,7 @@ def share(text: str) -> float:
     """A share of a parcel in [0, 1)."""
     value = finite_number(text)
     if not 0 <= value < 1:
-        raise InvalidInput(f"{value:g} is not in [0, 1)")
+        raise InvalidInput(Message("not_a_share", value=f"{value:g}"))
     return value
 
 
@@ -165,7 +168,7 @@ def choice(*allowed: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
         value = text.lower()
         if value not in allowed:
-            raise InvalidInput(f"{text[:40]!r} is not one of {', '.join(allowed)}")
+            raise InvalidInput(Message("not_one_of", raw=repr(text[:40]), allowed=", ".join(allowed)))
         return value
 
     return parse
@@ -176,10 +179,10 @@ def integer(lo: int, hi: int) -> Callable[[str], int]:
 
     def parse(text: str) -> int:
         if not text.strip().lstrip("+-").isdigit():
-            raise InvalidInput(f"{text[:40]!r} is not a whole number")
+            raise InvalidInput(Message("not_whole", raw=repr(text[:40])))
         value = int(text)
         if not lo <= value <= hi:
-            raise InvalidInput(f"{value} is not in {lo}–{hi}")
+            raise InvalidInput(Message("not_in_range", value=str(value), low=str(lo), high=str(hi)))
         return value
 
     return parse
@@ -190,7 +193,7 @@ def bounded_text(max_length: int) -> Callable[[str], str]:
 
     def parse(text: str) -> str:
         if len(text) > max_length:
-            raise InvalidInput(f"longer than {max_length} characters")
+            raise InvalidInput(Message("too_long", limit=str(max_length)))
         return text
 
     return parse
@@ -271,7 +274,7 @@ def bound_body(request: Request, limit: int, setting: str = "RDTR_MAX_JSON_BYTES
     streams (chunked or lying) — before anything parses it or writes it to disk (multipart forms too)."""
     length = request.headers.get("content-length")
     if length and length.isdigit() and int(length) > limit:
-        raise PayloadTooLarge(f"{what} is {int(length):,} bytes; the limit is {limit:,} ({setting})")
+        raise PayloadTooLarge(Message("body_too_large", what=what, size=int(length), limit=limit, setting=setting))
     receive = request.receive
     seen = 0
 
@@ -281,7 +284,7 @@ def bound_body(request: Request, limit: int, setting: str = "RDTR_MAX_JSON_BYTES
         if message["type"] == "http.request":
             seen += len(message.get("body", b""))
             if seen > limit:
-                raise PayloadTooLarge(f"{what} is larger than the limit of {limit:,} bytes ({setting})")
+                raise PayloadTooLarge(Message("body_over_limit", what=what, limit=limit, setting=setting))
         return message
 
     request._receive = counting  # Starlette reads the body (stream, form) through this channel
@@ -307,11 +310,11 @@ def parse_json(raw: bytes, empty: str) -> Any:
     if not raw.strip():
         raise InvalidInput(empty)
     if b"\\u0000" in raw:  # no field may hold NUL (PostgreSQL text cannot); refused before any parsing
-        raise InvalidInput("the body contains a NUL character (\\u0000), which no field may hold")
+        raise InvalidInput(Message("body_nul"))
     try:
         return orjson.loads(raw)
     except orjson.JSONDecodeError as exc:
-        raise MalformedJSON(f"the body is not valid JSON: {exc}") from None
+        raise MalformedJSON(Message("body_not_json", why=str(exc))) from None
 
 
 _POSITION = {"type": "array", "items": {"type": "number"}, "minItems": 2, "maxItems": 3}

@@ -15,6 +15,7 @@ import time
 
 from rdtr.config import get_settings
 from rdtr.errors import RdtrError
+from rdtr.messages import Message
 
 UNCOUNTED = ("/static/", "/health", "/docs", "/redoc", "/openapi.json")
 MAX_CLIENTS = 100_000  #: buckets kept; beyond this the table starts over (memory stays bounded)
@@ -105,11 +106,7 @@ class RateLimitMiddleware:
 
                 from api.problems import as_problem, language
 
-                exc = RateLimited(
-                    f"more than {self.requests.per_minute} requests a minute from this address; "
-                    "retry later (RDTR_RATE_LIMIT_PER_MINUTE)",
-                    wait,
-                )
+                exc = RateLimited(Message("rate_limited", limit=self.requests.per_minute), wait)
                 await as_problem(exc, language(Headers(scope=scope)))(scope, receive, send)
                 return
         await self.app(scope, receive, send)

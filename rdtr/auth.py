@@ -15,6 +15,7 @@ from sqlalchemy import text
 
 from rdtr import audit
 from rdtr.errors import Forbidden, InvalidInput, Unauthorized
+from rdtr.messages import Message
 
 ROLES = ("officer", "admin")
 _RANK = {"officer": 1, "admin": 2}
@@ -65,7 +66,7 @@ def create_token(db, name: str, role: str, *, expires_at: datetime | None = None
 def verify_token(db, token: str | None) -> TokenInfo:
     """The token's name and role; raises :class:`Unauthorized` for a missing, unknown, expired or revoked token."""
     if not token or not token.strip():
-        raise Unauthorized("this needs a token: send Authorization: Bearer <token>")
+        raise Unauthorized(Message("token_needed"))
     with db.engine.connect() as conn:
         row = conn.execute(
             text(
@@ -75,7 +76,7 @@ def verify_token(db, token: str | None) -> TokenInfo:
             {"h": hash_token(token.strip())},
         ).first()
     if row is None:
-        raise Unauthorized("the token is not valid (unknown, expired or revoked)")
+        raise Unauthorized(Message("token_invalid"))
     return TokenInfo(row.name, row.role)
 
 

@@ -95,6 +95,56 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{kind} bukan persil: kirim Polygon atau MultiPolygon (atau Feature berisi salah satunya)",
     ),
     "no_area": ("{where}the polygon has no area", "{where}poligon tidak memiliki luas"),
+    # --- request parameters and bodies (api.params) -----------------------------------------------------------
+    "param_required": ("{name} is required: {description}", "{name} wajib diisi: {description}"),
+    "param_bad": ("{name}: {detail}", "{name}: {detail}"),
+    "param_not": ("{name}: {raw} is not {description}", "{name}: {raw} tidak sesuai ({description})"),
+    "param_twice": ("{name} is given {count} times; give it once", "{name} diberikan {count} kali; cukup sekali"),
+    "not_finite": ("{raw} is not a finite number", "{raw} bukan bilangan yang terhingga"),
+    "not_a_date": ("{raw} is not a date YYYY-MM-DD", "{raw} bukan tanggal dengan format TTTT-BB-HH"),
+    "not_a_plan_id": (
+        "{raw} is not a plan id (lower-case letters, digits and hyphens, e.g. bontang)",
+        "{raw} bukan kode rencana (huruf kecil, angka dan tanda hubung, mis. bontang)",
+    ),
+    "activity_text": (
+        "give an activity code, exact name or KBLI code (1–200 characters)",
+        "isi kode kegiatan, nama kegiatan yang tepat atau kode KBLI (1–200 karakter)",
+    ),
+    "not_a_share": ("{value} is not in [0, 1)", "{value} tidak di antara 0 dan kurang dari 1"),
+    "not_one_of": ("{raw} is not one of {allowed}", "{raw} bukan salah satu dari {allowed}"),
+    "not_whole": ("{raw} is not a whole number", "{raw} bukan bilangan bulat"),
+    "not_in_range": ("{value} is not in {low}–{high}", "{value} tidak di antara {low}–{high}"),
+    "too_long": ("longer than {limit} characters", "lebih dari {limit} karakter"),
+    "body_too_large": (
+        "{what} is {size} bytes; the limit is {limit} ({setting})",
+        "kiriman berukuran {size} byte; batasnya {limit} byte",
+    ),
+    "body_over_limit": (
+        "{what} is larger than the limit of {limit} bytes ({setting})",
+        "kiriman melebihi batas {limit} byte",
+    ),
+    "body_nul": (
+        "the body contains a NUL character (\\u0000), which no field may hold",
+        "kiriman berisi karakter NUL (\\u0000), yang tidak boleh ada di isian mana pun",
+    ),
+    "body_not_json": ("the body is not valid JSON: {why}", "kiriman bukan JSON yang sah: {why}"),
+    # --- tokens and limits ------------------------------------------------------------------------------------
+    "token_needed": (
+        "this needs a token: send Authorization: Bearer <token>",
+        "fitur ini memerlukan token petugas; masuk dengan token Anda",
+    ),
+    "token_invalid": (
+        "the token is not valid (unknown, expired or revoked)",
+        "token tidak berlaku (tidak dikenal, kedaluwarsa atau dicabut)",
+    ),
+    "token_attempts": (
+        "too many failed token attempts from this address; retry later (RDTR_AUTH_FAILURES_PER_MINUTE)",
+        "terlalu banyak percobaan token yang gagal dari alamat ini; coba lagi nanti",
+    ),
+    "rate_limited": (
+        "more than {limit} requests a minute from this address; retry later (RDTR_RATE_LIMIT_PER_MINUTE)",
+        "lebih dari {limit} permintaan per menit dari alamat ini; coba lagi nanti",
+    ),
 }
 
 #: problem+json titles per status: (English, Indonesian)
