@@ -16,7 +16,7 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from api import problems
 from api.ratelimit import RateLimitMiddleware
-from api.routers import activities, audit, check, extracts, health, parcels, plans, tiles, web, zoning
+from api.routers import activities, audit, check, extracts, health, parcels, places, plans, tiles, web, zoning
 from api.runtime import WorkerThreads
 from rdtr import __version__
 from rdtr.config import get_settings
@@ -29,7 +29,7 @@ STATIC_DIR = Path(__file__).parent / "static"
 SWITCH_INTERVAL_S = 0.001
 
 #: Routers per resource, in the order they appear in the OpenAPI document (and are tried: the hot ones first).
-ROUTERS = (zoning, parcels, check, health, plans, activities, extracts, tiles, audit, web)
+ROUTERS = (zoning, parcels, check, places, health, plans, activities, extracts, tiles, audit, web)
 
 DESCRIPTION = """
 **rdtr** answers *"what is permitted on this parcel"* from a city's RDTR (*Rencana Detail Tata Ruang*,

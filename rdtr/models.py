@@ -403,3 +403,46 @@ class CheckBatchAnswer(_Model):
     at: str
     count: int
     results: list[CheckAnswer]
+
+
+# --- places and parcels by number (rdtr.answers.places) ----------------------------------------------------
+
+
+class Place(_Model):
+    """A kelurahan, kecamatan, block, sub-block, sub-zone or parcel found by name or number."""
+
+    kind: Literal["kelurahan", "kecamatan", "block", "subblock", "subzone", "parcel"]
+    name: str = Field(description="as the plan writes it; a sub-zone 'R-2 Perumahan …'; a parcel its number")
+    label: str | None = Field(
+        None, description="a parcel's label (e.g. its address); a kelurahan's kecamatan; a block's kelurahan"
+    )
+    plan: str = Field(description="the plan id")
+    bbox: list[float] = Field(min_length=4, max_length=4, description="[minlon, minlat, maxlon, maxlat]")
+    point: list[float] = Field(min_length=2, max_length=2, description="[lon, lat] of a point on the place")
+    match: Literal["exact", "prefix", "word", "substring"] | None = Field(
+        None, description="how the name matched q: the whole of it, its start, a word's start, or anywhere"
+    )
+
+
+class PlacesAnswer(_Model):
+    """``GET /v1/places``: the places best first."""
+
+    query: str | None = None
+    at: str | None = None
+    places: list[Place]
+
+
+class ParcelRef(_Model):
+    """Which stored parcel an answer is about."""
+
+    plan: str
+    version: int | None = None
+    parcel_id: str = Field(description="the parcel number ([[parcels]] id_field: NIB, NOP)")
+    label: str | None = Field(None, description="[[parcels]] label_field, e.g. the address")
+
+
+class ParcelByIdAnswer(ParcelAnswer):
+    """``GET /v1/parcels/{plan}/{parcel_id}``: the analysis of the parcel's polygon, its reference and shape."""
+
+    parcel_ref: ParcelRef
+    geometry: dict = Field(description="the parcel's GeoJSON MultiPolygon (EPSG:4326)")

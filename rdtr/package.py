@@ -77,6 +77,12 @@ checksum and parses ``plan.toml`` into typed specs; reading the files is :mod:`r
     text = "Building height limited…"  # or text_field = "column"
     max_height_m = 45               # structured height limit (m, > 0, ≤ 1000) for every polygon, or
     height_field = "TINGGI_MAX"     # a column holding each polygon's limit in metres (not both)
+
+    [[parcels]]                     # repeatable: land parcels, found by number (GET /v1/places, /v1/parcels/…)
+    path = "persil.gpkg"            # required: polygons, any format [zones] takes
+    id_field = "NIB"                # required: the parcel number column (BPN NIB, PBB NOP); unique, never empty
+    label_field = "ALAMAT"          # an address or name shown with it, searchable too
+    layer = "…"; crs = "EPSG:…"
 """
 
 from __future__ import annotations
@@ -98,9 +104,11 @@ from rdtr.package_spec import (  # noqa: F401 - the specs are part of this modul
     ItbxSpec,
     OverlaySpec,
     Package,
+    ParcelLayerSpec,
     PlanSpec,
     TableSpec,
     ZonesSpec,
+    parse_parcel_layers,
 )
 from rdtr.safe_open import TEMP_PREFIX, safe_extract
 from rdtr.text import PLAN_ID
@@ -401,7 +409,14 @@ def load_package(root: Path, source: str) -> Package:
         raise SpecErrors([f"plan.toml is not valid TOML: {exc}"]) from exc
     except UnicodeDecodeError as exc:
         raise SpecErrors([f"plan.toml is not UTF-8 text: {exc}"]) from exc
-    plan, zones, subzones, itbx, intensity, tpz, overlays = parse_plan_toml(doc)
+    problems: list[str] = []
+    parcels = parse_parcel_layers(doc.get("parcels"), problems)
+    try:
+        plan, zones, subzones, itbx, intensity, tpz, overlays = parse_plan_toml(doc)
+    except SpecErrors as exc:
+        raise SpecErrors(exc.problems + problems) from None
+    if problems:
+        raise SpecErrors(problems)
     return Package(
         root=root,
         source=source,
@@ -414,4 +429,5 @@ def load_package(root: Path, source: str) -> Package:
         overlays=overlays,
         checksum=checksum(root),
         raw=doc,
+        parcels=parcels,
     )

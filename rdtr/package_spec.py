@@ -66,6 +66,46 @@ class OverlaySpec:
 
 
 @dataclass
+class ParcelLayerSpec:
+    """A ``[[parcels]]`` layer: land parcels (BPN NIB, PBB NOP) a citizen can find by number."""
+
+    path: str
+    id_field: str
+    label_field: str | None = None
+    layer: str | None = None
+    crs: str | None = None
+
+
+def parse_parcel_layers(value, problems: list[str]) -> list[ParcelLayerSpec]:
+    """The ``[[parcels]]`` tables of ``plan.toml`` (each needs ``path`` and ``id_field``); problems appended."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append("parcels must be written [[parcels]]")
+        return []
+    out = []
+    for i, item in enumerate(value, 1):
+        if not isinstance(item, dict) or not isinstance(item.get("path"), str) or not item.get("path"):
+            problems.append(f'[[parcels]] #{i} needs path = "…" (the parcel layer)')
+            continue
+        keys = {}
+        for key in ("id_field", "label_field", "layer", "crs"):
+            v = item.get(key)
+            if v is not None and (not isinstance(v, str) or not v.strip()):
+                problems.append(f"[[parcels]] #{i}: {key} must be a non-empty string, got {v!r}")
+                v = None
+            keys[key] = v
+        if not keys["id_field"]:
+            problems.append(f'[[parcels]] #{i} needs id_field = "…" (the parcel number column, e.g. "NIB" or "NOP")')
+            continue
+        unknown = sorted(set(item) - {"path", "id_field", "label_field", "layer", "crs"})
+        if unknown:
+            problems.append(f"[[parcels]] #{i}: unknown key(s) {', '.join(unknown)}")
+        out.append(ParcelLayerSpec(path=item["path"], **keys))
+    return out
+
+
+@dataclass
 class PlanSpec:
     id: str
     name: str
@@ -91,6 +131,7 @@ class Package:
     overlays: list[OverlaySpec]
     checksum: str
     raw: dict
+    parcels: list[ParcelLayerSpec] = field(default_factory=list)
 
     def file(self, relative: str) -> Path:
         """A file named by ``plan.toml``, which must stay inside the package."""

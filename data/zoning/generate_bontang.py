@@ -1077,7 +1077,21 @@ name = "Kawasan Keselamatan Operasi Penerbangan Bandara (sintetis)"
 path = "kkop.gpkg"
 text = "Ketinggian bangunan dibatasi oleh kawasan keselamatan operasi penerbangan"
 max_height_m = 45
+
+[[parcels]]
+path = "persil.gpkg"
+layer = "persil"
+id_field = "NIB"
+label_field = "ALAMAT"
 """
+
+# Synthetic land parcels (persil): rectangles laid inside a few housing sub-blocks. The NIB look like BPN's
+# 14 digits (6474 = Kota Bontang, then kecamatan, kelurahan and a serial number) but are invented, and so are
+# the street names; no parcel register was used.
+PARCEL_STREETS = ["Jl. Mawar Sintetis", "Jl. Melati Sintetis", "Gg. Kenanga Sintetis", "Jl. Anggrek Sintetis"]
+PARCEL_SIZE = (15.0, 25.0)  # metres, E-W x N-S
+PARCELS_PER_ZONE = 12
+PARCEL_ZONES = 4
 
 
 def write_csv(path, header, rows):
@@ -1129,6 +1143,46 @@ def write_gpkg(path, gdf, layer):
     from pyproj import CRS
     assert CRS.from_user_input(info["crs"]).to_epsg() == EPSG, info["crs"]
     return info
+
+
+def build_parcels(rows, geoms):
+    """The synthetic parcel layer: up to PARCELS_PER_ZONE rectangles (1 m inside the edge) in each of
+    PARCEL_ZONES housing sub-blocks spread over the plan; returns (attribute rows, polygons)."""
+    cand = [i for i, r in enumerate(rows)
+            if r["KODSZN"] in ("R-2", "R-3") and 15_000 <= geoms[i].area <= 60_000]
+    step = max(1, len(cand) // PARCEL_ZONES)
+    chosen = cand[step // 2::step][:PARCEL_ZONES]
+    kec_no = {k: n + 1 for n, k in enumerate(sorted({r["WADMKC"] for r in rows}))}
+    kel_no = {k: n + 1 for n, k in enumerate(sorted({r["WADMKD"] for r in rows}))}
+    out_rows, out_geoms = [], []
+    serial = 0
+    for z, i in enumerate(chosen):
+        inner = geoms[i].buffer(-1.0)
+        x0, y0, x1, y1 = geoms[i].bounds
+        w, h = PARCEL_SIZE
+        gx, gy = math.floor(x0 / 5) * 5, math.ceil(y1 / 5) * 5
+        cells = []
+        y = gy
+        while y - h >= y0 and len(cells) < PARCELS_PER_ZONE:
+            x = gx
+            while x + w <= x1 and len(cells) < PARCELS_PER_ZONE:
+                cell = box(x, y - h, x + w, y)
+                if inner.contains(cell):
+                    cells.append(cell)
+                x += w
+            y -= h
+        street = PARCEL_STREETS[z % len(PARCEL_STREETS)]
+        for k, cell in enumerate(cells, 1):
+            serial += 1
+            r = rows[i]
+            out_rows.append({
+                "NIB": f"6474{kec_no[r['WADMKC']]:02d}{kel_no[r['WADMKD']]:02d}{serial:06d}",
+                "ALAMAT": f"{street} No. {k}, {r['WADMKD']}",
+                "KODBLK": r["KODBLK"], "KODSBL": r["KODSBL"],
+                "CATATAN": "SAMPEL SINTETIS - bukan data BPN",
+            })
+            out_geoms.append(MultiPolygon([cell]))
+    return out_rows, out_geoms
 
 
 def main(argv=None):
@@ -1184,6 +1238,11 @@ def main(argv=None):
         [{"NAMOBJ": name, "KETERANGAN": text} for name, _, text in w.kkop],
         geometry=[MultiPolygon(polys_of(g)) for _, g, _ in w.kkop], crs=f"EPSG:{EPSG}")
     write_gpkg(out / "kkop.gpkg", kk, "kkop")
+
+    parcel_rows, parcel_geoms = build_parcels(rows, geoms)
+    assert len({r["NIB"] for r in parcel_rows}) == len(parcel_rows), "duplicate NIB"
+    write_gpkg(out / "persil.gpkg", gpd.GeoDataFrame(parcel_rows, geometry=parcel_geoms, crs=f"EPSG:{EPSG}"),
+               "persil")
 
     (out / "plan.toml").write_text(PLAN_TOML, encoding="utf-8")
     write_csv(out / "subzona.csv", ["subzone_code", "subzone_name", "zone_code", "zone_name"],
@@ -1245,7 +1304,9 @@ def main(argv=None):
           f"I {class_counts['I']}, T {class_counts['T']}, B {class_counts['B']}, X {class_counts['X']}; "
           f"multi-code cells {multi}; condition codes {len(codes_used)}; "
           f"with KBLI {sum(1 for r in itbx_rows if r[2])}")
-    print(f"  intensity rows: {len(int_rows)}; KKOP overlay polygons: {len(w.kkop)}")
+    print(f"  intensity rows: {len(int_rows)}; KKOP overlay polygons: {len(w.kkop)}; "
+          f"parcels (persil, synthetic NIB): {len(parcel_rows)} in blocks "
+          f"{', '.join(sorted({r['KODBLK'] for r in parcel_rows}))}")
     print(f"  checks: valid, all MultiPolygon, on {GRID} m grid, coverage_is_valid={checks['coverage_is_valid']}, "
           f"overlap total {checks['overlap_total_m2']:.3g} m2 over {checks['pairs_checked']} touching pairs, "
           f"gap {checks['gap_m2']:.3g} m2, outside {checks['outside_m2']:.3g} m2, CRS round-trip EPSG:{EPSG}")

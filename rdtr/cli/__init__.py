@@ -18,6 +18,7 @@ from rdtr.cli import answers as _answers  # noqa: E402,F401
 from rdtr.cli import render as _render  # noqa: E402,F401
 from rdtr.cli import db as _db  # noqa: E402,F401
 from rdtr.cli import check as _check  # noqa: E402,F401
+from rdtr.cli import places as _places  # noqa: E402,F401
 # isort: on
 
 

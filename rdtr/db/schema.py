@@ -293,3 +293,42 @@ zone_edge_done = Table(
     Column("done_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     comment="versions whose zone_edge rows are complete",
 )
+
+
+# --- Places and parcels (migration 0005): finding a plot without coordinates -------------------------------
+
+parcel = Table(
+    "parcel",
+    metadata,
+    Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), nullable=False),
+    Column(
+        "parcel_id", Text, nullable=False, comment="the parcel number as delivered ([[parcels]] id_field: NIB, NOP)"
+    ),
+    Column("label", Text, comment="[[parcels]] label_field, e.g. the address"),
+    Column("geom", Geometry("MULTIPOLYGON", srid=4326, spatial_index=False), nullable=False),
+    UniqueConstraint("plan_version_id", "parcel_id", name="parcel_id_per_version"),
+    Index("parcel_geom_gist", "geom", postgresql_using="gist"),
+    comment="a package's parcel layers ([[parcels]]), loaded with its version",
+)
+
+place = Table(
+    "place",
+    metadata,
+    Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), nullable=False),
+    Column("kind", Text, nullable=False, comment="kelurahan, kecamatan, block, subblock, subzone or parcel"),
+    Column("name", Text, nullable=False, comment="as the plan writes it; a sub-zone: 'R-2 Perumahan …'"),
+    Column("label", Text, comment="context: a kelurahan's kecamatan, a block's kelurahan, a parcel's label"),
+    Column("name_key", Text, nullable=False, comment="rdtr.text.name_key(name)"),
+    Column("keys", ARRAY(Text), nullable=False, comment="every searchable key: the name's, a code's, a label's"),
+    Column("search", Text, nullable=False, comment="the keys joined by ' | ' (the substring filter's column)"),
+    Column("minlon", Float, nullable=False),
+    Column("minlat", Float, nullable=False),
+    Column("maxlon", Float, nullable=False),
+    Column("maxlat", Float, nullable=False),
+    Column("point", Geometry("POINT", srid=4326, spatial_index=False), nullable=False, comment="ST_PointOnSurface"),
+    CheckConstraint("kind IN ('kelurahan','kecamatan','block','subblock','subzone','parcel')", name="place_kind"),
+    Index("place_version", "plan_version_id"),
+    Index("place_name_key", "name_key", postgresql_ops={"name_key": "text_pattern_ops"}),
+    # and, where pg_trgm could be created, place_search_trgm: GIN (search gin_trgm_ops) (migration 0005)
+    comment="what GET /v1/places finds, filled once per version by the load",
+)

@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from rdtr.conditions import RULE_NAMES
+from rdtr.text import kbli_key, name_key
 
 CHUNK_ROWS = 20_000
 
@@ -375,3 +376,74 @@ def load_overlays(cur, version_id: int, overlays) -> int:
             cur, "overlay", ["plan_version_id", "kind", "name", "text", "attributes", "max_height_m", "geom"], rows
         )
     return n
+
+
+def load_parcels(cur, version_id: int, layers) -> int:
+    """COPY the parcels of the package's ``[[parcels]]`` layers (EPSG:4326; id, label) of ``version_id``."""
+    n = 0
+    for layer in layers:
+        geoms = ewkb_hex(np.asarray(layer.gdf.geometry.values))
+        rows = ((version_id, pid, label, geom) for pid, label, geom in zip(layer.ids, layer.labels, geoms))
+        n += copy_rows(cur, "parcel", ["plan_version_id", "parcel_id", "label", "geom"], rows)
+    return n
+
+
+# One row per place of a version: (kind, name, label, [other searchable texts], bbox, a point ON it). A place
+# is the union of the zones sharing the attribute (ST_PointOnSurface of that union, never a centroid outside
+# it); kelurahan of the same name in two kecamatan are two places; a sub-block is named after its block
+# ("I.A.1") unless its code already starts with the block's.
+PLACE_SOURCES_SQL = """
+WITH z AS (SELECT * FROM zone WHERE plan_version_id = %(v)s),
+g AS (
+  SELECT 'kelurahan' AS kind, kelurahan AS name, kecamatan AS label, NULL::text[] AS alt,
+         ST_Collect(geom) AS c, ST_Union(geom) AS u
+    FROM z WHERE kelurahan IS NOT NULL GROUP BY kelurahan, kecamatan
+  UNION ALL
+  SELECT 'kecamatan', kecamatan, NULL, NULL, ST_Collect(geom), ST_Union(geom)
+    FROM z WHERE kecamatan IS NOT NULL GROUP BY kecamatan
+  UNION ALL
+  SELECT 'block', block, string_agg(DISTINCT kelurahan, ', '), NULL, ST_Collect(geom), ST_Union(geom)
+    FROM z WHERE block IS NOT NULL GROUP BY block
+  UNION ALL
+  SELECT 'subblock',
+         CASE WHEN block IS NULL OR subblock LIKE block || '%%' THEN subblock ELSE block || '.' || subblock END,
+         string_agg(DISTINCT kelurahan, ', '), NULL, ST_Collect(geom), ST_Union(geom)
+    FROM z WHERE subblock IS NOT NULL GROUP BY block, subblock
+  UNION ALL
+  SELECT 'subzone', concat_ws(' ', z.subzone_code, coalesce(s.subzone_name, min(z.subzone_name))), NULL,
+         ARRAY[z.subzone_code, coalesce(s.subzone_name, min(z.subzone_name))], ST_Collect(z.geom), ST_Union(z.geom)
+    FROM z LEFT JOIN subzone s ON s.plan_version_id = z.plan_version_id AND s.subzone_code = z.subzone_code
+   GROUP BY z.subzone_code, s.subzone_name
+  UNION ALL
+  SELECT 'parcel', parcel_id, label, ARRAY[label], geom, geom FROM parcel WHERE plan_version_id = %(v)s
+)
+SELECT kind, name, label, alt, ST_XMin(c), ST_YMin(c), ST_XMax(c), ST_YMax(c), ST_X(p), ST_Y(p)
+  FROM (SELECT g.*, ST_PointOnSurface(u) AS p FROM g) s
+"""
+
+
+def place_keys(kind: str, name: str, alt) -> list[str]:
+    """The searchable keys of a place (:func:`rdtr.text.name_key` of its name and other texts; a parcel number
+    also as its bare digits, as people type NIB and NOP): distinct, the name's first."""
+    keys = [name_key(name)]
+    if kind == "parcel":
+        digits = kbli_key(name)
+        if len(digits) >= 4:
+            keys.append(digits)
+    keys += [name_key(t) for t in alt or () if t]
+    return list(dict.fromkeys(k for k in keys if k))
+
+
+def load_places(cur, version_id: int) -> int:
+    """Fill ``place`` for ``version_id`` from its zones' kelurahan, kecamatan, block, sub-block and sub-zone and
+    from its parcels: once per version, in the load's transaction (migration 0005 too, for older versions)."""
+    cur.execute(PLACE_SOURCES_SQL, {"v": version_id})
+    rows = []
+    for kind, name, label, alt, x0, y0, x1, y1, x, y in cur.fetchall():
+        if not name or x is None:
+            continue
+        keys = place_keys(kind, name, alt)
+        point = f"SRID=4326;POINT({x!r} {y!r})"
+        rows.append((version_id, kind, name, label, keys[0], pg_array(keys), " | ".join(keys), x0, y0, x1, y1, point))
+    columns = ["plan_version_id", "kind", "name", "label", "name_key", "keys", "search"]
+    return copy_rows(cur, "place", [*columns, "minlon", "minlat", "maxlon", "maxlat", "point"], rows)

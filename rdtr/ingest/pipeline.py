@@ -23,6 +23,7 @@ from rdtr.ingest.crs import WGS84, CrsError, outside_features, resolve_crs
 from rdtr.ingest.intensity_table import read_intensity
 from rdtr.ingest.itbx_matrix import read_itbx
 from rdtr.ingest.legend import read_tpz
+from rdtr.ingest.parcel_layer import ParcelLayer, read_parcel_layers
 from rdtr.ingest.report import Report
 from rdtr.ingest.rule_tables import Rules
 from rdtr.ingest.stages import Stages
@@ -65,7 +66,7 @@ def ingest_package(
     """Validate the package at ``source`` (folder or .zip) and load it as its plan's next version.
 
     One transaction: plan, plan_version, subzone, zone (+ zone_part pieces), activity, itbx, itbx_code,
-    intensity, tpz_code, overlay. ``dry_run`` validates fully (including against the plan's existing
+    intensity, tpz_code, overlay, parcel, place. ``dry_run`` validates fully (including against the plan's existing
     versions) and writes nothing but the ``ingest_run`` record.
 
     Raises :class:`PackageError` (with the report) for an invalid package and :class:`Conflict` when the
@@ -143,6 +144,7 @@ class _Data:
     rules: Rules
     overlays: list[OverlayLayer]
     topology: _TopologyJob
+    parcels: list[ParcelLayer] = field(default_factory=list)
 
 
 def _validate(pkg: Package, report: Report, stages: Stages) -> _Data | None:
@@ -212,7 +214,11 @@ def _validate(pkg: Package, report: Report, stages: Stages) -> _Data | None:
                 overlays.append(ov)
             advance()
         report.count("overlays", sum(len(o.gdf) for o in overlays))
-    return _Data(zones, rules, overlays, topology)
+    parcels = []
+    if pkg.parcels:
+        with stages.stage("parcels"):
+            parcels = read_parcel_layers(pkg, report)
+    return _Data(zones, rules, overlays, topology, parcels)
 
 
 class _TopologyJob:
@@ -409,6 +415,9 @@ def _write(
                 with stages.stage("load rules and overlays"):
                     loader.load_rules(cur, version_id, data.rules)
                     loader.load_overlays(cur, version_id, data.overlays)
+                with stages.stage("parcels and places"):
+                    loader.load_parcels(cur, version_id, data.parcels)
+                    report.count("places", loader.load_places(cur, version_id))
                 with stages.stage("zone edges (boundary distances)"):
                     # Once per version, here rather than on the first question after the load.
                     from rdtr.ingest.edges import precompute_version
