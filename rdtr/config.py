@@ -70,6 +70,15 @@ class Settings(BaseSettings):
         """``home`` as an absolute path."""
         return self.home.expanduser().resolve()
 
+    # The issuing office, printed in the letterhead of every extract (rdtr.render.extract.office); the defaults
+    # say plainly that it is not configured.
+    #: The office's name, e.g. "Dinas Penanaman Modal dan Pelayanan Terpadu Satu Pintu Kota Bontang".
+    office_name: str = "INSTANSI PENERBIT BELUM DIKONFIGURASI (RDTR_OFFICE_NAME) / issuing office not configured"
+    #: The office's postal address, one line.
+    office_address: str = "Alamat instansi belum dikonfigurasi (RDTR_OFFICE_ADDRESS) / office address not configured"
+    #: A local PNG or JPEG file (never a URL): the logo, read with a size bound and checked by its content.
+    office_logo: str | None = None
+
 
 @lru_cache
 def get_settings() -> Settings:

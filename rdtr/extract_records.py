@@ -27,7 +27,8 @@ from rdtr.db.schema import extract as extract_table
 from rdtr.errors import InvalidInput, NoPublicURL, NotFound
 from rdtr.proposal import parse_proposal
 from rdtr.render import data as mapdata
-from rdtr.render.extract import ExtractInput, answer_sha256, map_view, render_pdf
+from rdtr.render.extract import ExtractInput, answer_sha256, map_view, office_from_settings, render_pdf
+from rdtr.render.extract.words import parse_nip
 
 MAX_PDF_BYTES = 5 * 1024 * 1024
 _ID_CHARS = "0123456789abcdefghjkmnpqrstvwxyz"  # Crockford-style: no i, l, o, u
@@ -83,6 +84,14 @@ def parcel_geometry(parcel: Any) -> tuple[dict, BaseGeometry]:
     return json.loads(shapely.to_geojson(p.geom)), p.geom
 
 
+def nip_of(value) -> str | None:
+    """The officer's NIP as stored and printed (18 digits) or ``None``; :class:`InvalidInput` naming ``nip``."""
+    try:
+        return parse_nip(value)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+
+
 def _analyze(db, geometry: dict, activity: str, at: date | None, plan: str | None) -> dict:
     from rdtr import answers
 
@@ -113,11 +122,14 @@ def create_extract(
     plan: str | None = None,
     base_url: str | None = None,
     proposal: dict | None = None,
+    officer_nip: str | None = None,
 ) -> dict:
     """Analyse the parcel, render the PDF, store the record; returns ``{id, sha256, pdf, verify}``
     plus ``timings_s`` (analysis, map data, render, store). With a ``proposal`` (:func:`rdtr.proposal.
     parse_proposal`'s fields) the conformity check of that same analysis is stored in the answer
-    (``answer["conformity"]``, covered by ``answer_sha256``) and printed."""
+    (``answer["conformity"]``, covered by ``answer_sha256``) and printed. ``officer_nip`` (18 digits) is
+    printed in the signature block and stored with the request; the letterhead is the configured office
+    (``RDTR_OFFICE_*``), checked before anything is analysed."""
     if not activity or not str(activity).strip():
         raise InvalidInput("an extract needs the activity (code, exact name or KBLI) the decision is about")
     if not officer:
@@ -126,6 +138,8 @@ def create_extract(
         raise InvalidInput("the reference is longer than 200 characters")
     if proposal is not None:
         proposal = parse_proposal(proposal)
+    officer_nip = nip_of(officer_nip)
+    office = office_from_settings()
     geometry, geom = parcel_geometry(parcel)
     timings: dict[str, float] = {}
     t0 = time.perf_counter()
@@ -164,6 +178,8 @@ def create_extract(
             verify_url=links["verify"],
             answer_sha256=digest,
             app_version=__version__,
+            office=office,
+            officer_nip=officer_nip,
         )
     )
     t3 = time.perf_counter()
@@ -181,6 +197,9 @@ def create_extract(
     }
     if proposal is not None:
         request["proposal"] = proposal
+    if officer_nip is not None:
+        request["officer_nip"] = officer_nip
+    request["office"] = {"name": office.name, "address": office.address, "configured": office.configured}
     with engine.begin() as conn:
         conn.execute(
             insert(extract_table).values(
@@ -258,6 +277,7 @@ def get_extract(db, extract_id: str, base_url: str | None = None) -> dict:
         "id": row["id"],
         "created_at": row["created_at"].astimezone(UTC).isoformat().replace("+00:00", "Z"),
         "officer": row["officer"],
+        "officer_nip": (row["request"] or {}).get("officer_nip"),
         "reference": row["reference"],
         "activity": (row["request"] or {}).get("activity"),
         "plans": plans,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import re
+from datetime import datetime
 from html import escape
 
 import orjson
@@ -18,9 +19,11 @@ from api.runtime import database, in_worker
 from rdtr.auth import TokenInfo
 from rdtr.config import get_settings
 from rdtr.errors import InvalidInput, NotFound
-from rdtr.extract_records import create_extract, get_extract, get_extract_pdf
+from rdtr.extract_records import create_extract, get_extract, get_extract_pdf, nip_of
+from rdtr.numbers import format_number
 from rdtr.proposal import parse_proposal, proposal_schema
 from rdtr.render.extract.conformity import verdict_words
+from rdtr.render.extract.words import COMBINING_RULE_ID, class_verdict, date_id, nip_text
 
 router = APIRouter(tags=["extracts"], route_class=AuthRoute)
 
@@ -48,6 +51,13 @@ _REQUEST_SCHEMA = {
             "description": "answer under the plans in force on this date (default today)",
         },
         "plan": {"type": ["string", "null"], "description": "only this plan"},
+        "nip": {
+            "type": ["string", "null"],
+            "pattern": "^[0-9]{18}$",
+            "description": "the officer's NIP (Nomor Induk Pegawai, 18 digits): printed in the signature block "
+            "and stored with the record",
+            "examples": ["198501012010011001"],
+        },
         "proposal": {
             **proposal_schema(),
             "description": "the building proposal (as `POST /v1/parcels/check` takes it): with it, the extract "
@@ -122,6 +132,7 @@ async def create(request: Request, who: TokenInfo = Depends(require_role("office
     proposal = body.get("proposal")
     if proposal is not None:
         proposal = parse_proposal(proposal)
+    nip = nip_of(body.get("nip"))
     result = await in_worker(
         request,
         create_extract,
@@ -133,6 +144,7 @@ async def create(request: Request, who: TokenInfo = Depends(require_role("office
         at,
         plan,
         proposal=proposal,
+        officer_nip=nip,
     )
     doc = {k: result[k] for k in ("id", "sha256", "pdf", "verify")}
     return Response(
@@ -169,15 +181,23 @@ def extract_pdf(request: Request, extract_id: str = Path(max_length=40)):
     "/v1/extracts/{extract_id}", summary="The extract record, for verification", responses=problem_responses(404)
 )
 def extract_record(request: Request, extract_id: str = Path(max_length=40), f: str | None = None):
-    """The stored record: `id`, `created_at`, `officer`, `reference`, `plans` (legal bases), `sha256` (of
-    the PDF bytes), `answer_sha256` (of the answer as canonical JSON, printed in the PDF), `pdf`, `request`,
-    `answer` (with `conformity`, the stored check, when the extract was made with a proposal). A browser (or
-    `f=html`) gets a readable verification page, the conformity verdict included."""
-    record = get_extract(database(request), _check_id(extract_id))
+    """The stored record: `id`, `created_at`, `officer`, `officer_nip`, `reference`, `plans` (legal bases),
+    `sha256` (of the PDF bytes), `answer_sha256` (of the answer as canonical JSON, printed in the PDF), `pdf`,
+    `request`, `answer` (with `conformity`, the stored check, when the extract was made with a proposal). A
+    browser (or `f=html`) gets a readable verification page — the verdict, plan version, legal basis,
+    officer, date and hashes — and, for an unknown or malformed id, a 404 page in Indonesian and English;
+    API clients get problem+json."""
     if f not in (None, "json", "html"):
         raise InvalidInput("f must be json or html")
-    if wants_html(request, f):
-        return HTMLResponse(_verification_page(record), headers={"Vary": "Accept"})
+    html = wants_html(request, f)
+    try:
+        record = get_extract(database(request), _check_id(extract_id))
+    except NotFound:
+        if not html:
+            raise
+        return HTMLResponse(not_found_page(extract_id), status_code=404, headers={"Vary": "Accept"})
+    if html:
+        return HTMLResponse(verification_page(record), headers={"Vary": "Accept"})
     return Response(orjson.dumps(record), media_type="application/json", headers={"Vary": "Accept"})
 
 
@@ -198,40 +218,128 @@ def _conformity_item(conf: dict | None) -> str:
     )
 
 
-def _verification_page(r: dict) -> str:
-    e = escape
-    answer = r.get("answer") or {}
-    zones = "".join(
-        f"<li><strong>{e(str(z.get('subzone_code')))}</strong> {e(str(z.get('subzone_name') or ''))}"
-        f" — {round((z.get('share') or 0) * 100, 1)} %</li>"
-        for z in answer.get("zones") or []
-    )
-    act = answer.get("activity") or {}
-    conformity = _conformity_item(answer.get("conformity"))
-    plans = "".join(
-        f"<li>{e(str(p.get('name')))} (versi {e(str(p.get('version')))}) — "
-        f"{e(str(p.get('legal_basis')))}, berlaku {e(str(p.get('effective_from')))}</li>"
-        for p in r.get("plans") or []
-    )
+_PAGE_STYLE = """<style>
+.verdict { border: 2px solid var(--v); border-radius: 6px; padding: 8px 12px; margin: 12px 0;
+           background: color-mix(in srgb, var(--v) 8%, white); }
+.verdict strong { color: var(--v); font-size: 1.35rem; }
+.verdict .en, [lang="en"].sub { color: #555; font-style: italic; }
+.en-block { border-top: 1px solid #ccc; margin-top: 24px; padding-top: 8px; color: #333; }
+</style>"""
+
+
+def _num(value, digits: int = 1, unit: str = "") -> str:
+    """A number on the verification pages: the documents' rule (rdtr.numbers, Indonesian)."""
+    if value is None or isinstance(value, bool) or not isinstance(value, int | float):
+        return "–"
+    return f"{format_number(value, digits, 'id', fixed=True)}{unit}"
+
+
+def _page(title: str, body: str) -> str:
     return f"""<!DOCTYPE html>
 <html lang="id"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Verifikasi ekstrak {e(r["id"])}</title><link rel="stylesheet" href="/static/app.css"></head>
+<title>{escape(title)}</title><link rel="stylesheet" href="/static/app.css">{_PAGE_STYLE}</head>
 <body class="verify"><main id="main">
-<h1>Verifikasi ekstrak peta RDTR</h1>
-<p class="lead">Ekstrak ini tercatat di sistem. Bandingkan SHA-256 berkas PDF Anda dengan nilai di bawah.
-<span lang="en">(This extract is on record. Compare your PDF's SHA-256 with the value below.)</span></p>
+{body}
+</main></body></html>"""
+
+
+def not_found_page(extract_id: str) -> str:
+    """The 404 page a browser gets for an unknown or malformed extract id: Indonesian first, English below."""
+    e = escape
+    shown = e(extract_id[:40])
+    malformed = not _ID.match(extract_id)
+    why_id = (
+        "Nomor ini tidak berbentuk nomor ekstrak (contoh: <code>20261127-7k3f9q2m0a</code>)."
+        if malformed
+        else "Tidak ada ekstrak dengan nomor ini di catatan sistem."
+    )
+    why_en = (
+        "This is not the form of an extract id (for example <code>20261127-7k3f9q2m0a</code>)."
+        if malformed
+        else "No extract with this id is on record."
+    )
+    body = f"""<h1>Ekstrak tidak ditemukan</h1>
+<p class="lead">Ekstrak <code>{shown}</code> tidak ditemukan. {why_id}</p>
+<p>Periksa kembali nomor atau kode QR pada dokumen. Dokumen yang nomornya tidak tercatat di sini
+<strong>tidak dapat diverifikasi</strong>; hubungi instansi penerbit.</p>
+<section class="en-block" lang="en"><h2>Extract not found</h2>
+<p>Extract <code>{shown}</code> was not found. {why_en}</p>
+<p>Check the number or the QR code on the document. A document whose number is not on record here
+<strong>cannot be verified</strong>; contact the issuing office.</p></section>
+<p><a href="/">Peta RDTR / RDTR map</a></p>"""
+    return _page("Ekstrak tidak ditemukan / Extract not found", body)
+
+
+def _verdict_block(answer: dict) -> str:
+    act = answer.get("activity") or {}
+    ind, eng, colour = class_verdict(act.get("class"))
+    e = escape
+    what = f"{e(str(act.get('code') or ''))} {e(str(act.get('name') or ''))}".strip() or "–"
+    return (
+        f'<div class="verdict" style="--v:{colour}"><div>Kegiatan / activity: {what}'
+        f" (kelas ITBX {e(str(act.get('class') or '–'))})</div>"
+        f'<strong data-testid="verdict">{e(ind)}</strong> <span class="en" lang="en">/ {e(eng)}</span></div>'
+    )
+
+
+def _limits_item(limits: dict) -> str:
+    rows = [
+        ("Luas lantai dasar maks. / max footprint", _num(limits.get("max_footprint_m2"), 1, " m²")),
+        ("Luas lantai total maks. / max floor area", _num(limits.get("max_floor_area_m2"), 1, " m²")),
+        ("Ruang hijau min. / min green area", _num(limits.get("min_green_area_m2"), 1, " m²")),
+        ("Tinggi maks. / max height", _num(limits.get("max_height_m"), 1, " m")),
+        ("Lantai maks. / max floors", _num(limits.get("max_floors"), 0)),
+    ]
+    return "".join(f"<li>{escape(k)}: {escape(v)}</li>" for k, v in rows)
+
+
+def verification_page(r: dict) -> str:
+    """The verification page of a stored extract: verdict, plan version and legal basis, officer, date, hashes."""
+    e = escape
+    answer = r.get("answer") or {}
+    parcel = answer.get("parcel") or {}
+    zones = "".join(
+        f"<li><strong>{e(str(z.get('subzone_code')))}</strong> {e(str(z.get('subzone_name') or ''))}"
+        f" — {e(_num(z.get('area_m2'), 1, ' m²'))} ({e(_num((z.get('share') or 0) * 100, 1, ' %'))})</li>"
+        for z in answer.get("zones") or []
+    )
+    plans = "".join(
+        f"<li>{e(str(p.get('name')))} — <strong>versi {e(str(p.get('version')))}</strong>; dasar hukum: "
+        f"{e(str(p.get('legal_basis')))}; berlaku sejak {e(str(p.get('effective_from')))}</li>"
+        for p in r.get("plans") or []
+    )
+    created = datetime.fromisoformat(r["created_at"].replace("Z", "+00:00"))
+    nip = r.get("officer_nip")
+    officer = e(r["officer"]) + (f" — NIP. {e(nip_text(nip))}" if nip else "")
+    office = (r.get("request") or {}).get("office") or {}
+    office_item = (
+        f"<dt>Instansi penerbit <span lang='en' class='sub'>/ issuing office</span></dt>"
+        f"<dd>{e(str(office.get('name')))}<br>{e(str(office.get('address') or ''))}</dd>\\n"
+        if office.get("name")
+        else ""
+    )
+    body = f"""<h1>Verifikasi ekstrak peta RDTR</h1>
+<p class="lead">Ekstrak ini <strong>tercatat</strong> di sistem. Bandingkan SHA-256 berkas PDF Anda dengan nilai
+di bawah. <span lang="en">(This extract is on record. Compare your PDF's SHA-256 with the value below.)</span></p>
+{_verdict_block(answer)}
 <dl>
-<dt>ID ekstrak</dt><dd><code>{e(r["id"])}</code></dd>
-<dt>Dibuat</dt><dd>{e(r["created_at"])} oleh {e(r["officer"])}</dd>
+{_conformity_item(answer.get("conformity"))}<dt>ID ekstrak</dt><dd><code>{e(r["id"])}</code></dd>
+<dt>Tanggal terbit <span lang="en" class="sub">/ issued</span></dt>
+<dd><time datetime="{e(r["created_at"])}">{e(date_id(created))}, {created:%H:%M} UTC</time></dd>
+{office_item}<dt>Petugas <span lang="en" class="sub">/ officer</span></dt><dd>{officer}</dd>
 <dt>Referensi</dt><dd>{e(r.get("reference") or "–")}</dd>
-<dt>Kegiatan</dt><dd>{e(str(act.get("code") or r.get("activity") or "–"))} {e(str(act.get("name") or ""))}
- — kelas <strong>{e(str(act.get("class") or "–"))}</strong></dd>
-{conformity}<dt>Sub-zona</dt><dd><ul>{zones}</ul></dd>
-<dt>Rencana dan dasar hukum</dt><dd><ul>{plans}</ul></dd>
+<dt>Rencana, versi dan dasar hukum <span lang="en" class="sub">/ plan, version, legal basis</span></dt>
+<dd><ul>{plans}</ul></dd>
+<dt>Luas persil <span lang="en" class="sub">/ parcel area</span></dt>
+<dd>{e(_num(parcel.get("area_m2"), 1, " m²"))}</dd>
+<dt>Sub-zona</dt><dd><ul>{zones}</ul></dd>
+<dt>Batas untuk persil <span lang="en" class="sub">/ limits</span></dt>
+<dd><ul>{_limits_item(answer.get("limits") or {})}</ul>
+<small>{e(COMBINING_RULE_ID)}</small></dd>
 <dt>SHA-256 berkas PDF</dt><dd><code class="hash">{e(r["sha256"])}</code></dd>
 <dt>SHA-256 jawaban (tercetak di PDF)</dt><dd><code class="hash">{e(r.get("answer_sha256") or "–")}</code></dd>
 </dl>
-<p><a href="{e(r["pdf"])}">Unduh PDF tersimpan</a> · <a href="?f=json">Catatan lengkap (JSON)</a> · \
+<p><a href="{e(r["pdf"])}">Unduh PDF tersimpan</a> · <a href="?f=json">Catatan lengkap (JSON)</a> · \\
 <a href="/">Peta RDTR</a></p>
-<p class="note">{e(r["notice"])} Keputusan KKPR diterbitkan melalui OSS.</p>
-</main></body></html>"""
+<p class="note">{e(r["notice"])} Keputusan KKPR diterbitkan melalui OSS.</p>"""
+    return _page(f"Verifikasi ekstrak {r['id']}", body)

@@ -12,14 +12,18 @@ it on, and only works online.
 from __future__ import annotations
 
 import html
+import json
 import re
 from typing import Any
 
 import folium
-from branca.element import Element
+from branca.element import Element, MacroElement
+from jinja2 import Template
 
-from rdtr.itbx import CLASS_NAMES
+from rdtr.itbx import CLASS_NAMES, CLASS_RANK
+from rdtr.numbers import format_number
 from rdtr.render import style
+from rdtr.render.extract.words import COMBINING_RULE_ID, class_verdict
 from rdtr.units import INTENSITY
 
 #: URL prefix of the npm packages served by the app (``api/static/vendor/node_modules``).
@@ -43,14 +47,28 @@ def _esc(value: Any) -> str:
     return html.escape("" if value is None else str(value))
 
 
-def _num(value: Any, unit: str = "", digits: int = 1) -> str:
+def _num(value: Any, unit: str = "", digits: int = 1, lang: str = "id") -> str:
+    """A number as the documents print it (:func:`rdtr.numbers.format_number`, ``fixed``): ``3.782,8 m²``."""
     if value is None:
         return "–"
-    if isinstance(value, (int, float)):
-        text = f"{value:,.{digits}f}".rstrip("0").rstrip(".") if isinstance(value, float) else f"{value:,}"
-        text = text.replace(",", "\u202f")
-        return f"{text}{unit}"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{format_number(value, digits, lang, fixed=True)}{unit}"
     return _esc(value)
+
+
+def _verdict_html(cls: str | None, what: str = "") -> str:
+    """The verdict first: the activity's class in words (Indonesian, English) and its colour."""
+    ind, eng, colour = class_verdict(cls)
+    return (
+        f"<div class='rdtr-verdict' style='--v:{colour}'><strong data-testid='verdict'>{_esc(ind)}</strong>"
+        f" <span class='rdtr-en' lang='en'>/ {_esc(eng)}</span>"
+        f"{f'<div class=rdtr-what>{what}</div>' if what else ''}</div>"
+    )
+
+
+def _strictest(classes) -> str | None:
+    known = [c for c in classes if c in CLASS_RANK]
+    return max(known, key=CLASS_RANK.__getitem__) if known else None
 
 
 def _class_text(cls: str | None) -> str:
@@ -71,7 +89,8 @@ def _plan_line(plan: dict | None) -> str:
 def _intensity_table(it: dict | None) -> str:
     it = it or {}
     cells = "".join(
-        f"<tr><th scope='row'>{m.label('id')}</th><td>{_num(it[m.field], ' ' + m.unit if m.unit else '', 2)}</td></tr>"
+        f"<tr><th scope='row'>{m.label('id')}</th><td>{_num(it[m.field], ' ' + m.unit if m.unit else '', m.digits)}"
+        "</td></tr>"
         for m in INTENSITY
         if it.get(m.field) is not None
     )
@@ -86,6 +105,15 @@ def zoning_popup(answer: dict) -> str:
             f"{_esc(answer.get('message') or 'No RDTR covers this location; the RTRW applies.')}</div>"
         )
     parts = []
+    acts = [z.get("activity") for z in answer["zones"] if z.get("activity")]
+    if acts:
+        a = acts[0]
+        parts.append(
+            _verdict_html(
+                _strictest(x.get("class") for x in acts),
+                f"Kegiatan {_esc(a.get('code'))} {_esc(a.get('name'))} di titik ini / at this point",
+            )
+        )
     for z in answer["zones"]:
         act = z.get("activity")
         act_html = ""
@@ -115,7 +143,8 @@ def zoning_popup(answer: dict) -> str:
             f"{'<div>TPZ: ' + _esc(', '.join(z.get('tpz') or [])) + '</div>' if z.get('tpz') else ''}"
             f"{near}{_plan_line(z.get('plan'))}</div>"
         )
-    return "<hr>".join(parts)
+    head = parts.pop(0) if acts else ""
+    return head + "<hr>".join(parts)
 
 
 def parcel_popup(answer: dict) -> str:
@@ -131,11 +160,12 @@ def parcel_popup(answer: dict) -> str:
         for z in answer.get("zones") or []
     )
     act = answer.get("activity")
-    act_html = ""
+    act_html = verdict = ""
     if act:
         act_html = (
             f"<div>Kegiatan {_esc(act.get('code'))} {_esc(act.get('name'))}: {_class_text(act.get('class'))}</div>"
         )
+        verdict = _verdict_html(act.get("class"), f"Kegiatan {_esc(act.get('code'))} {_esc(act.get('name'))}")
     lim = answer.get("limits") or {}
     limits = (
         f"<table class='rdtr-t'>"
@@ -143,17 +173,18 @@ def parcel_popup(answer: dict) -> str:
         f"<tr><th scope='row'>Luas lantai total maks</th><td>{_num(lim.get('max_floor_area_m2'), ' m²')}</td></tr>"
         f"<tr><th scope='row'>Ruang hijau min</th><td>{_num(lim.get('min_green_area_m2'), ' m²')}</td></tr>"
         f"<tr><th scope='row'>Tinggi maks</th><td>{_num(lim.get('max_height_m'), ' m')}</td></tr>"
-        f"<tr><th scope='row'>Lantai maks</th><td>{_num(lim.get('max_floors'))}</td></tr></table>"
+        f"<tr><th scope='row'>Lantai maks</th><td>{_num(lim.get('max_floors'), '', 0)}</td></tr></table>"
     )
     plans = {(z.get("plan") or {}).get("id"): z.get("plan") for z in answer.get("zones") or []}
     uncovered = ""
     if not answer.get("zones"):
         uncovered = "<div class='rdtr-warn'>Tidak tercakup RDTR: RTRW berlaku.</div>"
     return (
-        f"<div class='rdtr-pop'><strong>Persil {_num(parcel.get('area_m2'), ' m²')}</strong>"
+        f"<div class='rdtr-pop'>{verdict}<strong>Persil {_num(parcel.get('area_m2'), ' m²')}</strong>"
         f"{' (diperbaiki)' if parcel.get('repaired') else ''}"
         f"<table class='rdtr-t'><tr><th>Sub-zona</th><th>Nama</th><th>Luas</th><th>Bagian</th></tr>{pieces}</table>"
-        f"{uncovered}{act_html}{limits}{''.join(_plan_line(p) for p in plans.values())}</div>"
+        f"{uncovered}{act_html}{limits}<div class='rdtr-plan'>{_esc(COMBINING_RULE_ID)}</div>"
+        f"{''.join(_plan_line(p) for p in plans.values())}</div>"
     )
 
 
@@ -164,6 +195,11 @@ _PAGE_CSS = """
   .rdtr-pop .rdtr-t th, .rdtr-pop .rdtr-t td { border: 1px solid #bbb; padding: 1px 4px; text-align: left; }
   .rdtr-plan { color: #333; font-size: 11px; margin-top: 4px; }
   .rdtr-warn { background: #fff3cd; border-left: 4px solid #b8860b; padding: 2px 4px; margin: 3px 0; }
+  .rdtr-verdict { border: 2px solid var(--v); border-left-width: 8px; border-radius: 4px; padding: 4px 8px;
+                  margin: 0 0 6px; background: color-mix(in srgb, var(--v) 8%, #fff); }
+  .rdtr-verdict strong { color: var(--v); font-size: 17px; }
+  .rdtr-verdict .rdtr-en { color: #444; font-style: italic; }
+  .rdtr-verdict .rdtr-what { color: #333; font-size: 12px; }
   .rdtr-swatch { display: inline-block; width: 12px; height: 12px; border: 1px solid #555;
                  vertical-align: -2px; margin-right: 4px; }
   .rdtr-legend { position: fixed; bottom: 26px; right: 10px; z-index: 1000; background: #fff;
@@ -248,6 +284,81 @@ def _bounds_of(geojson: dict | None, answer: dict, kind: str) -> tuple[float, fl
     return (min(xs0), min(ys0), max(xs1), max(ys1))
 
 
+#: Zoom levels: the map's own limit (OpenStreetMap's tiles stop at 19), the largest a parcel is framed at,
+#: and the view of a point.
+MAP_MAX_ZOOM = 19
+PARCEL_MAX_ZOOM = 19
+POINT_ZOOM = 18
+#: Screen pixels kept around the answer when it is framed (besides the title's height).
+FRAME_PADDING_PX = 32
+
+
+def initial_frame(bounds: tuple[float, float, float, float] | None) -> dict:
+    """How a preview opens: ``bounds`` ([[south, west], [north, east]]) fitted with ``padding`` pixels (plus the
+    title's height at the top) up to ``max_zoom``, or a point's ``center`` at ``zoom``; ``anchor`` is where the
+    popup opens."""
+    if not bounds:
+        return {"bounds": None, "center": [-2.5, 118.0], "zoom": 5, "max_zoom": PARCEL_MAX_ZOOM, "anchor": None}
+    center = [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2]
+    if bounds[2] - bounds[0] <= 1e-7 and bounds[3] - bounds[1] <= 1e-7:
+        return {"bounds": None, "center": center, "zoom": POINT_ZOOM, "max_zoom": POINT_ZOOM, "anchor": center}
+    return {
+        "bounds": [[bounds[1], bounds[0]], [bounds[3], bounds[2]]],
+        "center": center,
+        "zoom": 17,
+        "max_zoom": PARCEL_MAX_ZOOM,
+        "padding": FRAME_PADDING_PX,
+        "anchor": center,
+    }
+
+
+class _Framing(MacroElement):
+    """The last script of a preview: frame the answer below the title, then open its popup clear of the title."""
+
+    _template = Template(
+        """{% macro script(this, kwargs) %}
+window.rdtrFrame = {{ this.frame_json }};
+(function (map, layer, frame) {
+  function frameIt() {
+    var head = document.querySelector(".rdtr-title");
+    var top = head ? Math.ceil(head.getBoundingClientRect().bottom) + 8 : 8;
+    var pad = frame.padding || 0;
+    if (frame.bounds) {
+      map.fitBounds(frame.bounds, {paddingTopLeft: [pad, top + pad], paddingBottomRight: [pad, pad],
+                                   maxZoom: frame.max_zoom});
+    } else {
+      map.setView(frame.center, frame.zoom);
+    }
+    if (layer && layer.getPopup()) {
+      var popup = layer.getPopup();
+      popup.options.autoPan = true;
+      popup.options.autoPanPaddingTopLeft = L.point(12, top + 6);
+      popup.options.autoPanPaddingBottomRight = L.point(12, 12);
+      popup.options.autoClose = false;
+      layer.openPopup(frame.anchor || undefined);
+      var clear = function () {  // still under the title: move the map down until the popup is clear of it
+        var box = popup.isOpen() && popup.getElement().getBoundingClientRect();
+        if (box && box.top < top + 6) { map.panBy([0, box.top - top - 6], {animate: false}); }
+      };
+      clear();
+      window.requestAnimationFrame(clear);
+      window.setTimeout(clear, 300);
+    }
+  }
+  // After the page is laid out (the title's height is known), not while the script is parsed.
+  if (document.readyState === "complete") { frameIt(); } else { window.addEventListener("load", frameIt); }
+})({{ this.map_name }}, {{ this.layer_name }}, window.rdtrFrame);
+{% endmacro %}"""
+    )
+
+    def __init__(self, m, layer, frame: dict):
+        super().__init__()
+        self._name = "RdtrFraming"
+        self.map_name = m.get_name()
+        self.layer_name = layer.get_name() if layer is not None else "null"
+        self.frame_json = json.dumps(frame)
+
+
 def preview_html(
     kind: str,
     answer: dict,
@@ -267,8 +378,15 @@ def preview_html(
     ``subzone_name`` and ``zone_code`` properties.
     """
     bounds = _bounds_of(geometry, answer, kind)
-    center = [(bounds[1] + bounds[3]) / 2, (bounds[0] + bounds[2]) / 2] if bounds else [-2.5, 118.0]
-    m = folium.Map(location=center, zoom_start=17 if bounds else 5, tiles=None, control_scale=True, prefer_canvas=False)
+    frame = initial_frame(bounds)
+    m = folium.Map(
+        location=frame["center"],
+        zoom_start=frame["zoom"],
+        max_zoom=MAP_MAX_ZOOM,
+        tiles=None,
+        control_scale=True,
+        prefer_canvas=False,
+    )
     # Offline: Leaflet only, from the app; no jQuery/Bootstrap/awesome-markers, no CDN.
     m.default_js = [("leaflet", f"{vendor_url}/{LEAFLET_JS}")]
     m.default_css = [("leaflet_css", f"{vendor_url}/{LEAFLET_CSS}")]
@@ -303,10 +421,11 @@ def preview_html(
             smooth_factor=0.5,
         ).add_to(m)
 
+    opened = None  # the layer whose popup opens on load
     if kind == "zoning":
         loc = answer.get("location") or {}
         if "lon" in loc:
-            folium.CircleMarker(
+            marker = folium.CircleMarker(
                 [loc["lat"], loc["lon"]],
                 radius=8,
                 color="#fff",
@@ -314,9 +433,10 @@ def preview_html(
                 fill=True,
                 fill_color=style.POINT_COLOR,
                 fill_opacity=1.0,
-                popup=folium.Popup(zoning_popup(answer), max_width=360, show=True),
+                popup=folium.Popup(zoning_popup(answer), max_width=360),
                 tooltip="Titik yang ditanyakan",
             ).add_to(m)
+            opened = marker
     elif geometry:
         results = answer.get("results") if isinstance(answer.get("results"), list) else None
         features = (
@@ -332,16 +452,19 @@ def preview_html(
             if not (feat or {}).get("geometry"):
                 continue
             item = results[i] if results and i < len(results) else answer
-            folium.GeoJson(
+            layer = folium.GeoJson(
                 {"type": "Feature", "geometry": feat["geometry"], "properties": {}},
                 name=f"Persil {i + 1}" if results else "Persil",
                 style_function=lambda f: {"fill": False, "color": style.PARCEL_STROKE, "weight": 4},
-                popup=folium.Popup(parcel_popup(item), max_width=380, show=(i == 0)),
+                popup=folium.Popup(parcel_popup(item), max_width=380),
             ).add_to(m)
+            if opened is None:
+                opened = layer
+                fb = _bounds_of(feat, {}, "parcel")
+                if fb:  # the popup's tip on the middle of the parcel's north edge: the popup sits above it
+                    frame["anchor"] = [fb[3], (fb[0] + fb[2]) / 2]
 
-    if bounds and (bounds[2] - bounds[0] > 1e-6 or bounds[3] - bounds[1] > 1e-6):
-        pad = max(bounds[2] - bounds[0], bounds[3] - bounds[1]) * 0.3
-        m.fit_bounds([[bounds[1] - pad, bounds[0] - pad], [bounds[3] + pad, bounds[2] + pad]])
+    _Framing(m, opened, frame).add_to(m)
 
     entries = legend_entries if legend_entries is not None else style.legend([f["properties"] for f in zones])
     root.html.add_child(Element(_title_html(kind, answer)))

@@ -107,3 +107,72 @@ def test_the_vendored_leaflet_the_previews_need_is_served(client):
     r = client.get("/static/vendor/node_modules/leaflet/dist/leaflet.js")
     assert r.status_code == 200 and "Leaflet" in r.text[:2000]
     assert client.get("/static/vendor/node_modules/leaflet/dist/leaflet.css").status_code == 200
+
+
+# --- The answer first: the verdict, the framing, the numbers ------------------------------------------------
+
+FRAME = re.compile(r"window\.rdtrFrame = (\{.*?\});")
+VERDICT = re.compile(r"data-testid='verdict'>([^<]+)</strong>\s*<span[^>]*>/ ([^<]+)</span>")
+
+
+def _id_number(value: float, digits: int = 1) -> str:
+    """Indonesian number format, written here independently of rdtr.numbers: 1351.0 -> 1.351,0."""
+    text = f"{value:,.{digits}f}"
+    return text.replace(",", " ").replace(".", ",").replace(" ", ".")
+
+
+def _frame(page: str) -> dict:
+    import json
+
+    found = FRAME.search(page)
+    assert found, "the preview does not say how it opens (window.rdtrFrame)"
+    return json.loads(found.group(1))
+
+
+def test_the_parcel_preview_opens_on_the_verdict_framed_on_the_parcel(client, place):
+    params = {"activity": "A001", "plan": "bontang"}
+    answer = client.post("/v1/parcels/analyze", params=params, json=place["parcel"]).json()
+    page = client.post("/v1/parcels/analyze", params={**params, "f": "html"}, json=place["parcel"]).text
+    # The verdict first in the popup: the class in words, both languages.
+    assert answer["activity"]["class"] == "I"
+    assert VERDICT.findall(page) == [("Diizinkan", "Permitted")]
+    popup = page[page.index("class='rdtr-pop'") :]
+    assert popup.index("data-testid='verdict'") < popup.index("Persil ")
+    # Framed on the parcel: its bounds, with padding, up to zoom 19; the popup opens on its north edge.
+    frame = _frame(page)
+    lons = [p[0] for p in place["parcel"]["coordinates"][0]]
+    lats = [p[1] for p in place["parcel"]["coordinates"][0]]
+    (south, west), (north, east) = frame["bounds"]
+    assert [south, west, north, east] == pytest.approx([min(lats), min(lons), max(lats), max(lons)], abs=1e-9)
+    assert frame["max_zoom"] <= 19 and frame["padding"] > 0
+    assert frame["anchor"] == pytest.approx([max(lats), (min(lons) + max(lons)) / 2], abs=1e-9)
+    assert '"maxZoom": 19' in page  # the map itself stops at OpenStreetMap's last zoom
+    assert "openPopup(frame.anchor" in page and ".rdtr-title" in page  # opened below the title, measured
+    # Numbers as Indonesian writes them (the PDF's format): 1.351,0 m².
+    lim = answer["limits"]
+    assert f"{_id_number(lim['max_floor_area_m2'])} m²" in page
+    assert f"{_id_number(answer['zones'][0]['share'] * 100)} %" in page
+    assert "potongan yang paling ketat" in page  # the combining rule under the limits
+
+
+@pytest.mark.parametrize(
+    "activity, words",
+    [("A001", ("Diizinkan", "Permitted")), ("A005", ("Diizinkan bersyarat", "Permitted with conditions"))],
+)
+def test_the_point_preview_shows_the_verdict_in_words(client, place, activity, words):
+    params = {"lon": place["lon"], "lat": place["lat"], "activity": activity, "plan": "bontang"}
+    answer = client.get("/v1/zoning", params=params).json()
+    cls = answer["zones"][0]["activity"]["class"]
+    expected = {"I": ("Diizinkan", "Permitted"), "B": ("Diizinkan bersyarat", "Permitted with conditions")}
+    if expected.get(cls) != words:
+        pytest.skip(f"the sample's class for {activity} in R-2 is {cls} now")
+    page = client.get("/v1/zoning", params={**params, "f": "html"}).text
+    assert VERDICT.findall(page) == [words]
+    frame = _frame(page)
+    assert frame["bounds"] is None and frame["zoom"] == 18
+    assert frame["center"] == pytest.approx([place["lat"], place["lon"]])
+
+
+def test_without_an_activity_there_is_no_verdict_to_show(client, place):
+    page = client.get("/v1/zoning", params={"lon": place["lon"], "lat": place["lat"], "f": "html"}).text
+    assert "data-testid='verdict'" not in page

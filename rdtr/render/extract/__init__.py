@@ -4,8 +4,10 @@ A4 portrait, drawn with reportlab directly: the zones and the parcel are project
 the parcel (SRGI2013 / UTM, EPSG:9476–9494, metres), then onto the page at a fixed standard scale
 (1:1.000, 1:2.500 or 1:5.000, the largest that fits; 1:10.000 only for parcels too big for 1:5.000).
 
-Page 1: title and legal basis, the map (legend, north arrow, graphic scale bar, coordinate ticks,
-location inset), a summary and the QR code to the verification URL. Following pages: the pieces of the
+Page 1: the issuing office's letterhead (:mod:`~rdtr.render.extract.office`), title and legal basis, the
+map (legend, north arrow, graphic scale bar, coordinate ticks, location inset), the verdict boxed, a
+summary, the officer's signature block (name and NIP) and the QR code to the verification URL. Every page
+says "Halaman X dari Y". Following pages: the pieces of the
 parcel and their shares, intensity and limits, the activity's class and condition texts, special
 provisions and TPZ, overlays, the parcel's vertex coordinates, and notes.
 
@@ -39,6 +41,8 @@ from rdtr.render.extract.geometry import (
 from rdtr.render.extract.layout import build_story
 from rdtr.render.extract.mapframe import draw_inset, draw_map, draw_qr, draw_scale_bar
 from rdtr.render.extract.model import ExtractInput
+from rdtr.render.extract.office import Office, OfficeLogoError, load_logo, office_from_settings
+from rdtr.render.extract.official import NumberedCanvas
 from rdtr.render.extract.page import FOOTER_H, MARGIN, PAGE_H, PAGE_W
 from rdtr.render.extract.tables import _styles
 from rdtr.render.extract.text import answer_sha256, canonical_json, fmt_num, fmt_scale, pdf_text
@@ -78,13 +82,15 @@ def render_pdf(data: ExtractInput) -> bytes:
             PageTemplate("later", frames=[later_frame], onPage=lambda c, d: _draw_footer(c, d, data)),
         ]
     )
-    doc.build(build_story(data, view, st))
+    doc.build(build_story(data, view, st), canvasmaker=NumberedCanvas)
     return buf.getvalue()
 
 
 __all__ = [
     "ExtractInput",
     "MapView",
+    "Office",
+    "OfficeLogoError",
     "answer_sha256",
     "build_story",
     "canonical_json",
@@ -96,7 +102,9 @@ __all__ = [
     "draw_scale_bar",
     "fmt_num",
     "fmt_scale",
+    "load_logo",
     "map_view",
+    "office_from_settings",
     "parcel_vertices",
     "pdf_text",
     "polygons_of",

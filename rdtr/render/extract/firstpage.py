@@ -1,5 +1,5 @@
-"""What is drawn straight on the canvas: page 1 (title block, map, legend, scale and CRS, inset, summary,
-QR code) and the footer of every page."""
+"""What is drawn straight on the canvas: page 1 (letterhead, title block, map, legend, scale and CRS, inset,
+the boxed verdict, summary, signature block, QR code) and the footer of every page."""
 
 from __future__ import annotations
 
@@ -16,18 +16,23 @@ from rdtr.render.extract.geometry import MapView, crs_name
 from rdtr.render.extract.layout import _plans
 from rdtr.render.extract.mapframe import _color, draw_inset, draw_map, draw_qr, draw_scale_bar
 from rdtr.render.extract.model import ExtractInput
+from rdtr.render.extract.office import office_from_defaults
+from rdtr.render.extract.official import draw_letterhead, draw_signature, draw_verdict_box
 from rdtr.render.extract.page import (
+    BELOW_MAP_H,
     BELOW_MAP_TOP,
     FOOTER_H,
-    HEADER_TOP,
     MAP_Y1,
     MARGIN,
     OSS_NOTE_EN,
     OSS_NOTE_ID,
     PAGE_W,
+    TITLE_TOP,
+    VERDICT_H,
 )
 from rdtr.render.extract.tables import _class_label, _styles
 from rdtr.render.extract.text import _p, fmt_num, fmt_scale, pdf_text
+from rdtr.render.extract.words import date_id
 
 
 def _draw_footer(canv, doc, data: ExtractInput) -> None:
@@ -38,7 +43,6 @@ def _draw_footer(canv, doc, data: ExtractInput) -> None:
     canv.setFillColor(colors.black)
     canv.setFont("Helvetica-Bold", 6.5)
     canv.drawString(MARGIN, FOOTER_H - 3 * mm, pdf_text(f"ID ekstrak / extract id: {data.extract_id}"))
-    canv.drawRightString(PAGE_W - MARGIN, FOOTER_H - 3 * mm, f"Halaman / page {doc.page}")
     canv.setFont("Helvetica", 5.6)
     canv.drawString(
         MARGIN,
@@ -58,32 +62,34 @@ def _draw_footer(canv, doc, data: ExtractInput) -> None:
     canv.restoreState()
 
 
-def _verdict_line(answer: dict) -> list[str]:
-    """The conformity verdict for the summary, when the extract was made with a proposal."""
+def _conformity_words(answer: dict) -> tuple[str, str] | None:
+    """The conformity verdict in words, when the extract was made with a proposal."""
     conformity = answer.get("conformity")
     if not conformity:
-        return []
-    ind, eng = verdict_words(conformity.get("verdict"))
-    return [f"<b>Kesesuaian rencana bangunan / conformity:</b> <b>{_p(ind)}</b> ({_p(eng)})"]
+        return None
+    return verdict_words(conformity.get("verdict"))
 
 
-def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, parcel_utm) -> None:
+def _draw_title(canv, data: ExtractInput, plans: list[dict]) -> None:
+    """Title, plan and legal basis, reference, and the extract's id and date, under the letterhead."""
     answer = data.answer
-    plans = _plans(answer)
-    canv.saveState()
-    # Title block.
     canv.setFillColor(colors.black)
-    canv.setFont("Helvetica-Bold", 13)
-    canv.drawString(MARGIN, HEADER_TOP - 4 * mm, "EKSTRAK PETA RENCANA DETAIL TATA RUANG (RDTR)")
-    canv.setFont("Helvetica-Oblique", 7.5)
+    canv.setFont("Helvetica-Bold", 11.5)
+    canv.drawString(MARGIN, TITLE_TOP - 1 * mm, "EKSTRAK PETA RENCANA DETAIL TATA RUANG (RDTR)")
+    canv.setFont("Helvetica-Oblique", 7)
     canv.setFillColor(colors.Color(0.3, 0.3, 0.3))
     canv.drawString(
         MARGIN,
-        HEADER_TOP - 8 * mm,
+        TITLE_TOP - 4.6 * mm,
         "Map extract of the detailed spatial plan - for the KKPR assessment (not the KKPR decision)",
     )
     canv.setFillColor(colors.black)
-    y = HEADER_TOP - 13 * mm
+    canv.setFont("Helvetica-Bold", 7.5)
+    canv.drawRightString(PAGE_W - MARGIN, TITLE_TOP - 1 * mm, pdf_text(f"ID ekstrak / id: {data.extract_id}"))
+    canv.setFont("Helvetica", 7)
+    created = data.created_at.astimezone(UTC)
+    canv.drawRightString(PAGE_W - MARGIN, TITLE_TOP - 4.6 * mm, pdf_text(f"{date_id(created)}, {created:%H:%M} UTC"))
+    y = TITLE_TOP - 9 * mm
     width = PAGE_W - 2 * MARGIN
     lines: list[tuple[str, float, str]] = []
     for plan in (plans or [{}])[:2]:
@@ -92,17 +98,11 @@ def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, pa
                 "Helvetica-Bold",
                 8,
                 f"{plan.get('name') or 'Rencana tidak ditemukan / no plan'}"
-                f"  (versi / version {plan.get('version', '-')})",
+                f" - versi / version {plan.get('version', '-')}"
+                f" - berlaku sejak / in force from {plan.get('effective_from') or '-'}",
             )
         )
-        lines.append(
-            (
-                "Helvetica",
-                8,
-                f"Dasar hukum / legal basis: {plan.get('legal_basis') or '-'}"
-                f"; berlaku sejak / in force from {plan.get('effective_from') or '-'}",
-            )
-        )
+        lines.append(("Helvetica", 8, f"Dasar hukum / legal basis: {plan.get('legal_basis') or '-'}"))
     lines.append(
         (
             "Helvetica",
@@ -114,17 +114,18 @@ def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, pa
     for font, size, line in lines:
         canv.setFont(font, size)
         for part in simpleSplit(pdf_text(line), font, size, width)[:2]:
-            if y < MAP_Y1 + 2 * mm:
+            if y < MAP_Y1 + 1.2 * mm:
                 break
             canv.drawString(MARGIN, y, part)
-            y -= size * 0.45 * mm
-    # Extract id box on the right.
-    canv.setFont("Helvetica-Bold", 8)
-    canv.drawRightString(PAGE_W - MARGIN, HEADER_TOP - 4 * mm, pdf_text(f"ID: {data.extract_id}"))
-    canv.setFont("Helvetica", 7)
-    canv.drawRightString(
-        PAGE_W - MARGIN, HEADER_TOP - 8 * mm, data.created_at.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    )
+            y -= size * 0.42 * mm
+
+
+def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, parcel_utm) -> None:
+    answer = data.answer
+    plans = _plans(answer)
+    canv.saveState()
+    draw_letterhead(canv, data.office or office_from_defaults())
+    _draw_title(canv, data, plans)
 
     draw_map(canv, view, zones_utm, parcel_utm)
 
@@ -137,7 +138,7 @@ def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, pa
     entries = [(e.color, f"{e.subzone_code}  {e.subzone_name or ''}".strip()) for e in present]
     cols = 1 if len(entries) <= 7 else 2
     col_w = 96 * mm / cols
-    max_rows = 8
+    max_rows = 7
     ly = top - 4.5 * mm
     font_size = 6.5 if cols == 1 else 6
     for i, (col, label) in enumerate(entries[: max_rows * cols]):
@@ -185,15 +186,23 @@ def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, pa
     for i, line in enumerate(lines):
         canv.drawString(sx, top - 17 * mm - i * 2.8 * mm, pdf_text(line))
 
-    inset_rect = (PAGE_W - MARGIN - 40 * mm, top - 38 * mm, PAGE_W - MARGIN, top + 2.5 * mm)
+    inset_rect = (PAGE_W - MARGIN - 40 * mm, top - 36 * mm, PAGE_W - MARGIN, top + 2.5 * mm)
     draw_inset(canv, inset_rect, view, data.outline, parcel_utm, "Lokasi / location")
 
-    # Summary and QR.
-    qr_size = 30 * mm
+    # The verdict, boxed.
+    box_top = BELOW_MAP_TOP - BELOW_MAP_H
+    draw_verdict_box(canv, (MARGIN, box_top - VERDICT_H, PAGE_W - MARGIN, box_top), data, _conformity_words(answer))
+
+    # Summary | signature | QR code.
+    qr_size = 27 * mm
     sy = FOOTER_H + 2 * mm
+    frame_top = box_top - VERDICT_H - 2.5 * mm
     draw_qr(canv, data.verify_url, PAGE_W - MARGIN - qr_size, sy, qr_size)
     canv.setFont("Helvetica", 5.5)
     canv.drawRightString(PAGE_W - MARGIN, sy + qr_size + 1 * mm, "Pindai untuk verifikasi / scan to verify")
+    sig_w = 50 * mm
+    sig_x = PAGE_W - MARGIN - qr_size - 3 * mm - sig_w
+    draw_signature(canv, sig_x, frame_top - 2.5 * mm, sig_w, data)
 
     st = _styles()
     parcel = answer.get("parcel") or {}
@@ -208,6 +217,7 @@ def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, pa
         or "tidak tercakup RDTR / not covered"
     )
     act = answer.get("activity") or {}
+    conformity = _conformity_words(answer)
     summary = [
         f"<b>Lokasi / location:</b> {c.y:.6f}, {c.x:.6f} (lintang, bujur); kelurahan "
         f"{_p(first.get('kelurahan') or '-')}, kecamatan {_p(first.get('kecamatan') or '-')}",
@@ -215,20 +225,23 @@ def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, pa
         + (" (geometri diperbaiki / repaired)" if parcel.get("repaired") else ""),
         f"<b>Sub-zona / sub-zone:</b> {_p(subzones)}",
         f"<b>Kegiatan / activity:</b> {_p(act.get('code'))} {_p(act.get('name'))} - kelas / class "
-        f"<b>{_p(_class_label(act.get('class')))}</b>"
+        f"{_p(_class_label(act.get('class')))}"
         if act
         else f"<b>Kegiatan / activity:</b> {_p(data.activity or '-')}",
-        *_verdict_line(answer),
-        f"<b>Petugas / officer:</b> {_p(data.officer)}; <b>referensi / reference:</b> {_p(data.reference or '-')}",
+        *(
+            [f"<b>Kesesuaian rencana bangunan / conformity:</b> <b>{_p(conformity[0])}</b> ({_p(conformity[1])})"]
+            if conformity
+            else []
+        ),
+        f"<b>Referensi / reference:</b> {_p(data.reference or '-')}",
         f"<b>Verifikasi / verification:</b> {_p(data.verify_url)}",
         "Rincian (bagian persil, intensitas, ketentuan, koordinat) di halaman berikut. / "
         "Details on the following pages.",
     ]
-    frame_top = inset_rect[1] - 3 * mm
     f = Frame(
         MARGIN,
         sy,
-        PAGE_W - 2 * MARGIN - qr_size - 3 * mm,
+        sig_x - MARGIN - 4 * mm,
         frame_top - sy,
         leftPadding=0,
         rightPadding=0,
@@ -236,6 +249,6 @@ def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, pa
         bottomPadding=0,
         showBoundary=0,
     )
-    f.addFromList([Paragraph(s.replace("²", "²"), st["base"]) for s in summary], canv)
+    f.addFromList([Paragraph(s, st["small_summary"]) for s in summary], canv)
     canv.restoreState()
     _draw_footer(canv, doc, data)

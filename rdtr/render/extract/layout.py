@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, NextPageTemplate, PageBreak, Paragraph, Spacer
 
@@ -15,6 +16,7 @@ from rdtr.render.extract.model import ExtractInput
 from rdtr.render.extract.page import OSS_NOTE_EN, OSS_NOTE_ID
 from rdtr.render.extract.tables import _class_label, _heading, _table
 from rdtr.render.extract.text import _p, fmt_num
+from rdtr.render.extract.words import COMBINING_RULE_EN, COMBINING_RULE_ID
 from rdtr.units import INTENSITY
 
 
@@ -41,17 +43,29 @@ def _intensity_rows(answer: dict) -> list[list[Any]]:
     return rows
 
 
-def _condition_texts(answer: dict, subzone_code: str | None) -> list[str]:
-    """Condition texts of the activity in one sub-zone, from the zone pieces (``zones[].activity``)."""
-    texts: list[str] = []
+def numbered_conditions(answer: dict) -> list[tuple[str | None, str, list[str]]]:
+    """The activity's condition texts as the numbered list prints them: (code or ``None``, text, sub-zones),
+    each once, in the order of the pieces. A text is paired with its code when the cell's numbered codes
+    and its texts match one to one (the legend explains every numbered code)."""
+    out: dict[tuple[str | None, str], list[str]] = {}
+    act = answer.get("activity") or {}
+    by_zone = {bz.get("subzone_code"): bz for bz in act.get("by_zone") or []}
     for z in answer.get("zones") or []:
-        if z.get("subzone_code") != subzone_code:
-            continue
-        act = z.get("activity") or {}
-        for t in act.get("conditions") or []:
-            if t and t not in texts:
-                texts.append(t)
-    return texts
+        cell = z.get("activity") or {}
+        texts = [t for t in cell.get("conditions") or [] if t]
+        if not texts:
+            bz = by_zone.get(z.get("subzone_code")) or {}
+            texts = [t for t in bz.get("conditions") or [] if t]
+            codes = bz.get("codes") or []
+        else:
+            codes = cell.get("codes") or []
+        numbered = [c for c in codes if any(ch.isdigit() for ch in str(c))]
+        pairs = zip(numbered, texts, strict=True) if len(numbered) == len(texts) else ((None, t) for t in texts)
+        for code, text in pairs:
+            zones = out.setdefault((code, text), [])
+            if z.get("subzone_code") not in zones:
+                zones.append(z.get("subzone_code"))
+    return [(code, text, zones) for (code, text), zones in out.items()]
 
 
 def build_story(data: ExtractInput, view: MapView, st: dict) -> list:
@@ -152,8 +166,18 @@ def build_story(data: ExtractInput, view: MapView, st: dict) -> list:
         ["Luas ruang hijau minimum (KDH x luas) / min green area", fmt_num(limits.get("min_green_area_m2"), 1, " m²")],
         ["Tinggi bangunan maksimum / max height", fmt_num(limits.get("max_height_m"), 1, " m")],
         ["Jumlah lantai maksimum / max floors", fmt_num(limits.get("max_floors"), 0)],
+        [
+            Paragraph(
+                f"{_p(COMBINING_RULE_ID)}<br/><font name='Helvetica-Oblique' color='#555555'>"
+                f"{_p(COMBINING_RULE_EN)}</font>",
+                st["cell"],
+            ),
+            "",
+        ],
     ]
-    story.append(_table(lrows, [120, 50], st, numeric_cols=(1,)))
+    limits_table = _table(lrows, [120, 50], st, numeric_cols=(1,))
+    limits_table.setStyle([("SPAN", (0, len(lrows) - 1), (1, len(lrows) - 1))])
+    story.append(limits_table)
     lot = answer.get("lot_size") or {}
     if lot.get("breach"):
         story.append(Spacer(1, 1.5 * mm))
@@ -180,19 +204,28 @@ def build_story(data: ExtractInput, view: MapView, st: dict) -> list:
         story.append(Paragraph(head, st["base"]))
         story.append(Spacer(1, 1.5 * mm))
         arows = [["Sub-zona", "Bagian (%)", "Kelas / class", "Kode ketentuan / codes", "Ketentuan / conditions"]]
+        numbered = numbered_conditions(answer)
         for bz in act.get("by_zone") or []:
-            texts = bz.get("conditions") or _condition_texts(answer, bz.get("subzone_code"))
             note = " (sliver: tidak menentukan / does not decide)" if bz.get("sliver") else ""
+            numbers = [str(i) for i, (_code, _text, zones) in enumerate(numbered, 1) if bz.get("subzone_code") in zones]
             arows.append(
                 [
                     f"{bz.get('subzone_code')}{note}",
                     fmt_num((bz.get("share") or 0) * 100, 1),
                     _class_label(bz.get("class")),
                     ", ".join(bz.get("codes") or []) or "-",
-                    "\n".join(texts) if texts else "-",
+                    f"no. {', '.join(numbers)} (di bawah / below)" if numbers else "-",
                 ]
             )
-        story.append(_table(arows, [20, 16, 40, 26, 83], st, numeric_cols=(1,)))
+        story.append(_table(arows, [30, 16, 50, 30, 59], st, numeric_cols=(1,)))
+        if numbered:
+            story.append(Spacer(1, 2 * mm))
+            story.append(Paragraph(_p("Ketentuan kegiatan / conditions of the activity:"), st["cellb"]))
+            item = ParagraphStyle("numbered", parent=st["base"], leftIndent=6 * mm, firstLineIndent=-6 * mm)
+            for i, (code, text, zones) in enumerate(numbered, 1):
+                where = f" <font color='#555555'>(sub-zona {_p(', '.join(zones))})</font>"
+                label = f"<b>{_p(code)}</b>: " if code else ""
+                story.append(Paragraph(f"{i}.&nbsp;&nbsp;{label}{_p(text)}{where}", item))
     else:
         story.append(
             Paragraph(
@@ -236,7 +269,10 @@ def build_story(data: ExtractInput, view: MapView, st: dict) -> list:
     story.append(_heading(st, f"{section + 1}. Koordinat titik batas persil", "Parcel vertex coordinates"))
     story.append(
         Paragraph(
-            _p(f"Bujur/lintang EPSG:4326 (WGS 84 ~ SRGI2013); E/N {crs_name(view.epsg)} (EPSG:{view.epsg}), meter."),
+            _p(
+                f"Bujur/lintang EPSG:4326 (WGS 84 ~ SRGI2013), derajat desimal dengan titik / decimal degrees; "
+                f"E/N {crs_name(view.epsg)} (EPSG:{view.epsg}), meter."
+            ),
             st["small"],
         )
     )
@@ -245,7 +281,7 @@ def build_story(data: ExtractInput, view: MapView, st: dict) -> list:
     tr = _transformer(4326, view.epsg)
     for number, lon, lat in parcel_vertices(data.parcel):
         e, n = tr.transform(lon, lat)
-        vrows.append([number, f"{lon:.7f}", f"{lat:.7f}", f"{e:,.2f}".replace(",", " "), f"{n:,.2f}".replace(",", " ")])
+        vrows.append([number, f"{lon:.7f}", f"{lat:.7f}", fmt_num(e, 2), fmt_num(n, 2)])
     story.append(_table(vrows, [12, 32, 32, 32, 32], st, numeric_cols=(1, 2, 3, 4)))
 
     # Notes.

@@ -19,6 +19,7 @@ def _styles() -> dict[str, ParagraphStyle]:
     return {
         "base": base,
         "small": ParagraphStyle("small", parent=base, fontSize=6.5, leading=8),
+        "small_summary": ParagraphStyle("small_summary", parent=base, fontSize=7.3, leading=9),
         "cell": ParagraphStyle("cell", parent=base, fontSize=7, leading=8.5),
         "cellb": ParagraphStyle("cellb", parent=base, fontName="Helvetica-Bold", fontSize=7, leading=8.5),
         "h1": ParagraphStyle("h1", parent=base, fontName="Helvetica-Bold", fontSize=13, leading=16),

@@ -9,6 +9,8 @@ import unicodedata
 from typing import Any
 from xml.sax.saxutils import escape
 
+from rdtr.numbers import format_number
+
 _REPLACEMENTS = {
     "≤": "<=",
     "≥": ">=",
@@ -58,19 +60,15 @@ def answer_sha256(answer: Any) -> str:
 
 
 def fmt_num(value: Any, digits: int = 1, unit: str = "") -> str:
-    """Indonesian number format: ``1234.5`` → ``1.234,5``; ``None`` → ``–``."""
-    if value is None or value == "":
-        return "-"
+    """A measure as the documents print it (:func:`rdtr.numbers.format_number`, Indonesian, ``fixed``):
+    ``3782.8`` → ``3.782,8``, ``20`` → ``20,0``; ``None`` → ``-``; text as it is."""
+    if value is None or value == "" or isinstance(value, bool):
+        return "-" if value is None or value == "" else pdf_text(value)
     try:
         number = float(value)
     except (TypeError, ValueError):
         return pdf_text(value)
-    if digits == 0 or (number.is_integer() and digits <= 1 and abs(number) >= 100):
-        text = f"{number:,.0f}"
-    else:
-        text = f"{number:,.{digits}f}"
-    text = text.replace(",", "\u0001").replace(".", ",").replace("\u0001", ".")
-    return f"{text}{unit}"
+    return f"{format_number(number, digits, 'id', fixed=True)}{unit}"
 
 
 def fmt_scale(denominator: int) -> str:
