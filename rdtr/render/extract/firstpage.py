@@ -219,7 +219,7 @@ def _draw_first_page(canv, doc, data: ExtractInput, view: MapView, zones_utm, pa
     act = answer.get("activity") or {}
     conformity = _conformity_words(answer)
     summary = [
-        f"<b>Lokasi / location:</b> {c.y:.6f}, {c.x:.6f} (lintang, bujur); kelurahan "
+        f"<b>Lokasi / location:</b> {c.x:.6f}, {c.y:.6f} (bujur, lintang / lon, lat); kelurahan "
         f"{_p(first.get('kelurahan') or '-')}, kecamatan {_p(first.get('kecamatan') or '-')}",
         f"<b>Luas persil / parcel area:</b> {fmt_num(parcel.get('area_m2'), 1, ' m²')}"
         + (" (geometri diperbaiki / repaired)" if parcel.get("repaired") else ""),
