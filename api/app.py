@@ -39,6 +39,10 @@ the plan version and legal basis the answer comes from.
 
 Coordinates are EPSG:4326 longitude/latitude; areas m²; KDB/KDH/KTB in percent, KLB a ratio; dates ISO.
 Errors are `application/problem+json`. Answers are advisory: a KKPR decision is issued through OSS.
+
+**Languages.** Messages, notes and problem+json `title`/`detail` follow `Accept-Language`: `id` (Bahasa
+Indonesia) or `en` (the default). Plan data — zone and activity names, condition texts — stays as the plan
+wrote it.
 """
 
 
