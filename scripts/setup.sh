@@ -24,7 +24,7 @@ for arg in "$@"; do
 done
 
 VENDOR_DIR=api/static/vendor
-NPM_PACKAGES=(leaflet@1.9.4 leaflet-draw@1.0.4 leaflet.vectorgrid@1.3.0 swagger-ui-dist@5.35.0 redoc@2.5.2)
+NPM_PACKAGES=(leaflet@1.9.4 leaflet-draw@1.0.4 leaflet.vectorgrid@1.3.0 swagger-ui-dist@5.35.0 redoc@2.5.2 axe-core@4.14.1)
 
 say()  { printf '==> %s\n' "$*"; }
 warn() { printf 'warning: %s\n' "$*" >&2; }

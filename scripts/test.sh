@@ -5,10 +5,45 @@
 #
 # Reports go to test-output/ (junit.xml; tests write their own artefacts there too).
 # The exit status is pytest's; "no tests collected" (pytest exit 5) counts as a failure.
+#
+# The suite's embedded database ($RDTR_TEST_HOME, default .rdtr-test) is stopped at the end — also after
+# Ctrl-C — when this run started it and no other session is connected to it; RDTR_KEEP_DB=1 leaves it running
+# (the next run then skips initdb and start). Not used with RDTR_TEST_DATABASE_URL (a server of your own).
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh --with-browser
+
+TEST_HOME=${RDTR_TEST_HOME:-$PWD/.rdtr-test}
+test_db() { env -u RDTR_DATABASE_URL -u RDTR_OWNER_DATABASE_URL RDTR_HOME="$TEST_HOME" .venv/bin/rdtr db "$@"; }
+# Sessions other than ours on the test cluster (another engineer's pytest): then it is left running.
+others_connected() {
+    .venv/bin/python - "$TEST_HOME" <<'PY'
+import sys
+from sqlalchemy import create_engine, text
+from rdtr.db.local import LocalCluster
+cluster = LocalCluster(sys.argv[1])
+if not cluster.running():
+    sys.exit(1)
+engine = create_engine(cluster.url())
+with engine.connect() as conn:
+    n = conn.execute(text("SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend' AND pid <> pg_backend_pid()")).scalar()
+engine.dispose()
+sys.exit(0 if n else 1)
+PY
+}
+DB_WAS_RUNNING=1
+if [ -z "${RDTR_TEST_DATABASE_URL:-}" ] && ! test_db status >/dev/null 2>&1; then DB_WAS_RUNNING=0; fi
+stop_test_db() {
+    [ "$DB_WAS_RUNNING" = 0 ] && [ "${RDTR_KEEP_DB:-0}" != 1 ] || return 0
+    test_db status >/dev/null 2>&1 || return 0
+    if others_connected; then
+        echo "==> the test database under $TEST_HOME is in use by another session: left running" >&2
+    elif test_db stop >/dev/null; then
+        echo "==> stopped the test database under $TEST_HOME (RDTR_KEEP_DB=1 leaves it running)" >&2
+    fi
+}
+trap stop_test_db EXIT
 
 # House rules first: lint and formatting (ruff, configured in pyproject.toml).
 LINTED=(rdtr api bench tests)

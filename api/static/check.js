@@ -205,13 +205,16 @@
         (doc && typeof doc.title === "string" ? " " + doc.title : "");
     }
     var d = doc.detail;
-    if (typeof d === "string" && d) { return d; }
+    // app.js's one rule: a detail naming an API path, a setting or code becomes a plain sentence.
+    var plain = APP.plainProblem || function (status, body) { return body.detail || body.title || String(status); };
+    if (typeof d === "string" && d) { return plain(res.status, doc); }
     if (Array.isArray(d)) {   // a validation list: "where: what" per item
-      return d.map(function (x) {
+      var text = d.map(function (x) {
         return (x && x.loc ? [].concat(x.loc).join(".") + ": " : "") + (x && x.msg ? x.msg : String(x));
       }).join("; ");
+      return plain(res.status, { detail: text });
     }
-    return typeof doc.title === "string" ? doc.title : res.status + " " + res.statusText;
+    return plain(res.status, doc);
   }
 
   function showProblem(text) {
@@ -331,7 +334,8 @@
       '<ul class="check-reasons" data-testid="check-reasons" aria-labelledby="check-reasons-title">' +
       (reasons.length ? reasons.map(function (r) { return "<li>" + esc(r) + "</li>"; }).join("")
                       : '<li class="hint">' + esc(t("checkNoReasons")) + "</li>") + "</ul>";
-    html += '<div class="table-scroll"><table class="check-table" data-testid="check-table"><caption>' +
+    html += '<div class="table-scroll" tabindex="0" role="region" aria-label="' + esc(t("checkTable")) + '">' +
+      '<table class="check-table" data-testid="check-table"><caption>' +
       esc(t("checkTable")) + "</caption><thead><tr>" +
       ["colRule", "colLimit", "colProposed", "colResult"].map(function (k) {
         return '<th scope="col">' + esc(t(k)) + "</th>";

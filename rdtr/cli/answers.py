@@ -12,38 +12,71 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from rdtr.cli.common import app, console, fail, handles_errors, open_db, parse_date, print_json
+from rdtr.cli.common import (
+    CLASS_STYLE,
+    VERDICTS,
+    app,
+    console,
+    fail,
+    handles_errors,
+    open_db,
+    parse_date,
+    print_json,
+    purpose_line,
+    rules_of,
+    verdict_lines,
+)
+from rdtr.cli.common import fmt as _fmt
 from rdtr.units import INTENSITY
 
 # Negative numbers are values, not options: "rdtr lookup 106.8 -6.2" must work.
 NUMBERS_AS_ARGS = {"ignore_unknown_options": True, "allow_extra_args": False}
 
-CLASS_STYLE = {"I": "bold green", "T": "bold yellow", "B": "bold dark_orange", "X": "bold red"}
 
+def _coordinates(lon: str, lat: str) -> tuple[float, float]:
+    """LON and LAT as numbers; a decimal comma (``117,47``) is a usage error saying to write a dot."""
+    from rdtr.coords import _float  # the one reading of a decimal comma
 
-def _coordinate(value: str, name: str) -> float:
-    try:
-        return float(value)
-    except ValueError:
-        fail(f"{name} must be a number in decimal degrees, got {value!r}", 2)
+    values, dotted = [], []
+    for raw, name in ((lon, "LON"), (lat, "LAT")):
+        try:
+            values.append(float(raw))
+            dotted.append(raw)
+            continue
+        except ValueError:
+            pass
+        try:
+            values.append(_float(raw.strip()))
+            dotted.append(raw.strip().replace(",", "."))
+        except ValueError:
+            fail(f"{name} must be a number in decimal degrees (EPSG:4326) with a dot for decimals, got {raw!r}", 2)
+    if dotted != [lon, lat]:
+        fail(
+            f"{lon} {lat}: write decimals with a dot, not a comma — longitude first: rdtr lookup {' '.join(dotted)}",
+            2,
+        )
+    return values[0], values[1]
 
 
 @app.command(context_settings=NUMBERS_AS_ARGS)
 @handles_errors
 def lookup(
-    lon: str = typer.Argument(..., metavar="LON", help="longitude, decimal degrees (EPSG:4326)"),
-    lat: str = typer.Argument(..., metavar="LAT", help="latitude, decimal degrees; negative south: -6.2"),
+    lon: str = typer.Argument(
+        ..., metavar="LON", help="longitude first, decimal degrees with a dot (EPSG:4326): 117.4709"
+    ),
+    lat: str = typer.Argument(..., metavar="LAT", help="then latitude, decimal degrees; negative south: -6.2"),
     activity: str | None = typer.Option(None, "--activity", "-a", help="activity code, exact name or KBLI"),
     at: str | None = typer.Option(None, "--at", help="date YYYY-MM-DD (default today)"),
     plan: str | None = typer.Option(None, "--plan", help="only this plan id"),
     as_json: bool = typer.Option(False, "--json", help="print the JSON document the HTTP API returns"),
 ) -> None:
-    """Zoning at a point: sub-zone, intensity, TPZ, special provisions and (with --activity) its ITBX class."""
+    """Zoning at a point LON LAT (longitude first): with --activity, whether it is permitted there first; then the
+    sub-zone, intensity, TPZ and special provisions."""
     from rdtr.answers import zoning_at
     from rdtr.coords import check_lonlat
     from rdtr.errors import InvalidInput
 
-    x, y = _coordinate(lon, "LON"), _coordinate(lat, "LAT")
+    x, y = _coordinates(lon, lat)
     try:
         check_lonlat(x, y)
     except InvalidInput as exc:
@@ -54,16 +87,6 @@ def lookup(
         print_json(answer)
     else:
         console.print(render_lookup(answer))
-
-
-def _fmt(value, unit: str = "") -> str:
-    if value is None:
-        return "—"
-    if isinstance(value, float):
-        text = f"{value:,.2f}".rstrip("0").rstrip(".")
-    else:
-        text = str(value)
-    return f"{text}{unit}"
 
 
 def _intensity_table(intensity: dict) -> Table:
@@ -81,6 +104,13 @@ def _intensity_table(intensity: dict) -> Table:
             cells.insert(0, f"{_fmt(lo)}–{_fmt(hi) if hi is not None else '∞'} m²")
         t.add_row(*cells)
     return t
+
+
+def _not_permitted(a: dict | None) -> bool:
+    return bool(a) and a.get("class") == "X"
+
+
+NOT_APPLICABLE = "not applicable for this activity (not permitted here)"
 
 
 def _zone_block(z: dict, extra: list | None = None) -> Panel:
@@ -113,10 +143,13 @@ def _zone_block(z: dict, extra: list | None = None) -> Panel:
             Text("Special provisions: " + "; ".join(f"{p['kind']}: {p['value']}" for p in z["special_provisions"]))
         )
     lines.extend(extra or [])
-    lines.append(_intensity_table(z["intensity"]))
-    if z["intensity"].get("note"):
-        lines.append(Text(z["intensity"]["note"], style="dim"))
     a = z.get("activity")
+    if _not_permitted(a):
+        lines.append(Text(f"Intensity limits: {NOT_APPLICABLE}", style="dim"))
+    else:
+        lines.append(_intensity_table(z["intensity"]))
+        if z["intensity"].get("note"):
+            lines.append(Text(z["intensity"]["note"], style="dim"))
     if a:
         cls = a.get("class")
         t = Text.assemble(
@@ -134,13 +167,30 @@ def _zone_block(z: dict, extra: list | None = None) -> Panel:
     return Panel(Group(*lines), title=title, title_align="left")
 
 
+def _lookup_answer(answer: dict) -> list[Text]:
+    """The first lines of a point answer: the verdict per covering zone, or what each zone is for."""
+    zones = answer["zones"]
+    out: list[Text] = []
+    for z in zones:
+        plan = z["plan"]
+        where = f"in {z['subzone_code']} {z.get('subzone_name') or ''}, plan {plan['id']} v{plan['version']}"
+        if "activity" in z:
+            a = z.get("activity") or {"code": "?", "class": None}
+            out.extend(verdict_lines({**a, "class": a.get("class")}, where))
+        else:
+            out.append(purpose_line(z))
+    if len(zones) > 1:
+        out.append(Text("The point lies where zones meet: each answer above applies to its side.", style="yellow"))
+    return out
+
+
 def render_lookup(answer: dict):
-    """The point answer as rich text: one panel per covering zone."""
+    """The point answer as rich text: the answer to the question first, then one panel per covering zone."""
     loc = answer["location"]
-    head = Text(f"Zoning at {loc['lon']:.6f}, {loc['lat']:.6f} on {answer['at']}", style="bold")
+    head = Text(f"Zoning at lon {loc['lon']:.6f}, lat {loc['lat']:.6f} on {answer['at']}", style="bold")
     if not answer["covered"]:
-        return Group(head, Text(answer["message"], style="yellow"))
-    parts = [head]
+        return Group(Text(answer["message"], style="yellow"), head)
+    parts = [*_lookup_answer(answer), head]
     for z in answer["zones"]:
         d = z.get("boundary_distance_m")
         edge = Text(f"{_fmt(d, ' m')} from the zone edge")
@@ -243,63 +293,92 @@ def write_answers(answer: dict, batch, out: Path, compare: bool = False) -> None
         out.write_text(json.dumps(doc, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
-def render_analyze(answer: dict):
-    """The analysis as rich text: a table for a batch, the pieces, limits and verdict for one parcel."""
-    from rdtr.answers.export import results as answer_results
+def _batch_table(answer: dict, results: list[dict]) -> Table:
+    """A batch as one table: per parcel its id, the verdict (with an activity), sub-zones, limits, flags."""
     from rdtr.answers.export import summary_row
+
+    first = next((r["activity"] for r in results if r.get("activity")), None)
+    title = f"{len(results)} parcels on {answer.get('at')}"
+    if first:
+        title += f" — {first['code']} {first.get('name') or ''}".rstrip()
+    t = Table(title=title, header_style="bold")
+    numbered = any(r.get("id") is None for r in results)  # the row number only where ids are missing
+    cols = [*(["#"] if numbered else []), "id", *(["verdict"] if first else []), "sub-zones"]
+    cols += ["area\nm²", "footprint\nm²", "floor\narea m²"]
+    widths = {"verdict": 9, "sub-zones": 9}
+    for col in [*cols, "flags"]:
+        t.add_column(col, justify="right" if "m²" in col else "left", no_wrap="m²" in col, min_width=widths.get(col))
+    for i, r in enumerate(results):
+        cells: list = [*([str(r.get("index", i))] if numbered else []), _fmt(r.get("id"))]
+        if "error" in r:
+            t.add_row(*cells, Text(r["error"]["detail"], style="red"), *[""] * (len(cols) - len(cells)))
+            continue
+        s = summary_row(r)
+        a = r.get("activity")
+        if first:
+            words = f"{s['class']} {VERDICTS[s['class']][0].removeprefix('Diizinkan ').lower()}" if s["class"] else "—"
+            cells.append(Text(words if a else "", style=CLASS_STYLE.get(s["class"], "")))
+        na = _not_permitted(a)
+        cells += [
+            s["subzones"] or "not covered",
+            _fmt(s["area_m2"]),
+            "n/a" if na else _fmt(s["max_footprint_m2"]),
+            "n/a" if na else _fmt(s["max_floor_area_m2"]),
+        ]
+        flags = [
+            f
+            for f, on in (
+                ("repaired", s["repaired"]),
+                ("near boundary", s["near_boundary"]),
+                ("lot < min", s["lot_min_breach"]),
+                (f"{s['covered_share'] * 100:.0f}% covered", s["covered_share"] < 0.999),
+            )
+            if on
+        ]
+        t.add_row(*cells, ", ".join(flags))
+    if first and any(_not_permitted(r.get("activity")) for r in results):
+        t.caption = f"n/a: limits {NOT_APPLICABLE}"
+    return t
+
+
+def _parcel_answer(r: dict) -> list[Text]:
+    """The first lines of one parcel's answer: the verdict for the activity, or what its sub-zones are for."""
+    a = r.get("activity")
+    if not a:
+        return [purpose_line(z, z["share"] if len(r["zones"]) > 1 else None) for z in r["zones"]]
+    by_zone = a.get("by_zone") or []
+    where = "on " + ", ".join(f"{b['subzone_code']} {b['share'] * 100:.0f}% ({b.get('class') or '—'})" for b in by_zone)
+    rules, seen = [], set()
+    for z in r["zones"]:
+        for rule in rules_of(z.get("activity") or {}):
+            if (z["subzone_code"], rule["code"]) not in seen:
+                seen.add((z["subzone_code"], rule["code"]))
+                rules.append((z["subzone_code"] if len(r["zones"]) > 1 else "", rule))
+    lines = verdict_lines(a, where, rules)
+    if a.get("depends_on_boundary"):
+        lines.append(Text("The verdict rests on a piece thinner than the map's tolerance.", style="yellow"))
+    return lines
+
+
+def render_analyze(answer: dict):
+    """The analysis as rich text: a table for a batch; for one parcel the answer first (the verdict for the
+    activity, or what the sub-zones are for), then the pieces and the limits."""
+    from rdtr.answers.export import results as answer_results
 
     results = answer_results(answer)
     if len(results) > 1 or "results" in answer:
-        t = Table(title=f"{len(results)} parcels on {answer.get('at')}", header_style="bold")
-        for col in ("#", "id", "area m²", "sub-zones", "class", "footprint m²", "floor area m²", "flags"):
-            t.add_column(col, justify="right" if "m²" in col else "left")
-        for i, r in enumerate(results):
-            if "error" in r:
-                t.add_row(
-                    str(r.get("index", i)),
-                    _fmt(r.get("id")),
-                    "",
-                    Text(r["error"]["detail"], style="red"),
-                    "",
-                    "",
-                    "",
-                    "",
-                )
-                continue
-            s = summary_row(r)
-            flags = [
-                f
-                for f, on in (
-                    ("repaired", s["repaired"]),
-                    ("near boundary", s["near_boundary"]),
-                    ("lot < min", s["lot_min_breach"]),
-                    (f"{s['covered_share'] * 100:.0f}% covered", s["covered_share"] < 0.999),
-                )
-                if on
-            ]
-            t.add_row(
-                str(r.get("index", i)),
-                _fmt(r.get("id")),
-                _fmt(s["area_m2"]),
-                s["subzones"] or "not covered",
-                Text(s["class"] or "", style=CLASS_STYLE.get(s["class"], "")),
-                _fmt(s["max_footprint_m2"]),
-                _fmt(s["max_floor_area_m2"]),
-                ", ".join(flags),
-            )
-        return t
+        return _batch_table(answer, results)
     r = results[0]
     p = r["parcel"]
-    parts = [
-        Text(
-            f"Parcel of {_fmt(p['area_m2'], ' m²')} on {r['at']}"
-            + (" (repaired: the polygon was invalid)" if p["repaired"] else ""),
-            style="bold",
-        )
-    ]
+    head = Text(
+        f"Parcel of {_fmt(p['area_m2'], ' m²')} on {r['at']}"
+        + (f" (id {r['id']})" if r.get("id") is not None else "")
+        + (" (repaired: the polygon was invalid)" if p["repaired"] else ""),
+        style="bold",
+    )
     if not r["covered"]:
-        parts.append(Text(r["message"], style="yellow"))
-        return Group(*parts)
+        return Group(Text(r["message"], style="yellow"), head)
+    parts = [*_parcel_answer(r), head]
     if r["covered_share"] < 0.999:
         parts.append(Text(f"Only {r['covered_share'] * 100:.1f}% of the parcel lies inside a plan.", style="yellow"))
     for z in r["zones"]:
@@ -324,36 +403,24 @@ def render_analyze(answer: dict):
                 style="dim",
             )
         )
-    lim = r["limits"]
-    t = Table(title="Limits for the whole parcel", box=None, show_header=False)
-    for label, key, unit in (
-        ("max footprint", "max_footprint_m2", " m²"),
-        ("max floor area", "max_floor_area_m2", " m²"),
-        ("min green area", "min_green_area_m2", " m²"),
-        ("max height", "max_height_m", " m"),
-        ("max floors", "max_floors", ""),
-        ("min setback (GSB)", "min_setback_m", " m"),
-    ):
-        t.add_row(label, _fmt(lim.get(key), unit))
-    parts.append(t)
-    for note in lim.get("notes") or []:
-        parts.append(Text(note, style="dim"))
+    if _not_permitted(r.get("activity")):
+        parts.append(Text(f"Limits for the whole parcel: {NOT_APPLICABLE}", style="bold"))
+    else:
+        lim = r["limits"]
+        t = Table(title="Limits for the whole parcel", box=None, show_header=False)
+        for label, key, unit in (
+            ("max footprint", "max_footprint_m2", " m²"),
+            ("max floor area", "max_floor_area_m2", " m²"),
+            ("min green area", "min_green_area_m2", " m²"),
+            ("max height", "max_height_m", " m"),
+            ("max floors", "max_floors", ""),
+            ("min setback (GSB)", "min_setback_m", " m"),
+        ):
+            t.add_row(label, _fmt(lim.get(key), unit))
+        parts.append(t)
+        parts.extend(Text(note, style="dim") for note in lim.get("notes") or [])
     for b in r["lot_size"]["breaches"]:
         parts.append(Text("LOT SIZE: " + b["detail"], style="bold red"))
-    a = r.get("activity")
-    if a:
-        cls = a.get("class")
-        parts.append(
-            Text.assemble(
-                "Verdict for ",
-                (f"{a['code']} {a.get('name') or ''}", "bold"),
-                ": ",
-                (cls or "not listed", CLASS_STYLE.get(cls, "")),
-                f" {a.get('class_name') or ''}",
-            )
-        )
-        if a.get("depends_on_boundary"):
-            parts.append(Text("The verdict rests on a piece thinner than the map's tolerance.", style="yellow"))
     if r["overlays"]:
         parts.append(
             Text(
@@ -366,29 +433,46 @@ def render_analyze(answer: dict):
 
 
 def render_compare(answer: dict):
-    """What changed for the parcel(s), as rich text."""
-    results = answer["results"] if "results" in answer else [answer]
+    """What changed for the parcel(s), as rich text: the plan versions, sub-zones, intensity, limits, class."""
+    labels = {m.field: (m.label("en"), m.unit) for m in INTENSITY}
     parts = []
-    for r in results:
+    for r in answer["results"] if "results" in answer else [answer]:
         if "error" in r:
             parts.append(Text(f"parcel {r.get('index')}: {r['error']['detail']}", style="red"))
             continue
-        head = f"{r['from']['at']} → {r['to']['at']}: " + ("changed" if r["changed"] else "no change")
+        side = {
+            k: ", ".join(f"{p['id']} v{p['version']}" for p in r[k].get("plans") or []) or "no plan"
+            for k in ("from", "to")
+        }
+        who = f"parcel {r['id']}: " if r.get("id") is not None and "results" in answer else ""
+        head = f"{who}{r['from']['at']} ({side['from']}) → {r['to']['at']} ({side['to']}): "
+        zoning = [s for s in r["subzones"] if s["change"] != "unchanged"] or r["intensity"]
+        limits = {k: v for k, v in r["limits"].items() if v["changed"]}
+        act = r.get("activity")
+        if r["changed"] and not (zoning or limits or (act and act["changed"])):
+            head += "a new plan version, the same zoning here"
+        else:
+            head += "changed" if r["changed"] else "no change"
         t = Table(title=head, header_style="bold")
-        for col in ("sub-zone", "before", "after", "change"):
+        for col in ("", "before", "after", "change"):
             t.add_column(col)
         for s in r["subzones"]:
             t.add_row(
-                s["subzone_code"],
+                f"sub-zone {s['subzone_code']}",
                 f"{s['from']['share'] * 100:.1f}%" if s["from"] else "—",
                 f"{s['to']['share'] * 100:.1f}%" if s["to"] else "—",
                 s["change"],
             )
-        for name, v in r["limits"].items():
-            if v["changed"]:
-                t.add_row(name, _fmt(v["from"]), _fmt(v["to"]), "changed")
-        if r.get("activity"):
-            a = r["activity"]
-            t.add_row(f"class of {a['code']}", a["from"] or "—", a["to"] or "—", "changed" if a["changed"] else "")
+        for i in r["intensity"]:
+            for field, v in i["changes"].items():
+                label, unit = labels.get(field, (field, ""))
+                unit = unit if unit == "%" else f" {unit}" if unit else ""
+                t.add_row(f"{i['subzone_code']} {label}", _fmt(v["from"], unit), _fmt(v["to"], unit), "changed")
+        for name, v in limits.items():
+            t.add_row(name, _fmt(v["from"]), _fmt(v["to"]), "changed")
+        if act:
+            t.add_row(
+                f"class of {act['code']}", act["from"] or "—", act["to"] or "—", "changed" if act["changed"] else ""
+            )
         parts.append(t)
     return Group(*parts)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from rdtr.cli.common import app, console, fail, handles_errors, print_json
+from rdtr.cli.common import app, console, fail, handles_errors, hide_password, print_json
 from rdtr.config import get_settings
 
 db_app = typer.Typer(
@@ -34,7 +34,7 @@ def start() -> None:
         url = _cluster().start()
     except LocalClusterError as exc:
         fail(str(exc))
-    console.print(f"embedded PostGIS running: {url}", highlight=False)
+    console.print(f"embedded PostGIS running: {url}", highlight=False, soft_wrap=True)
 
 
 @db_app.command()
@@ -59,13 +59,14 @@ def status(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> 
 
         from rdtr.db import Database
 
-        info = {"embedded": False, "url": settings.database_url, "running": False}
+        info = {"embedded": False, "url": hide_password(settings.database_url), "running": False}
         try:
             with Database.open(pool_size=1) as db, db.engine.connect() as conn:
                 info["running"] = True
                 info["postgis"] = conn.execute(text("SELECT postgis_lib_version()")).scalar()
         except Exception as exc:  # noqa: BLE001 - report, don't crash
-            info["error"] = str(exc).splitlines()[0]
+            reason = str(getattr(exc, "orig", exc)).strip().splitlines()
+            info["error"] = reason[0] if reason else type(exc).__name__
     else:
         info = {"embedded": True, **_cluster().status()}
     info = {k: (str(v) if not isinstance(v, (bool, int, float, type(None))) else v) for k, v in info.items()}
@@ -73,7 +74,7 @@ def status(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> 
         print_json(info)
     else:
         for key, value in info.items():
-            console.print(f"{key:>12}: {value}", highlight=False)
+            console.print(f"{key:>12}: {value}", highlight=False, soft_wrap=True)
     if not info.get("running"):
         raise typer.Exit(1)
 
@@ -87,6 +88,7 @@ def url() -> None:
 
 
 @db_app.command()
+@handles_errors
 def upgrade() -> None:
     """Apply the schema migrations (starts the embedded cluster when needed)."""
     from rdtr.db import upgrade as do_upgrade

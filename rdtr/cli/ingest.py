@@ -8,8 +8,19 @@ from datetime import UTC
 from pathlib import Path
 
 import typer
+from rich.text import Text
 
-from rdtr.cli.common import app, console, err_console, fail, handles_errors, open_db, print_json
+from rdtr.cli.common import (
+    app,
+    console,
+    database_problem,
+    err_console,
+    fail,
+    handles_errors,
+    open_db,
+    print_json,
+    quiet_database_warnings,
+)
 from rdtr.errors import PackageError, RdtrError
 
 token_app = typer.Typer(
@@ -62,7 +73,7 @@ def print_summary(report: dict, stream=None) -> None:
         total = report.get(f"n_{key}", len(items))
         if not total:
             continue
-        out.print(f"[bold {style}]{total} {title}[/]", highlight=False)
+        out.print(Text(f"{total} {title}", style=f"bold {style}"), highlight=False)
         for item in items[:MAX_LINES]:
             out.print(f"  - {format_item(item)}", highlight=False, markup=False, soft_wrap=True)
         if total > MAX_LINES:
@@ -82,25 +93,34 @@ def ingest(
     sweep_stale_temp()  # what a killed process left (rdtr's own folders only: by prefix and age)
 
     try:
-        with open_db(owner=True) as db:
+        with quiet_database_warnings(), open_db(owner=True) as db:
             result = ingest_package(db, package, dry_run=dry_run, progress=sys.stderr.isatty())
     except PackageError as exc:
         _write_report(report, exc.report)
         if exc.report:
             print_summary(exc.report)
         fail(f"{package}: not loaded — {exc.detail}")
-    except RdtrError as exc:
-        _write_report(report, {"ok": False, "source": str(package), "errors": [{"message": exc.detail}]})
-        fail(f"{package}: not loaded — {exc.detail}")
+    except Exception as exc:  # noqa: BLE001 - library errors and an unreachable database: one line
+        problem = database_problem(exc)
+        if problem is None and not isinstance(exc, RdtrError):
+            raise
+        detail = problem or exc.detail
+        _write_report(report, {"ok": False, "source": str(package), "errors": [{"message": detail}]})
+        fail(f"{package}: not loaded — {detail}")
     _write_report(report, result.report)
     print_summary(result.report)
     if result.dry_run:
         console.print(
-            f"[green]valid[/]: {result.plan_id} would be loaded as version {result.version} (dry run: nothing written)",
+            Text.assemble(
+                ("valid", "green"),
+                f": {result.plan_id} would be loaded as version {result.version} (dry run: nothing written)",
+            ),
             highlight=False,
         )
     else:
-        console.print(f"[green]loaded[/] {result.plan_id} version {result.version}", highlight=False)
+        console.print(
+            Text.assemble(("loaded", "green"), f" {result.plan_id} version {result.version}"), highlight=False
+        )
 
 
 @app.command()
@@ -119,15 +139,15 @@ def plans(as_json: bool = typer.Option(False, "--json", help="print the JSON of 
         console.print("no plans loaded yet: rdtr ingest PACKAGE")
         return
     for plan in details:
-        console.print(f"[bold]{plan['id']}[/]  {plan['name']}", highlight=False, soft_wrap=True)
+        console.print(Text.assemble((plan["id"], "bold"), f"  {plan['name']}"), highlight=False, soft_wrap=True)
         for v in plan["versions"]:
-            mark = "  [green]← in force[/]" if v["in_force"] else ""
-            console.print(
+            line = Text(
                 f"  v{v['version']:<3} from {v['effective_from']}  {v['legal_basis']}  "
-                f"({v['zones']:,} zones, loaded {v['loaded_at'][:10]}){mark}",
-                highlight=False,
-                soft_wrap=True,
+                f"({v['zones']:,} zones, loaded {v['loaded_at'][:10]})"
             )
+            if v["in_force"]:
+                line.append("  ← in force", style="green")
+            console.print(line, highlight=False, soft_wrap=True)
 
 
 @token_app.command("create")
@@ -175,7 +195,7 @@ def token_list(as_json: bool = typer.Option(False, "--json", help="print JSON"))
         return
     for t in doc["tokens"]:
         state = f"revoked {t['revoked']}" if t["revoked"] else (f"expires {t['expires']}" if t["expires"] else "active")
-        console.print(f"{t['name']}  {t['role']}  created {t['created']}  {state}", highlight=False)
+        console.print(f"{t['name']}  {t['role']}  created {t['created']}  {state}", highlight=False, soft_wrap=True)
 
 
 @app.command("audit")
@@ -193,7 +213,7 @@ def audit_log(
         print_json(doc)
         return
     for e in doc["entries"]:
-        console.print(f"{e['at']}  {e['actor']}  {e['action']}  {e['target'] or ''}", highlight=False)
+        console.print(f"{e['at']}  {e['actor']}  {e['action']}  {e['target'] or ''}", highlight=False, soft_wrap=True)
 
 
 @token_app.command("revoke")
@@ -206,4 +226,4 @@ def token_revoke(name: str = typer.Option(..., "--name", help="revoke every acti
         n = revoke_token(db, name)
     if not n:
         fail(f"no active token named {name!r}")
-    console.print(f"revoked {n} token{'s' if n > 1 else ''} named {name!r}")
+    console.print(f"revoked {n} token{'s' if n > 1 else ''} named {name!r}", highlight=False)

@@ -7,6 +7,7 @@ import os
 from pathlib import Path
 
 import typer
+from rich.text import Text
 
 from rdtr.cli.common import app, console, fail, handles_errors, open_db, parse_date, print_json
 
@@ -87,7 +88,9 @@ def extract(
         print_json({**doc, "file": str(out)})
         return
     scale = f"{result['scale']:,}".replace(",", ".")
-    console.print(f"[bold]extract[/] {doc['id']}  (skala 1:{scale}; {len(pdf):,} bytes)", highlight=False)
-    console.print(f"  pdf     {out}", highlight=False)
+    console.print(
+        Text.assemble(("extract", "bold"), f" {doc['id']}  (skala 1:{scale}; {len(pdf):,} bytes)"), highlight=False
+    )
+    console.print(f"  pdf     {out}", highlight=False, soft_wrap=True)
     console.print(f"  sha256  {doc['sha256']}", highlight=False)
     console.print(f"  verify  {doc['verify']}", highlight=False)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import typer
 
-from rdtr.cli.common import app, console, err_console, fail, handles_errors, open_db
+from rdtr.cli.common import app, console, database_problem, fail, handles_errors, open_db, warn
 
 SAMPLE_PACKAGE = Path(__file__).resolve().parents[2] / "data" / "zoning" / "bontang"
 
@@ -26,6 +26,7 @@ def _service_urls(allow_superuser: bool) -> None:
     from rdtr.db.engine import using_embedded
     from rdtr.db.local import LocalClusterError
     from rdtr.db.roles import SERVICE_ROLE, RoleRefused, check_service_role, ensure_login_role
+    from rdtr.errors import RdtrError
 
     try:
         url = database_url()
@@ -47,13 +48,36 @@ def _service_urls(allow_superuser: bool) -> None:
     except DBAPIError as exc:
         if "rdtr_app" in str(exc):
             fail("the database is not migrated to this version (no rdtr_app role): run `rdtr db upgrade`")
-        raise
+        fail(database_problem(exc) or str(exc).strip().splitlines()[0])
+    except RdtrError as exc:  # the database is unavailable (the library's own error)
+        fail(database_problem(exc) or exc.detail)
     if not role["app_member"]:
-        err_console.print(
-            f"[yellow]warning:[/] {role['user']!r} is not a member of rdtr_app: answers may be "
-            "refused by the database (see README, 'Database roles')",
-            highlight=False,
+        warn(
+            f"{role['user']!r} is not a member of rdtr_app: answers may be "
+            "refused by the database (see README, 'Database roles')"
         )
+
+
+def _check_port_free(host: str, port: int) -> None:
+    """Refuse a port something already listens on. granian binds with SO_REUSEPORT, so without this check a
+    second server (another `rdtr serve` or `rdtr demo`) would silently share the port with the first one and
+    each request would go to either."""
+    import socket
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as exc:
+        fail(f"--host {host}: {exc.strerror}", 2)
+    family, _, _, _, address = infos[0]
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind(address)
+        except OSError as exc:
+            fail(
+                f"cannot listen on {host}:{port}: {exc.strerror} — another server (rdtr serve or rdtr demo?) "
+                "uses it; stop it or choose another port with --port"
+            )
 
 
 def _serve(host: str, port: int, workers: int, allow_superuser: bool = False) -> None:
@@ -67,19 +91,24 @@ def _serve(host: str, port: int, workers: int, allow_superuser: bool = False) ->
     from rdtr.safe_open import sweep_stale_temp
 
     sweep_stale_temp()  # what a killed process left (rdtr's own folders only: by prefix and age)
+    _check_port_free(host, port)
     embedded = using_embedded()
     _service_urls(allow_superuser)  # starts the embedded cluster once here; the workers get its URL
     if not get_settings().public_url and embedded:
         # A local set-up: its verification links point where this command serves, as configured here.
         os.environ["RDTR_PUBLIC_URL"] = f"http://{host}:{port}"
+        get_settings.cache_clear()  # the workers are forked from here: they must not inherit the settings without it
     elif not get_settings().public_url:
-        err_console.print(
-            "[yellow]warning:[/] RDTR_PUBLIC_URL is not set: extracts (KKPR map extracts with "
+        warn(
+            "RDTR_PUBLIC_URL is not set: extracts (KKPR map extracts with "
             "their verification QR code) will be refused with 503 until it names this "
-            "service's public address",
-            highlight=False,
+            "service's public address"
         )
-    console.print(f"rdtr API on http://{host}:{port}  (docs: http://{host}:{port}/docs)", highlight=False)
+    console.print(
+        f"rdtr API on http://{host}:{port}  (docs: http://{host}:{port}/docs; Ctrl-C stops it)",
+        highlight=False,
+        soft_wrap=True,
+    )
     Granian(
         "api.app:create_app",
         factory=True,
@@ -110,14 +139,31 @@ def serve(
 
 
 @app.command()
-@handles_errors
 def demo(
     host: str = typer.Option("127.0.0.1"),
     port: int = typer.Option(8000),
     workers: int = typer.Option(2),
     package: Path = typer.Option(SAMPLE_PACKAGE, help="plan package to load"),
+    keep_db: bool = typer.Option(
+        False, "--keep-db", help="leave the embedded database running when the demo ends (`rdtr db stop` stops it)"
+    ),
 ) -> None:
-    """Start the local database, migrate, load the sample plan (once), serve."""
+    """Start the local database, migrate, load the sample plan (once), serve; Ctrl-C stops the server and the
+    embedded database this command started (unless --keep-db)."""
+    cluster = _embedded_cluster()
+    started_here = cluster is not None and not cluster.running()
+    try:
+        _demo_setup(package)
+        _serve(host, port, workers)  # not under handles_errors: its workers are forked from here
+    except KeyboardInterrupt:
+        pass  # Ctrl-C while setting up or serving: the same end as granian's own shutdown
+    finally:
+        _stop_started(cluster, started_here and not keep_db)
+
+
+@handles_errors
+def _demo_setup(package: Path) -> None:
+    """Migrate and load the sample plan once (a second load of the identical package is a no-op)."""
     from rdtr.db import upgrade
     from rdtr.errors import Conflict
     from rdtr.ingest import ingest_package
@@ -129,5 +175,29 @@ def demo(
             result = ingest_package(db, package)
         console.print(f"loaded {result.plan_id} version {result.version}", highlight=False)
     except Conflict as exc:  # the identical package is already loaded: nothing to do
-        console.print(f"sample already loaded ({exc.detail})", highlight=False)
-    _serve(host, port, workers)
+        console.print(f"sample already loaded ({exc.detail})", highlight=False, soft_wrap=True)
+
+
+def _embedded_cluster():
+    """The embedded cluster when it is the database (RDTR_DATABASE_URL unset), else None."""
+    from rdtr.config import get_settings
+    from rdtr.db.engine import using_embedded
+    from rdtr.db.local import LocalCluster
+
+    return LocalCluster(get_settings().resolved_home()) if using_embedded() else None
+
+
+def _stop_started(cluster, stop: bool) -> None:
+    """At the demo's end: stop the embedded cluster it started (``stop``), or say that it still runs."""
+    from rdtr.db.local import LocalClusterError
+
+    if cluster is None or not cluster.running():
+        return
+    if not stop:
+        console.print(f"the embedded database under {cluster.home} is still running: `rdtr db stop` stops it")
+        return
+    try:
+        cluster.stop()
+        console.print("embedded PostGIS stopped (rdtr demo --keep-db leaves it running)")
+    except LocalClusterError as exc:
+        warn(f"could not stop the embedded database: {exc.detail}")

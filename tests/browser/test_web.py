@@ -216,7 +216,10 @@ def test_find_a_place_by_utm_and_switch_to_english(browser, live_server, place):
     page.get_by_role("button", name="English").click()
     assert page.get_attribute("html", "lang") == "en"
     assert page.locator("h1").inner_text() == "RDTR map"
-    assert page.get_by_label("Find a place by coordinates").is_visible()
+    assert (
+        page.get_by_test_id("find").is_visible()
+        and "Find a place" in page.locator("label[for=find-input]").inner_text()
+    )
     # A locator wait, not wait_for_function: a string predicate needs eval, which the page's CSP forbids.
     page.locator("#result-body h3", has_text="Zoning at").first.wait_for(timeout=15_000)
     assert page.get_attribute("#lang-toggle", "aria-pressed") == "true"
