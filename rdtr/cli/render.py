@@ -41,6 +41,7 @@ def extract(
     ),
     at: str | None = typer.Option(None, "--at", help="date YYYY-MM-DD (default today)"),
     plan: str | None = typer.Option(None, "--plan", help="only this plan id"),
+    nip: str | None = typer.Option(None, "--nip", help="the officer's NIP (18 digits), printed by the signature"),
     proposal_file: Path | None = typer.Option(
         None, "--proposal", help="a building proposal (JSON, as for rdtr check): its conformity check is printed"
     ),
@@ -73,6 +74,7 @@ def extract(
             activity,
             reference=reference,
             officer=_officer(officer),
+            officer_nip=nip,
             at=parse_date(at),
             plan=plan,
             proposal=proposal,

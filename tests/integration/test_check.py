@@ -334,6 +334,7 @@ def test_cli_extract_with_a_proposal_stores_the_same_check(plan, fresh_client, f
     (tmp_path / "proposal.json").write_text(json.dumps(proposal))
     args = ["extract", str(tmp_path / "parcel.geojson"), "-a", "A1", "--plan", "checkplan", "--out"]
     args += [str(tmp_path / "x.pdf"), "--proposal", str(tmp_path / "proposal.json"), "--json"]
+    args += ["--nip", "19850101 201001 1 001", "--officer", "Siti Rahmawati"]
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     record = get_extract(fresh_database, json.loads(result.output)["id"])
@@ -342,6 +343,7 @@ def test_cli_extract_with_a_proposal_stores_the_same_check(plan, fresh_client, f
     http = fresh_client.post("/v1/parcels/check", json=body, headers={"Accept-Language": "id"}).json()
     assert stored["verdict"] == http["verdict"] == "does_not_conform"
     assert stored["checks"] == http["checks"] and stored["reasons"] == http["reasons"]
+    assert record["officer_nip"].replace(" ", "") == "198501012010011001"
 
 
 @pytest.mark.parametrize(
