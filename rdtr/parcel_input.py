@@ -340,9 +340,9 @@ def read_parcel_file(path: str | Path, layer: str | None = None) -> ParcelBatch:
                 frames = [f for f in frames if len(f)]
                 gdf = gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs) if frames else frames
             else:
-                gdf = gpd.read_file(source, **kwargs)
-        else:
-            gdf = gpd.read_file(source, **kwargs)
+                gdf = gpd.read_file(source, fid_as_index=True, **kwargs)
+        else:  # the file's own feature ids (GPKG FID, a GeoJSON feature's integer id) become the parcels' ids
+            gdf = gpd.read_file(source, fid_as_index=True, **kwargs)
     except Exception as exc:  # noqa: BLE001 - GDAL errors come in many types
         raise InvalidInput(f"{path}: cannot read it as a vector file ({str(exc).splitlines()[0]})") from None
     return frame_to_batch(gdf, str(path))
@@ -397,9 +397,10 @@ def frame_to_batch(gdf, label: str = "input") -> ParcelBatch:
     props_cols = [c for c in gdf.columns if c != gdf.geometry.name]
     records = gdf[props_cols].to_dict("records") if props_cols else [{} for _ in range(len(gdf))]
     parcels = []
+    fids = gdf.index.tolist() if gdf.index.name == "fid" else list(range(len(gdf)))
     for i, (geom, props) in enumerate(zip(gdf.geometry.values, records)):
         props = {k: _plain(v) for k, v in props.items()}
-        fid = props.get("id", i)
+        fid = props.get("id", _plain(fids[i]))
         try:
             if geom is None or geom.is_empty:
                 raise InvalidInput(f"feature {i}: has no geometry")
