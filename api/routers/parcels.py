@@ -175,7 +175,11 @@ async def analyze_parcels(request: Request):
 async def compare_parcels(request: Request):
     """The parcel analysed under the versions in force on `from` and on `to`, and the differences: sub-zones
     and their shares (`added`, `removed`, `changed`, `unchanged`), intensity values per sub-zone, the limits,
-    and the activity's class. `before` and `after` hold the two full analyses."""
+    and the activity's class. `before` and `after` hold the two full analyses.
+
+    `changed` is true only when something this parcel's answer depends on changed (`what_changed`: subzones,
+    intensity, limits, activity — class or conditions —, special_provisions, overlays); a new plan version
+    that changes nothing here is `changed: false`, `versions_differ: true`, and `from`/`to` still name both."""
     q = COMPARE_QUERY.parse(request)
     raw = await parcel_body(request)
     body = await in_worker(

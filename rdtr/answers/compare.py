@@ -19,6 +19,8 @@ LIMIT_FIELDS = (
     "max_height_m",
     "max_floors",
     "min_setback_m",
+    "min_lot_area_m2",
+    "max_lot_area_m2",
 )
 
 
@@ -64,6 +66,20 @@ def _by_subzone(answer: dict) -> dict:
         if slot["intensity"] is None or (z["area_m2"] or 0) > slot.get("_main", 0):
             slot["intensity"], slot["_main"] = z["intensity"], z["area_m2"] or 0
     return out
+
+
+def _canonical(items) -> list:
+    """A list of dicts in a stable order, for comparing special provisions or overlays."""
+    return sorted((sorted((k, str(v)) for k, v in item.items()) for item in items or ()), key=str)
+
+
+def _conditions(activity: dict) -> list:
+    """The activity's cells that decide (non-sliver): sub-zone, class, codes and condition texts."""
+    return sorted(
+        (z["subzone_code"], z["class"] or "", tuple(z["codes"]), tuple(str(c) for c in z["conditions"]))
+        for z in activity.get("by_zone") or ()
+        if not z["sliver"]
+    )
 
 
 def _diff(before: dict, after: dict, d_from: date, d_to: date) -> dict:
@@ -118,22 +134,32 @@ def _diff(before: dict, after: dict, d_from: date, d_to: date) -> dict:
         "intensity": intensity,
         "limits": limits,
     }
-    changed = (
-        any(s["change"] != "unchanged" for s in subzones)
-        or bool(intensity)
-        or any(v["changed"] for v in limits.values())
-        or out["from"]["plans"] != out["to"]["plans"]
-    )
+    # "changed" means: something this parcel's answer depends on changed — never merely the version number.
+    what = []
+    if any(s["change"] != "unchanged" for s in subzones):
+        what.append("subzones")
+    if intensity:
+        what.append("intensity")
+    if any(v["changed"] for v in limits.values()):
+        what.append("limits")
+    for key in ("special_provisions", "overlays"):
+        if _canonical(before.get(key)) != _canonical(after.get(key)):
+            what.append(key)
     if "activity" in before or "activity" in after:
         x, y = before.get("activity") or {}, after.get("activity") or {}
+        conditions_changed = _conditions(x) != _conditions(y)
         out["activity"] = {
             "code": y.get("code") or x.get("code"),
             "name": y.get("name") or x.get("name"),
             "from": x.get("class"),
             "to": y.get("class"),
-            "changed": x.get("class") != y.get("class"),
+            "changed": x.get("class") != y.get("class") or conditions_changed,
+            "conditions_changed": conditions_changed,
         }
-        changed = changed or out["activity"]["changed"]
-    out["changed"] = changed
+        if out["activity"]["changed"]:
+            what.append("activity")
+    out["changed"] = bool(what)
+    out["what_changed"] = what
+    out["versions_differ"] = out["from"]["plans"] != out["to"]["plans"]
     out["before"], out["after"] = before, after
     return out
