@@ -446,13 +446,14 @@ def render_compare(answer: dict):
         }
         who = f"parcel {r['id']}: " if r.get("id") is not None and "results" in answer else ""
         head = f"{who}{r['from']['at']} ({side['from']}) → {r['to']['at']} ({side['to']}): "
-        zoning = [s for s in r["subzones"] if s["change"] != "unchanged"] or r["intensity"]
         limits = {k: v for k, v in r["limits"].items() if v["changed"]}
         act = r.get("activity")
-        if r["changed"] and not (zoning or limits or (act and act["changed"])):
-            head += "a new plan version, the same zoning here"
+        if r["changed"]:
+            head += "changed: " + ", ".join(r.get("what_changed") or ())
+        elif r.get("versions_differ"):
+            head += "a new plan version, nothing changed for this parcel"
         else:
-            head += "changed" if r["changed"] else "no change"
+            head += "no change"
         t = Table(title=head, header_style="bold")
         for col in ("", "before", "after", "change"):
             t.add_column(col)
