@@ -95,6 +95,67 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{kind} bukan persil: kirim Polygon atau MultiPolygon (atau Feature berisi salah satunya)",
     ),
     "no_area": ("{where}the polygon has no area", "{where}poligon tidak memiliki luas"),
+    "feature": ("feature {index}: ", "fitur {index}: "),
+    "outer_ring": ("the outer ring", "cincin luar"),
+    "hole": ("hole {number}", "lubang {number}"),
+    "not_geojson": (
+        "expected a GeoJSON object (Polygon, MultiPolygon, Feature or FeatureCollection), got a JSON {kind}",
+        "yang diharapkan objek GeoJSON (Polygon, MultiPolygon, Feature atau FeatureCollection), bukan {kind} JSON",
+    ),
+    "no_features_array": (
+        "a FeatureCollection needs a 'features' array",
+        "FeatureCollection memerlukan larik 'features'",
+    ),
+    "too_many_features": (
+        "{count} features: at most {limit} parcels per request (RDTR_MAX_BATCH_PARCELS); split the collection",
+        "{count} fitur: paling banyak {limit} persil per permintaan; bagi kumpulan menjadi beberapa bagian",
+    ),
+    "no_features": ("the FeatureCollection has no features", "FeatureCollection tidak berisi fitur"),
+    "unknown_geojson": (
+        "unknown GeoJSON type {kind}: send a Polygon, MultiPolygon, Feature or FeatureCollection",
+        "jenis GeoJSON {kind} tidak dikenal: kirim Polygon, MultiPolygon, Feature atau FeatureCollection",
+    ),
+    "no_geometry": ("{where}has no geometry", "{where}tidak memiliki geometri"),
+    "ring_open": (
+        "{where}{label} is not closed: its first position {first} differs from its last {last}; GeoJSON rings "
+        "must end where they start",
+        "{where}{label} tidak tertutup: posisi pertamanya {first} berbeda dari posisi terakhir {last}; cincin "
+        "GeoJSON harus berakhir di titik awalnya",
+    ),
+    "ring_short": (
+        "{where}{label} has {count} positions: a closed ring needs at least 4 (the first repeated at the end)",
+        "{where}{label} hanya memiliki {count} posisi: cincin tertutup memerlukan paling sedikit 4 (yang pertama "
+        "diulang di akhir)",
+    ),
+    "projected": (
+        "{where}coordinates like ({x}, {y}) are not degrees: they look projected (metres); send EPSG:4326 "
+        "longitude/latitude",
+        "{where}koordinat seperti ({x}, {y}) bukan derajat: tampaknya terproyeksi (meter); kirim bujur/lintang "
+        "EPSG:4326",
+    ),
+    "axes_swapped_hint": (
+        " — the axes look swapped: GeoJSON positions are [longitude, latitude]",
+        " — sumbunya tampak tertukar: posisi GeoJSON adalah [bujur, lintang]",
+    ),
+    "parcel_lat_beyond": ("{where}latitude {value} is beyond ±90{hint}", "{where}lintang {value} melewati ±90{hint}"),
+    "parcel_lon_beyond": ("{where}longitude {value} is beyond ±180", "{where}bujur {value} melewati ±180"),
+    "far_outside": (
+        "{where}the parcel at ({x}, {y}) is far outside Indonesia: {why}",
+        "{where}persil di ({x}, {y}) jauh di luar Indonesia: {why}",
+    ),
+    "axes_swapped": (
+        "the axes look swapped: GeoJSON positions are [longitude, latitude]",
+        "sumbunya tampak tertukar: posisi GeoJSON adalah [bujur, lintang]",
+    ),
+    "check_order": (
+        "check the coordinate order ([longitude, latitude]) and that they are EPSG:4326",
+        "periksa urutan koordinat ([bujur, lintang]) dan pastikan EPSG:4326",
+    ),
+    "too_many_vertices": (
+        "{where}the parcel has {count} vertices, more than the limit of {limit} (RDTR_MAX_PARCEL_VERTICES); "
+        "simplify it",
+        "{where}persil memiliki {count} titik sudut, lebih dari batas {limit}; sederhanakan bentuknya",
+    ),
     # --- request parameters and bodies (api.params) -----------------------------------------------------------
     "param_required": ("{name} is required: {description}", "{name} wajib diisi: {description}"),
     "param_bad": ("{name}: {detail}", "{name}: {detail}"),

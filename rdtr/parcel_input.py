@@ -74,23 +74,17 @@ def parse_geojson(doc: Any, *, max_parcels: int | None = None) -> ParcelBatch:
     Raises :class:`InvalidInput` when the document itself is unusable, or when a single parcel is.
     """
     if not isinstance(doc, dict):
-        raise InvalidInput(
-            f"expected a GeoJSON object (Polygon, MultiPolygon, Feature or FeatureCollection), "
-            f"got a JSON {_json_type(doc)}"
-        )
+        raise InvalidInput(Message("not_geojson", kind=_json_type(doc)))
     kind = doc.get("type")
     if kind == "FeatureCollection":
         features = doc.get("features")
         if not isinstance(features, (list, tuple)):
-            raise InvalidInput("a FeatureCollection needs a 'features' array")
+            raise InvalidInput(Message("no_features_array"))
         limit = max_parcels if max_parcels is not None else get_settings().max_batch_parcels
         if len(features) > limit:
-            raise InvalidInput(
-                f"{len(features)} features: at most {limit} parcels per request "
-                "(RDTR_MAX_BATCH_PARCELS); split the collection"
-            )
+            raise InvalidInput(Message("too_many_features", count=str(len(features)), limit=str(limit)))
         if not features:
-            raise InvalidInput("the FeatureCollection has no features")
+            raise InvalidInput(Message("no_features"))
         parcels = []
         for i, feature in enumerate(features):
             try:
@@ -106,7 +100,7 @@ def parse_geojson(doc: Any, *, max_parcels: int | None = None) -> ParcelBatch:
         return ParcelBatch([check_geometry(doc, 0)], collection=False)
     if kind in ("Point", "MultiPoint", "LineString", "MultiLineString", "GeometryCollection"):
         raise InvalidInput(Message("not_a_parcel", kind=kind))
-    raise InvalidInput(f"unknown GeoJSON type {kind!r}: send a Polygon, MultiPolygon, Feature or FeatureCollection")
+    raise InvalidInput(Message("unknown_geojson", kind=repr(kind)))
 
 
 def _json_type(value: Any) -> str:
@@ -131,8 +125,8 @@ def _parse_feature(feature: Any, index: int) -> ParcelInput:
     fid, props = _feature_identity(feature)
     geometry = feature.get("geometry")
     if geometry is None:
-        raise InvalidInput(f"feature {index}: has no geometry")
-    parcel = check_geometry(geometry, index, where=f"feature {index}: ")
+        raise InvalidInput(Message("no_geometry", where=Message("feature", index=str(index))))
+    parcel = check_geometry(geometry, index, where=Message("feature", index=str(index)))
     parcel.id, parcel.properties = fid, props
     return parcel
 
@@ -166,16 +160,12 @@ def _rings(coords: Any, where: str) -> list[list[tuple[float, float]]]:
     rings = []
     for r, ring in enumerate(coords):
         pts = _positions(ring, where)
-        label = "the outer ring" if r == 0 else f"hole {r}"
+        label = Message("outer_ring") if r == 0 else Message("hole", number=str(r))
         if len(pts) < 4:
-            raise InvalidInput(
-                f"{where}{label} has {len(pts)} positions: a closed ring needs at least 4 "
-                "(the first repeated at the end)"
-            )
+            raise InvalidInput(Message("ring_short", where=where, label=label, count=str(len(pts))))
         if pts[0] != pts[-1]:
             raise InvalidInput(
-                f"{where}{label} is not closed: its first position {list(pts[0])} differs from "
-                f"its last {list(pts[-1])}; GeoJSON rings must end where they start"
+                Message("ring_open", where=where, label=label, first=str(list(pts[0])), last=str(list(pts[-1])))
             )
         rings.append(pts)
     return rings
@@ -223,30 +213,19 @@ def check_request_vertices(parcels: list[ParcelInput]) -> None:
 def check_extent(minx: float, miny: float, maxx: float, maxy: float, where: str = "") -> None:
     """Refuse coordinates that cannot be EPSG:4326 lon/lat of an Indonesian parcel, saying why."""
     if max(abs(minx), abs(maxx)) > 180 and max(abs(miny), abs(maxy)) > 90:
-        raise InvalidInput(
-            f"{where}coordinates like ({minx:.6g}, {miny:.6g}) are not degrees: they look projected "
-            "(metres); send EPSG:4326 longitude/latitude"
-        )
+        raise InvalidInput(Message("projected", where=where, x=f"{minx:.6g}", y=f"{miny:.6g}"))
     if abs(miny) > 90 or abs(maxy) > 90:
         bad = maxy if abs(maxy) > 90 else miny
-        hint = (
-            " — the axes look swapped: GeoJSON positions are [longitude, latitude]"
-            if abs(minx) <= 90 and abs(maxx) <= 90
-            else ""
-        )
-        raise InvalidInput(f"{where}latitude {bad:.6g} is beyond ±90{hint}")
+        hint = Message("axes_swapped_hint") if abs(minx) <= 90 and abs(maxx) <= 90 else ""
+        raise InvalidInput(Message("parcel_lat_beyond", where=where, value=f"{bad:.6g}", hint=hint))
     if abs(minx) > 180 or abs(maxx) > 180:
         bad = maxx if abs(maxx) > 180 else minx
-        raise InvalidInput(f"{where}longitude {bad:.6g} is beyond ±180")
+        raise InvalidInput(Message("parcel_lon_beyond", where=where, value=f"{bad:.6g}"))
     e_minx, e_miny, e_maxx, e_maxy = SERVICE_ENVELOPE
     if maxx < e_minx or minx > e_maxx or maxy < e_miny or miny > e_maxy:
         swapped_inside = not (maxy < e_minx or miny > e_maxx or maxx < e_miny or minx > e_maxy)
-        why = (
-            "the axes look swapped: GeoJSON positions are [longitude, latitude]"
-            if swapped_inside
-            else "check the coordinate order ([longitude, latitude]) and that they are EPSG:4326"
-        )
-        raise InvalidInput(f"{where}the parcel at ({minx:.6g}, {miny:.6g}) is far outside Indonesia: {why}")
+        why = Message("axes_swapped") if swapped_inside else Message("check_order")
+        raise InvalidInput(Message("far_outside", where=where, x=f"{minx:.6g}", y=f"{miny:.6g}", why=why))
 
 
 def finish(geom, index: int, where: str = "") -> ParcelInput:
@@ -254,10 +233,7 @@ def finish(geom, index: int, where: str = "") -> ParcelInput:
     vertices = int(shapely.get_num_coordinates(geom))
     limit = get_settings().max_parcel_vertices
     if vertices > limit:
-        raise LimitExceeded(
-            f"{where}the parcel has {vertices:,} vertices, more than the limit of {limit:,} "
-            "(RDTR_MAX_PARCEL_VERTICES); simplify it"
-        )
+        raise LimitExceeded(Message("too_many_vertices", where=where, count=vertices, limit=limit))
     geom = shapely.force_2d(geom)
     valid = bool(shapely.is_valid(geom))
     repaired = False

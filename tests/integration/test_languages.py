@@ -75,3 +75,27 @@ def test_cli_json_is_the_default_language(client, sample_plan):
     result = CliRunner().invoke(app, ["lookup", str(SEA["lon"]), str(SEA["lat"]), "--json"])
     assert result.exit_code == 0, result.output
     assert json.loads(result.output)["message"] == client.get("/v1/zoning", params=SEA).json()["message"]
+
+
+@pytest.mark.parametrize(
+    ("body", "start_id", "start_en"),
+    [
+        ({"type": "Point", "coordinates": [117.4, 0.1]}, "Point bukan persil", "a Point is not a parcel"),
+        ({"type": "FeatureCollection", "features": []}, "FeatureCollection tidak berisi fitur", "the Feature"),
+        (
+            {"type": "Polygon", "coordinates": [[[0.13, 117.47], [0.131, 117.47], [0.131, 117.471], [0.13, 117.47]]]},
+            "lintang 117.471 melewati ±90 — sumbunya tampak tertukar",
+            "latitude 117.471 is beyond ±90 — the axes look swapped",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[117.47, 0.13], [117.471, 0.13], [117.471, 0.131]]]},
+            "cincin luar hanya memiliki 3 posisi",
+            "the outer ring has 3 positions",
+        ),
+    ],
+)
+def test_parcel_input_errors_in_both_languages(client, sample_plan, body, start_id, start_en):
+    id_ = client.post("/v1/parcels/analyze", json=body, headers=ID).json()["detail"]
+    en = client.post("/v1/parcels/analyze", json=body).json()["detail"]
+    assert id_.startswith(start_id), id_
+    assert en.startswith(start_en), en
