@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from rdtr.messages import Message
+
 
 @dataclass(frozen=True)
 class RuleColumn:
@@ -49,15 +51,15 @@ def parse_hours(value: str) -> tuple[int, int]:
     an end before the start passes midnight. :class:`ValueError` saying why when it is not a time range."""
     m = _HOURS.match(str(value))
     if not m:
-        raise ValueError(f"{value!r} is not a time range such as 07:00-22:00")
+        raise ValueError(Message("hours_not_range", value=repr(value)))
     h1, m1, h2, m2 = (int(g) for g in m.groups())
     start, end = h1 * 60 + m1, h2 * 60 + m2
     if start > 24 * 60 or end > 24 * 60:
-        raise ValueError(f"{value!r}: a time of day runs from 00:00 to 24:00")
+        raise ValueError(Message("hours_out_of_day", value=repr(value)))
     if start == end or {start, end} == {0, 24 * 60}:
         if {start, end} == {0, 24 * 60}:
             return 0, 24 * 60
-        raise ValueError(f"{value!r}: the range starts and ends at the same time")
+        raise ValueError(Message("hours_empty", value=repr(value)))
     return start % (24 * 60), end
 
 

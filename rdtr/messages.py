@@ -156,6 +156,55 @@ CATALOG: dict[str, tuple[str, str]] = {
         "simplify it",
         "{where}persil memiliki {count} titik sudut, lebih dari batas {limit}; sederhanakan bentuknya",
     ),
+    # --- a building proposal (rdtr.proposal) -----------------------------------------------------------------
+    "proposal_object": (
+        '{where} must be an object such as {{"floors": 2, "height_m": 8}}',
+        '{where} harus berupa objek seperti {{"floors": 2, "height_m": 8}}',
+    ),
+    "proposal_unknown": (
+        "{here} is not a proposal field; the fields are: {fields}",
+        "{here} bukan isian usulan; isiannya: {fields}",
+    ),
+    "proposal_hours": (
+        '{here} must be a time range such as "07:00-22:00"',
+        '{here} harus berupa rentang jam seperti "07:00-22:00"',
+    ),
+    "proposal_hours_bad": ("{here}: {why}", "{here}: {why}"),
+    "hours_not_range": (
+        "{value} is not a time range such as 07:00-22:00",
+        "{value} bukan rentang jam seperti 07:00-22:00",
+    ),
+    "hours_out_of_day": (
+        "{value}: a time of day runs from 00:00 to 24:00",
+        "{value}: jam dalam sehari dari 00:00 sampai 24:00",
+    ),
+    "hours_empty": (
+        "{value}: the range starts and ends at the same time",
+        "{value}: rentang jam dimulai dan berakhir pada waktu yang sama",
+    ),
+    "proposal_number": (
+        "{here} must be a number ({unit}), got {raw}",
+        "{here} harus berupa angka ({unit}), bukan {raw}",
+    ),
+    "proposal_finite": ("{here} must be a finite number", "{here} harus berupa angka yang terhingga"),
+    "proposal_negative": ("{here} cannot be negative, got {raw}", "{here} tidak boleh negatif ({raw})"),
+    "proposal_implausible": (
+        "{here} = {raw} is not plausible (at most {high} {unit})",
+        "{here} = {raw} tidak masuk akal (paling banyak {high} {unit})",
+    ),
+    "proposal_whole": ("{here} must be a whole number, got {raw}", "{here} harus bilangan bulat, bukan {raw}"),
+    "proposal_documents": (
+        '{here} must be a list of names, e.g. ["UKL-UPL"]',
+        '{here} harus berupa daftar nama, mis. ["UKL-UPL"]',
+    ),
+    "proposal_too_many_documents": (
+        "{here} lists {count} documents; at most {limit}",
+        "{here} memuat {count} dokumen; paling banyak {limit}",
+    ),
+    "proposal_document_long": (
+        "{here}: a document name is at most {limit} characters",
+        "{here}: nama dokumen paling panjang {limit} karakter",
+    ),
     # --- request parameters and bodies (api.params) -----------------------------------------------------------
     "param_required": ("{name} is required: {description}", "{name} wajib diisi: {description}"),
     "param_bad": ("{name}: {detail}", "{name}: {detail}"),

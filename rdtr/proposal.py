@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from rdtr.conditions import format_hours, parse_hours
 from rdtr.errors import InvalidInput
+from rdtr.messages import Message
 
 
 @dataclass(frozen=True)
@@ -44,10 +45,10 @@ def parse_proposal(value, where: str = "proposal") -> dict:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        raise InvalidInput(f'{where} must be an object such as {{"floors": 2, "height_m": 8}}')
+        raise InvalidInput(Message("proposal_object", where=where))
     unknown = sorted(set(value) - set(NAMES))
     if unknown:
-        raise InvalidInput(f"{where}.{unknown[0]} is not a proposal field; the fields are: {', '.join(NAMES)}")
+        raise InvalidInput(Message("proposal_unknown", here=f"{where}.{unknown[0]}", fields=", ".join(NAMES)))
     out: dict = {}
     for name, raw in value.items():
         if raw is None:
@@ -55,11 +56,12 @@ def parse_proposal(value, where: str = "proposal") -> dict:
         here = f"{where}.{name}"
         if name == "hours":
             if not isinstance(raw, str):
-                raise InvalidInput(f'{here} must be a time range such as "07:00-22:00"')
+                raise InvalidInput(Message("proposal_hours", here=here))
             try:
                 out[name] = format_hours(parse_hours(raw))
             except ValueError as exc:
-                raise InvalidInput(f"{here}: {exc}") from None
+                why = exc.args[0] if exc.args and isinstance(exc.args[0], Message) else str(exc)
+                raise InvalidInput(Message("proposal_hours_bad", here=here, why=why)) from None
         elif name == "documents":
             out[name] = _documents(raw, here)
         else:
@@ -69,28 +71,32 @@ def parse_proposal(value, where: str = "proposal") -> dict:
 
 def _number(field: Field, raw, here: str):
     if isinstance(raw, bool) or not isinstance(raw, int | float):
-        raise InvalidInput(f"{here} must be a number ({field.unit}), got {raw!r}")
+        raise InvalidInput(Message("proposal_number", here=here, unit=field.unit, raw=repr(raw)))
     if raw != raw or raw in (float("inf"), float("-inf")):
-        raise InvalidInput(f"{here} must be a finite number")
+        raise InvalidInput(Message("proposal_finite", here=here))
     if raw < 0:
-        raise InvalidInput(f"{here} cannot be negative, got {raw:g}")
+        raise InvalidInput(Message("proposal_negative", here=here, raw=f"{raw:g}"))
     if raw > field.high:
-        raise InvalidInput(f"{here} = {raw:g} is not plausible (at most {field.high:,g} {field.unit})")
+        raise InvalidInput(
+            Message("proposal_implausible", here=here, raw=f"{raw:g}", high=f"{field.high:,g}", unit=field.unit)
+        )
     if field.kind == "integer":
         if not float(raw).is_integer():
-            raise InvalidInput(f"{here} must be a whole number, got {raw:g}")
+            raise InvalidInput(Message("proposal_whole", here=here, raw=f"{raw:g}"))
         return int(raw)
     return float(raw)
 
 
 def _documents(raw, here: str) -> list[str]:
     if not isinstance(raw, list) or not all(isinstance(d, str) for d in raw):
-        raise InvalidInput(f'{here} must be a list of names, e.g. ["UKL-UPL"]')
+        raise InvalidInput(Message("proposal_documents", here=here))
     if len(raw) > MAX_DOCUMENTS:
-        raise InvalidInput(f"{here} lists {len(raw)} documents; at most {MAX_DOCUMENTS}")
+        raise InvalidInput(
+            Message("proposal_too_many_documents", here=here, count=str(len(raw)), limit=str(MAX_DOCUMENTS))
+        )
     names = [d.strip() for d in raw if d.strip()]
     if any(len(d) > MAX_DOCUMENT_CHARS or "\x00" in d for d in names):
-        raise InvalidInput(f"{here}: a document name is at most {MAX_DOCUMENT_CHARS} characters")
+        raise InvalidInput(Message("proposal_document_long", here=here, limit=str(MAX_DOCUMENT_CHARS)))
     return list(dict.fromkeys(names))
 
 

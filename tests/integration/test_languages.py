@@ -99,3 +99,11 @@ def test_parcel_input_errors_in_both_languages(client, sample_plan, body, start_
     en = client.post("/v1/parcels/analyze", json=body).json()["detail"]
     assert id_.startswith(start_id), id_
     assert en.startswith(start_en), en
+
+
+def test_a_bad_proposal_is_named_in_both_languages(client, sample_plan, r2):
+    body = {"parcel": r2["parcel"], "activity": "A001", "proposal": {"hours": "07:00-07:00"}}
+    id_ = client.post("/v1/parcels/check", json=body, headers=ID).json()["detail"]
+    en = client.post("/v1/parcels/check", json=body).json()["detail"]
+    assert id_ == "proposal.hours: '07:00-07:00': rentang jam dimulai dan berakhir pada waktu yang sama"
+    assert en == "proposal.hours: '07:00-07:00': the range starts and ends at the same time"
