@@ -16,12 +16,28 @@ from starlette.middleware.gzip import GZipMiddleware
 
 from api import problems
 from api.ratelimit import RateLimitMiddleware
-from api.routers import activities, audit, check, extracts, health, parcels, places, plans, tiles, web, zoning
+from api.routers import (
+    activities,
+    audit,
+    check,
+    downloads,
+    extracts,
+    health,
+    ogc,
+    parcels,
+    places,
+    plans,
+    tiles,
+    watches,
+    web,
+    zoning,
+)
 from api.runtime import WorkerThreads
 from rdtr import __version__
 from rdtr.config import get_settings
 from rdtr.db import Database
 from rdtr.db.roles import check_service_role
+from rdtr.watches import DeliveryThread
 
 log = logging.getLogger("rdtr.api")
 
@@ -29,7 +45,22 @@ STATIC_DIR = Path(__file__).parent / "static"
 SWITCH_INTERVAL_S = 0.001
 
 #: Routers per resource, in the order they appear in the OpenAPI document (and are tried: the hot ones first).
-ROUTERS = (zoning, parcels, check, places, health, plans, activities, extracts, tiles, audit, web)
+ROUTERS = (
+    zoning,
+    parcels,
+    check,
+    places,
+    health,
+    plans,
+    activities,
+    extracts,
+    tiles,
+    audit,
+    watches,
+    ogc,
+    downloads,
+    web,
+)
 
 DESCRIPTION = """
 **rdtr** answers *"what is permitted on this parcel"* from a city's RDTR (*Rencana Detail Tata Ruang*,
@@ -110,6 +141,10 @@ def create_app(database: Database | None = None) -> FastAPI:
         app.state.db = db
         app.state.workers = WorkerThreads(get_settings().worker_threads)
         await anyio.to_thread.run_sync(_warm, db)
+        # Watch deliveries: only the service's own database (a test calls rdtr.watches.deliver_pending itself);
+        # in every worker process, never one delivery twice (FOR UPDATE SKIP LOCKED).
+        poll = get_settings().webhook_poll_s
+        deliveries = DeliveryThread(db, poll) if database is None and poll > 0 else None
         # Everything built so far (routes, models, the versions in force) lives as long as the process:
         # keep it out of the collector's way, so a collection during an answer scans only that answer.
         gc.freeze()
@@ -119,6 +154,8 @@ def create_app(database: Database | None = None) -> FastAPI:
         try:
             yield
         finally:
+            if deliveries is not None:
+                await anyio.to_thread.run_sync(deliveries.stop)
             app.state.workers.shutdown()
             if database is None:
                 db.close()

@@ -79,6 +79,18 @@ class Settings(BaseSettings):
     #: A local PNG or JPEG file (never a URL): the logo, read with a size bound and checked by its content.
     office_logo: str | None = None
 
+    # Watches (webhooks, rdtr.watches)
+    #: Seconds a delivery's request may take (connect and answer); a URL's name resolution gets at most 3 s.
+    webhook_timeout_s: float = Field(default=10.0, gt=0, le=120)
+    #: Seconds between the API's delivery passes (0: the API delivers nothing; run `rdtr watches deliver`).
+    webhook_poll_s: float = Field(default=5.0, ge=0)
+    #: Let watches call loopback, private and link-local addresses (a local receiver, an intranet).
+    webhook_allow_private: bool = False
+
+    #: Where the bulk downloads of plan versions are built once and kept (rdtr.downloads); default
+    #: ``<home>/downloads``.
+    downloads_dir: Path | None = None
+
 
 @lru_cache
 def get_settings() -> Settings:

@@ -446,3 +446,17 @@ class ParcelByIdAnswer(ParcelAnswer):
 
     parcel_ref: ParcelRef
     geometry: dict = Field(description="the parcel's GeoJSON MultiPolygon (EPSG:4326)")
+
+
+class ChangesAnswer(_Model):
+    """``GET /v1/plans/{id}/changes``: what changed between two versions of a plan (areas m², geodesic)."""
+
+    plan: str = Field(description="the plan id")
+    from_: dict = Field(alias="from", description="{version, effective_from, name, legal_basis}")
+    to: dict = Field(description="{version, effective_from, name, legal_basis}")
+    matched_by: Literal["id_field", "geometry"] = Field(description="[zones] id_field, or geometry (≥ 90 % of both)")
+    summary: dict[Literal["added", "removed", "reshaped", "recoded", "unchanged"], int]
+    by_subzone: list[dict] = Field(description="[{subzone_code, area_before_m2, area_after_m2, change_m2}]")
+    by_kelurahan: list[dict] = Field(description="[{kelurahan, area_before_m2, area_after_m2, change_m2}]")
+    rules: dict = Field(description="itbx, intensity, conditions ({added, removed, changed} each), overlays")
+    zones: dict | None = Field(description="FeatureCollection of the changed zones (change, before, after, …)")

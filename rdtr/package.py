@@ -13,6 +13,7 @@ checksum and parses ``plan.toml`` into typed specs; reading the files is :mod:`r
     region = "Kota Bontang"
     region_code = "64.74"
     synthetic = false               # true for made-up sample data
+    boundary = "batas.gpkg"         # the planning area (a polygon layer): gaps open to its edge are found
 
     [zones]                         # required: the pola-ruang polygons
     path = "pola_ruang.gpkg"        # .gpkg .shp (or a folder / .zip of one) .geojson .kml .kmz .gdb (folder or .zip)
@@ -271,6 +272,10 @@ def parse_plan_toml(
     if not isinstance(synthetic, bool):
         problems.append("[plan].synthetic must be true or false")
         synthetic = False
+    boundary = p.get("boundary")
+    if boundary is not None and (not isinstance(boundary, str) or not boundary.strip()):
+        problems.append(f'[plan].boundary must be a file name (boundary = "batas.gpkg"), got {boundary!r}')
+        boundary = None
     plan = PlanSpec(
         id=plan_id,
         name=str(p.get("name", "")),
@@ -279,6 +284,7 @@ def parse_plan_toml(
         region=p.get("region"),
         region_code=None if p.get("region_code") is None else str(p.get("region_code")),
         synthetic=synthetic,
+        boundary=boundary,
     )
 
     z = doc.get("zones")

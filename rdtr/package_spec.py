@@ -114,6 +114,7 @@ class PlanSpec:
     region: str | None = None
     region_code: str | None = None
     synthetic: bool = False
+    boundary: str | None = None  #: the planning area's polygon layer (gaps open to the plan's edge)
 
 
 @dataclass

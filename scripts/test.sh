@@ -14,6 +14,18 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
 bash scripts/setup.sh --with-browser
 
+# ogctests (the black-box verifier of OGC API – Features) pins pytest<9, httpx<0.28 and pyarrow<18, which
+# rdtr's own pins exclude: it lives in a venv of its own, made once (tests/integration/test_ogc.py uses it).
+OGCTESTS=ogctests==0.1.15
+if ! .venv-ogctests/bin/python -c 'import ogctests' >/dev/null 2>&1; then
+    echo "==> installing $OGCTESTS into .venv-ogctests"
+    { rm -rf .venv-ogctests && .venv/bin/python -c 'import sys; print(sys.base_prefix)' >/dev/null \
+        && "$(.venv/bin/python -c 'import sys; print(sys._base_executable)')" -m venv .venv-ogctests \
+        && .venv-ogctests/bin/python -m pip install --quiet --disable-pip-version-check "$OGCTESTS"; } \
+        || echo "warning: could not install $OGCTESTS: its conformance test will skip" >&2
+fi
+export RDTR_OGCTESTS_PYTHON=${RDTR_OGCTESTS_PYTHON:-$PWD/.venv-ogctests/bin/python}
+
 TEST_HOME=${RDTR_TEST_HOME:-$PWD/.rdtr-test}
 test_db() { env -u RDTR_DATABASE_URL -u RDTR_OWNER_DATABASE_URL RDTR_HOME="$TEST_HOME" .venv/bin/rdtr db "$@"; }
 # Sessions other than ours on the test cluster (another engineer's pytest): then it is left running.

@@ -8,19 +8,25 @@ import zipfile
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.datastructures import UploadFile
 
 from api.auth import AuthRoute, require_role
-from api.params import AT, QuerySpec, bound_body, problem_responses
+from api.html import PREVIEW_CSP
+from api.params import AT, Param, QuerySpec, bound_body, choice, json_response, language, problem_responses
+from api.routing import LeanRoute
 from api.runtime import database, in_worker
 from rdtr import audit
+from rdtr.answers.changes import parse_version, plan_changes
 from rdtr.auth import TokenInfo
 from rdtr.config import get_settings
-from rdtr.errors import InvalidInput, PayloadTooLarge, RdtrError, UnsupportedMediaType
+from rdtr.downloads import download_links
+from rdtr.errors import InvalidInput, PayloadTooLarge, RdtrError, UnknownPlan, UnsupportedMediaType
 from rdtr.ingest import ingest_package
 from rdtr.ingest.catalog import get_plan, list_plans, validation_report
+from rdtr.models import ChangesAnswer
 from rdtr.safe_open import UPLOAD_PREFIX, check_zip_members, unpack_limit
+from rdtr.text import PLAN_ID_PATTERN, is_plan_id
 
 router = APIRouter(tags=["plans"], route_class=AuthRoute)
 
@@ -48,8 +54,12 @@ def plans(request: Request):
     openapi_extra=PLANS_QUERY.openapi(),
 )
 def plan(request: Request, plan_id: str):
-    """The plan and every version (legal basis, effective date, zones, bbox, which one is in force)."""
-    return get_plan(database(request), plan_id, PLANS_QUERY.parse(request)["at"])
+    """The plan and every version (legal basis, effective date, zones, bbox, which one is in force), each version
+    with its bulk downloads as `rel: "enclosure"` links (GeoPackage, GeoJSON, FlatGeobuf, CSV, QGIS project)."""
+    doc = get_plan(database(request), plan_id, PLANS_QUERY.parse(request)["at"])
+    for v in doc["versions"]:
+        v["links"] = download_links(plan_id, v["version"])
+    return doc
 
 
 @router.get("/v1/plans/{plan_id}/versions/{version}/report", summary="Validation report of a version")
@@ -134,6 +144,98 @@ async def upload(
     if dry_run:
         return JSONResponse(body, status_code=200)
     return JSONResponse(body, status_code=201, headers={"Location": f"/v1/plans/{result.plan_id}"})
+
+
+VERSION_SCHEMA = {"type": "string", "pattern": r"^([0-9]{1,9}|[0-9]{4}-[0-9]{2}-[0-9]{2})$", "maxLength": 10}
+CHANGES_QUERY = QuerySpec(
+    Param(
+        "from",
+        parse_version,
+        VERSION_SCHEMA,
+        "the earlier version: its number, or a date (the version in force on it, YYYY-MM-DD)",
+        required=True,
+        examples=("1",),
+    ),  # fmt: skip
+    Param(
+        "to", parse_version, VERSION_SCHEMA, "the later version: its number or a date", required=True, examples=("2",)
+    ),  # fmt: skip
+    Param(
+        "f",
+        choice("json", "geojson", "html"),
+        {"type": "string", "enum": ["json", "geojson", "html"]},
+        "json (default); geojson: the changed zones alone; html: a map of them",
+    ),
+)
+PLAN_PATH = {
+    "name": "plan_id",
+    "in": "path",
+    "required": True,
+    "schema": {"type": "string", "pattern": PLAN_ID_PATTERN, "maxLength": 64},
+    "description": "the plan id, e.g. 'bontang'",
+}
+CHANGES_DOC = """What changed between two versions of the plan (`from`, `to`: version numbers, or dates for the
+versions in force on them).
+
+- Zones are matched by the package's stable id (`[zones] id_field`) when both versions name it, else by
+  geometry: two polygons whose intersection covers ≥ 90 % of both are the same one (a split or merge is
+  `removed` + `added`).
+- `summary`: zones `added`, `removed`, `reshaped` (symmetric difference above max(1 m², 0.1 % of the zone),
+  geodesic, with `area_gained_m2` and `area_lost_m2`), `recoded` (sub-zone, zone or another plan attribute
+  changed; areas and lengths such as `LUASHA` or `SHAPE_Area` never count) and `unchanged`. A polygon both
+  reshaped and recoded is `reshaped`, counted once.
+- `by_subzone`, `by_kelurahan`: total area in each version (m²).
+- `rules`: ITBX cells (activity × sub-zone), intensity rows (sub-zone, lot class, block, variant), condition
+  texts and their rule columns (each `{added, removed, changed}`), overlays (counts per kind).
+- `zones`: a GeoJSON FeatureCollection of the changed polygons (the new geometry; the old one for removed),
+  properties `change`, `before` and `after` (`{subzone_code, area_m2}` or null) and the id field.
+
+`f=geojson` answers the FeatureCollection alone (`application/geo+json`); `f=html` a map of it. An unknown plan
+or version is a 404; a `from`/`to` that is neither a number nor a date a 422."""
+
+
+def _changes(db, plan_id: str, q: dict, lang: str):
+    doc = plan_changes(db, plan_id, q["from"], q["to"])
+    if q["f"] == "html":
+        from rdtr.render.changes_map import changes_html
+
+        return changes_html(doc)
+    if q["f"] == "geojson":
+        return json_response(doc["zones"], media_type="application/geo+json", lang=lang)
+    return json_response(doc, lang=lang)
+
+
+async def plan_changes_route(request: Request):
+    """See CHANGES_DOC (the route's OpenAPI description)."""
+    plan_id = request.path_params["plan_id"]
+    q = CHANGES_QUERY.parse(request)
+    if not is_plan_id(plan_id):
+        raise UnknownPlan(plan_id[:80])
+    answer = await in_worker(request, _changes, database(request), plan_id, q, language(request))
+    if isinstance(answer, str):
+        return HTMLResponse(answer, headers={"Content-Security-Policy": PREVIEW_CSP, "Cache-Control": "no-store"})
+    return answer
+
+
+router.add_api_route(
+    "/v1/plans/{plan_id}/changes",
+    plan_changes_route,
+    methods=["GET"],
+    route_class_override=LeanRoute,
+    response_model=ChangesAnswer,
+    summary="What changed between two versions of a plan",
+    description=CHANGES_DOC,
+    responses={
+        **problem_responses(404, 422, 503),
+        200: {
+            "description": "the diff; with `f=geojson` the changed zones as a FeatureCollection, with `f=html` a map",
+            "content": {
+                "application/geo+json": {"schema": {"type": "object"}},
+                "text/html": {"schema": {"type": "string"}},
+            },
+        },
+    },
+    openapi_extra={"parameters": [PLAN_PATH, *CHANGES_QUERY.openapi()["parameters"]]},
+)
 
 
 async def _receive_package(request: Request, folder: Path) -> tuple[Path, str]:

@@ -19,6 +19,8 @@ from rdtr.cli import render as _render  # noqa: E402,F401
 from rdtr.cli import db as _db  # noqa: E402,F401
 from rdtr.cli import check as _check  # noqa: E402,F401
 from rdtr.cli import places as _places  # noqa: E402,F401
+from rdtr.cli import diff as _diff  # noqa: E402,F401
+from rdtr.cli import watches as _watches  # noqa: E402,F401
 # isort: on
 
 

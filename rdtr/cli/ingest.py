@@ -110,6 +110,10 @@ def ingest(
     _write_report(report, result.report)
     print_summary(result.report)
     if result.dry_run:
+        if result.report.get("changes"):  # the diff against the version in force before (rdtr.answers.changes)
+            from rdtr.answers.changes import summary_line
+
+            console.print(f"changes: {summary_line(result.report['changes'])}", highlight=False, soft_wrap=True)
         console.print(
             Text.assemble(
                 ("valid", "green"),

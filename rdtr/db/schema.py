@@ -332,3 +332,44 @@ place = Table(
     # and, where pg_trgm could be created, place_search_trgm: GIN (search gin_trgm_ops) (migration 0005)
     comment="what GET /v1/places finds, filled once per version by the load",
 )
+
+
+# --- Watches (migration 0006): webhooks for a parcel or an area, from a transactional outbox -----------------
+
+watch = Table(
+    "watch",
+    metadata,
+    Column("id", Text, primary_key=True, comment="a UUID"),
+    Column("geom", Geometry("MULTIPOLYGON", srid=4326, spatial_index=False), nullable=False),
+    Column("activity", Text, comment="the activity whose class the deliveries compare, if any"),
+    Column("plan_id", Text, ForeignKey("plan.id"), comment="only this plan's new versions; null: any plan"),
+    Column("url", Text, nullable=False, comment="where deliveries are POSTed (http/https, public addresses)"),
+    Column("secret", Text, nullable=False, comment="signs each delivery (HMAC-SHA256); shown once, at creation"),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("deleted_at", DateTime(timezone=True)),
+    Index("watch_geom_gist", "geom", postgresql_using="gist"),
+    Index("watch_plan", "plan_id"),
+    comment="POST /v1/watches: who is told when a new plan version changes the answer for a parcel",
+)
+
+watch_delivery = Table(
+    "watch_delivery",
+    metadata,
+    Column("id", Text, primary_key=True, comment="a UUID, sent as X-Rdtr-Delivery"),
+    Column("watch_id", Text, ForeignKey("watch.id", ondelete="CASCADE"), nullable=False),
+    Column("plan_id", Text, nullable=False),
+    Column("from_version", Integer, comment="the version in force before; null when none was"),
+    Column("to_version", Integer, nullable=False),
+    Column("body", JSONB, nullable=False, comment="{watch, plan, from_version, to_version, compare}"),
+    Column("status", Text, nullable=False, server_default="pending"),
+    Column("attempts", Integer, nullable=False, server_default="0"),
+    Column("next_attempt_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("last_error", Text),
+    Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
+    Column("delivered_at", DateTime(timezone=True)),
+    CheckConstraint("status IN ('pending','delivered','failed')", name="watch_delivery_status"),
+    UniqueConstraint("watch_id", "plan_id", "to_version", name="watch_delivery_once"),
+    Index("watch_delivery_due", "next_attempt_at", postgresql_where=text("status = 'pending'")),
+    Index("watch_delivery_watch", "watch_id"),
+    comment="the outbox: written in the load's transaction, sent by rdtr.watches.deliver_pending",
+)

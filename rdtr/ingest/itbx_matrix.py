@@ -9,8 +9,10 @@ Layouts (``[itbx] layout``):
 * ``"polygon-lists"`` — per-polygon lists of activity names in zone-layer columns (Jakarta's IZN/TBT/
   BST/TBS), ``[itbx.lists]`` saying which cell each column stands for.
 
-A cell is parsed by :func:`rdtr.itbx.parse_cell` (the one place that ranks classes). An unknown
-sub-zone or class is an error naming the file, row and column.
+A cell is parsed by :func:`rdtr.itbx.read_cell` (the one place that ranks classes). An unknown
+sub-zone or class is an error naming the file, row and column; a cell whose codes are valid but separated
+otherwise than by commas (``B1.B2``, ``T1 dan B2``) is repaired there and reported here: one
+``repaired_cell`` warning per distinct cell text, with its count and first row and column.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from rdtr.ingest.rule_tables import Rules, _columns, _columns_needing, _read_lay
 from rdtr.ingest.subzones import SubzoneTable
 from rdtr.ingest.tables import Table
 from rdtr.ingest.values import clean_text, is_none, split_list
-from rdtr.itbx import CellError, parse_cell
+from rdtr.itbx import CellError, canonical, parse_cell, read_cell
 from rdtr.text import name_key
 
 ACTIVITY_COLUMNS = {
@@ -85,12 +87,35 @@ def _activity(cells, idx, line, table, report, generated: str | None) -> dict | 
     }
 
 
-def _parse(cell: str, table: Table, line: int, column: str, report: Report):
+def _parse(cell: str, table: Table, line: int, column: str, report: Report, repaired: dict | None = None):
     try:
-        return parse_cell(cell)
+        parsed, was_repaired = read_cell(cell)
     except CellError as exc:
         report.error("unknown_class", str(exc), file=table.file, row=line, column=column)
         return None
+    if was_repaired and repaired is not None:
+        text = str(cell).strip()
+        if text in repaired:
+            repaired[text][0] += 1
+        else:
+            repaired[text] = [1, line, column, canonical(parsed[1])]
+    return parsed
+
+
+def _report_repaired(repaired: dict, table: Table, report: Report) -> None:
+    """One ``repaired_cell`` warning per distinct cell text (its count, first row and column)."""
+    for text, (n, line, column, fixed) in repaired.items():
+        report.warning(
+            "repaired_cell",
+            f"{n} cell{'s' if n > 1 else ''} {text!r} read as {fixed!r} (condition codes are separated by commas)",
+            file=table.file,
+            row=line,
+            column=column,
+            count=n,
+            repaired_to=fixed,
+        )
+    if repaired:
+        report.count("itbx_repaired_cells", sum(v[0] for v in repaired.values()))
 
 
 def _itbx_wide(table: Table, spec, subzones: SubzoneTable, report: Report, rules: Rules) -> None:
@@ -136,6 +161,7 @@ def _itbx_wide(table: Table, spec, subzones: SubzoneTable, report: Report, rules
         )
     width = len(str(len(table.rows)))
     codes_seen: dict[str, int] = {}
+    repaired: dict = {}
     empty = 0
     for n, (line, cells) in enumerate(table.rows, 1):
         act = _activity(cells, idx, line, table, report, f"{n:0{width}d}")
@@ -152,11 +178,12 @@ def _itbx_wide(table: Table, spec, subzones: SubzoneTable, report: Report, rules
         codes_seen[act["activity_code"]] = line
         rules.activities.append(act)
         for i, code in sub_cols:
-            parsed = _parse(cells[i], table, line, table.header[i], report)
+            parsed = _parse(cells[i], table, line, table.header[i], report, repaired)
             if parsed is None:
                 empty += is_none(cells[i])
                 continue
             rules.cells.append((act["activity_code"], code, parsed[0], parsed[1]))
+    _report_repaired(repaired, table, report)
     if empty:
         report.warning(
             "empty_cells", f"{empty} empty ITBX cells (no rule for that activity and sub-zone)", file=table.file
@@ -183,6 +210,7 @@ def _itbx_long(table: Table, spec, subzones: SubzoneTable, report: Report, rules
     by_code: dict[str, dict] = {}
     by_name: dict[str, str] = {}
     cells_at: dict[tuple[str, str], tuple[int, str, list[str]]] = {}
+    repaired: dict = {}
     for line, cells in table.rows:
         generated = None
         if idx.get("activity_code") is None:
@@ -210,7 +238,7 @@ def _itbx_long(table: Table, spec, subzones: SubzoneTable, report: Report, rules
         if code is None:
             report.error("unknown_subzone", problem, file=table.file, row=line, column=table.header[idx["subzone"]])
             continue
-        parsed = _parse(cells[idx["cell"]], table, line, table.header[idx["cell"]], report)
+        parsed = _parse(cells[idx["cell"]], table, line, table.header[idx["cell"]], report, repaired)
         if parsed is None:
             continue
         key = (act["activity_code"], code)
@@ -225,6 +253,7 @@ def _itbx_long(table: Table, spec, subzones: SubzoneTable, report: Report, rules
         if key not in cells_at:
             cells_at[key] = (line, *parsed)
             rules.cells.append((key[0], code, parsed[0], parsed[1]))
+    _report_repaired(repaired, table, report)
 
 
 def _itbx_polygon_lists(spec, subzones: SubzoneTable, zones, report: Report, rules: Rules) -> None:

@@ -15,7 +15,8 @@ import psycopg2
 from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from rdtr import audit
+from rdtr import audit, watches
+from rdtr.answers.changes import dry_run_changes
 from rdtr.conditions import BY_NAME, parse_rule_value
 from rdtr.errors import Conflict, DatabaseUnavailable, InvalidInput, PackageError, RdtrError, database_unavailable
 from rdtr.ingest import load as loader
@@ -29,7 +30,7 @@ from rdtr.ingest.rule_tables import Rules
 from rdtr.ingest.stages import Stages
 from rdtr.ingest.subzones import table_from_file
 from rdtr.ingest.tables import TableError, read_table
-from rdtr.ingest.topology import check_topology
+from rdtr.ingest.topology import check_zone_topology, read_boundary
 from rdtr.ingest.vector import LayerError, polygons_only, read_layer
 from rdtr.ingest.zones import ZoneLayer, attributes_json, clean_series, normalise_zones, repair_geometries
 from rdtr.package import OpenedPackage, Package, SpecErrors, checksum, load_package
@@ -166,6 +167,7 @@ def _validate(pkg: Package, report: Report, stages: Stages) -> _Data | None:
         return None
     # Overlaps and gaps are computed in a thread (GEOS releases the GIL) while the rules are read and the
     # zones are loaded; they only add warnings, and are in the report before anything is committed.
+    zones.boundary_m = read_boundary(pkg, zones.crs_m, report)
     topology = _TopologyJob(zones)
     rules = Rules()
     with stages.stage("rules: ITBX, intensity, TPZ"):
@@ -233,7 +235,7 @@ class _TopologyJob:
     def _run(self) -> None:
         start = time.perf_counter()
         try:
-            self.result = check_topology(self.zones.geoms_m, self.zones.gdf["feature_id"].to_numpy(), self.zones.crs_m)
+            self.result = check_zone_topology(self.zones)
         except BaseException as exc:  # noqa: BLE001 - reported by finish()
             self.error = exc
         self.seconds = time.perf_counter() - start
@@ -367,12 +369,8 @@ def _write(
                     raise _Invalid()
             version = (max(r.version for r in previous) + 1) if previous else 1
             report.info["version"] = version
-            if dry_run:
-                data.topology.finish(report)
-                report.info["dry_run"] = "validated only: nothing was written"
-                doc = report.to_dict()
-                _insert_run(conn, started, plan.id, True, True, None, pkg.source, pkg.checksum, doc)
-                return IngestResult(plan.id, version, None, True, doc)
+            if pkg.zones.id_field:  # the stable zone id a diff of two versions matches by (rdtr.answers.changes)
+                report.info["zone_id_field"] = pkg.zones.id_field
 
             conn.execute(
                 text(
@@ -426,6 +424,11 @@ def _write(
             finally:
                 cur.close()
             data.topology.finish(report)
+            if dry_run:  # loaded, compared with the version before, rolled back; only the run is recorded
+                doc = dry_run_changes(conn, plan.id, previous, version, report)
+                with engine.begin() as run:
+                    _insert_run(run, started, plan.id, True, True, None, pkg.source, pkg.checksum, doc)
+                return IngestResult(plan.id, version, None, True, doc)
             with stages.stage("analyze"):
                 doc = report.to_dict()
                 # The report, then ANALYZE of the new partitions only (of the partitioned parents it would
@@ -435,6 +438,8 @@ def _write(
                     {"r": json.dumps(doc, ensure_ascii=False, default=str), "id": version_id},
                 )
             _insert_run(conn, started, plan.id, True, False, version_id, pkg.source, pkg.checksum, doc)
+            # The watches' outbox, in this transaction: a load that rolls back notifies nobody.
+            watches.write_outbox(conn, plan.id, version, version_id, plan.effective_from)
             audit.record(
                 conn,
                 actor,

@@ -16,6 +16,8 @@ import numpy as np
 import pyogrio
 import shapely
 
+from rdtr.ingest.domains import field_domains, resolve_domains
+from rdtr.ingest.kml_descriptions import description_columns
 from rdtr.ingest.report import Report
 from rdtr.safe_open import UnsafeInput, check_driver, vector_source
 
@@ -110,8 +112,13 @@ def choose_layer(source: str, wanted: str | None) -> str | None:
     raise LayerError(f'it has {len(layers)} layers ({", ".join(names)}): choose one with layer = "…"')
 
 
-def read_layer(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str | None]:
-    """The layer as a GeoDataFrame indexed by the file's feature id, and the layer name."""
+def read_layer(
+    path: Path, layer: str | None, report: Report | None = None, file: str | None = None
+) -> tuple[gpd.GeoDataFrame, str | None]:
+    """The layer as a GeoDataFrame indexed by the file's feature id, and the layer name.
+
+    Coded-value field domains are resolved (:mod:`rdtr.ingest.domains`) and a KML's description tables
+    become columns (:mod:`rdtr.ingest.kml_descriptions`); with ``report`` they are reported for ``file``."""
     if not path.exists():
         raise LayerError("file not found")
     source = gdal_path(path)
@@ -121,10 +128,14 @@ def read_layer(path: Path, layer: str | None) -> tuple[gpd.GeoDataFrame, str | N
             warnings.simplefilter("ignore")
             # Through Arrow: ~5x faster for large layers (100,000 zones: 1.5 s -> 0.3 s).
             gdf = pyogrio.read_dataframe(source, layer=name, fid_as_index=True, use_arrow=True)
+            driver = pyogrio.read_info(source, layer=name).get("driver")
     except Exception as exc:  # noqa: BLE001
         raise LayerError(f"GDAL cannot read it: {_first_line(exc)}") from exc
     if not isinstance(gdf, gpd.GeoDataFrame) or gdf.geometry is None:
         raise LayerError("it has no geometry column")
+    gdf = resolve_domains(gdf, field_domains(source, name, driver), report, file)
+    if driver in ("KML", "LIBKML"):
+        gdf = description_columns(gdf, report, file)
     return gdf, name
 
 

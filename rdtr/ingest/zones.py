@@ -114,7 +114,7 @@ def normalise_zones(pkg, report: Report, subzone_table: SubzoneTable | None) -> 
     spec = pkg.zones
     file = spec.path
     try:
-        gdf, layer = read_layer(pkg.file(file), spec.layer)
+        gdf, layer = read_layer(pkg.file(file), spec.layer, report, file)
     except LayerError as exc:
         report.error("unreadable", f"cannot read the zone layer: {exc}", file=file)
         return None

@@ -203,9 +203,10 @@ def test_a_negative_value_is_caught_before_sending_and_the_apis_detail_is_readab
     box.wait_for(timeout=15_000)
     text = box.inner_text()
     assert text.startswith("Pemeriksaan tidak dapat dilakukan")
-    assert "proposal.hours" in text and "starts and ends at the same time" in text
+    # the API answers in the page's language (Accept-Language: id)
+    assert "proposal.hours" in text and "dimulai dan berakhir pada waktu yang sama" in text
     assert "{" not in text and "Traceback" not in text and '"detail"' not in text
-    assert "starts and ends at the same time" in page.locator("#check-hours-error").inner_text()
+    assert "dimulai dan berakhir pada waktu yang sama" in page.locator("#check-hours-error").inner_text()
     assert page.locator("#check-floors-error").inner_text() == ""
     page.screenshot(path=str(test_output / "web-check-api-error.png"))
     assert len(sent) == 1 and sent[0][0]["proposal"] == {"floors": 2, "height_m": 8, "hours": "08:00-08:00"}

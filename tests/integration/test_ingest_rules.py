@@ -231,31 +231,6 @@ def test_bintan_intensity_rows_match_the_csv(fresh_database, trikora):
     ]
 
 
-def test_bsb_typo_cell_is_an_error_that_says_where(fresh_database, tmp_path):
-    """Bintan BSB's matrix has a real typo, 'B1.B2': the load fails naming file, row and column."""
-    root = _bintan_package(tmp_path / "pkg", "bintan-bsb", "itbx_bsb.csv")
-    extra = [
-        ("RTH-2", "Taman Kota", "RTH", ""),
-        ("RTH-3", "Taman Kecamatan", "RTH", ""),
-        ("HPT", "Hutan Produksi Terbatas", "KHP", ""),
-        ("P-1", "Tanaman Pangan", "P", ""),
-        ("P-2", "Hortikultura", "P", ""),
-        ("IK-2", "Perikanan Budi Daya", "IK", ""),
-        ("K-1", "Perdagangan dan Jasa Skala Kota", "K", ""),
-    ]
-    subs = [s for s in TRIKORA_SUBZONES if s[0] != "K-3"] + extra + [("K-3", "Perdagangan dan Jasa Skala SWP", "K", "")]
-    write_csv(root / "subzona.csv", ["subzone_code", "subzone_name", "zone_code", "aliases"], [list(s) for s in subs])
-    with open(root / "itbx_bsb.csv", newline="", encoding="utf-8") as fh:
-        rows = list(csv.reader(fh))
-    where = [(i + 1, rows[0][j]) for i, r in enumerate(rows) for j, c in enumerate(r) if c == "B1.B2"]
-    assert where, "the fixture's typo is gone"
-    with pytest.raises(PackageError) as exc:
-        ingest_package(fresh_database, root)
-    errors = [e for e in exc.value.report["errors"] if e["code"] == "unknown_class"]
-    assert [(e["file"], e["row"], e["column"]) for e in errors] == [("itbx_bsb.csv", line, col) for line, col in where]
-    assert "B1.B2" in exc.value.detail and "itbx_bsb.csv" in exc.value.detail
-
-
 # --- Yogyakarta ------------------------------------------------------------------------------------
 YOGYA = "yogyakarta-itbx-simtaru"
 YOGYA_SUBZONES = [

@@ -1,0 +1,324 @@
+"""OGC API – Features: the collections (a plan's zones, a plan's overlays) and their items, in SQL.
+
+PostGIS does the spatial work: ``bbox`` is ``&&`` plus ``ST_Intersects`` on the GiST index, paging is
+``ORDER BY id LIMIT/OFFSET`` (ids never change within a version), ``numberMatched`` the exact ``count(*)`` of
+the same filter (the plan version's stored ``zone_count`` when nothing filters), and another CRS is
+``ST_Transform`` (Part 2: CRS84, EPSG:3857 and the plan's UTM zone). The version answered is the one in force
+at the ``datetime`` instant (rdtr.versions), so a date before the plan gives no features.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+import orjson
+
+from rdtr.db import Database
+from rdtr.errors import InvalidInput, NotFound
+from rdtr.versions import versions_in_force
+
+CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
+EPSG_URI = "http://www.opengis.net/def/crs/EPSG/0/"
+ZONE_FIELDS = ("subzone_code", "subzone_name", "zone_code", "zone_name", "block", "subblock", "kelurahan", "kecamatan")
+OVERLAY_FIELDS = ("kind", "name", "text", "max_height_m")
+#: the property filters each kind of collection accepts (equality, as the plan writes the value)
+FILTERS = {"zones": ("subzone_code", "zone_code", "kelurahan", "kecamatan", "block"), "overlays": ("kind",)}
+MAX_LIMIT = 10_000
+
+
+class BadQuery(InvalidInput):
+    """An invalid or unknown query parameter: OGC API – Features says 400."""
+
+    status = 400
+    title = "Bad request"
+
+
+@dataclass(frozen=True)
+class Collection:
+    """One feature collection: a plan's zones or overlays over all of its versions."""
+
+    id: str
+    plan_id: str
+    kind: str  #: "zones" or "overlays"
+    title: str
+    description: str
+    bbox: tuple[float, float, float, float] | None
+    start: date  #: the first version's effective date
+    utm_srid: int | None  #: the plan's UTM zone (SRGI2013 where PostGIS knows it, else WGS 84)
+
+    @property
+    def crs(self) -> list[str]:
+        """The CRS a client may ask for, CRS84 first (Part 2)."""
+        return [CRS84, EPSG_URI + "3857"] + ([EPSG_URI + str(self.utm_srid)] if self.utm_srid else [])
+
+    def srid_of(self, uri: str | None, name: str) -> int:
+        """The SRID of a CRS URI this collection offers (4326 for CRS84); else a 400 naming ``name``."""
+        if uri is None or uri == CRS84:
+            return 4326
+        if uri in self.crs:
+            return int(uri.rsplit("/", 1)[1])
+        raise BadQuery(f"{name}: {uri[:200]!r} is not offered; one of {', '.join(self.crs)}")
+
+
+_PLANS_SQL = """
+SELECT p.id, p.name, min(pv.effective_from),
+       ST_XMin(ST_Extent(pv.bbox)), ST_YMin(ST_Extent(pv.bbox)),
+       ST_XMax(ST_Extent(pv.bbox)), ST_YMax(ST_Extent(pv.bbox)),
+       EXISTS (SELECT 1 FROM overlay o JOIN plan_version v ON v.id = o.plan_version_id WHERE v.plan_id = p.id)
+FROM plan p JOIN plan_version pv ON pv.plan_id = p.id
+GROUP BY p.id, p.name ORDER BY p.id
+"""
+_UTM_SQL = """
+SELECT srid FROM spatial_ref_sys
+WHERE auth_name = 'EPSG' AND (srtext LIKE %(srgi)s OR auth_srid = %(wgs)s)
+ORDER BY srtext LIKE %(srgi)s DESC LIMIT 1
+"""
+
+
+def _utm_srid(db: Database, bbox) -> int | None:
+    if bbox is None or None in bbox:
+        return None
+    lon, lat = (bbox[0] + bbox[2]) / 2, (bbox[1] + bbox[3]) / 2
+    zone = min(60, int((lon + 180) // 6) + 1)
+    hemi = "N" if lat >= 0 else "S"
+    wgs = (32600 if lat >= 0 else 32700) + zone
+    rows = db.fetch_sql(_UTM_SQL, {"srgi": f'PROJCS["SRGI2013 / UTM zone {zone}{hemi}"%', "wgs": wgs})
+    return rows[0][0] if rows else None
+
+
+def collections(db: Database) -> list[Collection]:
+    """Every collection: ``{plan}-zones`` for each plan with a version, ``{plan}-overlays`` where it has any."""
+    out = []
+    for pid, name, start, *box, has_overlays in db.fetch_sql(_PLANS_SQL):
+        bbox = tuple(box) if None not in box else None
+        utm = _utm_srid(db, bbox)
+        out.append(
+            Collection(
+                f"{pid}-zones",
+                pid,
+                "zones",
+                f"{name} — zones (pola ruang)",
+                f"The zoning polygons of plan {pid!r}: sub-zone, zone, block and area names; "
+                "the version in force at `datetime` (default today).",
+                bbox,
+                start,
+                utm,
+            )
+        )
+        if has_overlays:
+            out.append(
+                Collection(
+                    f"{pid}-overlays",
+                    pid,
+                    "overlays",
+                    f"{name} — special-provision overlays",
+                    f"The overlays (KKOP, KRB, LP2B, …) of plan {pid!r}; the version in force at `datetime`.",
+                    bbox,
+                    start,
+                    utm,
+                )
+            )
+    return out
+
+
+def collection(db: Database, collection_id: str) -> Collection:
+    """The collection ``collection_id``, or :class:`NotFound` naming the ones there are."""
+    found = {c.id: c for c in collections(db)}
+    if collection_id not in found:
+        raise NotFound(f"no collection {collection_id[:80]!r}; there are: {', '.join(found) or 'none'}")
+    return found[collection_id]
+
+
+def extent(c: Collection) -> dict:
+    """The collection's extent: spatial bbox in CRS84, temporal from the first version on (open end)."""
+    out: dict[str, Any] = {}
+    if c.bbox:
+        out["spatial"] = {"bbox": [list(c.bbox)], "crs": CRS84}
+    out["temporal"] = {"interval": [[f"{c.start.isoformat()}T00:00:00Z", None]], "trs": GREGORIAN}
+    return out
+
+
+GREGORIAN = "http://www.opengis.net/def/uom/ISO-8601/0/Gregorian"
+
+
+# --- parameters -------------------------------------------------------------------------------------------
+
+
+def _instant(text: str) -> date | None:
+    text = text.strip()
+    if text in ("", ".."):
+        return None
+    try:
+        if len(text) == 10:
+            return date.fromisoformat(text)
+        if "T" not in text.upper():
+            raise ValueError(text)
+        return datetime.fromisoformat(text.replace("z", "Z")).date()
+    except ValueError:
+        raise BadQuery(f"datetime: {text[:40]!r} is neither a date (2024-12-01) nor a date-time (RFC 3339)") from None
+
+
+def parse_datetime(text: str | None, today: date | None = None) -> date:
+    """The date whose version in force answers: the instant, an interval's end (or its start when the end is
+    open and the start is later than today), today by default."""
+    today = today or date.today()
+    if text is None:
+        return today
+    if "/" not in text:
+        got = _instant(text)
+        if got is None:
+            raise BadQuery("datetime: '..' is only allowed as one end of an interval")
+        return got
+    start_text, _, end_text = text.partition("/")
+    if "/" in end_text:
+        raise BadQuery("datetime: an interval has two ends: start/end")
+    start, end = _instant(start_text), _instant(end_text)
+    if start and end and start > end:
+        raise BadQuery("datetime: the interval's start is after its end")
+    if end:
+        return end
+    return start if start and start > today else today
+
+
+def parse_bbox(text: str, srid: int) -> tuple[float, float, float, float]:
+    """``minx,miny,maxx,maxy`` (or six numbers with heights, which are dropped) in the SRID's axis order."""
+    parts = text.split(",")
+    if len(parts) not in (4, 6):
+        raise BadQuery(f"bbox: 4 or 6 numbers, got {len(parts)}")
+    try:
+        nums = [float(p) for p in parts]
+    except ValueError:
+        raise BadQuery(f"bbox: {text[:80]!r} is not a list of numbers") from None
+    if not all(map(math.isfinite, nums)):
+        raise BadQuery("bbox: the numbers must be finite")
+    x1, y1, x2, y2 = (nums[0], nums[1], nums[3], nums[4]) if len(nums) == 6 else nums
+    if srid == 4326:
+        if not (abs(x1) <= 180 and abs(x2) <= 180 and abs(y1) <= 90 and abs(y2) <= 90):
+            raise BadQuery("bbox: CRS84 longitudes within ±180 and latitudes within ±90 (minlon,minlat,maxlon,maxlat)")
+    elif x1 > x2:
+        raise BadQuery("bbox: minx is greater than maxx")
+    if y1 > y2:
+        raise BadQuery("bbox: miny is greater than maxy")
+    return x1, y1, x2, y2
+
+
+# --- items ------------------------------------------------------------------------------------------------
+
+
+def version_at(db: Database, c: Collection, at: date) -> dict | None:
+    """The plan version in force at ``at`` (``{id, version, zone_count, …}``), or ``None`` before the plan."""
+    with db.engine.connect() as conn:
+        got = versions_in_force(conn, at, c.plan_id)
+    if not got:
+        return None
+    v = got[0]
+    v["zone_count"] = db.fetch_sql("SELECT zone_count FROM plan_version WHERE id = %s", (v["id"],))[0][0]
+    return v
+
+
+def _geometry_sql(srid: int) -> str:
+    if srid == 4326:
+        return "ST_AsGeoJSON(t.geom, 7, 0)"
+    return f"ST_AsGeoJSON(ST_Transform(t.geom, {int(srid)}), 3, 0)"
+
+
+def _envelope(bbox, srid: int) -> str:
+    x1, y1, x2, y2 = (float(v) for v in bbox)
+    if srid == 4326:
+        if x1 > x2:  # across the antimeridian
+            east = f"ST_MakeEnvelope({x1}, {y1}, 180, {y2}, 4326)"
+            west = f"ST_MakeEnvelope(-180, {y1}, {x2}, {y2}, 4326)"
+            return f"ST_Union({east}, {west})"
+        return f"ST_MakeEnvelope({x1}, {y1}, {x2}, {y2}, 4326)"
+    box = f"ST_Segmentize(ST_MakeEnvelope({x1}, {y1}, {x2}, {y2}, {int(srid)}), {max(x2 - x1, y2 - y1) / 16 or 1})"
+    return f"ST_Transform({box}, 4326)"
+
+
+def _from(kind: str) -> str:
+    if kind == "zones":
+        return (
+            "FROM zone t LEFT JOIN subzone s ON s.plan_version_id = t.plan_version_id "
+            "AND s.subzone_code = t.subzone_code"
+        )
+    return "FROM overlay t"
+
+
+def _columns(kind: str) -> str:
+    if kind == "zones":
+        return (
+            "t.subzone_code, COALESCE(t.subzone_name, s.subzone_name), COALESCE(t.zone_code, s.zone_code), "
+            "COALESCE(t.zone_name, s.zone_name), t.block, t.subblock, t.kelurahan, t.kecamatan"
+        )
+    return "t.kind, t.name, t.text, t.max_height_m"
+
+
+def _filter_column(kind: str, name: str) -> str:
+    if kind == "zones" and name == "zone_code":
+        return "COALESCE(t.zone_code, s.zone_code)"
+    return f"t.{name}"
+
+
+def _feature(c: Collection, version: int, row) -> dict:
+    fid, geojson, *values = row
+    fields = ZONE_FIELDS if c.kind == "zones" else OVERLAY_FIELDS
+    props = dict(zip(fields, values))
+    props.update(plan=c.plan_id, version=version)
+    return {"type": "Feature", "id": fid, "geometry": orjson.Fragment(geojson), "properties": props}
+
+
+def items(
+    db: Database,
+    c: Collection,
+    *,
+    at: date,
+    bbox=None,
+    bbox_srid: int = 4326,
+    filters: dict | None = None,
+    limit: int = 10,
+    offset: int = 0,
+    srid: int = 4326,
+) -> dict:
+    """``{features, number_matched, version}``: the page ``offset..offset+limit`` (by id) of the collection's
+    features in the version in force at ``at`` that intersect ``bbox`` and equal every filter."""
+    v = version_at(db, c, at)
+    if v is None:
+        return {"features": [], "number_matched": 0, "version": None}
+    where = ["t.plan_version_id = %(pv)s"]
+    params: dict[str, Any] = {"pv": v["id"], "limit": limit, "offset": offset}
+    if bbox is not None:
+        env = _envelope(bbox, bbox_srid)
+        where.append(f"t.geom && {env} AND ST_Intersects(t.geom, {env})")
+    for name, value in (filters or {}).items():
+        where.append(f"{_filter_column(c.kind, name)} = %({name})s")
+        params[name] = value
+    cond = " AND ".join(where)
+    rows = db.fetch_sql(
+        f"SELECT t.id, {_geometry_sql(srid)}, {_columns(c.kind)} {_from(c.kind)} WHERE {cond} "
+        "ORDER BY t.id LIMIT %(limit)s OFFSET %(offset)s",
+        params,
+    )
+    if c.kind == "zones" and bbox is None and not filters and v["zone_count"]:
+        matched = v["zone_count"]
+    elif offset == 0 and len(rows) < limit:
+        matched = len(rows)
+    else:
+        matched = db.fetch_sql(f"SELECT count(*) {_from(c.kind)} WHERE {cond}", params)[0][0]
+    return {"features": [_feature(c, v["version"], r) for r in rows], "number_matched": matched, "version": v}
+
+
+def item(db: Database, c: Collection, feature_id: str, srid: int = 4326) -> dict:
+    """One feature of the collection by its id (any version of the plan), or :class:`NotFound`."""
+    if not feature_id.isdigit() or len(feature_id) > 18:
+        raise NotFound(f"no feature {feature_id[:40]!r} in {c.id}")
+    rows = db.fetch_sql(
+        f"SELECT t.id, {_geometry_sql(srid)}, {_columns(c.kind)}, pv.version {_from(c.kind)} "
+        "JOIN plan_version pv ON pv.id = t.plan_version_id WHERE t.id = %(id)s AND pv.plan_id = %(plan)s",
+        {"id": int(feature_id), "plan": c.plan_id},
+    )
+    if not rows:
+        raise NotFound(f"no feature {feature_id!r} in {c.id}")
+    *row, version = rows[0]
+    return _feature(c, version, row)
