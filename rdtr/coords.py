@@ -207,21 +207,19 @@ def parse_bbox(value: str | None, *, required: bool = False) -> tuple[float, flo
     """
     if value is None or not str(value).strip():
         if required:
-            raise InvalidInput("bbox is required: minlon,minlat,maxlon,maxlat (EPSG:4326)")
+            raise InvalidInput(Message("bbox_required"))
         return None
     parts = str(value).split(",")
     if len(parts) != 4:
-        raise InvalidInput(f"bbox must be four numbers minlon,minlat,maxlon,maxlat, got {len(parts)}")
+        raise InvalidInput(Message("bbox_count", got=str(len(parts))))
     try:
         minx, miny, maxx, maxy = (float(p) for p in parts)
     except ValueError:
-        raise InvalidInput(f"bbox must be four numbers minlon,minlat,maxlon,maxlat, got {value!r}") from None
+        raise InvalidInput(Message("bbox_count", got=repr(value))) from None
     if not all(map(math.isfinite, (minx, miny, maxx, maxy))):
-        raise InvalidInput("bbox must be four finite numbers")
+        raise InvalidInput(Message("bbox_finite"))
     if not (abs(minx) <= 180 and abs(maxx) <= 180 and abs(miny) <= 90 and abs(maxy) <= 90):
-        raise InvalidInput(
-            "bbox must be in degrees: longitudes within ±180, latitudes within ±90 (order minlon,minlat,maxlon,maxlat)"
-        )
+        raise InvalidInput(Message("bbox_degrees"))
     if not (minx < maxx and miny < maxy):
-        raise InvalidInput("bbox must be minlon,minlat,maxlon,maxlat with min < max")
+        raise InvalidInput(Message("bbox_order"))
     return minx, miny, maxx, maxy

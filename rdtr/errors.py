@@ -127,4 +127,6 @@ class UnknownPlan(NotFound):
     """A plan id that no loaded plan has (the one wording every route and command uses)."""
 
     def __init__(self, plan_id: str):
-        super().__init__(f"no plan {plan_id!r}; GET /v1/plans (or `rdtr plans`) lists the plans", plan=plan_id)
+        from rdtr.messages import Message  # rdtr.messages needs nothing from here; kept local to stay a leaf
+
+        super().__init__(Message("unknown_plan", plan=repr(plan_id)), plan=plan_id)

@@ -205,6 +205,28 @@ CATALOG: dict[str, tuple[str, str]] = {
         "{here}: a document name is at most {limit} characters",
         "{here}: nama dokumen paling panjang {limit} karakter",
     ),
+    "unknown_plan": (
+        "no plan {plan}; GET /v1/plans (or `rdtr plans`) lists the plans",
+        "tidak ada rencana {plan}; lihat daftar rencana yang dimuat",
+    ),
+    "bbox_required": (
+        "bbox is required: minlon,minlat,maxlon,maxlat (EPSG:4326)",
+        "bbox wajib diisi: bujur_min,lintang_min,bujur_maks,lintang_maks (EPSG:4326)",
+    ),
+    "bbox_count": (
+        "bbox must be four numbers minlon,minlat,maxlon,maxlat, got {got}",
+        "bbox harus empat angka bujur_min,lintang_min,bujur_maks,lintang_maks, bukan {got}",
+    ),
+    "bbox_finite": ("bbox must be four finite numbers", "bbox harus empat angka yang terhingga"),
+    "bbox_degrees": (
+        "bbox must be in degrees: longitudes within ±180, latitudes within ±90 (order minlon,minlat,maxlon,maxlat)",
+        "bbox harus dalam derajat: bujur dalam ±180, lintang dalam ±90 (urutan bujur_min,lintang_min,bujur_maks,"
+        "lintang_maks)",
+    ),
+    "bbox_order": (
+        "bbox must be minlon,minlat,maxlon,maxlat with min < max",
+        "bbox harus bujur_min,lintang_min,bujur_maks,lintang_maks dengan min < maks",
+    ),
     # --- request parameters and bodies (api.params) -----------------------------------------------------------
     "param_required": ("{name} is required: {description}", "{name} wajib diisi: {description}"),
     "param_bad": ("{name}: {detail}", "{name}: {detail}"),

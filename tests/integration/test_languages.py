@@ -107,3 +107,14 @@ def test_a_bad_proposal_is_named_in_both_languages(client, sample_plan, r2):
     en = client.post("/v1/parcels/check", json=body).json()["detail"]
     assert id_ == "proposal.hours: '07:00-07:00': rentang jam dimulai dan berakhir pada waktu yang sama"
     assert en == "proposal.hours: '07:00-07:00': the range starts and ends at the same time"
+
+
+def test_no_such_plan_and_a_bad_bbox_in_both_languages(client, sample_plan):
+    r = client.get("/v1/zoning", params={"lon": 117.47, "lat": 0.1, "plan": "atlantis"}, headers=ID)
+    assert (
+        r.status_code == 404 and r.json()["detail"] == "tidak ada rencana 'atlantis'; lihat daftar rencana yang dimuat"
+    )
+    en = client.get("/v1/zoning", params={"lon": 117.47, "lat": 0.1, "plan": "atlantis"}).json()["detail"]
+    assert en.startswith("no plan 'atlantis'")
+    bad = client.get("/v1/zones.geojson", params={"bbox": "117.5,0.1,117.4,0.2"}, headers=ID).json()["detail"]
+    assert "dengan min < maks" in bad and "with min" not in bad
