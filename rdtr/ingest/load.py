@@ -18,6 +18,7 @@ import pandas as pd
 import shapely
 
 from rdtr.conditions import RULE_NAMES
+from rdtr.ingest.zones import ZONE_FIELDS
 from rdtr.text import kbli_key, name_key
 
 CHUNK_ROWS = 20_000
@@ -189,24 +190,9 @@ def reserve_ids(cur, table: str, n: int) -> np.ndarray:
     return np.arange(lo, lo + n, dtype=np.int64)
 
 
-ZONE_COLUMNS = [
-    "id",
-    "plan_version_id",
-    "feature_id",
-    "subzone_code",
-    "subzone_name",
-    "zone_code",
-    "zone_name",
-    "block",
-    "subblock",
-    "kecamatan",
-    "kelurahan",
-    "tpz",
-    "special_provisions",
-    "attributes",
-    "area_m2",
-    "geom",
-]
+#: The zone's plain text columns, in the COPY's order.
+ZONE_TEXT = ("feature_id", *ZONE_FIELDS)
+ZONE_COLUMNS = ["id", "plan_version_id", *ZONE_TEXT, "tpz", "special_provisions", "attributes", "area_m2", "geom"]
 
 
 def load_zones(cur, version_id: int, gdf, on_chunk=None, max_vertices: int = 64) -> tuple[int, int]:
@@ -218,41 +204,14 @@ def load_zones(cur, version_id: int, gdf, on_chunk=None, max_vertices: int = 64)
     n = len(gdf)
     geoms = np.asarray(gdf.geometry.values)
     ids = reserve_ids(cur, "zone", n)
-    text_cols = {
-        c: gdf[c].to_numpy()
-        for c in (
-            "feature_id",
-            "subzone_code",
-            "subzone_name",
-            "zone_code",
-            "zone_name",
-            "block",
-            "subblock",
-            "kecamatan",
-            "kelurahan",
-            "attributes",
-        )
-    }
+    text_cols = {c: gdf[c].to_numpy() for c in (*ZONE_TEXT, "attributes")}
     sp, tpz, area = gdf["special_provisions"].to_numpy(), gdf["tpz"].to_numpy(), gdf["area_m2"].to_numpy()
     version = str(version_id)
 
     def build(a: int, b: int) -> list[np.ndarray]:
         return (
             [text_column(ids[a:b], "raw"), np.full(b - a, version, dtype=object)]
-            + [
-                text_column(text_cols[c][a:b])
-                for c in (
-                    "feature_id",
-                    "subzone_code",
-                    "subzone_name",
-                    "zone_code",
-                    "zone_name",
-                    "block",
-                    "subblock",
-                    "kecamatan",
-                    "kelurahan",
-                )
-            ]
+            + [text_column(text_cols[c][a:b]) for c in ZONE_TEXT]
             + [
                 text_column([pg_array(x) for x in tpz[a:b]]),
                 text_column([json.dumps(x, ensure_ascii=False) if x else "[]" for x in sp[a:b]]),

@@ -21,6 +21,9 @@ from rdtr.ingest.subzones import Subzone, SubzoneTable
 from rdtr.ingest.values import NONE_VALUES
 from rdtr.ingest.vector import LayerError, polygons_only, read_layer
 
+#: The zone layer's text fields a package maps (``[zones.fields]``), as stored in ``zone``.
+ZONE_FIELDS = ("subzone_code", "subzone_name", "zone_code", "zone_name", "block", "subblock", "kecamatan", "kelurahan")
+
 #: canonical field → Permen 14/2021 column name.
 DEFAULT_FIELDS = {
     "subzone_code": "KODSZN",
@@ -184,16 +187,7 @@ def normalise_zones(pkg, report: Report, subzone_table: SubzoneTable | None) -> 
         if mapping is None:
             return None
         attrs = {"feature_id": raw.index.astype(str).to_numpy(dtype=object)}
-        for canon in (
-            "subzone_code",
-            "subzone_name",
-            "zone_code",
-            "zone_name",
-            "block",
-            "subblock",
-            "kecamatan",
-            "kelurahan",
-        ):
+        for canon in ZONE_FIELDS:
             col = mapping.get(canon)
             attrs[canon] = clean_series(raw[col]).to_numpy() if col else np.full(len(raw), None, dtype=object)
         tpz_col = mapping.get("tpz")  # TPZ codes: "b,l" → ["b", "l"]
