@@ -14,7 +14,7 @@ import pytest
 import shapely
 from typer.testing import CliRunner
 
-from tests.support.ingest import ORIGIN, grid_zones, make_package, write_csv
+from tests.support.ingest import ORIGIN, grid_zones, make_package, to_lonlat, write_csv
 
 ACTIVITIES = [  # code, name, kbli, cells for R-2, K-1, R-3, RTH-2
     ("A1", "Rumah Tunggal", "68111", ["I", "T1", "I", "X"]),
@@ -99,8 +99,9 @@ max_height_m = 30
 
 def parcel(x0: float, y0: float, x1: float, y1: float) -> dict:
     """A rectangle in the plan's metres (from the grid's corner) as a GeoJSON Polygon in lon/lat."""
-    box = gpd.GeoSeries([shapely.box(ORIGIN[0] + x0, ORIGIN[1] + y0, ORIGIN[0] + x1, ORIGIN[1] + y1)], crs="EPSG:9480")
-    return json.loads(box.to_crs(4326).to_json())["features"][0]["geometry"]
+    return shapely.geometry.mapping(
+        to_lonlat(shapely.box(ORIGIN[0] + x0, ORIGIN[1] + y0, ORIGIN[0] + x1, ORIGIN[1] + y1))
+    )
 
 
 def ask(client, geometry, activity, proposal=None, **extra):

@@ -4,13 +4,10 @@ names both versions."""
 
 from __future__ import annotations
 
-import json
-
-import geopandas as gpd
 import pytest
 import shapely
 
-from tests.support.ingest import ORIGIN, grid_zones, make_package
+from tests.support.ingest import ORIGIN, grid_zones, make_package, to_lonlat
 
 CODES_V1 = ["R-2", "K-1", "R-3", "RTH-2", "R-2", "K-1", "R-3", "RTH-2", "R-2", "K-1", "R-3", "RTH-2"]
 CODES_V2 = list(CODES_V1)
@@ -20,8 +17,7 @@ CODES_V2[6] = "K-1"  # zone 6 (i=2, j=1) recoded R-3 → K-1
 def parcel(i: int, j: int) -> dict:
     """A 20 m square in the middle of grid cell (i, j) of the 100 m grid, as lon/lat GeoJSON."""
     x, y = ORIGIN[0] + i * 100 + 40, ORIGIN[1] + j * 100 + 40
-    box = gpd.GeoSeries([shapely.box(x, y, x + 20, y + 20)], crs="EPSG:9480").to_crs(4326)
-    return json.loads(box.to_json())["features"][0]["geometry"]
+    return shapely.geometry.mapping(to_lonlat(shapely.box(x, y, x + 20, y + 20)))
 
 
 @pytest.fixture(scope="module")

@@ -22,6 +22,7 @@ from shapely import affinity
 from shapely.geometry import box, mapping
 from typer.testing import CliRunner
 
+from tests.support.ingest import to_lonlat
 from tests.support.paths import SAMPLE_PACKAGE
 
 RANK = {"I": 0, "T": 1, "B": 2, "X": 3}
@@ -81,10 +82,6 @@ def expected_row(intensity_file, subzone, lot_area):
         if (lo is None or lot_area >= lo) and (hi is None or lot_area < hi):
             return r
     return None
-
-
-def to_lonlat(geom_utm):
-    return gpd.GeoSeries([geom_utm], crs="EPSG:9480").to_crs(4326).iloc[0]
 
 
 def square(cx, cy, area, angle=0.0):

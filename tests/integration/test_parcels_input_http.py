@@ -6,19 +6,15 @@ from __future__ import annotations
 
 import json
 
-import geopandas as gpd
 import pytest
 import shapely
 from shapely.geometry import Polygon, box, mapping
 
 from rdtr.parcel_input import geodesic_area
+from tests.support.ingest import to_lonlat
 
 # A 30 m × 20 m block in Bontang, in UTM 50N (the sample's CRS) and in lon/lat.
 UTM_BOX = box(551_000, 9_000, 551_030, 9_020)
-
-
-def lonlat(geom_utm):
-    return gpd.GeoSeries([geom_utm], crs="EPSG:9480").to_crs(4326).iloc[0]
 
 
 BAD_BODIES = [
@@ -59,7 +55,7 @@ def test_bad_bodies_get_a_4xx_with_the_reason(client, body, status, needle):
 
 
 def test_bad_query_parameters_get_a_4xx(client):
-    g = mapping(lonlat(UTM_BOX))
+    g = mapping(to_lonlat(UTM_BOX))
     for qs, needle in [("sliver_share=2", "sliver_share"), ("at=2024-02-30", "at"), ("plan=BAD!", "plan")]:
         r = client.post(f"/v1/parcels/analyze?{qs}", json=g)
         assert r.status_code == 422 and needle in r.json()["detail"]
@@ -69,7 +65,7 @@ def test_bad_query_parameters_get_a_4xx(client):
 
 def test_the_repaired_parcel_says_so_over_http(client, sample_plan):
     x0, y0 = 551_000, 9_000
-    bowtie = lonlat(Polygon([(x0, y0), (x0 + 30, y0 + 30), (x0 + 30, y0), (x0, y0 + 30), (x0, y0)]))
+    bowtie = to_lonlat(Polygon([(x0, y0), (x0 + 30, y0 + 30), (x0 + 30, y0), (x0, y0 + 30), (x0, y0)]))
     r = client.post("/v1/parcels/analyze", json=mapping(bowtie))
     assert r.status_code == 200, r.text
     parcel = r.json()["parcel"]
@@ -79,7 +75,7 @@ def test_the_repaired_parcel_says_so_over_http(client, sample_plan):
 
 def test_analyze_parameters_and_bodies_get_the_documented_statuses(client, sample_plan):
     """One route parses every parameter and body: each case gets its documented status and media type."""
-    g = mapping(lonlat(UTM_BOX))
+    g = mapping(to_lonlat(UTM_BOX))
     cases = [
         ("plan=bontang", json.dumps(g).encode(), 200),
         ("plan=bontang&activity=A001&sliver_share=0.05&at=2025-01-01", json.dumps(g).encode(), 200),

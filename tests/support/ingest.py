@@ -70,6 +70,11 @@ def grid_zones(
     return gpd.GeoDataFrame(rows, geometry=geoms, crs=crs)
 
 
+def to_lonlat(geom_utm):
+    """A geometry in the test plans' metres (EPSG:9480, SRGI2013 / UTM 50N) in lon/lat (EPSG:4326)."""
+    return gpd.GeoSeries([geom_utm], crs="EPSG:9480").to_crs(4326).iloc[0]
+
+
 def write_csv(path: Path, header: list[str], rows: list[list]) -> None:
     with open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)

@@ -12,17 +12,14 @@ from shapely.geometry import Polygon, box, mapping
 
 from rdtr.errors import InvalidInput
 from rdtr.parcel_input import parse_geojson, read_parcel_file
+from tests.support.ingest import to_lonlat
 
 # A 30 m × 20 m block in Bontang, in UTM 50N (the sample's CRS) and in lon/lat.
 UTM_BOX = box(551_000, 9_000, 551_030, 9_020)
 
 
-def lonlat(geom_utm):
-    return gpd.GeoSeries([geom_utm], crs="EPSG:9480").to_crs(4326).iloc[0]
-
-
 def test_a_polygon_feature_and_collection_are_read():
-    g = mapping(lonlat(UTM_BOX))
+    g = mapping(to_lonlat(UTM_BOX))
     single = parse_geojson(g)
     assert not single.collection and single.parcels[0].ok
     assert single.parcels[0].area_m2 == pytest.approx(600, rel=0.001)
@@ -84,7 +81,7 @@ def test_bad_geojson_says_why(doc, needle):
 def test_a_self_intersecting_parcel_is_repaired():
     x0, y0 = 551_000, 9_000
     bowtie_utm = Polygon([(x0, y0), (x0 + 30, y0 + 30), (x0 + 30, y0), (x0, y0 + 30), (x0, y0)])
-    g = lonlat(bowtie_utm)
+    g = to_lonlat(bowtie_utm)
     assert not g.is_valid
     p = parse_geojson(mapping(g)).parcels[0]
     assert p.repaired and not p.valid and p.geom.is_valid
@@ -92,7 +89,7 @@ def test_a_self_intersecting_parcel_is_repaired():
 
 
 def test_a_batch_flags_bad_features_without_failing_the_rest():
-    good = mapping(lonlat(UTM_BOX))
+    good = mapping(to_lonlat(UTM_BOX))
     fc = {
         "type": "FeatureCollection",
         "features": [
@@ -115,7 +112,7 @@ def test_a_batch_flags_bad_features_without_failing_the_rest():
 
 
 def test_a_batch_above_the_limit_is_refused(monkeypatch):
-    g = mapping(lonlat(UTM_BOX))
+    g = mapping(to_lonlat(UTM_BOX))
     with pytest.raises(InvalidInput, match="at most 3 parcels"):
         parse_geojson(
             {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": g}] * 4}, max_parcels=3
