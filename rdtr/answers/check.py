@@ -133,10 +133,28 @@ def _verdict(checks: list[dict], requirements: list[dict], deciding: list[dict],
 
 
 def _result(proposed, limit, sense: str) -> str:
+    """``pass`` or ``fail`` of a proposed value against its limit (``max``, ``min``, or ``within`` opening
+    hours), ``not_checked`` when the proposal does not give it."""
     if proposed is None:
         return "not_checked"
-    ok = proposed <= limit + EPSILON if sense == "max" else proposed >= limit - EPSILON
+    if sense == "within":
+        ok = hours_within(parse_hours(proposed), parse_hours(limit))
+    else:
+        ok = proposed <= limit + EPSILON if sense == "max" else proposed >= limit - EPSILON
     return "pass" if ok else "fail"
+
+
+def _limit_check(rule: str, limit, proposed, unit: str, sense: str, source: dict) -> dict:
+    """One check of a proposed value against a limit, with the rule's source."""
+    return {
+        "rule": rule,
+        "limit": limit,
+        "proposed": proposed,
+        "unit": unit,
+        "sense": sense,
+        "result": _result(proposed, limit, sense),
+        "source": source,
+    }
 
 
 def _source(plan: dict, entries: list[dict]) -> dict:
@@ -159,18 +177,7 @@ def _measured_checks(limits: dict, proposal: dict, plan: dict) -> list[dict]:
         limit = limits.get(key)
         if limit is None:
             continue
-        proposed = proposal.get(field)
-        out.append(
-            {
-                "rule": rule,
-                "limit": limit,
-                "proposed": proposed,
-                "unit": unit,
-                "sense": sense,
-                "result": _result(proposed, limit, sense),
-                "source": _source(plan, decided.get(key, [])),
-            }
-        )
+        out.append(_limit_check(rule, limit, proposal.get(field), unit, sense, _source(plan, decided.get(key, []))))
     return out
 
 
@@ -187,23 +194,11 @@ def _lot_checks(analysis: dict, limits: dict, plan: dict) -> list[dict]:
     out = []
     if lows:
         limit, src = max(lows, key=lambda x: x[0])
-        out.append(_lot_check(area, limit, "min", src))
+        out.append(_limit_check("lot_area", limit, area, "m2", "min", src))
     if limits.get("max_lot_area_m2") is not None:
         src = _source(plan, decided.get("max_lot_area_m2", []))
-        out.append(_lot_check(area, limits["max_lot_area_m2"], "max", src))
+        out.append(_limit_check("lot_area", limits["max_lot_area_m2"], area, "m2", "max", src))
     return out
-
-
-def _lot_check(area: float, limit: float, sense: str, source: dict) -> dict:
-    return {
-        "rule": "lot_area",
-        "limit": limit,
-        "proposed": area,
-        "unit": "m2",
-        "sense": sense,
-        "result": _result(area, limit, sense),
-        "source": source,
-    }
 
 
 def _hours_checks(limits: dict, proposal: dict, plan: dict) -> list[dict]:
@@ -213,23 +208,8 @@ def _hours_checks(limits: dict, proposal: dict, plan: dict) -> list[dict]:
         allowed = entry["value"]
         if any(c["limit"] == allowed and c["source"]["code"] == entry["code"] for c in out):
             continue
-        result = "not_checked" if wanted is None else _within(wanted, allowed)
-        out.append(
-            {
-                "rule": "hours",
-                "limit": allowed,
-                "proposed": wanted,
-                "unit": "time",
-                "sense": "within",
-                "result": result,
-                "source": _source(plan, [entry]),
-            }
-        )
+        out.append(_limit_check("hours", allowed, wanted, "time", "within", _source(plan, [entry])))
     return out
-
-
-def _within(wanted: str, allowed: str) -> str:
-    return "pass" if hours_within(parse_hours(wanted), parse_hours(allowed)) else "fail"
 
 
 def _zone_plan(zones: list[dict], subzone_code: str, plan_id: str | None) -> dict:
@@ -314,25 +294,16 @@ def _overlay_checks(analysis: dict, proposal: dict) -> list[dict]:
         if o.get("max_height_m") is None:
             continue
         plan = next((z["plan"] for z in analysis["zones"] if z["plan"]["id"] == o["plan"]), {})
-        wanted = proposal.get("height_m")
-        out.append(
-            {
-                "rule": f"{(o['kind'] or 'overlay').lower()}_height",
-                "limit": o["max_height_m"],
-                "proposed": wanted,
-                "unit": "m",
-                "sense": "max",
-                "result": _result(wanted, o["max_height_m"], "max"),
-                "source": {
-                    "plan": o["plan"],
-                    "version": plan.get("version"),
-                    "by": "overlay",
-                    "kind": o["kind"],
-                    "name": o["name"],
-                    "text": o["text"],
-                },
-            }
-        )
+        source = {
+            "plan": o["plan"],
+            "version": plan.get("version"),
+            "by": "overlay",
+            "kind": o["kind"],
+            "name": o["name"],
+            "text": o["text"],
+        }
+        rule = f"{(o['kind'] or 'overlay').lower()}_height"
+        out.append(_limit_check(rule, o["max_height_m"], proposal.get("height_m"), "m", "max", source))
     return out
 
 
