@@ -20,6 +20,13 @@ RULE_LABELS = {
     "hours": ("jam operasional", "opening hours"),
 }
 UNITS = {"m2": "m²", "m": "m", "floors": "", "time": ""}
+#: verdict → (Indonesian, English) words, as the PDF, the CLI and the page say them
+VERDICT_WORDS = {
+    "conforms": ("Sesuai", "Conforms"),
+    "conforms_with_conditions": ("Sesuai bersyarat", "Conforms with conditions"),
+    "does_not_conform": ("Tidak sesuai", "Does not conform"),
+    "needs_review": ("Perlu ditinjau petugas", "Needs an officer's review"),
+}
 
 
 def _label(rule: str, lang: str) -> str:

@@ -14,11 +14,11 @@ from rich.text import Text
 from rdtr.cli.answers import read_parcels
 from rdtr.cli.common import app, console, fail, handles_errors, open_db, parse_date, print_json
 
-VERDICTS = {
-    "conforms": ("Sesuai — conforms", "bold green"),
-    "conforms_with_conditions": ("Sesuai bersyarat — conforms with conditions", "bold dark_orange"),
-    "does_not_conform": ("Tidak sesuai — does not conform", "bold red"),
-    "needs_review": ("Perlu ditinjau petugas — needs review", "bold yellow"),
+VERDICT_STYLES = {
+    "conforms": "bold green",
+    "conforms_with_conditions": "bold dark_orange",
+    "does_not_conform": "bold red",
+    "needs_review": "bold yellow",
 }
 RESULTS = {"pass": ("pass", "green"), "fail": ("FAIL", "bold red"), "not_checked": ("not checked", "yellow")}
 
@@ -131,7 +131,10 @@ def render_check(answer: dict):
     reasons."""
     if "error" in answer:
         return Text(f"#{answer.get('index')}: {answer['error']['detail']}", style="red")
-    words, style = VERDICTS[answer["verdict"]]
+    from rdtr.answers.check_text import VERDICT_WORDS  # lazily, like every answer import of the CLI
+
+    ind, eng = VERDICT_WORDS[answer["verdict"]]
+    words, style = f"{ind} — {eng.lower()}", VERDICT_STYLES[answer["verdict"]]
     act = answer["activity"]
     head = Text(words, style=style)
     head.append(f"\n{act['code']} {act.get('name') or ''} · class {act.get('class') or '—'}", style="")

@@ -8,19 +8,12 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Paragraph, Spacer
 
-from rdtr.answers.check_text import RULE_LABELS
+from rdtr.answers.check_text import RULE_LABELS, VERDICT_WORDS
 from rdtr.proposal import FIELDS
 from rdtr.render.extract.tables import _class_label, _heading, _table
 from rdtr.render.extract.text import _p, fmt_num
 from rdtr.units import BY_FIELD
 
-#: verdict → (Indonesian, English), as printed
-VERDICTS = {
-    "conforms": ("Sesuai", "Conforms"),
-    "conforms_with_conditions": ("Sesuai bersyarat", "Conforms with conditions"),
-    "does_not_conform": ("Tidak sesuai", "Does not conform"),
-    "needs_review": ("Perlu ditinjau petugas", "Needs an officer's review"),
-}
 #: a check's result → (Indonesian, English)
 RESULTS = {
     "pass": ("Memenuhi", "pass"),
@@ -51,7 +44,7 @@ _GREY = "#555555"
 
 def verdict_words(verdict: str | None) -> tuple[str, str]:
     """The verdict in words, (Indonesian, English); an unknown verdict as it is."""
-    return VERDICTS.get(verdict or "", (str(verdict or "-"), str(verdict or "-")))
+    return VERDICT_WORDS.get(verdict or "", (str(verdict or "-"), str(verdict or "-")))
 
 
 def rule_label(rule: str) -> tuple[str, str]:
