@@ -14,6 +14,10 @@ Usage::
 
 ``AuthRoute`` adds the ``WWW-Authenticate: Bearer`` header to 401 problem responses of the router's
 routes (the app-wide problem handler does not set headers).
+
+A token may be scoped to plans (:class:`rdtr.auth.TokenInfo` ``plans``): the routes check the plan a
+request concerns with :func:`rdtr.auth.require_plan` and friends. Routes whose token is optional
+(``LeanRoute``s, e.g. the watches) call :func:`bearer_token`.
 """
 
 from __future__ import annotations
@@ -37,6 +41,20 @@ _bearer = HTTPBearer(auto_error=False, description="an rdtr API token (`rdtr tok
 WWW_AUTHENTICATE = {"WWW-Authenticate": 'Bearer realm="rdtr"'}
 
 
+async def _verified(request: Request, token: str) -> TokenInfo:
+    """The token's :class:`TokenInfo`, failed attempts counted per client (429 once too many)."""
+    key = client_key(request.scope)
+    limited = get_settings().rate_limit
+    if limited and (wait := failures().blocked(key)):
+        raise RateLimited(Message("token_attempts"), wait)
+    try:
+        return await in_worker(request, verify_token, database(request), token)
+    except Unauthorized:
+        if limited:
+            failures().take(key)
+        raise
+
+
 def require_role(role: str) -> Callable:
     """A dependency that checks the bearer token has ``role`` (``"officer"`` or ``"admin"``)."""
     if role not in ROLES:
@@ -47,20 +65,26 @@ def require_role(role: str) -> Callable:
     ) -> TokenInfo:
         if credentials is None or credentials.scheme.lower() != "bearer":
             raise Unauthorized(Message("token_needed"))
-        key = client_key(request.scope)
-        limited = get_settings().rate_limit
-        if limited and (wait := failures().blocked(key)):
-            raise RateLimited(Message("token_attempts"), wait)
-        try:
-            info = await in_worker(request, verify_token, database(request), credentials.credentials)
-        except Unauthorized:
-            if limited:
-                failures().take(key)
-            raise
-        return require(info, role)
+        return require(await _verified(request, credentials.credentials), role)
 
     dependency.__name__ = f"require_{role}"
     return dependency
+
+
+async def bearer_token(request: Request, role: str = "officer", *, required: bool = False) -> TokenInfo | None:
+    """The caller's token when the request sends ``Authorization: Bearer …`` (checked, with ``role``), else
+    None (or, ``required``, a 401); for ``LeanRoute``s. A bad token is a 401 with the Bearer challenge."""
+    header = request.headers.get("authorization")
+    if header is None and not required:
+        return None
+    scheme, _, token = (header or "").partition(" ")
+    try:
+        if scheme.lower() != "bearer" or not token.strip():
+            raise Unauthorized(Message("token_needed"))
+        return require(await _verified(request, token.strip()), role)
+    except Unauthorized as exc:
+        exc.headers = WWW_AUTHENTICATE  # api.problems copies an error's headers onto its problem
+        raise
 
 
 class AuthRoute(APIRoute):

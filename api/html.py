@@ -12,7 +12,9 @@ from pathlib import Path
 from fastapi import Request
 from fastapi.responses import HTMLResponse
 
-from api.runtime import database, in_worker
+from api.params import Param, QuerySpec, choice
+from api.problems import language
+from api.runtime import in_worker, reader
 from rdtr.config import get_settings
 from rdtr.db import Database
 from rdtr.render import data as mapdata
@@ -42,6 +44,27 @@ def request_base(request: Request) -> str:
     if settings.public_url:
         return settings.public_url.rstrip("/")
     return str(request.base_url).rstrip("/")
+
+
+#: The language of a page opened from the web page (a new tab sends the browser's Accept-Language, not the
+#: page's switch): ``lang=id|en`` wins over ``Accept-Language``.
+PAGE_LANG = Param(
+    "lang",
+    choice("id", "en"),
+    {"type": "string", "enum": ["id", "en"]},
+    "the language of an HTML page (preview, verification page): words and numbers (1.234,5 / 1,234.5); "
+    "default: Accept-Language, else Indonesian",
+)
+_PAGE_QUERY = QuerySpec(PAGE_LANG)
+
+
+def page_language(request: Request) -> str:
+    """``id`` or ``en`` for an HTML page: ``lang`` when given, else ``Accept-Language`` when sent, else
+    Indonesian (a citizen's page; API answers default to English instead)."""
+    chosen = _PAGE_QUERY.parse(request)["lang"]
+    if chosen:
+        return chosen
+    return language(request.headers) if request.headers.get("accept-language") else "id"
 
 
 def _accept_q(accept: str) -> dict[str, tuple[float, int]]:
@@ -97,8 +120,8 @@ def _geometry_bounds(kind: str, answer: dict, geometry: dict | None):
     return preview._bounds_of(geometry, answer, kind)
 
 
-def build_preview(db: Database, kind: str, answer, geometry: dict | None = None) -> str:
-    """The preview page for an answer (reads the zones around it from PostGIS)."""
+def build_preview(db: Database, kind: str, answer, geometry: dict | None = None, lang: str = "id") -> str:
+    """The preview page for an answer in ``lang`` (reads the zones around it from PostGIS)."""
     answer = mapdata.to_dict(answer)
     bounds = _geometry_bounds(kind, answer, geometry)
     zones: list[dict] = []
@@ -110,14 +133,15 @@ def build_preview(db: Database, kind: str, answer, geometry: dict | None = None)
             zones = mapdata.zones_in_bbox(conn, pv_ids, bbox, simplify_m=PREVIEW_SIMPLIFY_M, limit=PREVIEW_MAX_ZONES)
         present = {f["properties"].get("subzone_code") for f in zones}
         entries = [e for e in style.legend([f["properties"] for f in zones]) if e.subzone_code in present]
-    return preview.preview_html(kind, answer, geometry, zones, entries, assets_missing=missing_assets())
+    return preview.preview_html(kind, answer, geometry, zones, entries, assets_missing=missing_assets(), lang=lang)
 
 
 async def maybe_preview(request: Request, f: str | None, kind: str, answer, geometry: dict | None = None):
-    """The preview page as a response when the caller asked for HTML, else ``None``."""
+    """The preview page as a response when the caller asked for HTML, else ``None``; in the
+    :func:`page_language`."""
     if not wants_html(request, f):
         return None
-    page = await in_worker(request, build_preview, database(request), kind, answer, geometry)
-    return HTMLResponse(
-        page, headers={"Content-Security-Policy": PREVIEW_CSP, "Vary": "Accept", "Cache-Control": "no-store"}
-    )
+    lang = page_language(request)
+    page = await in_worker(request, build_preview, reader(request), kind, answer, geometry, lang)
+    headers = {"Content-Security-Policy": PREVIEW_CSP, "Vary": "Accept, Accept-Language", "Cache-Control": "no-store"}
+    return HTMLResponse(page, headers=headers)

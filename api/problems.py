@@ -55,12 +55,23 @@ def _from_rdtr(exc: RdtrError, lang: str) -> Response:
     return problem(exc.status, exc.title, exc.detail, headers=getattr(exc, "headers", None), lang=lang, **extra)
 
 
+#: FastAPI's own checks (path parameters' bounds, lengths): the bound said in the reader's language.
+_BOUNDS = {"le": "at_most", "lt": "below", "ge": "at_least", "gt": "above", "max_length": "at_most_chars"}
+
+
+def _validation_part(err: dict) -> messages.Message:
+    where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path")) or "request"
+    ctx = err.get("ctx") or {}
+    bound = next((k for k in _BOUNDS if k in ctx), None)
+    if bound is not None:
+        return messages.Message("validation_" + _BOUNDS[bound], where=where, limit=str(ctx[bound]))
+    return messages.Message("validation_part", where=where, msg=str(err.get("msg")))
+
+
 def _from_validation(exc: RequestValidationError, lang: str) -> Response:
-    parts = []
-    for err in exc.errors():
-        where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("query", "body", "path"))
-        parts.append(f"{where or 'request'}: {err.get('msg')}")
-    return problem(422, "Invalid request", "; ".join(parts) or "invalid request", lang=lang)
+    parts = [_validation_part(err) for err in exc.errors()]
+    detail = messages.join("; ", parts) if parts else messages.Message("validation_none")
+    return problem(422, "Invalid request", detail, lang=lang)
 
 
 def _from_http(exc: StarletteHTTPException, lang: str) -> Response:

@@ -13,13 +13,58 @@ from typing import Any, TypeVar
 from fastapi import Request
 
 from rdtr.db import Database
+from rdtr.db.replicas import format_lsn, parse_lsn
 
 T = TypeVar("T")
 
+#: The header a write's answer carries (the primary's WAL location after it) and a later read may send back
+#: to read that write on any node: a replica is used only once it has replayed that far.
+READ_AFTER = "x-rdtr-read-after"
+
 
 def database(request: Request) -> Database:
-    """The app's :class:`Database` (opened by the lifespan, or injected by a test)."""
+    """The app's :class:`Database` (opened by the lifespan, or injected by a test): the primary, for writes."""
     return request.app.state.db
+
+
+def reader(request: Request) -> Database:
+    """Where this request's reads go: a replica that has replayed this process's writes and the caller's
+    ``X-Rdtr-Read-After``, else the primary (:meth:`Database.reader`); the primary when no replica is set."""
+    db = request.app.state.db
+    if not db.replicas:
+        return db
+    after = request.headers.get(READ_AFTER)
+    return db.reader(parse_lsn(after) if after else 0)
+
+
+class ReadAfterHeader:
+    """ASGI middleware (installed only with replicas): a request that committed a write on the primary
+    answers with ``X-Rdtr-Read-After`` — the WAL location a read must see to see that write."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] in ("GET", "HEAD"):
+            return await self.app(scope, receive, send)
+        db = scope["app"].state.db
+        before = db.written_lsn
+
+        async def send_with_lsn(message):
+            if message["type"] == "http.response.start" and db.written_lsn > before:
+                lsn = format_lsn(db.written_lsn).encode()
+                message["headers"] = [*message.get("headers", ()), (READ_AFTER.encode(), lsn)]
+            await send(message)
+
+        await self.app(scope, receive, send_with_lsn)
+
+
+def add_read_after(app, database: Database | None) -> None:
+    """Install :class:`ReadAfterHeader` when the app's database has replicas (nothing otherwise)."""
+    from rdtr.config import get_settings
+
+    if database.replicas if database is not None else get_settings().replica_urls():
+        app.add_middleware(ReadAfterHeader)
 
 
 def _settle(future: asyncio.Future, ok: bool, value: Any) -> None:

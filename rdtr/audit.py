@@ -14,6 +14,7 @@ from datetime import datetime
 from sqlalchemy import text
 
 from rdtr.errors import InvalidInput
+from rdtr.messages import Message
 
 ACTIONS = ("plan.upload", "plan.upload_rejected", "token.create", "token.revoke", "extract.issue")
 
@@ -46,7 +47,7 @@ def record_now(db, actor: str, action: str, target: str | None = None, detail: d
 def entries(db, since: datetime | None = None, action: str | None = None, limit: int = 500) -> dict:
     """``{"entries": [{at, actor, action, target, detail}]}``, newest first (``since``: only from then on)."""
     if action is not None and action not in ACTIONS:
-        raise InvalidInput(f"action must be one of {', '.join(ACTIONS)}, got {action!r}")
+        raise InvalidInput(Message("not_one_of", raw=repr(action), allowed=", ".join(ACTIONS)))
     with db.engine.connect() as conn:
         rows = conn.execute(
             text(

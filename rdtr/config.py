@@ -16,6 +16,13 @@ class Settings(BaseSettings):
     database_url: str | None = None
     #: The schema owner, for migrations and command-line loads (token and ingest commands); default: the above.
     owner_database_url: str | None = None
+    #: Read replicas (PostgreSQL streaming standbys of the above), comma-separated URLs: answers, tiles,
+    #: searches and downloads read from them; every write goes to the primary (rdtr.db.replicas).
+    database_replica_urls: str | None = None
+    #: A replica further behind the primary than this many seconds is skipped until it catches up.
+    replica_max_lag_s: float = Field(default=5.0, gt=0)
+    #: Seconds between the checks of each replica (up, standby, replayed WAL, lag).
+    replica_check_s: float = Field(default=1.0, gt=0, le=60)
     #: Let `rdtr serve` run as a superuser or the schema owner (debugging, old set-ups).
     allow_superuser: bool = False
     #: Where the embedded cluster and local state live.
@@ -46,8 +53,15 @@ class Settings(BaseSettings):
     auth_failures_per_minute: int = Field(default=10, ge=1)
     trusted_proxies: list[str] = Field(default_factory=list)
 
+    #: FastAPI's native OpenTelemetry traces, metrics and logs (to the providers the process configures).
+    telemetry: bool = False
+
     #: Threads for heavy work (parcel analysis, batches, extracts, conversions, uploads), per API worker.
     worker_threads: int = Field(default=2, ge=1, le=64)
+    #: Plan versions whose answer data (sub-zones, ITBX, intensity, memos) a process keeps, least recently
+    #: used dropped first (rdtr.versions.VersionCache); 0: keep every version asked about. Keep it above the
+    #: number of plans in force, or a search across all plans reads the versions again each time.
+    version_cache_size: int = Field(default=256, ge=0)
 
     # Uploads
     max_upload_bytes: int = 200 * 1024 * 1024
@@ -65,6 +79,10 @@ class Settings(BaseSettings):
         if self.max_parcel_vertices > self.max_request_vertices:
             raise ValueError("RDTR_MAX_PARCEL_VERTICES cannot exceed RDTR_MAX_REQUEST_VERTICES")
         return self
+
+    def replica_urls(self) -> list[str]:
+        """``RDTR_DATABASE_REPLICA_URLS`` as a list (empty when unset)."""
+        return [u.strip() for u in (self.database_replica_urls or "").split(",") if u.strip()]
 
     def resolved_home(self) -> Path:
         """``home`` as an absolute path."""
@@ -90,6 +108,13 @@ class Settings(BaseSettings):
     #: Where the bulk downloads of plan versions are built once and kept (rdtr.downloads); default
     #: ``<home>/downloads``.
     downloads_dir: Path | None = None
+    #: Build a version's PMTiles archive (rdtr.render.tile_archive) in the background on its first tile
+    #: request; off: only the download of ``tiles.pmtiles`` builds it. Tiles are rendered until it is there.
+    tile_archive_on_first_use: bool = True
+    #: Tile archives kept open per process (one file and memory map each), least recently used closed first.
+    tile_archive_readers: int = Field(default=64, ge=1, le=10_000)
+    #: The highest zoom written to a tile archive (the web page asks up to 18); tiles above it are rendered.
+    tile_archive_max_zoom: int = Field(default=18, ge=10, le=22)
 
 
 @lru_cache

@@ -23,7 +23,8 @@ from functools import lru_cache
 from rdtr.errors import InvalidInput
 from rdtr.messages import Message
 
-EXAMPLES = "contoh / examples: '0.1351, 117.4823' · '0°08'06\"N 117°28'56\"E' · '50N 553000 14900'"
+#: Inputs that read, shown after every error (the catalog says "examples:" / "contoh:" before them).
+EXAMPLES = "'0.1351, 117.4823' · '0°08'06\"N 117°28'56\"E' · '50N 553000 14900'"
 
 _NUM = r"[-+]?\d+(?:[.,]\d+)?"
 _HEMI = re.compile(r"\b(LU|LS|BT|BB)\b|(?<![A-Za-z])([NSEWUTB])(?![A-Za-z])", re.IGNORECASE)
@@ -52,9 +53,9 @@ def check_lonlat(lon, lat) -> tuple[float, float]:
     try:
         lon, lat = float(lon), float(lat)
     except (TypeError, ValueError):
-        raise InvalidInput("lon and lat must be numbers (decimal degrees, EPSG:4326)") from None
+        raise InvalidInput(Message("lonlat_numbers")) from None
     if not (math.isfinite(lon) and math.isfinite(lat)):
-        raise InvalidInput("lon and lat must be finite numbers")
+        raise InvalidInput(Message("lonlat_finite"))
     if not -90 <= lat <= 90:
         hint = Message("swapped_hint") if -90 <= lon <= 90 else ""
         raise InvalidInput(Message("lat_beyond", lat=f"{lat:g}", hint=hint))
@@ -63,11 +64,15 @@ def check_lonlat(lon, lat) -> tuple[float, float]:
     return lon, lat
 
 
+def _with_examples(detail: str) -> InvalidInput:
+    return InvalidInput(Message("with_examples", detail=detail, examples=EXAMPLES))
+
+
 def _check(lon: float, lat: float, fmt: str, note: str | None = None) -> Place:
     try:
         lon, lat = check_lonlat(lon, lat)
     except InvalidInput as exc:
-        raise InvalidInput(f"{exc.detail}; {EXAMPLES}") from None
+        raise _with_examples(exc.detail) from None
     return Place(lon, lat, fmt, note)
 
 
@@ -88,7 +93,7 @@ def _parse_utm(text: str) -> Place | None:
     number = int(zone.group(1))
     letter = zone.group(2).upper()
     if not 1 <= number <= 60:
-        raise InvalidInput(f"UTM zone {number} does not exist (1–60); {EXAMPLES}")
+        raise _with_examples(Message("utm_zone", number=str(number)))
     south = letter == "S" or "C" <= letter <= "M"
     # Which number is the easting: the one within 100–900 km when only one is.
     a, b = big
@@ -100,14 +105,13 @@ def _parse_utm(text: str) -> Place | None:
         a, b = b, a
     easting, northing = a, b
     if not 100_000 <= easting <= 900_000:
-        raise InvalidInput(f"UTM easting {easting:g} m is outside 100,000–900,000; {EXAMPLES}")
+        raise _with_examples(Message("utm_easting", easting=float(easting)))
     if not 0 <= northing <= 10_000_000:
-        raise InvalidInput(f"UTM northing {northing:g} m is outside 0–10,000,000; {EXAMPLES}")
+        raise _with_examples(Message("utm_northing", northing=float(northing)))
     epsg = (32700 if south else 32600) + number
     lon, lat = _utm_transformer(epsg).transform(easting, northing)
-    note = f"UTM zone {number}{'S' if south else 'N'} (WGS 84, EPSG:{epsg})"
-    if south and northing < 5_000_000:
-        note += "; a southern-zone northing this small lies far south — check the hemisphere letter"
+    far_south = Message("utm_far_south") if south and northing < 5_000_000 else ""
+    note = Message("utm_note", zone=f"{number}{'S' if south else 'N'}", epsg=str(epsg), far_south=far_south)
     return _check(lon, lat, "utm", note)
 
 
@@ -119,7 +123,7 @@ def _dms_value(part: str) -> float | None:
     minutes = _float(nums[1]) if len(nums) > 1 else 0.0
     seconds = _float(nums[2]) if len(nums) > 2 else 0.0
     if minutes >= 60 or seconds >= 60:
-        raise InvalidInput(f"minutes and seconds must be below 60 in {part.strip()!r}; {EXAMPLES}")
+        raise _with_examples(Message("dms_sixty", part=repr(part.strip())))
     value = deg + minutes / 60 + seconds / 3600
     return -value if part.strip().startswith("-") else value
 
@@ -159,9 +163,9 @@ def parse_place(text: str) -> Place:
     """A typed place → :class:`Place` (EPSG:4326). Raises :class:`InvalidInput` with examples."""
     raw = (text or "").strip()
     if not raw:
-        raise InvalidInput(f"type a place; {EXAMPLES}")
+        raise _with_examples(Message("place_empty"))
     if len(raw) > 200:
-        raise InvalidInput("that is too long for a coordinate")
+        raise InvalidInput(Message("place_too_long"))
     norm = raw.replace("’", "'").replace("”", '"').replace("″", '"').replace("′", "'")
     norm = re.sub(r"(?i)\butm\b|\bzone\b|\bzona\b|\bm[EN]\b", " ", norm)
 
@@ -186,7 +190,7 @@ def parse_place(text: str) -> Place:
                 a, b = _dms_value(halves[0]), _dms_value(halves[1])
                 if a is not None and b is not None:
                     return _pick_order(a, b, "dms")
-        raise InvalidInput(f"cannot read {raw!r} as a place; {EXAMPLES}")
+        raise _with_examples(Message("place_unreadable", raw=repr(raw)))
     return _pick_order(float(nums[0]), float(nums[1]), "decimal")
 
 
@@ -196,8 +200,8 @@ def _pick_order(a: float, b: float, fmt: str) -> Place:
     if abs(b) > 90 and abs(a) <= 90:
         return _check(b, a, fmt)
     if abs(a) > 90 and abs(b) > 90:
-        raise InvalidInput(f"neither {a:g} nor {b:g} can be a latitude; {EXAMPLES}")
-    return _check(b, a, fmt, "two numbers below 90: read as latitude, longitude")
+        raise _with_examples(Message("no_latitude", a=f"{a:g}", b=f"{b:g}"))
+    return _check(b, a, fmt, Message("read_as_lat_lon"))
 
 
 def parse_bbox(value: str | None, *, required: bool = False) -> tuple[float, float, float, float] | None:

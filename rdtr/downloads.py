@@ -1,4 +1,5 @@
-"""Bulk downloads of a plan version: GeoPackage, GeoJSON, FlatGeobuf, CSV tables and a QGIS project.
+"""Bulk downloads of a plan version: GeoPackage, GeoJSON, FlatGeobuf, CSV tables, a QGIS project and the
+vector tiles as a PMTiles archive (:mod:`rdtr.render.tile_archive`).
 
 Versions never change after their load, so each file is built once per version and kept in the cache folder
 (``RDTR_DOWNLOADS_DIR``, default ``<RDTR_HOME>/downloads``), named from the version's database id and the
@@ -30,6 +31,7 @@ import shapely
 
 from rdtr.config import get_settings
 from rdtr.errors import NoPublicURL, NotFound, UnknownPlan
+from rdtr.messages import Message
 from rdtr.render import qgis_project
 from rdtr.text import is_plan_id
 
@@ -70,6 +72,13 @@ KINDS: dict[str, Kind] = {
         Kind("itbx", "itbx.csv", "text/csv", "itbx.csv", "ITBX matrix as CSV: activity × sub-zone × class × codes"),
         Kind("intensity", "intensity.csv", "text/csv", "intensity.csv", "Intensity rules as CSV"),
         Kind("qgs", "project.qgs", "application/x-qgis-project", "qgs", "QGIS project: zones styled and labelled"),
+        Kind(
+            "pmtiles",
+            "tiles.pmtiles",
+            "application/vnd.pmtiles",
+            "tiles.pmtiles",
+            "Vector tiles of the zones as a PMTiles archive, for static hosting",
+        ),
     )
 }
 #: The ``download.{format}`` formats (the path parameter's enum).
@@ -144,7 +153,7 @@ def find_version(db, plan_id: str, version: int) -> dict:
         raise UnknownPlan(plan_id)
     pid, pv_id, number, name, checksum, *bbox = rows[0]
     if pv_id is None:
-        raise NotFound(f"plan {plan_id!r} has no version {version}", plan=plan_id)
+        raise NotFound(Message("no_such_version", plan=repr(plan_id), version=str(version)), plan=plan_id)
     box = tuple(bbox) if bbox[0] is not None else (95.0, -11.0, 141.0, 6.0)
     return {"plan_id": pid, "id": pv_id, "version": number, "name": name, "source_checksum": checksum, "bbox": box}
 
@@ -320,6 +329,12 @@ def _write_intensity(db, ver: dict, path: Path) -> None:
     _write_csv(path, *intensity_rows(db, ver["id"]))
 
 
+def _write_pmtiles(db, ver: dict, path: Path) -> None:
+    from rdtr.render import tiles  # the renderer imports this module (through the archive reader)
+
+    tiles.write_version_archive(db, ver, path)
+
+
 def _write_qgs(db, ver: dict, path: Path) -> None:
     from rdtr.extract_records import public_base  # the configured base only, never a request's Host
 
@@ -342,9 +357,10 @@ BUILDERS: dict[str, Callable[[object, dict, Path], None]] = {
     "itbx": _write_itbx,
     "intensity": _write_intensity,
     "qgs": _write_qgs,
+    "pmtiles": _write_pmtiles,
 }
 EXTENSIONS = {"gpkg": "gpkg", "geojson": "geojson", "fgb": "fgb", "csv": "csv", "itbx": "csv",
-              "intensity": "csv", "qgs": "qgs"}  # fmt: skip
+              "intensity": "csv", "qgs": "qgs", "pmtiles": "pmtiles"}  # fmt: skip
 
 
 # --- the cache -------------------------------------------------------------------------------------------
@@ -355,6 +371,10 @@ def _identity(ver: dict, key: str) -> dict:
     ident = {"build": BUILD_VERSION, "plan_version_id": ver["id"], "source_checksum": ver["source_checksum"]}
     if key == "qgs":  # the project names the service's address: a new RDTR_PUBLIC_URL makes a new project
         ident["base"] = _base_or_none()
+    if key == "pmtiles":  # the tiles' style and zoom range are part of what the archive holds
+        from rdtr.render import tile_archive, tiles
+
+        ident["tiles"] = [tiles.STYLE_VERSION, tiles.MIN_ZOOM, tile_archive.archive_max_zoom()]
     return ident
 
 
@@ -375,6 +395,15 @@ def _cached(target: Path, sidecar: Path, ident: dict) -> tuple[str, int] | None:
     if any(meta.get(k) != v for k, v in ident.items()) or meta.get("size") != size:
         return None
     return meta["sha256"], size
+
+
+def cached_path(ver: dict, key: str) -> Path | None:
+    """The built file of kind ``key`` for ``ver`` when it is in the cache and current, else ``None`` (never
+    builds)."""
+    folder = cache_dir()
+    name = f"pv{int(ver['id'])}-{key}.{EXTENSIONS[key]}"
+    target = folder / name
+    return target if _cached(target, folder / f"{name}.json", _identity(ver, key)) is not None else None
 
 
 @contextlib.contextmanager
@@ -436,5 +465,5 @@ def _build(db, ver: dict, key: str, target: Path, sidecar: Path, ident: dict) ->
 
 def download(db, plan_id: str, version: int, key: str) -> Built:
     """The built file of kind ``key`` (``gpkg``, ``geojson``, ``fgb``, ``csv``, ``itbx``, ``intensity``,
-    ``qgs``) for ``plan_id``'s version ``version``; 404 errors for an unknown plan or version."""
+    ``qgs``, ``pmtiles``) for ``plan_id``'s version ``version``; 404 errors for an unknown plan or version."""
     return ensure(db, find_version(db, plan_id, version), key)

@@ -25,6 +25,7 @@ from rdtr import __version__, audit
 from rdtr.config import get_settings
 from rdtr.db.schema import extract as extract_table
 from rdtr.errors import InvalidInput, NoPublicURL, NotFound
+from rdtr.messages import Message
 from rdtr.proposal import parse_proposal
 from rdtr.render import data as mapdata
 from rdtr.render.extract import ExtractInput, answer_sha256, map_view, office_from_settings, render_pdf
@@ -55,10 +56,7 @@ def public_base() -> str:
         return url.rstrip("/")
     if using_embedded():
         return LOCAL_PUBLIC_URL
-    raise NoPublicURL(
-        "the server has no public address configured (RDTR_PUBLIC_URL), so it cannot print a "
-        "verification link on an extract; ask its administrator to set it"
-    )
+    raise NoPublicURL(Message("no_public_url"))
 
 
 def urls(extract_id: str, base_url: str | None = None) -> dict[str, str]:
@@ -77,7 +75,7 @@ def parcel_geometry(parcel: Any) -> tuple[dict, BaseGeometry]:
         parcel = json.loads(shapely.to_geojson(parcel))
     batch = parse_geojson(parcel)
     if len(batch.parcels) != 1:
-        raise InvalidInput(f"an extract covers one parcel; the FeatureCollection has {len(batch.parcels)}")
+        raise InvalidInput(Message("extract_one_parcel", count=len(batch.parcels)))
     p = batch.parcels[0]
     if not p.ok:
         raise InvalidInput(p.error)
@@ -89,7 +87,7 @@ def nip_of(value) -> str | None:
     try:
         return parse_nip(value)
     except ValueError as exc:
-        raise InvalidInput(str(exc)) from None
+        raise InvalidInput(exc.args[0]) from None  # the Message parse_nip raised
 
 
 def _analyze(db, geometry: dict, activity: str, at: date | None, plan: str | None) -> dict:
@@ -131,11 +129,11 @@ def create_extract(
     printed in the signature block and stored with the request; the letterhead is the configured office
     (``RDTR_OFFICE_*``), checked before anything is analysed."""
     if not activity or not str(activity).strip():
-        raise InvalidInput("an extract needs the activity (code, exact name or KBLI) the decision is about")
+        raise InvalidInput(Message("extract_activity"))
     if not officer:
-        raise InvalidInput("an extract needs the officer who makes it")
+        raise InvalidInput(Message("extract_officer"))
     if reference is not None and len(reference) > 200:
-        raise InvalidInput("the reference is longer than 200 characters")
+        raise InvalidInput(Message("extract_reference_long", limit=200))
     if proposal is not None:
         proposal = parse_proposal(proposal)
     officer_nip = nip_of(officer_nip)
@@ -147,7 +145,7 @@ def create_extract(
     t1 = time.perf_counter()
     timings["analysis"] = t1 - t0
     if not answer.get("zones"):
-        raise InvalidInput("no RDTR in force covers this parcel (the RTRW applies): there is nothing to extract")
+        raise InvalidInput(Message("extract_uncovered"))
     if proposal is not None:
         answer["conformity"] = conformity_of(answer, proposal)
 
@@ -185,7 +183,7 @@ def create_extract(
     t3 = time.perf_counter()
     timings["render"] = t3 - t2
     if len(pdf) > MAX_PDF_BYTES:  # cannot happen with vector maps of one parcel; guard the OSS limit
-        raise InvalidInput(f"the extract PDF would be {len(pdf)} bytes, above the 5 MB limit")
+        raise InvalidInput(Message("extract_too_big", size=len(pdf)))
     sha = hashlib.sha256(pdf).hexdigest()
     plans = mapdata.answer_plans(answer)
     request = {
@@ -267,7 +265,7 @@ def get_extract(db, extract_id: str, base_url: str | None = None) -> dict:
             .first()
         )
     if row is None:
-        raise NotFound(f"no extract {extract_id!r}")
+        raise NotFound(Message("no_extract", id=repr(extract_id)))
     # The links of a record come from its own stored verification URL (configuration when it was issued),
     # so verifying never depends on what this server is configured as — or on any request.
     stored = row["verify_url"]
@@ -303,5 +301,5 @@ def get_extract_pdf(db, extract_id: str) -> bytes:
     with engine.connect() as conn:
         pdf = conn.execute(select(extract_table.c.pdf).where(extract_table.c.id == extract_id)).scalar()
     if pdf is None:
-        raise NotFound(f"no extract {extract_id!r}")
+        raise NotFound(Message("no_extract", id=repr(extract_id)))
     return bytes(pdf)

@@ -100,6 +100,7 @@ from typing import Any
 
 from rdtr.conditions import BY_NAME, parse_rule_value
 from rdtr.errors import PackageError
+from rdtr.messages import Message
 from rdtr.package_spec import (  # noqa: F401 - the specs are part of this module's interface
     IntensitySpec,
     ItbxSpec,
@@ -131,12 +132,12 @@ class OpenedPackage:
     def __enter__(self) -> Path:
         src = self.source
         if not src.exists():
-            raise PackageError(f"package not found: {src}", None)
+            raise PackageError(Message("package_not_found", path=str(src)), None)
         if src.is_dir():
             self.root = _package_root(src)
             return self.root
         if not zipfile.is_zipfile(src):
-            raise PackageError(f"{src.name} is neither a folder nor a .zip file", None)
+            raise PackageError(Message("package_kind", name=src.name), None)
         self._tmp = tempfile.mkdtemp(prefix=TEMP_PREFIX)
         try:
             safe_extract(src, Path(self._tmp))
@@ -161,9 +162,7 @@ def _package_root(folder: Path, label: str | None = None) -> Path:
     entries = [p for p in folder.iterdir() if p.name not in IGNORED_DIRS and p.name not in IGNORED_NAMES]
     if len(entries) == 1 and entries[0].is_dir() and (entries[0] / "plan.toml").is_file():
         return entries[0]
-    raise PackageError(
-        f"no plan.toml in {label or folder.name or folder}: a package is a folder (or .zip) with plan.toml", None
-    )
+    raise PackageError(Message("no_plan_toml", name=str(label or folder.name or folder)), None)
 
 
 def package_files(root: Path) -> list[Path]:
@@ -251,22 +250,22 @@ def parse_plan_toml(
     problems: list[str] = []
     p = doc.get("plan")
     if not isinstance(p, dict):
-        raise SpecErrors(["plan.toml has no [plan] table"])
+        raise SpecErrors([Message("toml_no_plan")])
     for key in ("id", "name", "legal_basis", "effective_from"):
         if p.get(key) in (None, ""):
-            problems.append(f"[plan].{key} is required")
+            problems.append(Message("toml_required", field=f"[plan].{key}"))
     plan_id = str(p.get("id", ""))
     if plan_id and not PLAN_ID.match(plan_id):
-        problems.append(f"[plan].id {plan_id!r} must be lower-case letters, digits and '-'")
+        problems.append(Message("toml_plan_id", id=repr(plan_id)))
     eff = p.get("effective_from")
     if isinstance(eff, str):
         try:
             eff = date.fromisoformat(eff)
         except ValueError:
-            problems.append(f"[plan].effective_from {eff!r} is not a date YYYY-MM-DD")
+            problems.append(Message("toml_date", field="[plan].effective_from", raw=repr(eff)))
             eff = None
     elif eff is not None and not isinstance(eff, date):
-        problems.append(f"[plan].effective_from {eff!r} is not a date YYYY-MM-DD")
+        problems.append(Message("toml_date", field="[plan].effective_from", raw=repr(eff)))
         eff = None
     synthetic = p.get("synthetic", False)
     if not isinstance(synthetic, bool):
@@ -290,7 +289,7 @@ def parse_plan_toml(
     z = doc.get("zones")
     zones = ZonesSpec(path="")
     if not isinstance(z, dict) or not z.get("path"):
-        problems.append('[zones] with path = "…" is required (the pola-ruang polygons)')
+        problems.append(Message("toml_zones"))
     else:
         zones = ZonesSpec(
             path=str(z["path"]),
@@ -412,9 +411,9 @@ def load_package(root: Path, source: str) -> Package:
     try:
         doc = tomllib.loads(toml_path.read_text(encoding="utf-8-sig"))
     except tomllib.TOMLDecodeError as exc:
-        raise SpecErrors([f"plan.toml is not valid TOML: {exc}"]) from exc
+        raise SpecErrors([Message("toml_invalid", why=str(exc))]) from exc
     except UnicodeDecodeError as exc:
-        raise SpecErrors([f"plan.toml is not UTF-8 text: {exc}"]) from exc
+        raise SpecErrors([Message("toml_not_utf8")]) from exc
     problems: list[str] = []
     parcels = parse_parcel_layers(doc.get("parcels"), problems)
     try:

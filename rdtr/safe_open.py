@@ -18,6 +18,7 @@ import zipfile
 from pathlib import Path, PurePosixPath
 
 from rdtr.errors import InvalidInput, PackageError
+from rdtr.messages import Message
 
 #: The GDAL drivers rdtr opens outside files with (per content kind below), and nothing else.
 VECTOR_DRIVERS = frozenset({"GPKG", "ESRI Shapefile", "GeoJSON", "KML", "LIBKML", "OpenFileGDB"})
@@ -208,18 +209,18 @@ def check_zip_members(zf: zipfile.ZipFile, max_total_bytes: int | None = None) -
     entries) before anything is written."""
     total = 0
     if len(zf.infolist()) > MAX_ZIP_ENTRIES:
-        raise InvalidInput(f"the zip holds {len(zf.infolist()):,} entries, more than the limit of {MAX_ZIP_ENTRIES:,}")
+        raise InvalidInput(Message("zip_entries", count=len(zf.infolist()), limit=MAX_ZIP_ENTRIES))
     for info in zf.infolist():
         name = info.filename.replace("\\", "/")
         parts = PurePosixPath(name).parts
         if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts:
-            raise InvalidInput(f"unsafe path in zip: {info.filename!r} (it would be written outside the package)")
+            raise InvalidInput(Message("zip_unsafe_path", name=repr(info.filename)))
         mode = info.external_attr >> 16
         if stat.S_ISLNK(mode):
-            raise InvalidInput(f"symbolic link in zip: {info.filename!r}")
+            raise InvalidInput(Message("zip_link", name=repr(info.filename)))
         total += info.file_size
     if max_total_bytes is not None and total > max_total_bytes:
-        raise InvalidInput(f"the zip unpacks to {total:,} bytes, more than the limit of {max_total_bytes:,}")
+        raise InvalidInput(Message("zip_bomb", size=total, limit=max_total_bytes))
 
 
 def safe_extract(archive: Path, target: Path, max_total_bytes: int | None = None) -> None:
@@ -234,7 +235,7 @@ def safe_extract(archive: Path, target: Path, max_total_bytes: int | None = None
                 name = info.filename.replace("\\", "/")
                 dest = (target / name).resolve()
                 if not dest.is_relative_to(target.resolve()):
-                    raise InvalidInput(f"unsafe path in zip: {info.filename!r}")
+                    raise InvalidInput(Message("zip_unsafe_path", name=repr(info.filename)))
                 if info.is_dir():
                     dest.mkdir(parents=True, exist_ok=True)
                     continue
@@ -243,10 +244,10 @@ def safe_extract(archive: Path, target: Path, max_total_bytes: int | None = None
                     while chunk := src.read(1 << 20):
                         written += len(chunk)
                         if written > limit:
-                            raise InvalidInput(f"the zip unpacks to more than the limit of {limit:,} bytes")
+                            raise InvalidInput(Message("zip_bomb_written", limit=limit))
                         out.write(chunk)
     except zipfile.BadZipFile as exc:
-        raise PackageError(f"{archive.name} is not a readable zip file: {exc}", None) from exc
+        raise PackageError(Message("zip_unreadable", name=archive.name, why=str(exc)), None) from exc
 
 
 def sweep_stale_temp(max_age_s: float = STALE_TEMP_S) -> int:

@@ -8,7 +8,8 @@ A loaded ``plan_version`` and the rows below it never change (a new version neve
 so everything an answer needs besides the geometry is read once per version and process into
 :class:`VersionData`: the citation, the sub-zone table, intensity rows, the ITBX legend and TPZ texts, the
 activity look-ups, and — lazily, per activity — that activity's ITBX cells. :class:`VersionCache` holds them
-(one per :class:`rdtr.db.Database`), with one :meth:`VersionCache.clear`.
+(one per :class:`rdtr.db.Database`; the ``RDTR_VERSION_CACHE_SIZE`` most recently used), with one
+:meth:`VersionCache.clear`.
 """
 
 from __future__ import annotations
@@ -23,7 +24,9 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy import text
 
 from rdtr.conditions import RULE_NAMES, ConditionRule
+from rdtr.config import get_settings
 from rdtr.errors import NotFound
+from rdtr.messages import Message
 from rdtr.text import kbli_key, name_key
 from rdtr.units import INTENSITY
 
@@ -191,25 +194,47 @@ class BytesLRU:
 
 
 class VersionCache:
-    """The :class:`VersionData` of each version asked about, which versions are in force (briefly), and the
-    rendered vector tiles of the versions (immutable too)."""
+    """The :class:`VersionData` of the versions asked about (a bounded LRU), which versions are in force
+    (briefly), and the rendered vector tiles of the versions (immutable too).
 
-    def __init__(self, db: Database, tile_bytes: int = 64 * 1024 * 1024):
+    ``max_versions`` (``RDTR_VERSION_CACHE_SIZE``; 0: unbounded) bounds the versions kept: on a national
+    instance a process answering over hundreds of plans keeps the most recently used ones, and an evicted
+    version is read again on its next question. A hit costs a dict look-up and ``move_to_end`` — both atomic
+    under the GIL, so the hot path takes no lock; only a miss (a read from the database) locks.
+    """
+
+    def __init__(self, db: Database, tile_bytes: int = 64 * 1024 * 1024, max_versions: int | None = None):
         self.db = db
-        self._versions: dict[int, VersionData] = {}
+        if max_versions is None:
+            max_versions = get_settings().version_cache_size
+        self.max_versions = max_versions
+        self._versions: OrderedDict[int, VersionData] = OrderedDict()
         self._in_force: dict[tuple, tuple[float, list[int]]] = {}
         self._lock = threading.Lock()
         self.tiles = BytesLRU(tile_bytes)
 
     def get(self, plan_version_id: int) -> VersionData:
-        """The version's data, read from the database the first time."""
-        vd = self._versions.get(plan_version_id)
-        if vd is None:
-            with self._lock:
-                vd = self._versions.get(plan_version_id)
-                if vd is None:
-                    vd = self._versions[plan_version_id] = _load(self.db, plan_version_id)
+        """The version's data, read from the database the first time (and again after its eviction)."""
+        versions = self._versions
+        vd = versions.get(plan_version_id)
+        if vd is not None:
+            if self.max_versions:
+                try:
+                    versions.move_to_end(plan_version_id)
+                except KeyError:  # evicted by another thread meanwhile: this answer still has its data
+                    pass
+            return vd
+        with self._lock:
+            vd = versions.get(plan_version_id)
+            if vd is None:
+                vd = versions[plan_version_id] = _load(self.db, plan_version_id)
+                while self.max_versions and len(versions) > self.max_versions:
+                    versions.popitem(last=False)
         return vd
+
+    def held(self) -> int:
+        """How many versions are held now."""
+        return len(self._versions)
 
     def in_force(self, at: date, plan: str | None = None) -> list[VersionData]:
         """The versions in force on ``at`` (every plan, or ``plan``'s), remembered ``IN_FORCE_TTL_S`` seconds.
@@ -259,7 +284,7 @@ def _load(db: Database, pv: int) -> VersionData:
         "SELECT id, plan_id, version, name, legal_basis, effective_from FROM plan_version WHERE id = %s", (pv,)
     )
     if not rows:
-        raise NotFound(f"plan version {pv} does not exist")
+        raise NotFound(Message("no_plan_version", id=str(pv)))
     pid, plan_id, version, name, legal_basis, effective_from = rows[0]
     plan = {
         "id": plan_id,

@@ -38,6 +38,7 @@ from rdtr import messages
 from rdtr.config import get_settings
 from rdtr.db import Database
 from rdtr.errors import InvalidInput, NotFound, RdtrError
+from rdtr.messages import Message
 from rdtr.parcel_input import parse_geojson
 
 log = logging.getLogger("rdtr.watches")
@@ -82,20 +83,20 @@ def resolve_public(url: str, allow_private: bool | None = None) -> tuple[object,
     """``(split URL, addresses)`` of an http(s) URL whose host resolves only to public addresses; else
     :class:`InvalidInput` (422) saying why. Resolution takes at most ``RESOLVE_TIMEOUT_S``."""
     if not isinstance(url, str) or not url:
-        raise InvalidInput("'url' must be an http or https URL")
+        raise InvalidInput(Message("url_http"))
     if len(url) > MAX_URL:
-        raise InvalidInput(f"'url' is longer than {MAX_URL} characters")
+        raise InvalidInput(Message("url_long", limit=MAX_URL))
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise InvalidInput(f"'url' is not a usable URL: {exc}") from None
+        raise InvalidInput(Message("url_unusable", why=str(exc))) from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise InvalidInput("'url' must be an http or https URL with a host")
+        raise InvalidInput(Message("url_host"))
     if parts.username is not None or parts.password is not None:
-        raise InvalidInput("'url' must not carry credentials: put a token in its path or query instead")
+        raise InvalidInput(Message("url_credentials"))
     if any(c.isspace() or ord(c) < 32 for c in url):
-        raise InvalidInput("'url' must not contain spaces or control characters")
+        raise InvalidInput(Message("url_spaces"))
     port = port or (443 if parts.scheme == "https" else 80)
     allow = get_settings().webhook_allow_private if allow_private is None else allow_private
     host = parts.hostname
@@ -106,18 +107,15 @@ def resolve_public(url: str, allow_private: bool | None = None) -> tuple[object,
         try:
             addresses = future.result(timeout=RESOLVE_TIMEOUT_S)
         except concurrent.futures.TimeoutError:
-            raise InvalidInput(f"the host {host!r} of 'url' did not resolve within {RESOLVE_TIMEOUT_S:g} s") from None
+            raise InvalidInput(Message("url_slow", host=repr(host), seconds=float(RESOLVE_TIMEOUT_S))) from None
         except (OSError, UnicodeError) as exc:
-            raise InvalidInput(f"the host {host!r} of 'url' does not resolve: {exc}") from None
+            raise InvalidInput(Message("url_unresolved", host=repr(host), why=str(exc))) from None
     if not addresses:
-        raise InvalidInput(f"the host {host!r} of 'url' has no address")
+        raise InvalidInput(Message("url_no_address", host=repr(host)))
     if not allow:
         bad = [a for a in addresses if _refused(ipaddress.ip_address(a.split("%")[0]))]
         if bad:
-            raise InvalidInput(
-                f"'url' points at a non-public address ({bad[0]}): loopback, private, link-local, multicast and "
-                "reserved addresses are refused (RDTR_WEBHOOK_ALLOW_PRIVATE=true allows them)"
-            )
+            raise InvalidInput(Message("url_private", address=bad[0]))
     return parts, addresses
 
 
@@ -133,7 +131,7 @@ def check_url(url: str) -> str:
 def _watch_geometry(doc) -> str:
     batch = parse_geojson(doc, max_parcels=1)
     if batch.collection:
-        raise InvalidInput("a watch is for one Polygon or MultiPolygon (or a Feature of one), not a collection")
+        raise InvalidInput(Message("watch_one_shape"))
     parcel = batch.parcels[0]
     if not parcel.ok:
         raise InvalidInput(parcel.error)
@@ -145,17 +143,17 @@ def parse_request(body) -> dict:
     from rdtr.text import is_plan_id
 
     if not isinstance(body, dict):
-        raise InvalidInput('the body must be a JSON object {"parcel" | "area": GeoJSON, "url", …}')
+        raise InvalidInput(Message("watch_body"))
     shapes = [k for k in ("parcel", "area") if body.get(k) is not None]
     if len(shapes) != 1:
-        raise InvalidInput("give exactly one of 'parcel' or 'area': a GeoJSON Polygon, MultiPolygon or Feature")
+        raise InvalidInput(Message("watch_shape"))
     activity, plan, url = body.get("activity"), body.get("plan"), body.get("url")
     if activity is not None and (not isinstance(activity, str) or not 1 <= len(activity.strip()) <= 200):
-        raise InvalidInput("'activity' must be 1–200 characters: an ITBX code, a name or a KBLI code")
+        raise InvalidInput(Message("watch_activity"))
     if plan is not None and (not isinstance(plan, str) or not is_plan_id(plan)):
-        raise InvalidInput("'plan' must be a plan id (lower-case letters, digits and hyphens)")
+        raise InvalidInput(Message("watch_plan"))
     if not isinstance(url, str):
-        raise InvalidInput("'url' is required: the http or https URL deliveries are POSTed to")
+        raise InvalidInput(Message("watch_url"))
     geometry = _watch_geometry(body[shapes[0]])
     return {"geometry": geometry, "activity": activity.strip() if activity else None, "plan": plan, "url": url}
 
@@ -187,11 +185,12 @@ def create(db: Database, request: dict) -> dict:
     return {"id": watch_id, "secret": secret}
 
 
-def _authorised(conn, watch_id: str, secret: str | None):
+def _authorised(conn, watch_id: str, secret: str | None, token=None):
+    # ``token`` (an rdtr.auth.TokenInfo) stands in for the secret: an officer of the watch's plan manages it.
     try:
         watch_id = str(uuid.UUID(watch_id))
     except (ValueError, TypeError, AttributeError):
-        raise WatchNotFound(f"no watch {watch_id[:40]!r} with this secret") from None
+        raise WatchNotFound(Message("no_watch", id=repr(watch_id[:40]))) from None
     row = (
         conn.execute(
             text(
@@ -203,9 +202,14 @@ def _authorised(conn, watch_id: str, secret: str | None):
         .mappings()
         .first()
     )
-    if row is None or not secret or not hmac.compare_digest(row["secret"].encode(), secret.encode()):
-        raise WatchNotFound(f"no watch {watch_id!r} with this secret")
-    return row
+    if row is not None and secret and hmac.compare_digest(row["secret"].encode(), secret.encode()):
+        return row
+    if row is not None and token is not None:  # no (right) secret: the token's scope decides
+        from rdtr.auth import require_watch_plan
+
+        require_watch_plan(token, row["plan_id"])
+        return row
+    raise WatchNotFound(Message("no_watch", id=repr(watch_id)))
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -254,11 +258,12 @@ def show(db: Database, watch_id: str, secret: str | None) -> dict:
     }
 
 
-def delete(db: Database, watch_id: str, secret: str | None) -> None:
+def delete(db: Database, watch_id: str, secret: str | None, token=None) -> None:
     """Mark the watch deleted and give up its pending deliveries; :class:`WatchNotFound` unless ``secret``
-    is the watch's."""
+    is the watch's — or, given ``token`` (:class:`rdtr.auth.TokenInfo`), :class:`Forbidden` unless the token
+    may act on the watch's plan (:func:`rdtr.auth.require_watch_plan`)."""
     with db.engine.begin() as conn:
-        row = _authorised(conn, watch_id, secret)
+        row = _authorised(conn, watch_id, secret, token)
         conn.execute(text("UPDATE watch SET deleted_at = now() WHERE id = :id"), {"id": row["id"]})
         conn.execute(
             text(

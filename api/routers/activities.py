@@ -19,7 +19,7 @@ from api.params import (
     json_response,
     problem_responses,
 )
-from api.runtime import database
+from api.runtime import reader
 from rdtr.answers import search_activities, where_allowed, where_allowed_geojson
 from rdtr.models import ActivitySearchAnswer, WhereAllowedAnswer
 
@@ -74,7 +74,7 @@ def activities(request: Request):
     """Activities of the ITBX matrices of the plans in force on `at`: exact code/name/KBLI matches first,
     then prefixes, then substrings."""
     q = SEARCH_QUERY.parse(request)
-    return json_response(search_activities(database(request), q["q"], plan=q["plan"], at=q["at"], limit=q["limit"]))
+    return json_response(search_activities(reader(request), q["q"], plan=q["plan"], at=q["at"], limit=q["limit"]))
 
 
 @router.get(
@@ -99,7 +99,7 @@ def activity_zones(
     classes asked for), with the condition codes and their texts. With `f=geojson` the zones themselves as a
     FeatureCollection (those intersecting `bbox=minlon,minlat,maxlon,maxlat` when given)."""
     q = ZONES_QUERY.parse(request)
-    db = database(request)
+    db = reader(request)
     classes = q["class"]
     if q["f"] == "geojson":
         doc = where_allowed_geojson(

@@ -10,8 +10,9 @@ from api.auth import AuthRoute, require_role
 from api.params import Param, QuerySpec, choice, json_response, problem_responses
 from api.runtime import database, in_worker
 from rdtr.audit import ACTIONS, entries
-from rdtr.auth import TokenInfo
+from rdtr.auth import TokenInfo, require_national
 from rdtr.errors import InvalidInput
+from rdtr.messages import Message
 
 router = APIRouter(tags=["audit"], route_class=AuthRoute)
 
@@ -21,7 +22,7 @@ def _instant(text: str) -> datetime:
     try:
         value = datetime.fromisoformat(text.replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidInput(f"{text[:40]!r} is not an ISO 8601 date or time") from None
+        raise InvalidInput(Message("not_an_instant", raw=repr(text[:40]))) from None
     return value if value.tzinfo else value.astimezone()
 
 
@@ -39,6 +40,8 @@ AUDIT_QUERY = QuerySpec(
 )
 async def audit(request: Request, who: TokenInfo = Depends(require_role("admin"))):
     """`{"entries": [{at, actor, action, target, detail}]}`, newest first: uploads accepted or rejected,
-    tokens created or revoked, extracts issued. Rows can only be added, never changed or removed."""
+    tokens created or revoked, extracts issued. Rows can only be added, never changed or removed. The log
+    spans every plan: a token scoped to plans (`--plan`) is a 403; it needs a national admin token."""
+    require_national(who)
     q = AUDIT_QUERY.parse(request)
     return json_response(await in_worker(request, entries, database(request), since=q["since"], action=q["action"]))

@@ -18,19 +18,17 @@ from api.params import (
 )
 from api.routers.parcels import answer_bytes
 from api.routing import LeanRoute
-from api.runtime import database, in_worker
+from api.runtime import in_worker, reader
 from rdtr.answers import check
 from rdtr.config import get_settings
 from rdtr.errors import InvalidInput
+from rdtr.messages import Message
 from rdtr.models import CheckAnswer, CheckBatchAnswer
 from rdtr.proposal import proposal_schema
 
 router = APIRouter(tags=["parcels"], route_class=LeanRoute)
 
-CHECK_HINT = (
-    'send a JSON object {"parcel": <GeoJSON>, "activity": "A001", "proposal": {"footprint_m2": 120, '
-    '"floors": 2, "height_m": 8}}'
-)
+CHECK_HINT = Message("check_body")
 CHECK_FIELDS = {
     "parcel": PARCEL_INPUT_SCHEMA,
     "activity": {"type": "string", "minLength": 1, "maxLength": 200, "description": ACTIVITY.description},
@@ -54,21 +52,21 @@ def check_arguments(body, allowed: tuple[str, ...] = tuple(CHECK_FIELDS)) -> dic
         raise InvalidInput(CHECK_HINT)
     unknown = sorted(set(body) - set(allowed))
     if unknown:
-        raise InvalidInput(f"{unknown[0]} is not a field of this request; the fields are: {', '.join(allowed)}")
+        raise InvalidInput(Message("not_a_field", name=unknown[0], fields=", ".join(allowed)))
     if not isinstance(body.get("parcel"), dict):
-        raise InvalidInput("parcel is required: a GeoJSON Polygon, MultiPolygon, Feature or FeatureCollection")
+        raise InvalidInput(Message("check_parcel"))
     activity = body.get("activity")
     if not isinstance(activity, str):
-        raise InvalidInput("activity is required: the activity code, its exact name or a KBLI code")
+        raise InvalidInput(Message("check_activity"))
     out = {"activity": ACTIVITY.value(activity), "proposal": body.get("proposal")}
     for param in (AT, PLAN):
         value = body.get(param.name)
         if value is not None and not isinstance(value, str):
-            raise InvalidInput(f"{param.name} must be a string: {param.description}")
+            raise InvalidInput(Message("must_be_text", name=param.name, description=param.description))
         out[param.name] = param.value(value)
     share = body.get("sliver_share")
     if share is not None and (isinstance(share, bool) or not isinstance(share, int | float)):
-        raise InvalidInput("sliver_share must be a number in [0, 1)")
+        raise InvalidInput(Message("sliver_number"))
     out["sliver_share"] = None if share is None else SLIVER_SHARE.value(repr(float(share)))
     return out
 
@@ -108,5 +106,5 @@ def _check(db, raw: bytes, lang: str) -> bytes:
 async def check_parcels(request: Request):
     """See the description above (kept with the route so OpenAPI shows it)."""
     raw = await read_body(request, get_settings().max_json_bytes)
-    body = await in_worker(request, _check, database(request), raw, language(request))
+    body = await in_worker(request, _check, reader(request), raw, language(request))
     return Response(body, media_type="application/json")

@@ -1,8 +1,12 @@
-"""Bulk downloads of a plan version (GeoPackage, GeoJSON, FlatGeobuf, CSV) and its QGIS project.
+"""Bulk downloads of a plan version (GeoPackage, GeoJSON, FlatGeobuf, CSV, the PMTiles archive of its vector
+tiles) and its QGIS project.
 
 Each file is built once per version by :mod:`rdtr.downloads` (in the worker threads) and streamed from the
 cache folder with a strong ETag (its sha256): ``If-None-Match`` answers 304. ``HEAD`` and ``Range`` work too,
-so GDAL's ``/vsicurl/`` (and with it QGIS, through the project) reads the GeoPackage in place.
+so GDAL's ``/vsicurl/`` (and with it QGIS, through the project) reads the GeoPackage in place, and the pmtiles
+JS client (or a CDN in front) reads the archive by ranges. The URLs name the version, whose data never
+changes: ``Cache-Control: immutable`` for a year — except the QGIS project, which names the configured
+public address (a day).
 """
 
 from __future__ import annotations
@@ -12,7 +16,7 @@ from fastapi.responses import FileResponse, Response
 
 from api.params import integer, problem_responses
 from api.routing import LeanRoute
-from api.runtime import database, in_worker
+from api.runtime import in_worker, reader
 from rdtr import downloads
 from rdtr.errors import InvalidInput, UnknownPlan
 from rdtr.messages import Message
@@ -20,7 +24,9 @@ from rdtr.text import PLAN_ID_PATTERN, is_plan_id
 
 router = APIRouter(tags=["downloads"])
 
-CACHE_CONTROL = "public, max-age=86400"
+IMMUTABLE = "public, max-age=31536000, immutable"
+#: The QGIS project names the service's address (RDTR_PUBLIC_URL), which configuration may change.
+PROJECT_CACHE_CONTROL = "public, max-age=86400"
 _VERSION = integer(1, 1_000_000_000)
 PLAN_PATH = {
     "name": "plan_id",
@@ -74,8 +80,9 @@ def _not_modified(request: Request, etag: str) -> bool:
 
 async def _serve(request: Request, key: str) -> Response:
     plan_id, version = _path_values(request)
-    built = await in_worker(request, downloads.download, database(request), plan_id, version, key)
-    headers = {"ETag": built.etag, "Cache-Control": CACHE_CONTROL, "Access-Control-Allow-Origin": "*"}
+    built = await in_worker(request, downloads.download, reader(request), plan_id, version, key)
+    cache_control = PROJECT_CACHE_CONTROL if key == "qgs" else IMMUTABLE
+    headers = {"ETag": built.etag, "Cache-Control": cache_control, "Access-Control-Allow-Origin": "*"}
     if _not_modified(request, built.etag):
         return Response(status_code=304, headers=headers)
     return FileResponse(
@@ -109,6 +116,11 @@ async def intensity_route(request: Request) -> Response:
 async def project_route(request: Request) -> Response:
     """The QGIS project of the version."""
     return await _serve(request, "qgs")
+
+
+async def pmtiles_route(request: Request) -> Response:
+    """The version's vector tiles as a PMTiles archive."""
+    return await _serve(request, "pmtiles")
 
 
 BASE = "/v1/plans/{plan_id}/versions/{version}"
@@ -217,6 +229,38 @@ router.add_api_route(
         **problem_responses(404, 422, 503),
     },
     openapi_extra={"parameters": [PLAN_PATH, VERSION_PATH]},
+)
+
+PMTILES_DOC = """The version's vector tiles (layer `zones`: `id`, `subzone_code`, `color`; the tiles of
+`/v1/tiles/{plan}/{z}/{x}/{y}.mvt`) from zoom 10 to 18 (`RDTR_TILE_ARCHIVE_MAX_ZOOM`) in one PMTiles v3
+archive, built once per version (on this request or the version's first tile request) and served from the
+same file as the tiles. A city can put it on static storage or a CDN: the pmtiles JS client reads it by HTTP
+ranges (`Range` answers 206, `HEAD` gives the size), overzooming the top zoom's tiles. Tiles are stored
+uncompressed (`tile_compression: none`). `ETag` is the file's sha256; `Cache-Control: immutable` (the
+version never changes)."""
+
+router.add_api_route(
+    f"{BASE}/tiles.pmtiles",
+    pmtiles_route,
+    methods=["GET"],
+    route_class_override=LeanRoute,
+    response_class=Response,
+    summary="The vector tiles of a plan version as a PMTiles archive",
+    description=PMTILES_DOC,
+    responses={
+        200: {
+            "description": "the archive, as an attachment (`bontang-v1-tiles.pmtiles`)",
+            "headers": ETAG_HEADERS,
+            "content": {"application/vnd.pmtiles": BINARY},
+        },
+        206: {"description": "the requested byte range (`Range`)", "content": {"application/vnd.pmtiles": BINARY}},
+        **NOT_MODIFIED,
+        **problem_responses(404, 422),
+    },
+    openapi_extra={"parameters": [PLAN_PATH, VERSION_PATH]},
+)
+router.add_api_route(
+    f"{BASE}/tiles.pmtiles", pmtiles_route, methods=["HEAD"], route_class_override=LeanRoute, include_in_schema=False
 )
 
 

@@ -16,96 +16,71 @@ import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from api.html import request_base, wants_html
-from api.params import query_values
+from api.html import request_base
+from api.routers import ogc_tiles
+from api.routers.ogc_common import GEOJSON, HTML, JSON, OAS30, answer, integer, link, query, self_links
+from api.routers.ogc_common import base as _base
 from api.routing import LeanRoute
-from api.runtime import database, in_worker
+from api.runtime import in_worker, reader
 from rdtr.answers import features as ft
+from rdtr.downloads import download_links
 from rdtr.render import ogc_html
 
 router = APIRouter(route_class=LeanRoute, include_in_schema=False)
 
-JSON = "application/json"
-GEOJSON = "application/geo+json"
-HTML = "text/html"
-OAS30 = "application/vnd.oai.openapi+json;version=3.0"
 CONFORMANCE = [
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/core",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/geojson",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/html",
     "http://www.opengis.net/spec/ogcapi-features-1/1.0/conf/oas30",
     "http://www.opengis.net/spec/ogcapi-features-2/1.0/conf/crs",
+    *ogc_tiles.CONFORMANCE,
 ]
-TITLE = "rdtr — RDTR zoning as OGC API – Features"
-DESCRIPTION = "The zones and overlays of each RDTR plan, in the version in force at `datetime` (default today)."
+TITLE = "rdtr — RDTR zoning as OGC API – Features and Tiles"
+DESCRIPTION = (
+    "The zones and overlays of each RDTR plan, in the version in force at `datetime` (default today); its "
+    "versions and the changes between them; the zones as vector tiles (WebMercatorQuad)."
+)
 ITEMS_PARAMS = ("f", "bbox", "bbox-crs", "crs", "limit", "offset", "datetime")
-
-
-def _base(request: Request) -> str:
-    return request_base(request) + "/ogc"
-
-
-def _query(request: Request, allowed: tuple[str, ...]) -> dict[str, str]:
-    """The query as ``{name: value}``; an unknown or repeated parameter is a 400."""
-    given = query_values(request.scope.get("query_string", b""))
-    for name, values in given.items():
-        if name not in allowed:
-            raise ft.BadQuery(f"unknown parameter {name[:40]!r}; this resource takes: {', '.join(allowed)}")
-        if len(values) > 1:
-            raise ft.BadQuery(f"{name}: given {len(values)} times")
-    q = {k: v[0] for k, v in given.items()}
-    if q.get("f") not in (None, "json", "html"):
-        raise ft.BadQuery(f"f: {q['f'][:20]!r} is not one of json, html")
-    return q
-
-
-def _link(href: str, rel: str, type_: str, title: str | None = None) -> dict:
-    out = {"href": href, "rel": rel, "type": type_}
-    if title:
-        out["title"] = title
-    return out
-
-
-def _self_links(href: str, json_type: str = JSON) -> list[dict]:
-    return [_link(href + "?f=json", "self", json_type, "this document"), _link(href + "?f=html", "alternate", HTML)]
-
-
-def _answer(request: Request, q: dict, doc: dict, html, media: str = JSON, headers: dict | None = None) -> Response:
-    if wants_html(request, q.get("f")):
-        return HTMLResponse(html(doc), headers={"Vary": "Accept", **(headers or {})})
-    body = orjson.dumps(doc)
-    return Response(body, media_type=media, headers={"Vary": "Accept", **(headers or {})})
 
 
 async def landing(request: Request):
     """The landing page: links to the API definition, the conformance declaration and the collections."""
-    q = _query(request, ("f",))
+    q = query(request, ("f",))
     base = _base(request)
     doc = {
         "title": TITLE,
         "description": DESCRIPTION,
         "links": [
-            *_self_links(base),
-            _link(base + "/openapi", "service-desc", OAS30, "the API definition (OpenAPI 3.0)"),
-            _link(request_base(request) + "/docs", "service-doc", HTML, "the whole rdtr API"),
-            _link(base + "/conformance", "conformance", JSON, "conformance classes"),
-            _link(base + "/conformance", "http://www.opengis.net/def/rel/ogc/1.0/conformance", JSON),
-            _link(base + "/collections", "data", JSON, "the collections"),
-            _link(base + "/collections", "http://www.opengis.net/def/rel/ogc/1.0/data", JSON),
+            *self_links(base),
+            link(base + "/openapi", "service-desc", OAS30, "the API definition (OpenAPI 3.0)"),
+            link(request_base(request) + "/docs", "service-doc", HTML, "the whole rdtr API"),
+            link(base + "/conformance", "conformance", JSON, "conformance classes"),
+            link(base + "/conformance", "http://www.opengis.net/def/rel/ogc/1.0/conformance", JSON),
+            link(base + "/collections", "data", JSON, "the collections"),
+            link(base + "/collections", "http://www.opengis.net/def/rel/ogc/1.0/data", JSON),
+            *ogc_tiles.landing_links(base),
         ],
     }
-    return _answer(request, q, doc, ogc_html.landing)
+    return answer(request, q, doc, ogc_html.landing)
 
 
 async def conformance(request: Request):
     """The conformance classes this API implements."""
-    q = _query(request, ("f",))
-    doc = {"conformsTo": CONFORMANCE, "links": _self_links(_base(request) + "/conformance")}
-    return _answer(request, q, doc, ogc_html.conformance)
+    q = query(request, ("f",))
+    doc = {"conformsTo": CONFORMANCE, "links": self_links(_base(request) + "/conformance")}
+    return answer(request, q, doc, ogc_html.conformance)
 
 
 def _collection_doc(base: str, c: ft.Collection) -> dict:
     href = f"{base}/collections/{c.id}"
+    # the zones' vector tiles; on every collection the bulk downloads of the version in force today
+    extra = ogc_tiles.collection_links(href) if c.kind == "zones" else []
+    if c.current_version is not None:
+        extra += [
+            {**d, "title": f"version {c.current_version}: {d['title']}"}
+            for d in download_links(c.plan_id, c.current_version)
+        ]
     return {
         "id": c.id,
         "title": c.title,
@@ -115,38 +90,33 @@ def _collection_doc(base: str, c: ft.Collection) -> dict:
         "crs": c.crs,
         "storageCrs": ft.CRS84,
         "links": [
-            _link(href, "self", JSON, c.title),
-            _link(href + "?f=html", "alternate", HTML),
-            _link(href + "/items", "items", GEOJSON, "the features"),
-            _link(href + "/items?f=html", "items", HTML, "the features as a table"),
+            link(href, "self", JSON, c.title),
+            link(href + "?f=html", "alternate", HTML),
+            link(href + "/items", "items", GEOJSON, "the features"),
+            link(href + "/items?f=html", "items", HTML, "the features as a table"),
+            *extra,
         ],
     }
 
 
 async def collections_list(request: Request):
     """Every collection with its extent."""
-    q = _query(request, ("f",))
+    q = query(request, ("f",))
     base = _base(request)
-    found = await in_worker(request, ft.collections, database(request))
+    found = await in_worker(request, reader(request).read, ft.collections)
     doc = {
-        "links": _self_links(base + "/collections"),
+        "links": self_links(base + "/collections"),
         "collections": [_collection_doc(base, c) for c in found],
         "crs": [ft.CRS84],
     }
-    return _answer(request, q, doc, ogc_html.collections)
+    return answer(request, q, doc, ogc_html.collections)
 
 
 async def collection_one(request: Request):
     """One collection."""
-    q = _query(request, ("f",))
-    c = await in_worker(request, ft.collection, database(request), request.path_params["collection_id"])
-    return _answer(request, q, _collection_doc(_base(request), c), ogc_html.collection)
-
-
-def _integer(name: str, text: str, lo: int, hi: int) -> int:
-    if not text.strip().isdigit() or not lo <= int(text) <= hi:
-        raise ft.BadQuery(f"{name}: {text[:20]!r} is not a whole number in {lo}–{hi}")
-    return int(text)
+    q = query(request, ("f",))
+    c = await in_worker(request, reader(request).read, ft.collection, request.path_params["collection_id"])
+    return answer(request, q, _collection_doc(_base(request), c), ogc_html.collection)
 
 
 def _crs_headers(srid: int) -> dict:
@@ -155,21 +125,22 @@ def _crs_headers(srid: int) -> dict:
 
 async def items_list(request: Request):
     """A page of the collection's features in the version in force at ``datetime``."""
-    db = database(request)
-    c = await in_worker(request, ft.collection, db, request.path_params["collection_id"])
+    db = reader(request)
+    c = await in_worker(request, db.read, ft.collection, request.path_params["collection_id"])
     filters_allowed = ft.FILTERS[c.kind]
-    q = _query(request, ITEMS_PARAMS + filters_allowed)
-    limit = _integer("limit", q["limit"], 1, ft.MAX_LIMIT) if "limit" in q else 10
-    offset = _integer("offset", q["offset"], 0, 10**9) if "offset" in q else 0
+    q = query(request, ITEMS_PARAMS + filters_allowed)
+    limit = integer("limit", q["limit"], 1, ft.MAX_LIMIT) if "limit" in q else 10
+    offset = integer("offset", q["offset"], 0, 10**9) if "offset" in q else 0
     srid = c.srid_of(q.get("crs"), "crs")
     bbox_srid = c.srid_of(q.get("bbox-crs"), "bbox-crs")
     bbox = ft.parse_bbox(q["bbox"], bbox_srid) if "bbox" in q else None
-    at = ft.parse_datetime(q.get("datetime"))
+    # zones and overlays default to today; versions and changes to all of them
+    at = ft.parse_datetime(q.get("datetime")) if "datetime" in q or c.kind in ("zones", "overlays") else None
     filters = {k: q[k] for k in filters_allowed if k in q}
     got = await in_worker(
         request,
+        db.read,
         ft.items,
-        db,
         c,
         at=at,
         bbox=bbox,
@@ -187,15 +158,15 @@ async def items_list(request: Request):
         return href + "?" + urlencode(params)
 
     links = [
-        _link(url("json"), "self", GEOJSON, "this page"),
-        _link(url("html"), "alternate", HTML),
-        _link(f"{_base(request)}/collections/{c.id}", "collection", JSON, c.title),
+        link(url("json"), "self", GEOJSON, "this page"),
+        link(url("html"), "alternate", HTML),
+        link(f"{_base(request)}/collections/{c.id}", "collection", JSON, c.title),
     ]
     returned = len(got["features"])
     if offset + returned < got["number_matched"]:
-        links.append(_link(url("json", offset + returned), "next", GEOJSON, "the next page"))
+        links.append(link(url("json", offset + returned), "next", GEOJSON, "the next page"))
     if offset > 0:
-        links.append(_link(url("json", max(0, offset - limit)), "prev", GEOJSON, "the previous page"))
+        links.append(link(url("json", max(0, offset - limit)), "prev", GEOJSON, "the previous page"))
     doc = {
         "type": "FeatureCollection",
         "features": got["features"],
@@ -204,26 +175,26 @@ async def items_list(request: Request):
         "timeStamp": datetime.now(UTC).isoformat(timespec="seconds").replace("+00:00", "Z"),
         "links": links,
     }
-    return _answer(
+    return answer(
         request, q, doc, lambda d: ogc_html.features(d, c.title, href), media=GEOJSON, headers=_crs_headers(srid)
     )
 
 
 async def item_one(request: Request):
     """One feature by its id."""
-    db = database(request)
-    c = await in_worker(request, ft.collection, db, request.path_params["collection_id"])
-    q = _query(request, ("f", "crs"))
+    db = reader(request)
+    c = await in_worker(request, db.read, ft.collection, request.path_params["collection_id"])
+    q = query(request, ("f", "crs"))
     srid = c.srid_of(q.get("crs"), "crs")
     fid = request.path_params["feature_id"]
-    doc = await in_worker(request, ft.item, db, c, fid, srid)
+    doc = await in_worker(request, db.read, ft.item, c, fid, srid)
     href = f"{_base(request)}/collections/{c.id}"
     doc["links"] = [
-        _link(f"{href}/items/{fid}?f=json", "self", GEOJSON, "this feature"),
-        _link(f"{href}/items/{fid}?f=html", "alternate", HTML),
-        _link(href, "collection", JSON, c.title),
+        link(f"{href}/items/{fid}?f=json", "self", GEOJSON, "this feature"),
+        link(f"{href}/items/{fid}?f=html", "alternate", HTML),
+        link(href, "collection", JSON, c.title),
     ]
-    return _answer(request, q, doc, lambda d: ogc_html.feature(d, c.title), media=GEOJSON, headers=_crs_headers(srid))
+    return answer(request, q, doc, lambda d: ogc_html.feature(d, c.title), media=GEOJSON, headers=_crs_headers(srid))
 
 
 # --- the OpenAPI 3.0 document of these endpoints ---------------------------------------------------------
@@ -294,10 +265,12 @@ def openapi_document(base: str, found: list[ft.Collection]) -> dict:
             f"the features of {c.id}", _items_params(c), GEOJSON, f"items_{key}"
         )
         one = _operation(f"one feature of {c.id}", [F, _items_params(c)[3]], GEOJSON, f"item_{key}")
-        one["get"]["parameters"].insert(
-            0, {"name": "featureId", "in": "path", "required": True, "schema": {"type": "integer"}}
-        )
+        id_schema = {"type": "string"} if c.kind == "changes" else {"type": "integer"}
+        one["get"]["parameters"].insert(0, {"name": "featureId", "in": "path", "required": True, "schema": id_schema})
         paths[f"/collections/{c.id}/items/{{featureId}}"] = one
+        if c.kind == "zones":
+            paths.update(ogc_tiles.openapi_paths(c))
+    paths.update(ogc_tiles.openapi_paths(None))
     return {
         "openapi": "3.0.3",
         "info": {"title": TITLE, "version": "1.0.0", "description": DESCRIPTION},
@@ -308,8 +281,8 @@ def openapi_document(base: str, found: list[ft.Collection]) -> dict:
 
 async def openapi(request: Request):
     """The OpenAPI 3.0 document of the OGC endpoints."""
-    q = _query(request, ("f",))
-    found = await in_worker(request, ft.collections, database(request))
+    q = query(request, ("f",))
+    found = await in_worker(request, reader(request).read, ft.collections)
     doc = openapi_document(_base(request), found)
     if q.get("f") == "html":
         text = escape(orjson.dumps(doc, option=orjson.OPT_INDENT_2).decode())

@@ -6,7 +6,7 @@ import orjson
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from api.html import maybe_preview
+from api.html import PAGE_LANG, maybe_preview
 from api.params import (
     ACTIVITY,
     AT,
@@ -24,11 +24,12 @@ from api.params import (
     read_body,
 )
 from api.routing import LeanRoute
-from api.runtime import database, in_worker
+from api.runtime import in_worker, reader
 from rdtr import messages
 from rdtr.answers import analyze, compare, export
 from rdtr.config import get_settings
 from rdtr.errors import LimitExceeded
+from rdtr.messages import Message
 from rdtr.models import CompareAnswer, CompareBatchAnswer, ParcelAnswer, ParcelBatchAnswer
 from rdtr.parcel_input import parse_geojson, to_feature_collection
 
@@ -57,7 +58,7 @@ ANALYZE_FORMAT = Param(
     "json (default); html: a map preview; csv: one row per parcel; geojson: the parcels with "
     "their answers as a layer (rdtr.answers.export)",
 )
-ANALYZE_QUERY = QuerySpec(AT, ACTIVITY, PLAN, SLIVER_SHARE, ANALYZE_FORMAT)
+ANALYZE_QUERY = QuerySpec(AT, ACTIVITY, PLAN, SLIVER_SHARE, ANALYZE_FORMAT, PAGE_LANG)
 EXPORTS = {
     "csv": ("text/csv; charset=utf-8", export.to_csv),
     "geojson": (
@@ -80,10 +81,7 @@ def answer_bytes(answer, lang: str = "en") -> bytes:
     body = messages.dumps(answer, lang)
     limit = get_settings().max_response_bytes
     if len(body) > limit:
-        raise LimitExceeded(
-            f"the answer would be {len(body):,} bytes, more than the limit of {limit:,} "
-            "(RDTR_MAX_RESPONSE_BYTES); split the batch"
-        )
+        raise LimitExceeded(Message("answer_too_large", size=len(body), limit=limit))
     return body
 
 
@@ -145,7 +143,7 @@ async def analyze_parcels(request: Request):
     doc, batch, answer, body, media_type = await in_worker(
         request,
         _analyze,
-        database(request),
+        reader(request),
         raw,
         q["f"],
         language(request),
@@ -185,7 +183,7 @@ async def compare_parcels(request: Request):
     body = await in_worker(
         request,
         _compare,
-        database(request),
+        reader(request),
         raw,
         language(request),
         date_from=q["from"],

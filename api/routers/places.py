@@ -18,9 +18,10 @@ from api.params import (
     problem_responses,
 )
 from api.routing import LeanRoute
-from api.runtime import database, in_worker
+from api.runtime import in_worker, reader
 from rdtr.answers.places import MAX_LIMIT, MAX_PARCEL_ID_CHARS, MAX_QUERY_CHARS, find_places, parcel_by_id
 from rdtr.errors import InvalidInput
+from rdtr.messages import Message
 from rdtr.models import ParcelByIdAnswer, PlacesAnswer
 from rdtr.text import PLAN_ID_PATTERN
 
@@ -98,7 +99,7 @@ async def places(request: Request):
     # In the worker threads: one indexed query (~1 ms), but a short q in a city of 100,000 parcels can match
     # thousands of places to rank, and without pg_trgm the version's places are scanned (measured: 35–145 ms).
     answer = await in_worker(
-        request, find_places, database(request), q["q"], plan=q["plan"], at=q["at"], limit=q["limit"]
+        request, find_places, reader(request), q["q"], plan=q["plan"], at=q["at"], limit=q["limit"]
     )
     return json_response(answer)
 
@@ -123,11 +124,11 @@ async def parcel(request: Request):
     try:
         plan = plan_id(path["plan"])
     except InvalidInput as exc:
-        raise InvalidInput(f"plan: {exc.detail}") from None
+        raise InvalidInput(Message("param_bad", name="plan", detail=exc.detail)) from None
     answer = await in_worker(
         request,
         parcel_by_id,
-        database(request),
+        reader(request),
         plan,
         path["parcel_id"],
         at=q["at"],

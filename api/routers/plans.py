@@ -15,15 +15,16 @@ from api.auth import AuthRoute, require_role
 from api.html import PREVIEW_CSP
 from api.params import AT, Param, QuerySpec, bound_body, choice, json_response, language, problem_responses
 from api.routing import LeanRoute
-from api.runtime import database, in_worker
+from api.runtime import database, in_worker, reader
 from rdtr import audit
 from rdtr.answers.changes import parse_version, plan_changes
-from rdtr.auth import TokenInfo
+from rdtr.auth import TokenInfo, package_plan, require_plan
 from rdtr.config import get_settings
 from rdtr.downloads import download_links
-from rdtr.errors import InvalidInput, PayloadTooLarge, RdtrError, UnknownPlan, UnsupportedMediaType
+from rdtr.errors import Forbidden, InvalidInput, PayloadTooLarge, RdtrError, UnknownPlan, UnsupportedMediaType
 from rdtr.ingest import ingest_package
 from rdtr.ingest.catalog import get_plan, list_plans, validation_report
+from rdtr.messages import Message
 from rdtr.models import ChangesAnswer
 from rdtr.safe_open import UPLOAD_PREFIX, check_zip_members, unpack_limit
 from rdtr.text import PLAN_ID_PATTERN, is_plan_id
@@ -44,7 +45,7 @@ def plans(request: Request):
     """`{"plans": [{id, name, legal_basis, effective_from, version, zones, bbox, versions}]}` — per plan the
     version in force (the latest when none is in force yet); `bbox` is `[minlon, minlat, maxlon, maxlat]`,
     `versions` the number of versions loaded."""
-    return list_plans(database(request), PLANS_QUERY.parse(request)["at"])
+    return list_plans(reader(request), PLANS_QUERY.parse(request)["at"])
 
 
 @router.get(
@@ -56,7 +57,7 @@ def plans(request: Request):
 def plan(request: Request, plan_id: str):
     """The plan and every version (legal basis, effective date, zones, bbox, which one is in force), each version
     with its bulk downloads as `rel: "enclosure"` links (GeoPackage, GeoJSON, FlatGeobuf, CSV, QGIS project)."""
-    doc = get_plan(database(request), plan_id, PLANS_QUERY.parse(request)["at"])
+    doc = get_plan(reader(request), plan_id, PLANS_QUERY.parse(request)["at"])
     for v in doc["versions"]:
         v["links"] = download_links(plan_id, v["version"])
     return doc
@@ -65,7 +66,7 @@ def plan(request: Request, plan_id: str):
 @router.get("/v1/plans/{plan_id}/versions/{version}/report", summary="Validation report of a version")
 def report(request: Request, plan_id: str, version: int):
     """The validation report of a loaded version, as `rdtr ingest --report` wrote it."""
-    return validation_report(database(request), plan_id, version)
+    return validation_report(reader(request), plan_id, version)
 
 
 @router.post(
@@ -75,7 +76,7 @@ def report(request: Request, plan_id: str, version: int):
     responses={
         201: {"description": "loaded as the plan's next version"},
         401: {"description": "no or invalid token"},
-        403: {"description": "not an admin token"},
+        403: {"description": "not an admin token, or a token not scoped to the package's plan (the detail names it)"},
         409: {"description": "the identical package is already loaded"},
         413: {"description": "too large"},
         415: {"description": "not a zip file"},
@@ -110,7 +111,9 @@ async def upload(
 ):
     """Multipart form field `package`: a zipped plan package. Same validation and report as `rdtr ingest`:
     201 with the new version and the report; 409 for a package already loaded; 422 with the report for an
-    invalid one; 413 above the size limit; 415 for anything but a zip."""
+    invalid one; 413 above the size limit; 415 for anything but a zip. A token scoped to plans (`rdtr token
+    create --plan ID`) may upload only packages whose `[plan].id` is one of them: another plan's package is
+    a 403 naming that plan, refused before anything is loaded (audited as `plan.upload_rejected`)."""
     db = database(request)
     tmpdir = tempfile.mkdtemp(prefix=UPLOAD_PREFIX)
     try:
@@ -128,6 +131,8 @@ async def upload(
                     {"status": exc.status, "reason": exc.detail},
                 )
             raise
+        if who.plans is not None:  # a plan-scoped token: the package's own plan id decides, before any write
+            await _check_scope(request, db, who, target, dry_run)
         result = await in_worker(
             request, ingest_package, db, target, dry_run=dry_run, label=f"upload:{name} by {who.name}", actor=who.name
         )
@@ -210,7 +215,7 @@ async def plan_changes_route(request: Request):
     q = CHANGES_QUERY.parse(request)
     if not is_plan_id(plan_id):
         raise UnknownPlan(plan_id[:80])
-    answer = await in_worker(request, _changes, database(request), plan_id, q, language(request))
+    answer = await in_worker(request, _changes, reader(request), plan_id, q, language(request))
     if isinstance(answer, str):
         return HTMLResponse(answer, headers={"Content-Security-Policy": PREVIEW_CSP, "Cache-Control": "no-store"})
     return answer
@@ -238,18 +243,33 @@ router.add_api_route(
 )
 
 
+async def _check_scope(request: Request, db, who: TokenInfo, package: Path, dry_run: bool) -> None:
+    """Refuse (403, audited) a package of a plan the token is not scoped to: nothing else is written — no
+    version, no ingest run. An unreadable plan.toml is left to the ingest, whose report says why."""
+    plan_id = await in_worker(request, package_plan, package)
+    if plan_id is None or who.covers(plan_id):
+        return
+    try:
+        require_plan(who, plan_id)
+    except Forbidden as exc:
+        if not dry_run:
+            detail = {"status": exc.status, "reason": exc.detail, "plan": plan_id, "token_plans": list(who.plans)}
+            await in_worker(request, audit.record_now, db, who.name, "plan.upload_rejected", plan_id, detail)
+        raise
+
+
 async def _receive_package(request: Request, folder: Path) -> tuple[Path, str]:
     """The uploaded zip written to ``folder`` (bounded while it streams) and its name; raises a typed error
     (413, 415, 422) for anything that is not a readable, safe zip within the limits."""
     limit = get_settings().max_upload_bytes
     bound_body(request, limit + 64 * 1024, "RDTR_MAX_UPLOAD_BYTES", "the upload")  # + the multipart framing
     if not request.headers.get("content-type", "").startswith("multipart/form-data"):
-        raise UnsupportedMediaType("send the package as multipart/form-data with the zip in the form field 'package'")
+        raise UnsupportedMediaType(Message("upload_multipart"))
     form = await request.form(max_files=1, max_fields=10)
     try:
         upload_file = form.get("package")
         if not isinstance(upload_file, UploadFile):
-            raise InvalidInput("the form field 'package' must hold the zipped plan package (a file)")
+            raise InvalidInput(Message("upload_field"))
         name = Path(upload_file.filename or "package.zip").name or "package.zip"
         target = folder / (name if name.lower().endswith(".zip") else name + ".zip")
         size = 0
@@ -257,21 +277,19 @@ async def _receive_package(request: Request, folder: Path) -> tuple[Path, str]:
             while chunk := await upload_file.read(1 << 20):
                 size += len(chunk)
                 if size > limit:
-                    raise PayloadTooLarge(
-                        f"the package is larger than the limit of {limit:,} bytes (RDTR_MAX_UPLOAD_BYTES)"
-                    )
+                    raise PayloadTooLarge(Message("upload_too_large", limit=limit))
                 out.write(chunk)
     finally:
         await form.close()
     if size == 0:
-        raise InvalidInput("the uploaded package is empty")
+        raise InvalidInput(Message("upload_empty"))
     if not zipfile.is_zipfile(target):
-        raise UnsupportedMediaType(f"{name} is not a zip file: upload the package zipped")
+        raise UnsupportedMediaType(Message("upload_not_zip", name=name))
     try:
         with zipfile.ZipFile(target) as zf:
             check_zip_members(zf, unpack_limit())
     except zipfile.BadZipFile as exc:
-        raise UnsupportedMediaType(f"{name} is not a readable zip file ({exc})") from None
+        raise UnsupportedMediaType(Message("zip_unreadable", name=name, why=str(exc))) from None
     return target, name
 
 

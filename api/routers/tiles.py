@@ -15,9 +15,10 @@ from fastapi.responses import Response
 
 from api.html import request_base
 from api.params import AT, BBOX, PLAN, Param, QuerySpec, finite_number, integer, json_response, problem_responses
-from api.runtime import database, in_worker
+from api.runtime import in_worker, reader
 from rdtr.coords import parse_bbox
 from rdtr.errors import InvalidInput
+from rdtr.messages import Message
 from rdtr.render import tiles
 from rdtr.text import PLAN_ID_PATTERN
 from rdtr.versions import versions_in_force
@@ -76,7 +77,7 @@ def tilejson(request: Request, plan: PlanId):
     the version in it, so tiles are immutable), bounds, the legend (`legend`: sub-zone code, name,
     standard colour), the plan version and legal basis, and `geojson`, the bbox alternative."""
     q = TILE_QUERY.parse(request)
-    doc = tiles.tilejson(database(request), plan, request_base(request), q["v"], q["at"])
+    doc = reader(request).read(tiles.tilejson, plan, request_base(request), q["v"], q["at"])
     return json_response(
         doc, headers={"Cache-Control": IMMUTABLE if q["v"] else SHORT, "Access-Control-Allow-Origin": "*"}
     )
@@ -84,7 +85,7 @@ def tilejson(request: Request, plan: PlanId):
 
 @router.get(
     "/v1/tiles/{plan}/{z}/{x}/{y}.mvt",
-    summary="A vector tile of the zones (ST_AsMVT)",
+    summary="A vector tile of the zones (from the version's PMTiles archive, else ST_AsMVT)",
     response_class=Response,
     responses={
         200: {
@@ -105,12 +106,12 @@ async def mvt(
     y: Annotated[int, Path(ge=0)],
 ):
     """Mapbox Vector Tile (layer `zones`) of the plan version `v` (or the one in force on `at`), simplified
-    to half a pixel; zones smaller than a pixel are left out. Empty below zoom 10."""
+    to half a pixel; zones smaller than a pixel are left out. Empty below zoom 10. Up to zoom 18 read from
+    the version's PMTiles archive (`…/versions/{n}/tiles.pmtiles`) once built, else rendered."""
     q = TILE_QUERY.parse(request)
     tiles.check_tile(z, x, y)
-    db = database(request)
 
-    def work():
+    def work(db):  # on the reader, or the primary if that replica fails under it
         with db.engine.connect() as conn:
             ver = tiles.resolve_version(conn, plan, q["v"], q["at"])
         etag = f'"pv{ver["id"]}-s{tiles.STYLE_VERSION}-{z}-{x}-{y}"'
@@ -118,7 +119,7 @@ async def mvt(
             return etag, None
         return etag, tiles.mvt_tile(db, ver["id"], z, x, y)
 
-    etag, body = await in_worker(request, work)
+    etag, body = await in_worker(request, reader(request).read, work)
     headers = _cache_headers(etag, immutable=q["v"] is not None)
     if body is None:
         return Response(status_code=304, headers=headers)
@@ -146,12 +147,11 @@ async def zones_geojson(request: Request):
     q = ZONES_QUERY.parse(request)
     box, plan, v, at, zoom = q["bbox"], q["plan"], q["v"], q["at"], q["zoom"]
     if not 0 <= zoom <= tiles.MAX_ZOOM:
-        raise InvalidInput(f"zoom: {zoom:g} is outside 0–{tiles.MAX_ZOOM}")
+        raise InvalidInput(Message("zoom_range", zoom=f"{zoom:g}", high=str(tiles.MAX_ZOOM)))
     if v is not None and plan is None:
-        raise InvalidInput("v (a version number) needs plan")
-    db = database(request)
+        raise InvalidInput(Message("v_needs_plan"))
 
-    def work():
+    def work(db):  # on the reader, or the primary if that replica fails under it
         with db.engine.connect() as conn:
             if plan is not None:
                 ids = [tiles.resolve_version(conn, plan, v, at)["id"]]
@@ -166,7 +166,7 @@ async def zones_geojson(request: Request):
         body, n = tiles.zones_geojson(db, ids, box, zoom)
         return etag, body, n
 
-    etag, body, n = await in_worker(request, work)
+    etag, body, n = await in_worker(request, reader(request).read, work)
     headers = _cache_headers(etag, immutable=v is not None)
     if body is None:
         return Response(status_code=304, headers=headers)

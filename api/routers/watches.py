@@ -13,10 +13,13 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 from sqlalchemy import text
 
+from api.auth import bearer_token
 from api.params import (
     _FEATURE,
     _MULTI,
     _POLYGON,
+    PLAN,
+    QuerySpec,
     json_response,
     parse_json,
     problem_responses,
@@ -25,9 +28,11 @@ from api.params import (
 from api.routing import LeanRoute
 from api.runtime import database, in_worker
 from rdtr import watches
+from rdtr.auth import require_watch_plan
 from rdtr.config import get_settings
 from rdtr.errors import UnknownPlan
 from rdtr.text import PLAN_ID_PATTERN, is_plan_id
+from rdtr.watch_list import list_watches
 
 
 # The documented answers (here, not in rdtr.models: only the HTTP API answers them).
@@ -65,6 +70,23 @@ class WatchAnswer(BaseModel):
     deliveries: list[WatchDelivery]
 
 
+class WatchListed(BaseModel):
+    """One watch in ``GET /v1/watches`` (no secret, no geometry)."""
+
+    id: str
+    url: str
+    plan: str | None = None
+    activity: str | None = None
+    created_at: str
+
+
+class WatchList(BaseModel):
+    """``GET /v1/watches``: the watches a token's plans have, newest first."""
+
+    watches: list[WatchListed]
+    limit: int = Field(description="at most this many are listed")
+
+
 router = APIRouter(tags=["watches"], route_class=LeanRoute)
 
 ATOM = "http://www.w3.org/2005/Atom"
@@ -100,6 +122,15 @@ WATCH_PATH = [
         "description": "the secret POST /v1/watches answered (a wrong one is a 404, as for an unknown watch)",
     },
 ]
+#: DELETE: the secret, or instead a bearer token of an officer or admin of the watch's plan.
+DELETE_PATH = [
+    WATCH_PATH[0],
+    WATCH_PATH[1]
+    | {"required": False, "description": "the watch's secret; or send a token of the watch's plan instead"},
+]
+#: An optional bearer token (OpenAPI: no security, or the bearer scheme).
+OPTIONAL_TOKEN = [{}, {"HTTPBearer": []}]
+LIST_QUERY = QuerySpec(PLAN)
 FEED_PATH = [
     {
         "name": "plan_id",
@@ -116,8 +147,14 @@ FEED_PATH = [
     status_code=201,
     response_model=WatchCreated,
     summary="Be told (webhook) when a new plan version changes the answer for a parcel or an area",
-    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": _WATCH_SCHEMA}}}},
-    responses={**problem_responses(400, 404, 413, 422, 503), 201: {"description": "the watch; keep its secret"}},
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": _WATCH_SCHEMA}}},
+        "security": OPTIONAL_TOKEN,
+    },
+    responses={
+        **problem_responses(400, 401, 403, 404, 413, 422, 503),
+        201: {"description": "the watch; keep its secret"},
+    },
 )
 async def create_watch(request: Request):
     """Public (no token). `{"parcel" | "area": GeoJSON, "activity"?, "plan"?, "url"}` → 201 `{"id", "secret"}`.
@@ -128,10 +165,16 @@ async def create_watch(request: Request):
     delivery's id) and `X-Rdtr-Signature: sha256=<hex HMAC-SHA256(secret, body)>`; a non-2xx answer is
     retried with exponential backoff (30 s doubling, at most 1 h, 10 attempts). The secret is shown only
     here. URLs whose host is or resolves to a loopback, private, link-local, multicast or reserved address
-    are refused (422); redirects are never followed."""
+    are refused (422); redirects are never followed.
+
+    A token is optional; one sent is checked: a token scoped to plans may make watches of its plans only
+    (403 naming the plan), and not a watch without `plan` (it would hear of every plan)."""
+    who = await bearer_token(request)
     raw = await read_body(request, WATCH_BODY_LIMIT)
     body = parse_json(raw, 'the body is empty: send {"parcel": GeoJSON, "url": "https://…"}')
     watch = watches.parse_request(body)
+    if who is not None:
+        require_watch_plan(who, watch["plan"])
     created = await in_worker(request, watches.create, database(request), watch)
     return json_response(created, status_code=201, headers={"Location": f"/v1/watches/{created['id']}"})
 
@@ -160,20 +203,46 @@ async def show_watch(request: Request):
 @router.delete(
     "/v1/watches/{watch_id}",
     status_code=204,
-    summary="Delete a watch (with its secret)",
-    openapi_extra={"parameters": WATCH_PATH},
-    responses={**problem_responses(404, 503), 204: {"description": "deleted: nothing more is delivered"}},
+    summary="Delete a watch (with its secret, or a token of its plan)",
+    openapi_extra={"parameters": DELETE_PATH, "security": OPTIONAL_TOKEN},
+    responses={
+        **problem_responses(401, 403, 404, 503),
+        204: {"description": "deleted: nothing more is delivered"},
+    },
 )
 async def delete_watch(request: Request):
-    """No more deliveries: pending ones are given up. A wrong or missing `X-Watch-Secret` is a 404."""
+    """No more deliveries: pending ones are given up. A wrong or missing `X-Watch-Secret` is a 404.
+
+    Without the right secret, an officer or admin token may delete a watch of its plans (a plan's office
+    removing a watch, e.g. one whose URL is abused); a token scoped to other plans is a 403 naming the
+    watch's plan, and a watch without a plan needs a national token (one without `--plan`)."""
+    who = await bearer_token(request)
     await in_worker(
         request,
         watches.delete,
         database(request),
         request.path_params["watch_id"],
         request.headers.get("x-watch-secret"),
+        who,
     )
     return Response(status_code=204)
+
+
+@router.get(
+    "/v1/watches",
+    response_model=WatchList,
+    summary="The watches of a token's plans (officer)",
+    openapi_extra=LIST_QUERY.openapi(security=[{"HTTPBearer": []}]),
+    responses=problem_responses(401, 403, 422, 503),
+)
+async def watches_of_plans(request: Request):
+    """The watches (id, url, plan, activity, created_at; never a secret) of `plan`, or of every plan the
+    token may act on, newest first, at most `limit`. Needs an officer or admin token; a token scoped to
+    plans gets a 403 naming `plan` when it is not one of them, and never sees watches without a plan (only
+    a national token does)."""
+    who = await bearer_token(request, required=True)
+    q = LIST_QUERY.parse(request)
+    return json_response(await in_worker(request, list_watches, database(request), who, q["plan"]))
 
 
 @router.get(

@@ -12,11 +12,13 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from starlette.datastructures import UploadFile
 
-from api.params import bound_body, problem_responses
+from api.params import bound_body, json_response, problem_responses
+from api.problems import language
 from api.runtime import in_worker
 from rdtr.config import get_settings
 from rdtr.coords import parse_place
 from rdtr.errors import InvalidInput, PayloadTooLarge, UnsupportedMediaType
+from rdtr.messages import Message
 from rdtr.safe_open import UPLOAD_PREFIX, kind_of
 from rdtr.units import measures_json
 
@@ -55,13 +57,14 @@ def index():
     "/v1/coordinates", summary="Read a typed place (decimal, DMS or UTM) as lon/lat", responses=problem_responses(422)
 )
 def coordinates(
+    request: Request,
     q: Annotated[
         str, Query(max_length=200, description="e.g. `0.1351, 117.4823`, `0°08'06\"N 117°28'56\"E`, `50N 553000 14900`")
     ],
 ):
     """`{lon, lat, format, note}` in EPSG:4326: `format` is `decimal`, `dms` or `utm`; `note` says how an
-    ambiguous input was read."""
-    return Response(orjson.dumps(parse_place(q).as_dict()), media_type="application/json")
+    ambiguous input was read (in the `Accept-Language`, like the errors)."""
+    return json_response(parse_place(q).as_dict(), lang=language(request.headers))
 
 
 @router.post(
@@ -104,14 +107,14 @@ async def convert(request: Request):
     form = await request.form(max_files=1, max_fields=4)
     upload = form.get("file")
     if not isinstance(upload, UploadFile):
-        raise InvalidInput("send the file as multipart/form-data in the field 'file'")
+        raise InvalidInput(Message("convert_multipart"))
     name = FsPath(upload.filename or "parcel").name or "parcel"
     data = await upload.read(limit + 1)
     if len(data) > limit:
-        raise PayloadTooLarge(f"{name}: larger than {limit:,} bytes (RDTR_MAX_JSON_BYTES)")
+        raise PayloadTooLarge(Message("convert_too_large", name=name, limit=limit))
     suffix = FsPath(name).suffix.lower()
     if suffix and suffix not in PARCEL_SUFFIXES:
-        raise UnsupportedMediaType(f"{name}: use KML/KMZ, a zipped Shapefile (.zip), GeoJSON or GeoPackage")
+        raise UnsupportedMediaType(Message("convert_kind", name=name))
     if not suffix:  # no name to go by: the content says what it is (rdtr.safe_open checks it either way)
         name = FsPath(name).stem[:100] + _suffix_for(data, name)
     doc = await in_worker(request, _convert_bytes, name, data)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 
-from api.html import maybe_preview
+from api.html import PAGE_LANG, maybe_preview
 from api.params import (
     ACTIVITY,
     AT,
@@ -18,13 +18,13 @@ from api.params import (
     problem_responses,
 )
 from api.routing import LeanRoute
-from api.runtime import database
+from api.runtime import reader
 from rdtr.answers import zoning_at
 from rdtr.models import ZoningAnswer
 
 router = APIRouter(tags=["zoning"], route_class=LeanRoute)
 
-ZONING_QUERY = QuerySpec(LON, LAT, AT, ACTIVITY, PLAN, FORMAT_HTML)
+ZONING_QUERY = QuerySpec(LON, LAT, AT, ACTIVITY, PLAN, FORMAT_HTML, PAGE_LANG)
 
 
 @router.get(
@@ -57,6 +57,6 @@ async def zoning(request: Request):
     q = ZONING_QUERY.parse(request)
     # On the event loop by design: one indexed query on a pooled connection (~0.3 ms); a thread hop would
     # cost a third as much again. Everything heavier goes to the worker threads (api.runtime.in_worker).
-    answer = zoning_at(database(request), q["lon"], q["lat"], at=q["at"], activity=q["activity"], plan=q["plan"])
+    answer = zoning_at(reader(request), q["lon"], q["lat"], at=q["at"], activity=q["activity"], plan=q["plan"])
     preview = await maybe_preview(request, q["f"], kind="zoning", answer=answer, geometry=None)
     return preview or json_response(answer, lang=language(request))

@@ -1070,7 +1070,7 @@
       html += planLine(z.plan) + "</article>";
     });
     html += overlaysHtml(a.overlays);
-    var preview = "/v1/zoning?" + q.toString() + "&f=html";
+    var preview = "/v1/zoning?" + q.toString() + "&f=html&lang=" + lang();  // a new tab: the page's language
     html += '<p class="links"><a href="' + esc(preview) + '" target="_blank" rel="noopener">' + esc(t("preview")) +
       '</a> · <a href="/v1/zoning?' + esc(q.toString()) + '" target="_blank" rel="noopener">' + esc(t("json")) + "</a></p>";
     showResult(html);
@@ -1444,6 +1444,7 @@
   function previewForm(geometry, q) {
     var params = new URLSearchParams(q ? q.toString() : "at=" + state.date);
     params.set("f", "html");
+    params.set("lang", lang());
     var json = JSON.stringify({ type: "Feature", properties: {}, geometry: geometry });
     var name = json.slice(0, -1) + ',"';
     var value = '":0}';

@@ -12,6 +12,7 @@ from rdtr.coords import parse_bbox
 from rdtr.db import Database
 from rdtr.errors import InvalidInput
 from rdtr.itbx import CLASS_NAMES, CLASS_RANK
+from rdtr.messages import Message
 from rdtr.text import kbli_query, name_key
 
 MAX_FEATURES = 10_000
@@ -60,7 +61,7 @@ def parse_classes(value) -> set[str] | None:
         return None
     bad = sorted(c for c in classes if c not in CLASS_RANK)
     if bad:
-        raise InvalidInput(f"class must be I, T, B or X (or a comma list of them), got {', '.join(bad)}")
+        raise InvalidInput(Message("bad_class", got=", ".join(bad)))
     return classes
 
 

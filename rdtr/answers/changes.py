@@ -23,6 +23,7 @@ from sqlalchemy.engine import Connection
 
 from rdtr.conditions import RULE_NAMES
 from rdtr.errors import InvalidInput, NotFound, UnknownPlan
+from rdtr.messages import Message
 from rdtr.versions import IN_FORCE_SQL, INTENSITY_FIELDS
 
 MATCH_SHARE = 0.9  #: a pair is the same polygon when its intersection covers this share of both
@@ -120,7 +121,7 @@ def parse_version(value) -> int | date:
             return date.fromisoformat(raw)
     except ValueError:
         pass
-    raise InvalidInput(f"{raw[:40]!r} is neither a version number (1, 2, …) nor a date YYYY-MM-DD")
+    raise InvalidInput(Message("not_version_or_date", raw=repr(raw[:40])))
 
 
 def resolve_version(conn, plan_id: str, value) -> dict:
@@ -140,11 +141,8 @@ def resolve_version(conn, plan_id: str, value) -> dict:
     if first is None or first[0] is None:
         raise UnknownPlan(plan_id)
     if isinstance(wanted, date):
-        raise NotFound(
-            f"plan {plan_id} has no version in force on {wanted.isoformat()} (its first version takes effect on "
-            f"{first[0].isoformat()})"
-        )
-    raise NotFound(f"plan {plan_id} has no version {wanted} (its versions are 1 to {first[1]})")
+        raise NotFound(Message("none_in_force_first", plan=plan_id, at=wanted.isoformat(), first=first[0].isoformat()))
+    raise NotFound(Message("no_version_numbered", plan=plan_id, version=str(wanted), last=str(first[1])))
 
 
 def _ref(v: dict) -> dict:

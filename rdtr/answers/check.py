@@ -23,6 +23,7 @@ from rdtr.conditions import hours_within, parse_hours
 from rdtr.db import Database
 from rdtr.errors import InvalidInput
 from rdtr.itbx import CLASS_RANK
+from rdtr.messages import Message
 from rdtr.proposal import parse_proposal
 from rdtr.text import name_key
 
@@ -55,7 +56,7 @@ def check(
     whose ``properties.proposal`` (else ``proposal``) is that feature's proposal. A batch answers
     ``{"at", "count", "results": [...]}`` in input order; a feature that cannot be checked gets an ``error``."""
     if not activity or not str(activity).strip():
-        raise InvalidInput("activity is required: the activity code, its exact name or a KBLI code")
+        raise InvalidInput(Message("check_activity"))
     default = parse_proposal(proposal)
     batch = as_batch(source)
     proposals = []

@@ -8,6 +8,7 @@ from datetime import date
 from rdtr.answers.parcel import analyze_parcels, as_batch
 from rdtr.db import Database
 from rdtr.errors import InvalidInput
+from rdtr.messages import Message
 from rdtr.versions import INTENSITY_FIELDS
 
 SHARE_EPS = 0.0005  # share differences below this are rounding, not change
@@ -37,7 +38,7 @@ def compare(
     """Analyse the parcel(s) under the versions in force on ``date_from`` and ``date_to`` and list the
     differences: sub-zones and shares, intensity, limits, and the activity's class."""
     if date_from is None or date_to is None:
-        raise InvalidInput("compare needs both dates: from=YYYY-MM-DD and to=YYYY-MM-DD")
+        raise InvalidInput(Message("compare_dates"))
     batch = as_batch(source)
     before = analyze_parcels(db, batch.parcels, at=date_from, activity=activity, plan=plan, sliver_share=sliver_share)
     after = analyze_parcels(db, batch.parcels, at=date_to, activity=activity, plan=plan, sliver_share=sliver_share)

@@ -1,21 +1,25 @@
-"""OGC API – Features: the collections (a plan's zones, a plan's overlays) and their items, in SQL.
+"""OGC API – Features: the collections (a plan's zones, overlays, versions and changes) and their items, in SQL.
 
 PostGIS does the spatial work: ``bbox`` is ``&&`` plus ``ST_Intersects`` on the GiST index, paging is
 ``ORDER BY id LIMIT/OFFSET`` (ids never change within a version), ``numberMatched`` the exact ``count(*)`` of
 the same filter (the plan version's stored ``zone_count`` when nothing filters), and another CRS is
 ``ST_Transform`` (Part 2: CRS84, EPSG:3857 and the plan's UTM zone). The version answered is the one in force
-at the ``datetime`` instant (rdtr.versions), so a date before the plan gives no features.
+at the ``datetime`` instant (rdtr.versions), so a date before the plan gives no features. The versions and
+the changes between them are :mod:`rdtr.answers.feature_history`.
 """
 
 from __future__ import annotations
 
 import math
+import weakref
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
 import orjson
 
+from rdtr.answers import feature_history as history
+from rdtr.answers.sql import in_force
 from rdtr.db import Database
 from rdtr.errors import InvalidInput, NotFound
 from rdtr.versions import versions_in_force
@@ -25,7 +29,12 @@ EPSG_URI = "http://www.opengis.net/def/crs/EPSG/0/"
 ZONE_FIELDS = ("subzone_code", "subzone_name", "zone_code", "zone_name", "block", "subblock", "kelurahan", "kecamatan")
 OVERLAY_FIELDS = ("kind", "name", "text", "max_height_m")
 #: the property filters each kind of collection accepts (equality, as the plan writes the value)
-FILTERS = {"zones": ("subzone_code", "zone_code", "kelurahan", "kecamatan", "block"), "overlays": ("kind",)}
+FILTERS = {
+    "zones": ("subzone_code", "zone_code", "kelurahan", "kecamatan", "block"),
+    "overlays": ("kind",),
+    "versions": (),
+    "changes": ("change", "to_version", "kelurahan"),
+}
 MAX_LIMIT = 10_000
 
 
@@ -38,16 +47,18 @@ class BadQuery(InvalidInput):
 
 @dataclass(frozen=True)
 class Collection:
-    """One feature collection: a plan's zones or overlays over all of its versions."""
+    """One feature collection: a plan's zones or overlays over all of its versions, its versions, or the
+    changes between consecutive versions."""
 
     id: str
     plan_id: str
-    kind: str  #: "zones" or "overlays"
+    kind: str  #: "zones", "overlays", "versions" or "changes"
     title: str
     description: str
     bbox: tuple[float, float, float, float] | None
     start: date  #: the first version's effective date
     utm_srid: int | None  #: the plan's UTM zone (SRGI2013 where PostGIS knows it, else WGS 84)
+    current_version: int | None = None  #: the number of the version in force today (else the latest)
 
     @property
     def crs(self) -> list[str]:
@@ -64,7 +75,7 @@ class Collection:
 
 
 _PLANS_SQL = """
-SELECT p.id, p.name, min(pv.effective_from),
+SELECT p.id, p.name, min(pv.effective_from), count(pv.id), max(pv.version),
        ST_XMin(ST_Extent(pv.bbox)), ST_YMin(ST_Extent(pv.bbox)),
        ST_XMax(ST_Extent(pv.bbox)), ST_YMax(ST_Extent(pv.bbox)),
        EXISTS (SELECT 1 FROM overlay o JOIN plan_version v ON v.id = o.plan_version_id WHERE v.plan_id = p.id)
@@ -89,12 +100,31 @@ def _utm_srid(db: Database, bbox) -> int | None:
     return rows[0][0] if rows else None
 
 
+#: what the catalogue is built from: it changes only when a version is loaded (or a day passes)
+_CATALOG_KEY_SQL = "SELECT count(*), max(id), max(loaded_at), (SELECT count(*) FROM plan) FROM plan_version"
+_CATALOGS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
 def collections(db: Database) -> list[Collection]:
-    """Every collection: ``{plan}-zones`` for each plan with a version, ``{plan}-overlays`` where it has any."""
+    """Every collection: per plan with a version ``{plan}-zones`` and ``{plan}-versions``, ``{plan}-overlays``
+    where it has any and ``{plan}-changes`` where it has two versions or more. Built again only when the
+    versions loaded (or the day) change: every items request names its collection."""
+    key = (date.today(), *db.fetch_sql(_CATALOG_KEY_SQL)[0])
+    cached = _CATALOGS.get(db)
+    if cached is not None and cached[0] == key:
+        return cached[1]
+    out = _build_collections(db)
+    _CATALOGS[db] = (key, out)
+    return out
+
+
+def _build_collections(db: Database) -> list[Collection]:
+    with db.engine.connect() as conn:
+        in_force = {v["plan_id"]: v["version"] for v in versions_in_force(conn, date.today())}
     out = []
-    for pid, name, start, *box, has_overlays in db.fetch_sql(_PLANS_SQL):
+    for pid, name, start, n_versions, latest, *box, has_overlays in db.fetch_sql(_PLANS_SQL):
         bbox = tuple(box) if None not in box else None
-        utm = _utm_srid(db, bbox)
+        common = (bbox, start, _utm_srid(db, bbox), in_force.get(pid, latest))
         out.append(
             Collection(
                 f"{pid}-zones",
@@ -103,9 +133,7 @@ def collections(db: Database) -> list[Collection]:
                 f"{name} — zones (pola ruang)",
                 f"The zoning polygons of plan {pid!r}: sub-zone, zone, block and area names; "
                 "the version in force at `datetime` (default today).",
-                bbox,
-                start,
-                utm,
+                *common,
             )
         )
         if has_overlays:
@@ -116,9 +144,31 @@ def collections(db: Database) -> list[Collection]:
                     "overlays",
                     f"{name} — special-provision overlays",
                     f"The overlays (KKOP, KRB, LP2B, …) of plan {pid!r}; the version in force at `datetime`.",
-                    bbox,
-                    start,
-                    utm,
+                    *common,
+                )
+            )
+        out.append(
+            Collection(
+                f"{pid}-versions",
+                pid,
+                "versions",
+                f"{name} — plan versions",
+                f"One feature per version of plan {pid!r} (id: the version number): valid_from, valid_to, loaded_at, "
+                "zone_count, the version's extent as geometry and its downloads as links; with `datetime`, the "
+                "version in force then.",
+                *common,
+            )
+        )
+        if n_versions >= 2:
+            out.append(
+                Collection(
+                    f"{pid}-changes",
+                    pid,
+                    "changes",
+                    f"{name} — changes between versions",
+                    f"The zones of plan {pid!r} that changed (added, removed, reshaped, recoded) from each version "
+                    "to the next; with `datetime`, the changes that brought in the version in force then.",
+                    *common,
                 )
             )
     return out
@@ -208,15 +258,18 @@ def parse_bbox(text: str, srid: int) -> tuple[float, float, float, float]:
 # --- items ------------------------------------------------------------------------------------------------
 
 
+_VERSION_AT_SQL = (
+    f"SELECT f.id, f.version, f.effective_from, pv.zone_count FROM ({in_force('%s', '%s')}) f "
+    "JOIN plan_version pv ON pv.id = f.id"
+)
+
+
 def version_at(db: Database, c: Collection, at: date) -> dict | None:
     """The plan version in force at ``at`` (``{id, version, zone_count, …}``), or ``None`` before the plan."""
-    with db.engine.connect() as conn:
-        got = versions_in_force(conn, at, c.plan_id)
-    if not got:
+    rows = db.fetch_sql(_VERSION_AT_SQL, (at, c.plan_id, c.plan_id))
+    if not rows:
         return None
-    v = got[0]
-    v["zone_count"] = db.fetch_sql("SELECT zone_count FROM plan_version WHERE id = %s", (v["id"],))[0][0]
-    return v
+    return dict(zip(("id", "version", "effective_from", "zone_count"), rows[0]))
 
 
 def _geometry_sql(srid: int) -> str:
@@ -235,6 +288,14 @@ def _envelope(bbox, srid: int) -> str:
         return f"ST_MakeEnvelope({x1}, {y1}, {x2}, {y2}, 4326)"
     box = f"ST_Segmentize(ST_MakeEnvelope({x1}, {y1}, {x2}, {y2}, {int(srid)}), {max(x2 - x1, y2 - y1) / 16 or 1})"
     return f"ST_Transform({box}, 4326)"
+
+
+def _bbox_sql(bbox, srid: int) -> str | None:
+    """``t.geom`` meets the box: ``&&`` (the GiST index) then ``ST_Intersects``; ``None`` without a box."""
+    if bbox is None:
+        return None
+    env = _envelope(bbox, srid)
+    return f"t.geom && {env} AND ST_Intersects(t.geom, {env})"
 
 
 def _from(kind: str) -> str:
@@ -273,7 +334,7 @@ def items(
     db: Database,
     c: Collection,
     *,
-    at: date,
+    at: date | None,
     bbox=None,
     bbox_srid: int = 4326,
     filters: dict | None = None,
@@ -282,35 +343,56 @@ def items(
     srid: int = 4326,
 ) -> dict:
     """``{features, number_matched, version}``: the page ``offset..offset+limit`` (by id) of the collection's
-    features in the version in force at ``at`` that intersect ``bbox`` and equal every filter."""
-    v = version_at(db, c, at)
+    features in the version in force at ``at`` (default today; for versions and changes: all of them) that
+    intersect ``bbox`` and equal every filter."""
+    if c.kind in ("versions", "changes"):
+        page = {
+            "at": at,
+            "where_bbox": _bbox_sql(bbox, bbox_srid),
+            "geometry": _geometry_sql(srid),
+            "limit": limit,
+            "offset": offset,
+        }
+        if c.kind == "versions":
+            return {**history.version_items(db, c.plan_id, **page), "version": None}
+        return {**history.change_items(db, c.plan_id, filters=filters, **page), "version": None}
+    v = version_at(db, c, at or date.today())
     if v is None:
         return {"features": [], "number_matched": 0, "version": None}
     where = ["t.plan_version_id = %(pv)s"]
     params: dict[str, Any] = {"pv": v["id"], "limit": limit, "offset": offset}
     if bbox is not None:
-        env = _envelope(bbox, bbox_srid)
-        where.append(f"t.geom && {env} AND ST_Intersects(t.geom, {env})")
+        where.append(_bbox_sql(bbox, bbox_srid))
     for name, value in (filters or {}).items():
         where.append(f"{_filter_column(c.kind, name)} = %({name})s")
         params[name] = value
     cond = " AND ".join(where)
+    # the page's ids first (the count of all that match comes with them), then only their geometries; a
+    # whole version's count is its stored zone_count
+    known = v["zone_count"] if c.kind == "zones" and bbox is None and not filters else None
+    count = "NULL" if known else "count(*) OVER ()"
     rows = db.fetch_sql(
-        f"SELECT t.id, {_geometry_sql(srid)}, {_columns(c.kind)} {_from(c.kind)} WHERE {cond} "
-        "ORDER BY t.id LIMIT %(limit)s OFFSET %(offset)s",
+        f"WITH page AS (SELECT t.id, {count} AS matched {_from(c.kind)} WHERE {cond} "
+        "ORDER BY t.id LIMIT %(limit)s OFFSET %(offset)s) "
+        f"SELECT t.id, {_geometry_sql(srid)}, {_columns(c.kind)}, page.matched FROM page "
+        f"JOIN {_from(c.kind).removeprefix('FROM ')} ON t.id = page.id ORDER BY t.id",
         params,
     )
-    if c.kind == "zones" and bbox is None and not filters and v["zone_count"]:
-        matched = v["zone_count"]
-    elif offset == 0 and len(rows) < limit:
-        matched = len(rows)
-    else:
+    if known:
+        matched = known
+    elif rows:
+        matched = rows[0][-1]
+    elif offset == 0:
+        matched = 0
+    else:  # past the end
         matched = db.fetch_sql(f"SELECT count(*) {_from(c.kind)} WHERE {cond}", params)[0][0]
-    return {"features": [_feature(c, v["version"], r) for r in rows], "number_matched": matched, "version": v}
+    return {"features": [_feature(c, v["version"], r[:-1]) for r in rows], "number_matched": matched, "version": v}
 
 
 def item(db: Database, c: Collection, feature_id: str, srid: int = 4326) -> dict:
     """One feature of the collection by its id (any version of the plan), or :class:`NotFound`."""
+    if c.kind in ("versions", "changes"):
+        return history.one_feature(db, c.kind, c.plan_id, feature_id, _geometry_sql(srid))
     if not feature_id.isdigit() or len(feature_id) > 18:
         raise NotFound(f"no feature {feature_id[:40]!r} in {c.id}")
     rows = db.fetch_sql(

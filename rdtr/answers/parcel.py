@@ -30,7 +30,7 @@ def sliver_threshold(value: float | None) -> float:
     """The sliver threshold (a share of the parcel): ``value`` or ``RDTR_SLIVER_SHARE``, within [0, 1)."""
     share = get_settings().sliver_share if value is None else float(value)
     if not 0 <= share < 1:
-        raise InvalidInput(f"sliver_share must be in [0, 1), got {share:g}")
+        raise InvalidInput(Message("sliver_range", got=f"{share:g}"))
     return share
 
 
@@ -83,10 +83,7 @@ def overlay(db: Database, parcels: list[ParcelInput], at: date, plan: str | None
     limit = get_settings().max_pieces
     pieces = sum(1 for r in rows if r.kind == "z")
     if pieces > limit:
-        raise LimitExceeded(
-            f"the parcels cut {pieces:,} zone pieces, more than the limit of {limit:,} "
-            "(RDTR_MAX_PIECES); split the request or send smaller parcels"
-        )
+        raise LimitExceeded(Message("too_many_pieces", pieces=pieces, limit=limit))
     for r in rows:
         slot = out[r.ord]
         if r.kind == "p":

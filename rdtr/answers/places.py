@@ -3,8 +3,9 @@
 
 The places are made once per plan version, in its load (:func:`rdtr.ingest.load.load_places`): every
 kelurahan, kecamatan, block, sub-block and sub-zone of the zone layer and every parcel of its ``[[parcels]]``
-layers, each with its bounding box and a point on it (``ST_PointOnSurface`` of the union of its zones). A
-search is one indexed query on them: keys are :func:`rdtr.text.name_key` (case and accents ignored), ranked
+layers, each with its bounding box and a point on it (``ST_PointOnSurface`` of the member zone nearest the
+members' mean point: inside the place, and cheap at ingest). A search is one indexed query on them: keys
+are :func:`rdtr.text.name_key` (case and accents ignored), ranked
 exact > prefix > word prefix > substring, then by kind (kelurahan, kecamatan, block, subblock, subzone,
 parcel), then by name. A sub-zone is found by its code or its name ("R-2", "perumahan kepadatan"); a parcel
 by its number (also as bare digits) or its label (the address). Only the versions in force on ``at``.
@@ -21,6 +22,7 @@ from rdtr.answers.plans import check_plan_message, require_plan
 from rdtr.answers.sql import in_force
 from rdtr.db import Database, Query
 from rdtr.errors import InvalidInput, NotFound
+from rdtr.messages import Message
 from rdtr.text import name_key
 
 MAX_QUERY_CHARS = 100
@@ -96,15 +98,12 @@ def query_key(q: str) -> str:
     """The search key of ``q`` (1–100 characters once trimmed), or an :class:`InvalidInput` saying why not."""
     text = (q or "").strip()
     if not 1 <= len(text) <= MAX_QUERY_CHARS:
-        raise InvalidInput(
-            f"q must be 1–{MAX_QUERY_CHARS} characters once leading and trailing spaces are trimmed "
-            f"(a kelurahan, block, sub-zone or parcel number), got {len(text)}"
-        )
+        raise InvalidInput(Message("places_q_length", limit=MAX_QUERY_CHARS, got=len(text)))
     if any(ord(ch) < 32 for ch in text):
-        raise InvalidInput("q contains a control character")
+        raise InvalidInput(Message("places_q_control"))
     key = name_key(text)
     if not key:
-        raise InvalidInput("q has no letters or digits to search for")
+        raise InvalidInput(Message("places_q_empty"))
     return key
 
 
@@ -139,7 +138,7 @@ def find_places(db: Database, q: str, plan: str | None = None, at: date | None =
     ``{"query", "at", "places": [{kind, name, label, plan, bbox, point, match}]}``."""
     key = query_key(q)
     if not isinstance(limit, int) or not 1 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"limit must be a whole number in 1–{MAX_LIMIT}, got {limit!r}")
+        raise InvalidInput(Message("places_limit", limit=MAX_LIMIT, got=repr(limit)))
     at = at or date.today()
     rows = db.fetch(PLACES, (key, _like_substring(key), at, plan, limit))
     if not rows and plan is not None:
@@ -161,17 +160,14 @@ def parcel_by_id(
     An unknown plan or parcel is a 404 saying which."""
     at = at or date.today()
     if len(parcel_id) > MAX_PARCEL_ID_CHARS:
-        raise InvalidInput(f"parcel_id is longer than {MAX_PARCEL_ID_CHARS} characters")
+        raise InvalidInput(Message("parcel_id_long", limit=MAX_PARCEL_ID_CHARS))
     rows = [] if "\x00" in parcel_id else db.fetch(PARCEL_BY_ID, (plan, parcel_id, at))
     if not rows:
         require_plan(db, plan)
         message = check_plan_message(db, plan, at)
         if message is not None:
             raise NotFound(message)
-        raise NotFound(
-            f"plan {plan} has no parcel {parcel_id[:80]!r} in its version in force on {at.isoformat()} "
-            "(find parcels by number or address with GET /v1/places?q=…)"
-        )
+        raise NotFound(Message("no_parcel", plan=plan, parcel=repr(parcel_id[:80]), at=at.isoformat()))
     row = rows[0]
     answer = analyze(db, row.geometry, at=at, activity=activity, plan=plan, sliver_share=sliver_share)
     ref = {"plan": plan, "version": row.version, "parcel_id": row.parcel_id, "label": row.label}

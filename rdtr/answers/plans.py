@@ -7,6 +7,7 @@ from datetime import date
 from rdtr.answers.assemble import find_activity, unknown_activity
 from rdtr.db import Database
 from rdtr.errors import UnknownPlan
+from rdtr.messages import Message
 from rdtr.versions import VersionData
 
 
@@ -38,8 +39,5 @@ def check_plan_message(db: Database, plan: str, at: date) -> str | None:
     if first is None:
         raise UnknownPlan(plan)
     if first > at:
-        return (
-            f"Plan {plan} has no version in force on {at.isoformat()} (its first version takes effect on "
-            f"{first.isoformat()}), so the RTRW applies."
-        )
+        return Message("no_version_yet", plan=plan, at=at.isoformat(), first=first.isoformat())
     return None

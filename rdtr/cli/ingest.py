@@ -162,15 +162,21 @@ def token_create(
     expires: str | None = typer.Option(
         None, "--expires", help="refuse the token after this date (YYYY-MM-DD, end of that day UTC) or time (ISO 8601)"
     ),
+    plans: list[str] | None = typer.Option(
+        None,
+        "--plan",
+        help="scope the token to this plan id (repeat for several); without --plan it acts on every plan",
+    ),
 ) -> None:
-    """Create a token and print it alone on stdout (it is stored hashed: keep it now)."""
+    """Create a token and print it alone on stdout (it is stored hashed: keep it now); with --plan it may
+    upload, issue extracts and manage watches for those plans only."""
     from rdtr.auth import ROLES, create_token
 
     if role not in ROLES:
         fail(f"--role must be one of {', '.join(ROLES)}, got {role!r}", 2)
     expires_at = _expiry(expires) if expires else None
     with open_db(owner=True) as db:
-        token = create_token(db, name, role, expires_at=expires_at)
+        token = create_token(db, name, role, plans=plans, expires_at=expires_at)
     sys.stdout.write(token + "\n")
 
 
@@ -189,7 +195,7 @@ def _expiry(value: str):
 @token_app.command("list")
 @handles_errors
 def token_list(as_json: bool = typer.Option(False, "--json", help="print JSON")) -> None:
-    """The tokens: name, role, created, expires, revoked (never a token)."""
+    """The tokens: name, role, plans (its scope), created, expires, revoked (never a token)."""
     from rdtr.auth import list_tokens
 
     with open_db(owner=True) as db:
@@ -199,7 +205,10 @@ def token_list(as_json: bool = typer.Option(False, "--json", help="print JSON"))
         return
     for t in doc["tokens"]:
         state = f"revoked {t['revoked']}" if t["revoked"] else (f"expires {t['expires']}" if t["expires"] else "active")
-        console.print(f"{t['name']}  {t['role']}  created {t['created']}  {state}", highlight=False, soft_wrap=True)
+        scope = "plans " + ",".join(t["plans"]) if t["plans"] else "all plans"
+        console.print(
+            f"{t['name']}  {t['role']}  {scope}  created {t['created']}  {state}", highlight=False, soft_wrap=True
+        )
 
 
 @app.command("audit")
@@ -217,7 +226,11 @@ def audit_log(
         print_json(doc)
         return
     for e in doc["entries"]:
-        console.print(f"{e['at']}  {e['actor']}  {e['action']}  {e['target'] or ''}", highlight=False, soft_wrap=True)
+        line = f"{e['at']}  {e['actor']}  {e['action']}  {e['target'] or ''}"
+        if e["action"] == "token.create":  # the scope a token was given is part of what was decided
+            plans = (e.get("detail") or {}).get("plans")
+            line += f"  {e['detail'].get('role', '')} " + ("plans " + ",".join(plans) if plans else "all plans")
+        console.print(line, highlight=False, soft_wrap=True)
 
 
 @token_app.command("revoke")

@@ -80,6 +80,12 @@ def _check_port_free(host: str, port: int) -> None:
             )
 
 
+#: How long a worker may take to finish its requests once asked to stop (s), before granian kills it. Without a
+#: bound, a worker that was itself interrupted while starting (Ctrl-C reaches the whole process group) never
+#: answers the stop, and the server — and `rdtr demo`'s embedded database — waited for it forever.
+WORKER_STOP_S = 10
+
+
 def _serve(host: str, port: int, workers: int, allow_superuser: bool = False) -> None:
     """Serve ``api.app:create_app`` with granian: its HTTP layer is Rust, so a short answer's CPU goes to the
     answer (measured against uvicorn + httptools in bench/README.md)."""
@@ -122,6 +128,7 @@ def _serve(host: str, port: int, workers: int, allow_superuser: bool = False) ->
         websockets=False,
         log_level="warning",
         respawn_failed_workers=True,
+        workers_kill_timeout=WORKER_STOP_S,
     ).serve()
 
 

@@ -9,19 +9,28 @@ Per-connection set-up lives in one callable, :func:`_set_up_connection`: session
 plans for the prepared answers), JSON decoding with orjson. The pool does not ping on checkout (a round trip
 as costly as a point answer): a connection the server dropped fails once, is discarded and the read is
 retried on a fresh one; a database that stays unreachable is :class:`DatabaseUnavailable` (HTTP 503).
+
+With read replicas (``RDTR_DATABASE_REPLICA_URLS``, :mod:`rdtr.db.replicas`) the object owns one more pool
+per replica; :meth:`Database.reader` is the one choice of where a read goes (answers, tiles, searches,
+downloads), everything else — writes above all — uses this primary pool. A replica's pool shares the
+per-version cache and falls back to the primary when a read on it fails.
 """
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 import orjson
 import psycopg2
 import psycopg2.extras
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine
+from sqlalchemy.exc import DBAPIError
 
+from rdtr.config import get_settings
 from rdtr.errors import as_schema_missing, database_unavailable
 
 #: JIT costs more than it saves on short spatial queries. The PREPAREd answers take the generic plan at once:
@@ -57,16 +66,34 @@ def _set_up_connection(dbapi_conn, _record) -> None:
     psycopg2.extras.register_default_json(dbapi_conn, loads=orjson.loads)
 
 
+def _mark_write(conn) -> None:
+    """A transaction committed on this pooled connection (SQLAlchemy's ``commit`` event): note it."""
+    conn.info["rdtr_wrote"] = True
+
+
+T = TypeVar("T")
+
 _EXECUTE: dict[tuple[str, int], str] = {}  #: the EXECUTE statement per (query name, parameter count)
 
 
 class Database:
     """One pool on one PostgreSQL/PostGIS database, with the per-version cache of what answers need.
 
-    ``with Database.open() as db: ...`` — or ``db = Database(url)`` and ``db.close()``.
+    ``with Database.open() as db: ...`` — or ``db = Database(url)`` and ``db.close()``. ``replica_urls``:
+    read replicas of this primary (see :meth:`reader`); ``primary`` is set on a replica's own pool.
     """
 
-    def __init__(self, url: str, *, pool_size: int = 8, max_overflow: int = 8):
+    def __init__(
+        self,
+        url: str,
+        *,
+        pool_size: int = 8,
+        max_overflow: int = 8,
+        replica_urls: tuple[str, ...] | list[str] = (),
+        primary: Database | None = None,
+        on_failure=None,
+    ):
+        from rdtr.db.replicas import Replica, ReplicaMonitor
         from rdtr.versions import VersionCache
 
         self.url = sqlalchemy_url(url)
@@ -79,21 +106,110 @@ class Database:
             connect_args={"application_name": "rdtr", "options": SESSION_OPTIONS, "connect_timeout": CONNECT_TIMEOUT_S},
         )
         event.listen(self.engine, "connect", _set_up_connection)
-        #: the data of each plan version an answer has needed, read once (versions never change)
-        self.versions = VersionCache(self)
+        #: the data of each plan version an answer has needed, read once (versions never change); a
+        #: replica's pool shares its primary's (and the cache reads through the primary: always current)
+        self.versions = primary.versions if primary is not None else VersionCache(self)
+        #: on a replica's pool: where a failed read goes instead, and whom to tell that the replica failed
+        self.primary, self._on_failure = primary, on_failure
+        #: the primary's WAL location after the newest write this process committed (0: none yet)
+        self.written_lsn = 0
+        self.replicas: tuple[Replica, ...] = ()
+        self._monitor: ReplicaMonitor | None = None
+        if replica_urls and primary is None:
+            settings = get_settings()
+            pool = {"pool_size": pool_size, "max_overflow": max_overflow}
+            self.replicas = tuple(Replica(self, u, **pool) for u in replica_urls)
+            self._turn = 0
+            self._lsn_lock = threading.Lock()
+            event.listen(self.engine, "commit", _mark_write)
+            event.listen(self.engine, "checkin", self._note_write)
+            self._monitor = ReplicaMonitor(self, settings.replica_check_s, settings.replica_max_lag_s)
+            self._monitor.start()
+        if primary is not None:
+            event.listen(self.engine, "handle_error", self._failed)
 
     @classmethod
-    def open(cls, url: str | None = None, *, owner: bool = False, **pool) -> Database:
+    def open(cls, url: str | None = None, *, owner: bool = False, replicas: bool = False, **pool) -> Database:
         """The database at ``url``, else ``RDTR_DATABASE_URL`` (``RDTR_OWNER_DATABASE_URL`` with ``owner``),
-        else the embedded cluster (started if needed)."""
+        else the embedded cluster (started if needed); with ``replicas`` (the API) also the read replicas of
+        ``RDTR_DATABASE_REPLICA_URLS``."""
         from rdtr.db.engine import database_url
 
-        return cls(url or database_url(start=True, owner=owner), **pool)
+        urls = get_settings().replica_urls() if replicas and not owner and not url else ()
+        return cls(url or database_url(start=True, owner=owner), replica_urls=urls, **pool)
 
     def close(self) -> None:
-        """Forget the cached versions and close every pooled connection."""
-        self.versions.clear()
+        """Forget the cached versions and close every pooled connection (the replicas' too)."""
+        if self._monitor is not None:
+            self._monitor.stop()
+        for replica in self.replicas:
+            replica.db.engine.dispose()
+        if self.primary is None:
+            self.versions.clear()
         self.engine.dispose()
+
+    # --- where a read goes ----------------------------------------------------------------------------
+
+    def reader(self, after: int = 0) -> Database:
+        """The pool a read uses: a replica that is up, within the lag bound and has replayed both this
+        process's own writes and WAL location ``after`` (a caller's ``X-Rdtr-Read-After``); else this
+        primary. Without replicas, this object itself — nothing else happens."""
+        replicas = self.replicas
+        if not replicas:
+            return self
+        need = self.written_lsn if self.written_lsn > after else after
+        n = len(replicas)
+        self._turn = turn = (self._turn + 1) % n  # round robin; a lost update under threads is harmless
+        for i in range(n):
+            replica = replicas[(turn + i) % n]
+            if replica.usable(need):
+                return replica.db
+        return self
+
+    def read(self, work: Callable[..., T], *args, **kwargs) -> T:
+        """``work(self, *args, **kwargs)``: a read through :attr:`engine` (tiles, OGC features). On a replica
+        whose server is gone or refuses connections the replica is skipped (as :meth:`fetch` does) and
+        ``work`` runs once more on the primary; so does a read the standby cancelled for replay (40001)."""
+        if self.primary is None:
+            return work(self, *args, **kwargs)
+        try:
+            return work(self, *args, **kwargs)
+        except (DBAPIError, psycopg2.Error) as exc:
+            cause = getattr(exc, "orig", None) or exc
+            if isinstance(cause, psycopg2.extensions.QueryCanceledError):
+                raise  # a statement timeout: the primary would take as long
+            if not isinstance(cause, psycopg2.extensions.TransactionRollbackError):
+                if not isinstance(cause, (psycopg2.OperationalError, psycopg2.InterfaceError)):
+                    raise  # a wrong query fails on the primary alike
+                self._on_failure(str(cause).strip().splitlines()[0] if str(cause).strip() else "connection lost")
+        return work(self.primary, *args, **kwargs)
+
+    def check_replicas(self) -> None:
+        """Check every replica now (the monitor thread does it every ``RDTR_REPLICA_CHECK_S`` seconds)."""
+        if self._monitor is not None:
+            self._monitor.check_once()
+
+    def _note_write(self, dbapi_conn, record) -> None:
+        """On checkin of a connection that committed: remember the primary's WAL location after it."""
+        if not record.info.pop("rdtr_wrote", False) or dbapi_conn is None:
+            return
+        from rdtr.db.replicas import parse_lsn
+
+        try:
+            with dbapi_conn.cursor() as cur:
+                cur.execute("SELECT pg_current_wal_lsn()::text")
+                lsn = parse_lsn(cur.fetchone()[0])
+            dbapi_conn.rollback()
+        except psycopg2.Error:  # the connection broke: the next reads go to the primary all the same
+            lsn = 1 << 64
+        with self._lsn_lock:
+            if lsn > self.written_lsn:
+                self.written_lsn = lsn
+
+    def _failed(self, context) -> None:
+        """A replica's engine (tiles, searches) hit a dropped or refused connection: skip the replica."""
+        if context.is_disconnect or isinstance(context.original_exception, psycopg2.OperationalError):
+            self._on_failure(str(context.original_exception).strip().splitlines()[0])
 
     def __enter__(self) -> Database:
         return self
@@ -127,6 +243,9 @@ class Database:
             try:
                 fairy = self.engine.raw_connection()
             except Exception as exc:  # noqa: BLE001 - SQLAlchemy wraps the driver's connect errors
+                if self.primary is not None:  # a replica that refuses connections: the primary answers
+                    self._on_failure(str(exc).strip().splitlines()[0] if str(exc).strip() else "cannot connect")
+                    return self.primary._execute(statement, params, prepare)
                 raise database_unavailable(exc) from None
             conn = fairy.driver_connection
             conn.autocommit = True  # one round trip per answer: no BEGIN, no ROLLBACK on return
@@ -146,12 +265,18 @@ class Database:
                 fairy.invalidate()
                 fairy.close()
                 self.engine.dispose()
+                if self.primary is not None:  # a replica: skip it, and answer this read from the primary
+                    self._on_failure(str(exc).strip().splitlines()[0] if str(exc).strip() else "connection lost")
+                    return self.primary._execute(statement, params, prepare)
                 if attempt:
                     raise database_unavailable(exc) from None
                 continue
             except BaseException as exc:
                 conn.autocommit = False
                 fairy.close()
+                if self.primary is not None and isinstance(exc, psycopg2.extensions.TransactionRollbackError):
+                    # a standby cancels a read that conflicts with replay (40001): the primary answers it
+                    return self.primary._execute(statement, params, prepare)
                 missing = as_schema_missing(exc) if isinstance(exc, psycopg2.ProgrammingError) else None
                 if missing is not None:
                     raise missing from None

@@ -211,6 +211,7 @@ api_token = Table(
     Column("created_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("revoked_at", DateTime(timezone=True)),
     Column("expires_at", DateTime(timezone=True), comment="after this the token is refused (NULL: no expiry)"),
+    Column("plans", ARRAY(Text), comment="the plan ids this token may act on; NULL: every plan (national)"),
     CheckConstraint("role IN ('admin','officer')", name="api_token_role"),
 )
 

@@ -8,6 +8,7 @@ from datetime import date
 from sqlalchemy import text
 
 from rdtr.errors import NotFound, UnknownPlan
+from rdtr.messages import Message
 from rdtr.text import is_plan_id
 from rdtr.versions import versions_in_force
 
@@ -141,5 +142,5 @@ def validation_report(db, plan_id: str, version: int) -> dict:
             {"p": plan_id, "v": version},
         ).scalar()
     if doc is None:
-        raise NotFound(f"no version {version} of plan {plan_id!r}")
+        raise NotFound(Message("no_version_of", plan=repr(plan_id), version=str(version)))
     return doc if isinstance(doc, dict) else json.loads(doc)

@@ -17,6 +17,7 @@ import pyproj
 import shapely
 
 from rdtr.ingest.report import Report
+from rdtr.messages import Message
 
 #: Indonesia with a margin (lon/lat): 94–142 °E, 11.5 °S–6.5 °N.
 INDONESIA = (94.0, -11.5, 142.0, 6.5)
@@ -129,23 +130,20 @@ def resolve_crs(
             try:
                 declared = pyproj.CRS.from_user_input(fallback)
             except pyproj.exceptions.CRSError as exc:
-                raise CrsError(f"{where_key} {fallback!r} is not a CRS pyproj knows ({exc})") from exc
-            report.info.setdefault("crs_notes", []).append(f"{file} carries no CRS: {where_key} {fallback} used")
+                raise CrsError(Message("crs_unknown", key=where_key, crs=repr(fallback), why=str(exc))) from exc
+            note = Message("crs_note_fallback", file=file, key=where_key, crs=fallback)
+            report.info.setdefault("crs_notes", []).append(note)
         else:
             xy = _sample(gdf)
             if len(xy) and _inside(xy).mean() > 0.99:
                 declared = WGS84
                 report.warning(
                     "crs_assumed",
-                    "the file carries no CRS and none is given in plan.toml; its "
-                    "coordinates are longitude/latitude in Indonesia, so EPSG:4326 was assumed",
+                    Message("crs_assumed"),
                     file=file,
                 )
             else:
-                raise CrsError(
-                    f'the file carries no CRS (no .prj?): set {where_key} = "EPSG:…" in plan.toml '
-                    "(e.g. EPSG:9480 for SRGI2013 / UTM 50N)"
-                )
+                raise CrsError(Message("crs_missing", key=where_key))
     xy = _sample(gdf)
     if not len(xy):
         return CrsResult(gdf.set_crs(declared, allow_override=True), crs_label(declared))
@@ -195,20 +193,14 @@ def resolve_crs(
             label, crs, swap, share = good[0]
             report.repair(
                 "crs_fixed",
-                f"coordinates as declared ({crs_label(declared)}) lie at {place}, outside Indonesia: {label}; fixed",
+                Message("crs_fixed", crs=crs_label(declared), place=place, fix=label),
                 file=file,
             )
         elif len(good) > 1:
-            raise CrsError(
-                f"with {crs_label(declared)} the data lies at {place}, outside Indonesia, and several "
-                f"fixes would put it back ({'; '.join(r[0] for r in good)}): fix the file's CRS"
-            )
+            fixes = "; ".join(r[0] for r in good)
+            raise CrsError(Message("crs_ambiguous", crs=crs_label(declared), place=place, fixes=fixes))
         else:
-            raise CrsError(
-                f"with {crs_label(declared)} the data lies at {place}, outside Indonesia "
-                "(94–142°E, 11.5°S–6.5°N): the CRS is wrong — fix the file's .prj/CRS or set "
-                f"{where_key} when the file has none"
-            )
+            raise CrsError(Message("crs_wrong", crs=crs_label(declared), place=place, key=where_key))
     work = gdf
     if swap:
         work = gdf.set_geometry(shapely.transform(gdf.geometry.values, lambda c: c[:, ::-1]))
@@ -221,9 +213,14 @@ def to_wgs84(gdf: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     geoms = np.asarray(gdf.geometry.values)
     if gdf.crs is not None and not gdf.crs.equals(WGS84):
         tr = pyproj.Transformer.from_crs(gdf.crs, WGS84, always_xy=True)
-        xy = shapely.get_coordinates(geoms)
-        x, y = tr.transform(xy[:, 0], xy[:, 1])
-        geoms = shapely.set_coordinates(geoms.copy(), np.column_stack([x, y]))
+        out_geoms = np.empty(len(geoms), dtype=object)
+        step = 100_000  # slices: the coordinate arrays stay small (1,000,000 zones: 7,000,000 points)
+        for a in range(0, len(geoms), step):
+            part = geoms[a : a + step]
+            xy = shapely.get_coordinates(part)
+            x, y = tr.transform(xy[:, 0], xy[:, 1])
+            out_geoms[a : a + step] = shapely.set_coordinates(part.copy(), np.column_stack([x, y]))
+        geoms = out_geoms
     out = gdf.copy(deep=False)
     out.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=WGS84), inplace=True)
     return out

@@ -22,6 +22,8 @@ import xml.etree.ElementTree as ET
 import pandas as pd
 import pyogrio
 
+from rdtr.messages import Message
+
 #: Domain definitions (XML) longer than this are skipped: a real one is a few kB per hundred codes.
 MAX_DEFINITION_CHARS = 2_000_000
 _NUMBER = re.compile(r"^-?\d+(\.0+)?$")
@@ -126,8 +128,7 @@ def resolve_domains(gdf: pd.DataFrame, domains: dict[str, dict], report, file: s
             if report is not None:
                 report.warning(
                     "resolved_domain",
-                    f"{int(hit.sum())} values of {col} are codes of the field domain {dom['domain']!r}: "
-                    "read as their descriptions",
+                    Message("domain_resolved", count=str(int(hit.sum())), column=str(col), domain=repr(dom["domain"])),
                     file=file,
                     column=str(col),
                     count=int(hit.sum()),

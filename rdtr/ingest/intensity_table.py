@@ -17,6 +17,7 @@ from rdtr.ingest.rule_tables import Rules, _columns_needing, _read_layout, _subz
 from rdtr.ingest.subzones import SubzoneTable
 from rdtr.ingest.tables import Table, header_key
 from rdtr.ingest.values import clean_text, parse_number
+from rdtr.messages import Message
 
 INTENSITY_FIELDS = ["kdb_max", "klb_max", "kdh_min", "ktb_max", "height_max_m", "floors_max", "gsb_min_m", "lot_min_m2"]
 INTENSITY_COLUMNS = {
@@ -56,17 +57,20 @@ def _value(canon: str, raw, report: Report, where: dict, notes: list[str], heade
         notes.append(f"{header}: {clean_text(raw)}")
         report.warning(
             "free_text_intensity",
-            f"{canon} is free text, kept verbatim in the note: {_short(clean_text(raw))}",
+            Message("intensity_free_text", field=canon, text=_short(clean_text(raw))),
             **where,
         )
         return None
     if num is None:
         return None
     if canon == "klb_max" and (unit == "%" or num > 20):
-        report.repair("klb_percent", f"KLB {clean_text(raw)!r} read as a percent: {num / 100:g}", **where)
+        report.repair(
+            "klb_percent", Message("intensity_klb_percent", raw=repr(clean_text(raw)), value=f"{num / 100:g}"), **where
+        )
         num = num / 100
     elif canon in PERCENT_FIELDS and unit != "%" and 0 < num < 1:
-        report.repair("fraction_percent", f"{canon} {clean_text(raw)!r} read as a fraction: {num * 100:g} %", **where)
+        fraction = Message("intensity_fraction", field=canon, raw=repr(clean_text(raw)), value=f"{num * 100:g}")
+        report.repair("fraction_percent", fraction, **where)
         num = num * 100
     if canon == "floors_max":
         return int(round(num))
@@ -86,7 +90,7 @@ def read_intensity(pkg, subzones: SubzoneTable, zones, report: Report, rules: Ru
     elif not _read_layout(
         pkg,
         spec,
-        "intensity table",
+        Message("what_intensity_table"),
         {"rows": _intensity_rows, "parameter-rows": _intensity_parameter_rows},
         subzones,
         report,
@@ -120,7 +124,7 @@ def _intensity_rows(table: Table, spec, subzones: SubzoneTable, report: Report, 
         report,
         "intensity.columns",
         "subzone",
-        'no sub-zone column in the intensity table: map it with [intensity.columns] subzone = "…"',
+        Message("intensity_no_subzone_column"),
     )
     if idx is None:
         return
@@ -171,7 +175,7 @@ def _intensity_parameter_rows(table: Table, spec, subzones: SubzoneTable, report
         report,
         "intensity.columns",
         "parameter",
-        'layout = "parameter-rows" needs the parameter column: [intensity.columns] parameter = "…"',
+        Message("intensity_no_parameter_column"),
     )
     if idx is None:
         return
@@ -183,7 +187,7 @@ def _intensity_parameter_rows(table: Table, spec, subzones: SubzoneTable, report
         if canon not in INTENSITY_FIELDS:
             report.warning(
                 "unknown_key",
-                f"[intensity.parameters] {canon} is not an intensity field ({', '.join(INTENSITY_FIELDS)}): ignored",
+                Message("intensity_unknown_key", key=canon, known=", ".join(INTENSITY_FIELDS)),
                 file="plan.toml",
             )
             continue
@@ -191,7 +195,7 @@ def _intensity_parameter_rows(table: Table, spec, subzones: SubzoneTable, report
     sub_cols = [
         (i, code)
         for i, _, code in _subzone_columns(
-            table, idx, spec.exclude, subzones, "auto", report, "list it in [intensity].exclude if it is not a sub-zone"
+            table, idx, spec.exclude, subzones, "auto", report, Message("intensity_hint_exclude")
         )
     ]
     key_cols = [c for c in ("lot_area_min_m2", "lot_area_max_m2", "block", "tpz", "variant") if idx.get(c) is not None]
@@ -202,7 +206,7 @@ def _intensity_parameter_rows(table: Table, spec, subzones: SubzoneTable, report
         if canon is None:
             report.error(
                 "unknown_parameter",
-                f'parameter {p_label!r} is not known: map it with [intensity.parameters] kdb_max = "…"',
+                Message("intensity_unknown_parameter", label=repr(p_label)),
                 file=table.file,
                 row=line,
                 column=table.header[idx["parameter"]],
@@ -216,7 +220,7 @@ def _intensity_parameter_rows(table: Table, spec, subzones: SubzoneTable, report
                 if not ok:
                     report.error(
                         "not_a_number",
-                        f"{c} {v!r} is not a number",
+                        Message("intensity_not_a_number", field=c, value=repr(v)),
                         file=table.file,
                         row=line,
                         column=table.header[idx[c]],
@@ -255,7 +259,7 @@ def _intensity_from_zones(spec, zones, report: Report, rules: Rules) -> None:
             if canon in spec.columns:
                 report.error(
                     "unknown_column",
-                    f"[intensity.columns] {canon} = {name!r}: the zone layer has no such column",
+                    Message("intensity_zones_no_column", key=canon, column=repr(name)),
                     file=file,
                 )
             continue
@@ -263,8 +267,7 @@ def _intensity_from_zones(spec, zones, report: Report, rules: Rules) -> None:
     if not cols:
         report.error(
             "missing_column",
-            '[intensity] source = "zones" but the zone layer has none of the '
-            "intensity columns (KDB, KLB, KDH, KTB): map them with [intensity.columns]",
+            Message("intensity_zones_none"),
             file=file,
         )
         return
@@ -311,9 +314,7 @@ def _intensity_from_zones(spec, zones, report: Report, rules: Rules) -> None:
                 rules.intensity.append(row)
             report.warning(
                 "inconsistent_intensity",
-                f"the polygons of sub-zone {sub} carry {len(sets)} different "
-                "intensity values (not separated by block): each is kept with the features it comes "
-                "from as its variant",
+                Message("intensity_inconsistent", code=str(sub), count=str(len(sets))),
                 file=file,
             )
     report.info["intensity_from_zones"] = cols
@@ -343,8 +344,7 @@ def _check_duplicates(rows: list[dict], report: Report) -> None:
             f, line = row["_where"]
             report.warning(
                 "duplicate_intensity",
-                f"sub-zone {row['subzone_code']} has a second intensity row for "
-                f"the same lot class/variant (first on row {seen[key][1]}): both kept",
+                Message("intensity_duplicate", code=row["subzone_code"], row=str(seen[key][1])),
                 file=f,
                 row=line,
             )
@@ -371,9 +371,12 @@ def _close_lot_classes(rows: list[dict], report: Report) -> None:
                     f, line = b["_where"]
                     report.error(
                         "overlapping_lot_classes",
-                        f"lot-size classes of sub-zone {b['subzone_code']} "
-                        f"overlap ({a['lot_area_min_m2']:g}–{a['lot_area_max_m2']:g} and "
-                        f"{b['lot_area_min_m2']:g}–{b['lot_area_max_m2'] or 0:g} m²)",
+                        Message(
+                            "intensity_lot_overlap",
+                            code=b["subzone_code"],
+                            first=f"{a['lot_area_min_m2']:g}–{a['lot_area_max_m2']:g}",
+                            second=f"{b['lot_area_min_m2']:g}–{b['lot_area_max_m2'] or 0:g}",
+                        ),
                         file=f,
                         row=line,
                     )

@@ -24,6 +24,7 @@ from rdtr.ingest.subzones import SubzoneTable
 from rdtr.ingest.tables import Table
 from rdtr.ingest.values import clean_text, is_none, split_list
 from rdtr.itbx import CellError, canonical, parse_cell, read_cell
+from rdtr.messages import Message
 from rdtr.text import name_key
 
 ACTIVITY_COLUMNS = {
@@ -43,7 +44,9 @@ def read_itbx(pkg, subzones: SubzoneTable, zones, report: Report, rules: Rules) 
         read_legend(pkg, report, rules)
     if spec.layout == "polygon-lists":
         _itbx_polygon_lists(spec, subzones, zones, report, rules)
-    elif not _read_layout(pkg, spec, "ITBX table", {"wide": _itbx_wide, "long": _itbx_long}, subzones, report, rules):
+    elif not _read_layout(
+        pkg, spec, Message("what_itbx_table"), {"wide": _itbx_wide, "long": _itbx_long}, subzones, report, rules
+    ):
         return
     _check_codes(rules, report, spec)
     if spec.kbli:
@@ -62,7 +65,7 @@ def _activity(cells, idx, line, table, report, generated: str | None) -> dict | 
     if code is None:
         report.error(
             "missing_value",
-            "activity code is empty",
+            Message("activity_code_empty"),
             file=table.file,
             row=line,
             column=table.header[idx["activity_code"]],
@@ -71,7 +74,7 @@ def _activity(cells, idx, line, table, report, generated: str | None) -> dict | 
     if name is None:
         report.error(
             "missing_value",
-            "activity name is empty",
+            Message("activity_name_empty"),
             file=table.file,
             row=line,
             column=table.header[idx["activity"]] if idx.get("activity") is not None else None,
@@ -90,8 +93,9 @@ def _activity(cells, idx, line, table, report, generated: str | None) -> dict | 
 def _parse(cell: str, table: Table, line: int, column: str, report: Report, repaired: dict | None = None):
     try:
         parsed, was_repaired = read_cell(cell)
-    except CellError as exc:
-        report.error("unknown_class", str(exc), file=table.file, row=line, column=column)
+    except CellError:
+        bad = Message("itbx_bad_cell", cell=repr(str(cell).strip()))
+        report.error("unknown_class", bad, file=table.file, row=line, column=column)
         return None
     if was_repaired and repaired is not None:
         text = str(cell).strip()
@@ -107,7 +111,12 @@ def _report_repaired(repaired: dict, table: Table, report: Report) -> None:
     for text, (n, line, column, fixed) in repaired.items():
         report.warning(
             "repaired_cell",
-            f"{n} cell{'s' if n > 1 else ''} {text!r} read as {fixed!r} (condition codes are separated by commas)",
+            Message(
+                "itbx_repaired_cells" if n > 1 else "itbx_repaired_cell",
+                count=str(n),
+                cell=repr(text),
+                fixed=repr(fixed),
+            ),
             file=table.file,
             row=line,
             column=column,
@@ -126,7 +135,7 @@ def _itbx_wide(table: Table, spec, subzones: SubzoneTable, report: Report, rules
         report,
         "itbx.fields",
         "activity",
-        'no activity name column: name it activity (or kegiatan) or map it with [itbx.fields] activity = "…"',
+        Message("itbx_no_activity_column"),
     )
     if idx is None:
         return
@@ -139,12 +148,12 @@ def _itbx_wide(table: Table, spec, subzones: SubzoneTable, report: Report, rules
         subzones,
         spec.subzone_columns,
         report,
-        "map it in the sub-zone table (aliases) or list it in [itbx].exclude",
+        Message("itbx_hint_exclude"),
     ):
         if code in seen:
             report.error(
                 "duplicate",
-                f"columns {seen[code]!r} and {h!r} are both sub-zone {code}",
+                Message("itbx_columns_same_subzone", first=repr(seen[code]), second=repr(h), code=code),
                 file=table.file,
                 row=table.header_line,
                 column=h,
@@ -156,7 +165,7 @@ def _itbx_wide(table: Table, spec, subzones: SubzoneTable, report: Report, rules
     if idx.get("activity_code") is None:
         report.warning(
             "generated_codes",
-            f"no activity code column: activities are numbered 1–{len(table.rows)} in file order",
+            Message("itbx_generated_codes", count=str(len(table.rows))),
             file=table.file,
         )
     width = len(str(len(table.rows)))
@@ -170,7 +179,9 @@ def _itbx_wide(table: Table, spec, subzones: SubzoneTable, report: Report, rules
         if act["activity_code"] in codes_seen:
             report.error(
                 "duplicate",
-                f"activity code {act['activity_code']!r} also on row {codes_seen[act['activity_code']]}",
+                Message(
+                    "itbx_activity_twice", code=repr(act["activity_code"]), row=str(codes_seen[act["activity_code"]])
+                ),
                 file=table.file,
                 row=line,
             )
@@ -185,9 +196,7 @@ def _itbx_wide(table: Table, spec, subzones: SubzoneTable, report: Report, rules
             rules.cells.append((act["activity_code"], code, parsed[0], parsed[1]))
     _report_repaired(repaired, table, report)
     if empty:
-        report.warning(
-            "empty_cells", f"{empty} empty ITBX cells (no rule for that activity and sub-zone)", file=table.file
-        )
+        report.warning("empty_cells", Message("itbx_empty_cells", count=str(empty)), file=table.file)
 
 
 def _itbx_long(table: Table, spec, subzones: SubzoneTable, report: Report, rules: Rules) -> None:
@@ -196,7 +205,7 @@ def _itbx_long(table: Table, spec, subzones: SubzoneTable, report: Report, rules
         if idx.get(need) is None:
             report.error(
                 "missing_column",
-                f'long ITBX needs a {need} column: map it with [itbx.fields] {need} = "…"',
+                Message("itbx_long_needs", need=need),
                 file=table.file,
                 row=table.header_line,
             )
@@ -204,7 +213,7 @@ def _itbx_long(table: Table, spec, subzones: SubzoneTable, report: Report, rules
     if idx.get("activity_code") is None:
         report.warning(
             "generated_codes",
-            "no activity code column: activities numbered in order of first appearance",
+            Message("itbx_generated_codes_long"),
             file=table.file,
         )
     by_code: dict[str, dict] = {}
@@ -227,8 +236,12 @@ def _itbx_long(table: Table, spec, subzones: SubzoneTable, report: Report, rules
         elif prev["name_key"] != act["name_key"]:
             report.error(
                 "duplicate",
-                f"activity code {act['activity_code']!r} names both "
-                f"{prev['activity_name']!r} and {act['activity_name']!r}",
+                Message(
+                    "itbx_code_two_names",
+                    code=repr(act["activity_code"]),
+                    first=repr(prev["activity_name"]),
+                    second=repr(act["activity_name"]),
+                ),
                 file=table.file,
                 row=line,
             )
@@ -245,7 +258,7 @@ def _itbx_long(table: Table, spec, subzones: SubzoneTable, report: Report, rules
         if key in cells_at and cells_at[key][1:] != parsed:
             report.error(
                 "duplicate",
-                f"activity {key[0]} in sub-zone {code} is also on row {cells_at[key][0]} with another cell",
+                Message("itbx_pair_twice", activity=str(key[0]), code=code, row=str(cells_at[key][0])),
                 file=table.file,
                 row=line,
             )
@@ -272,14 +285,15 @@ def _itbx_polygon_lists(spec, subzones: SubzoneTable, zones, report: Report, rul
         if col is None:
             report.error(
                 "unknown_column",
-                f"[itbx.lists] {col_name} = {cell!r}: the zone layer has no column {col_name!r}",
+                Message("itbx_lists_no_column", key=col_name, cell=repr(cell), column=repr(col_name)),
                 file=file,
             )
             continue
         try:
             parsed = parse_cell(cell)
-        except CellError as exc:
-            report.error("unknown_class", f"[itbx.lists] {col_name}: {exc}", file="plan.toml")
+        except CellError:
+            bad = Message("itbx_bad_cell", cell=repr(str(cell).strip()))
+            report.error("unknown_class", Message("itbx_list_bad_cell", column=col_name, problem=bad), file="plan.toml")
             continue
         if parsed is None:
             continue
@@ -292,8 +306,7 @@ def _itbx_polygon_lists(spec, subzones: SubzoneTable, zones, report: Report, rul
                 truncated += 1
                 report.warning(
                     "truncated_list",
-                    f"{col} is {len(text)} characters long, the dBase limit: its last "
-                    f"item {items[-1]!r} is probably cut off and was left out",
+                    Message("itbx_truncated_list", column=str(col), length=str(len(text)), item=repr(items[-1])),
                     file=file,
                     feature=str(raw.index[i]),
                     column=col,
@@ -331,9 +344,7 @@ def _itbx_polygon_lists(spec, subzones: SubzoneTable, zones, report: Report, rul
     if conflicts:
         report.warning(
             "list_conflicts",
-            f"{conflicts} activity/sub-zone pairs carry more than one class (listed "
-            "in several lists, e.g. both TBT and BST, or differently by polygons of one sub-zone): "
-            "their codes are merged and the most restrictive class applies",
+            Message("itbx_list_conflicts", count=str(conflicts)),
             file=file,
         )
     report.info["itbx_activity_codes"] = "generated in order of first appearance (the lists carry names only)"
@@ -347,6 +358,6 @@ def _check_codes(rules: Rules, report: Report, spec) -> None:
     if missing:
         report.warning(
             "undefined_code",
-            f"condition codes used in the ITBX but not in the legend: {', '.join(missing)}",
+            Message("itbx_undefined_codes", codes=", ".join(missing)),
             file=spec.codes,
         )

@@ -12,6 +12,8 @@ from html.parser import HTMLParser
 
 import pandas as pd
 
+from rdtr.messages import Message
+
 #: Longest description parsed (characters); longer ones are left as they are.
 MAX_DESCRIPTION_CHARS = 200_000
 #: Most NAME/VALUE rows taken from one description, and most columns added to a layer.
@@ -92,8 +94,12 @@ def description_columns(gdf, report=None, file: str | None = None):
         names = list(values)
         report.warning(
             "kml_description_columns",
-            f"{placemarks} placemarks carry their attributes in an HTML description table: read as "
-            f"{len(names)} columns ({', '.join(names[:20])}{', …' if len(names) > 20 else ''})",
+            Message(
+                "kml_description_columns",
+                count=str(placemarks),
+                columns=str(len(names)),
+                names=", ".join(names[:20]) + (", …" if len(names) > 20 else ""),
+            ),
             file=file,
             count=placemarks,
         )

@@ -8,6 +8,7 @@ from rdtr.ingest.report import Report
 from rdtr.ingest.rule_tables import Rules, _columns, _read
 from rdtr.ingest.tables import Table, header_key
 from rdtr.ingest.values import clean_text
+from rdtr.messages import Message
 from rdtr.text import kbli_key
 
 #: Header names of the legend's code and text columns (besides ``[itbx.codes_columns]``).
@@ -33,23 +34,23 @@ def read_legend(pkg, report: Report, rules: Rules) -> None:
     from rdtr.package import TableSpec
 
     tspec = TableSpec(path=spec.codes, delimiter=spec.delimiter, encoding=spec.encoding)
-    table = _read(pkg, tspec, spec.codes, report, "ITBX code legend")
+    table = _read(pkg, tspec, spec.codes, report, Message("what_itbx_legend"))
     if table is None:
         return
     defaults = dict(LEGEND_COLUMNS, **{n: [n] for n in RULE_NAMES})
     idx = _columns(table, spec.codes_columns, defaults, report, "itbx.codes_columns")
     rule_idx = {n: idx[n] for n in RULE_NAMES if idx.get(n) is not None}
-    rows = _code_rows(table, idx, report, "the legend", avoid=set(rule_idx.values()))
+    rows = _code_rows(table, idx, report, Message("what_the_legend"), avoid=set(rule_idx.values()))
     if rows is None:
         return
     _unknown_columns(table, idx, spec.codes_columns, rows, report)
     for line, code, text, cells in rows:
         code = code.upper() if len(code) <= 4 else code
         if code in rules.codes:
-            report.error("duplicate", f"code {code!r} is defined twice", file=table.file, row=line)
+            report.error("duplicate", Message("legend_code_twice", code=repr(code)), file=table.file, row=line)
             continue
         if text is None:
-            report.warning("missing_value", f"code {code!r} has no text", file=table.file, row=line)
+            report.warning("missing_value", Message("legend_code_no_text", code=repr(code)), file=table.file, row=line)
             text = ""
         rules.codes[code] = text
         rules.code_rules[code] = _rule_values(table, line, code, cells, rule_idx, report)
@@ -60,8 +61,7 @@ def read_legend(pkg, report: Report, rules: Rules) -> None:
     if text_only:
         report.warning(
             "text_only_conditions",
-            f"conditions that stay text only (no rule column): {', '.join(text_only)}; a conformity check "
-            "they govern needs an officer's review",
+            Message("legend_text_only", codes=", ".join(text_only)),
             file=table.file,
         )
 
@@ -73,7 +73,8 @@ def _rule_values(table: Table, line: int, code: str, cells: list[str], rule_idx:
         try:
             value = parse_rule_value(BY_NAME[name], cells[i])
         except ValueError as exc:
-            report.error("bad_rule_value", f"code {code!r}: {exc}", file=table.file, row=line, column=table.header[i])
+            why = Message("legend_bad_rule", code=repr(code), why=str(exc))
+            report.error("bad_rule_value", why, file=table.file, row=line, column=table.header[i])
             continue
         if value is not None:
             out[name] = value
@@ -81,7 +82,7 @@ def _rule_values(table: Table, line: int, code: str, cells: list[str], rule_idx:
     if lo is not None and hi is not None and lo > hi:
         report.error(
             "bad_rule_value",
-            f"code {code!r}: min_lot_area_m2 = {lo:g} is more than max_lot_area_m2 = {hi:g}",
+            Message("legend_lot_min_max", code=repr(code), low=f"{lo:g}", high=f"{hi:g}"),
             file=table.file,
             row=line,
         )
@@ -102,9 +103,7 @@ def _unknown_columns(table: Table, idx: dict, overrides: dict[str, str], rows, r
         name = repr(h) if h else f"#{i + 1} (no header)"
         report.error(
             "unknown_column",
-            f"the legend has a column {name} rdtr does not know; the legend's columns "
-            f"are code, text and the rule columns {', '.join(RULE_NAMES)} (map a column named otherwise in "
-            "[itbx.codes_columns])",
+            Message("legend_unknown_column", name=str(name), rules=", ".join(RULE_NAMES)),
             file=table.file,
             row=table.header_line,
             column=h or None,
@@ -118,12 +117,12 @@ def read_kbli(pkg, report: Report, rules: Rules) -> None:
     from rdtr.package import TableSpec
 
     tspec = TableSpec(path=spec.kbli, delimiter=spec.delimiter, encoding=spec.encoding)
-    table = _read(pkg, tspec, spec.kbli, report, "KBLI table")
+    table = _read(pkg, tspec, spec.kbli, report, Message("what_kbli_table"))
     if table is None:
         return
     idx = _columns(table, {}, KBLI_COLUMNS, report, "itbx.kbli")
     if idx.get("kbli") is None or idx.get("activity_code") is None:
-        report.error("missing_column", "the KBLI table needs a kbli and an activity_code column", file=table.file)
+        report.error("missing_column", Message("kbli_columns"), file=table.file)
         return
     by_code = {a["activity_code"].upper(): a for a in rules.activities}
     pairs = 0
@@ -133,11 +132,13 @@ def read_kbli(pkg, report: Report, rules: Rules) -> None:
             continue
         digits = kbli_key(kbli or "")
         if len(digits) != 5:
-            report.error("bad_value", f"KBLI {kbli!r} is not a five-digit KBLI 2020 code", file=table.file, row=line)
+            report.error("bad_value", Message("kbli_bad", kbli=repr(kbli)), file=table.file, row=line)
             continue
         activity = by_code.get((code or "").upper())
         if activity is None:
-            report.error("unknown_activity", f"activity {code!r} is not in the ITBX matrix", file=table.file, row=line)
+            report.error(
+                "unknown_activity", Message("kbli_unknown_activity", code=repr(code)), file=table.file, row=line
+            )
             continue
         known = activity["kbli"] or []
         if digits not in {kbli_key(k) for k in known}:
@@ -149,16 +150,18 @@ def read_kbli(pkg, report: Report, rules: Rules) -> None:
 def read_tpz(pkg, report: Report, rules: Rules) -> None:
     """Read the TPZ codes (``[tpz]``) into ``rules.tpz``."""
     spec = pkg.tpz
-    table = _read(pkg, spec, spec.path, report, "TPZ table")
+    table = _read(pkg, spec, spec.path, report, Message("what_tpz_table"))
     if table is None:
         return
     defaults = {"code": ["code", "kode", "tpz"], "text": ["text", "keterangan", "meaning", "arti", "deskripsi"]}
-    rows = _code_rows(table, _columns(table, spec.columns, defaults, report, "tpz.columns"), report, "the TPZ table")
+    rows = _code_rows(
+        table, _columns(table, spec.columns, defaults, report, "tpz.columns"), report, Message("what_the_tpz_table")
+    )
     if rows is None:
         return
     for line, code, text, _ in rows:
         if code in rules.tpz:
-            report.error("duplicate", f"TPZ code {code!r} is defined twice", file=table.file, row=line)
+            report.error("duplicate", Message("tpz_code_twice", code=repr(code)), file=table.file, row=line)
             continue
         rules.tpz[code] = text or ""
     report.count("tpz_codes", len(rules.tpz))
@@ -174,7 +177,7 @@ def _code_rows(
     rest = [i for i in free if i != ci]
     ti = idx.get("text") if idx.get("text") is not None else (rest[0] if rest else None)
     if ti is None:
-        report.error("missing_column", f"{what} needs a code and a text column", file=table.file)
+        report.error("missing_column", Message("code_table_columns", what=what), file=table.file)
         return None
     idx["code"], idx["text"] = ci, ti
     rows = []

@@ -20,6 +20,7 @@ from rdtr.ingest.crs import WGS84, CrsError, outside_features, resolve_crs
 from rdtr.ingest.report import Report
 from rdtr.ingest.vector import LayerError, polygons_only, read_layer
 from rdtr.ingest.zones import clean_series, repair_geometries
+from rdtr.messages import Message, reason
 from rdtr.package_spec import Package, ParcelLayerSpec
 
 #: Longest parcel id and label kept (real NIB are 14 digits, NOP 18; labels are addresses).
@@ -48,11 +49,16 @@ def read_parcel_layers(pkg: Package, report: Report) -> list[ParcelLayer]:
         for parcel_id, fid in zip(layer.ids, layer.gdf.index):
             first = seen.get(parcel_id)
             if first is not None:
-                where = f"feature {first[1]}" + (f" of {first[0]}" if first[0] != layer.file else "")
+                where = (
+                    Message("parcel_dup_where_of", feature=str(first[1]), file=first[0])
+                    if first[0] != layer.file
+                    else Message("parcel_dup_where", feature=str(first[1]))
+                )
                 report.error(
                     "duplicate_parcel_id",
-                    f"parcel {spec.id_field} {parcel_id!r} of feature {fid} is also the id of {where}: "
-                    "parcel ids must be unique",
+                    Message(
+                        "parcel_id_duplicate", field=spec.id_field, id=repr(parcel_id), feature=str(fid), where=where
+                    ),
                     file=layer.file,
                     feature=str(fid),
                     column=spec.id_field,
@@ -71,7 +77,9 @@ def read_parcel_layer(pkg: Package, spec: ParcelLayerSpec, report: Report) -> Pa
     try:
         gdf, _ = read_layer(pkg.file(file), spec.layer)
     except (LayerError, InvalidInput) as exc:
-        report.error("unreadable", f"cannot read the parcel layer: {exc}", file=file)
+        report.error(
+            "unreadable", Message("cannot_read", what=Message("what_parcel_layer"), why=reason(exc)), file=file
+        )
         return None
     raw = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
     id_col = _column(raw, spec.id_field, "id_field", file, report)
@@ -80,12 +88,12 @@ def read_parcel_layer(pkg: Package, spec: ParcelLayerSpec, report: Report) -> Pa
         return None
     gdf = polygons_only(gdf, report, file)
     if len(gdf) == 0:
-        report.error("empty_layer", "the parcel layer has no polygons", file=file)
+        report.error("empty_layer", Message("parcel_layer_no_polygons"), file=file)
         return None
     try:
         res = resolve_crs(gdf, spec.crs, report, file, where_key="[[parcels]].crs")
     except CrsError as exc:
-        report.error("crs", str(exc), file=file)
+        report.error("crs", reason(exc), file=file)
         return None
     zones_repaired = report.counts.get("zones_repaired")
     gdf = repair_geometries(res.gdf, report, file).to_crs(WGS84)
@@ -93,7 +101,7 @@ def read_parcel_layer(pkg: Package, spec: ParcelLayerSpec, report: Report) -> Pa
     if zones_repaired is not None:
         report.count("zones_repaired", zones_repaired)
     for i in outside_features(gdf):
-        report.error("outside_indonesia", "parcel feature lies outside Indonesia", file=file, feature=str(gdf.index[i]))
+        report.error("outside_indonesia", Message("parcel_outside_indonesia"), file=file, feature=str(gdf.index[i]))
     raw = raw.loc[gdf.index]
     ids = clean_series(raw[id_col])
     labels = clean_series(raw[label_col]) if label_col else pd.Series([None] * len(raw), index=raw.index)
@@ -101,12 +109,11 @@ def read_parcel_layer(pkg: Package, spec: ParcelLayerSpec, report: Report) -> Pa
     for fid, value in zip(gdf.index, ids):
         where = {"file": file, "feature": str(fid), "column": spec.id_field}
         if value is None:
-            report.error("empty_parcel_id", f"parcel feature {fid} has no {spec.id_field}", **where)
+            report.error("empty_parcel_id", Message("parcel_id_empty", feature=str(fid), field=spec.id_field), **where)
         elif len(value) > MAX_ID_CHARS or "\x00" in value:
             report.error(
                 "bad_parcel_id",
-                f"parcel feature {fid}: {spec.id_field} is not a parcel number "
-                f"(more than {MAX_ID_CHARS} characters, or a NUL character)",
+                Message("parcel_id_bad", feature=str(fid), field=spec.id_field, limit=str(MAX_ID_CHARS)),
                 **where,
             )
         out_ids.append(value or "")
@@ -118,8 +125,10 @@ def _column(raw: pd.DataFrame, name: str | None, key: str, file: str, report: Re
     """The column ``name`` (case-insensitive) of the layer, or None with an error listing the columns."""
     col = next((c for c in raw.columns if str(c).casefold() == str(name).casefold()), None)
     if col is None:
-        columns = ", ".join(str(c) for c in raw.columns) or "none"
-        report.error("unknown_column", f"[[parcels]] {key} = {name!r}: no such column (columns: {columns})", file=file)
+        columns = ", ".join(str(c) for c in raw.columns) or Message("columns_none")
+        report.error(
+            "unknown_column", Message("parcels_no_column", key=key, column=repr(name), columns=columns), file=file
+        )
     return col
 
 

@@ -16,7 +16,6 @@ from sqlalchemy import text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from rdtr import audit, watches
-from rdtr.answers.changes import dry_run_changes
 from rdtr.conditions import BY_NAME, parse_rule_value
 from rdtr.errors import Conflict, DatabaseUnavailable, InvalidInput, PackageError, RdtrError, database_unavailable
 from rdtr.ingest import load as loader
@@ -33,6 +32,7 @@ from rdtr.ingest.tables import TableError, read_table
 from rdtr.ingest.topology import check_zone_topology, read_boundary
 from rdtr.ingest.vector import LayerError, polygons_only, read_layer
 from rdtr.ingest.zones import ZoneLayer, attributes_json, clean_series, normalise_zones, repair_geometries
+from rdtr.messages import Message, reason
 from rdtr.package import OpenedPackage, Package, SpecErrors, checksum, load_package
 
 
@@ -134,8 +134,10 @@ class _Invalid(Exception):
 
 def _summary(report: Report) -> str:
     n = report.n_errors()
-    first = report.first_error() or "invalid package"
-    return first if n <= 1 else f"{first} (and {n - 1} more error{'s' if n > 2 else ''})"
+    first = report.first_error() or Message("invalid_package")
+    if n <= 1:
+        return first
+    return Message("and_more_errors" if n > 2 else "and_one_more_error", first=first, more=n - 1)
 
 
 # --- validation ----------------------------------------------------------------------------------
@@ -155,9 +157,10 @@ def _validate(pkg: Package, report: Report, stages: Stages) -> _Data | None:
             try:
                 subzone_table = table_from_file(read_table(pkg.root, pkg.subzones), pkg.subzones.columns, report)
             except TableError as exc:
-                report.error("unreadable", f"cannot read the sub-zone table: {exc}", file=pkg.subzones.path)
+                what = Message("what_subzone_table")
+                report.error("unreadable", Message("cannot_read", what=what, why=reason(exc)), file=pkg.subzones.path)
             if subzone_table is not None and len(subzone_table) == 0:
-                report.error("empty_table", "the sub-zone table is empty", file=pkg.subzones.path)
+                report.error("empty_table", Message("subzone_table_empty"), file=pkg.subzones.path)
                 subzone_table = None
         if subzone_table is None:
             return None
@@ -174,13 +177,11 @@ def _validate(pkg: Package, report: Report, stages: Stages) -> _Data | None:
         if pkg.itbx:
             read_itbx(pkg, zones.subzones, zones, report, rules)
         else:
-            report.warning(
-                "no_itbx", "the package has no ITBX table ([itbx]): activities cannot be checked", file="plan.toml"
-            )
+            report.warning("no_itbx", Message("no_itbx"), file="plan.toml")
         if pkg.intensity:
             read_intensity(pkg, zones.subzones, zones, report, rules)
         else:
-            report.warning("no_intensity", "the package has no intensity table ([intensity])", file="plan.toml")
+            report.warning("no_intensity", Message("no_intensity_table"), file="plan.toml")
         if pkg.tpz:
             read_tpz(pkg, report, rules)
         used_tpz = sorted({t for lst in zones.gdf["tpz"] for t in lst})
@@ -189,7 +190,7 @@ def _validate(pkg: Package, report: Report, stages: Stages) -> _Data | None:
             if unknown:
                 report.warning(
                     "undefined_tpz",
-                    f"TPZ codes on zones but not in the TPZ table: {', '.join(unknown)}",
+                    Message("tpz_undefined", codes=", ".join(unknown)),
                     file=pkg.tpz.path,
                 )
         if rules.activities:
@@ -197,7 +198,7 @@ def _validate(pkg: Package, report: Report, stages: Stages) -> _Data | None:
             if unused and pkg.itbx and pkg.itbx.layout != "polygon-lists":
                 report.warning(
                     "subzone_without_rules",
-                    f"sub-zones without ITBX cells: {', '.join(unused[:30])}",
+                    Message("subzones_without_cells", codes=", ".join(unused[:30])),
                     file=pkg.itbx.path,
                 )
             mapped = set(zones.gdf["subzone_code"].dropna())
@@ -205,7 +206,7 @@ def _validate(pkg: Package, report: Report, stages: Stages) -> _Data | None:
             if norules:
                 report.warning(
                     "zones_without_rules",
-                    f"zones of sub-zones {', '.join(norules[:30])} have no ITBX rules",
+                    Message("zones_without_rules", codes=", ".join(norules[:30])),
                     file=pkg.zones.path,
                 )
     overlays = []
@@ -248,9 +249,7 @@ class _TopologyJob:
         self._thread = None
         report.timings["zones: overlaps and gaps"] = self.seconds
         if self.error is not None:
-            report.warning(
-                "topology_failed", f"overlaps and gaps could not be checked: {self.error}", file=self.zones.file
-            )
+            report.warning("topology_failed", Message("topology_failed", why=reason(self.error)), file=self.zones.file)
             return
         _topology(self.zones, report, self.result)
 
@@ -263,8 +262,7 @@ def _topology(zones: ZoneLayer, report: Report, topo: dict) -> None:
     for o in topo["overlaps"]["items"]:
         report.warning(
             "overlap",
-            f"features {o['features'][0]} and {o['features'][1]} overlap by "
-            f"{o['area_m2']:.2f} m² near {o['location'][0]:.6f}, {o['location'][1]:.6f}",
+            Message("overlap", first=str(o["features"][0]), second=str(o["features"][1]), area=_m2(o), near=_near(o)),
             file=file,
             feature=o["features"][0],
             location=o["location"],
@@ -273,11 +271,19 @@ def _topology(zones: ZoneLayer, report: Report, topo: dict) -> None:
     for g in topo["gaps"]["items"]:
         report.warning(
             "gap",
-            f"gap of {g['area_m2']:.2f} m² between zones near {g['location'][0]:.6f}, {g['location'][1]:.6f}",
+            Message("gap", area=_m2(g), near=_near(g)),
             file=file,
             location=g["location"],
             area_m2=g["area_m2"],
         )
+
+
+def _m2(item: dict) -> str:
+    return f"{item['area_m2']:.2f}"
+
+
+def _near(item: dict) -> str:
+    return f"{item['location'][0]:.6f}, {item['location'][1]:.6f}"  # lon, lat (EPSG:4326)
 
 
 def _read_overlay(pkg: Package, spec, report: Report) -> OverlayLayer | None:
@@ -285,22 +291,20 @@ def _read_overlay(pkg: Package, spec, report: Report) -> OverlayLayer | None:
     try:
         gdf, _ = read_layer(pkg.file(file), spec.layer)
     except (LayerError, InvalidInput) as exc:
-        report.error("unreadable", f"cannot read overlay {spec.kind}: {exc}", file=file)
+        report.error("unreadable", Message("cannot_read_overlay", kind=spec.kind, why=reason(exc)), file=file)
         return None
     gdf = polygons_only(gdf, report, file)
     if len(gdf) == 0:
-        report.error("empty_layer", f"overlay {spec.kind} has no polygons", file=file)
+        report.error("empty_layer", Message("overlay_no_polygons", kind=spec.kind), file=file)
         return None
     try:
         res = resolve_crs(gdf, spec.crs, report, file, where_key="[[overlays]].crs")
     except CrsError as exc:
-        report.error("crs", str(exc), file=file)
+        report.error("crs", reason(exc), file=file)
         return None
     gdf = repair_geometries(res.gdf, report, file).to_crs(WGS84)
     for i in outside_features(gdf):
-        report.error(
-            "outside_indonesia", "overlay feature lies outside Indonesia", file=file, feature=str(gdf.index[i])
-        )
+        report.error("outside_indonesia", Message("overlay_outside_indonesia"), file=file, feature=str(gdf.index[i]))
     raw = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))
 
     def column(field_name, label):
@@ -311,7 +315,7 @@ def _read_overlay(pkg: Package, spec, report: Report) -> OverlayLayer | None:
             columns = ", ".join(str(c) for c in raw.columns)
             report.error(
                 "unknown_column",
-                f"[[overlays]] {label} = {field_name!r}: no such column (columns: {columns})",
+                Message("overlays_no_column", key=label, column=repr(field_name), columns=columns),
                 file=file,
             )
             return None
@@ -326,7 +330,8 @@ def _read_overlay(pkg: Package, spec, report: Report) -> OverlayLayer | None:
         except ValueError as exc:
             fid = str(gdf.index[i])
             where = {"file": file, "feature": fid, "column": spec.height_field}
-            report.error("bad_value", f"overlay {spec.kind} feature {fid}: {spec.height_field}: {exc}", **where)
+            why = Message("overlay_bad_height", kind=spec.kind, feature=fid, field=spec.height_field, why=str(exc))
+            report.error("bad_value", why, **where)
     return OverlayLayer(spec.kind, gdf, names, texts, attributes_json(raw), heights)
 
 
@@ -340,7 +345,7 @@ def _write(
         engine = db.engine
         with engine.begin() as conn:
             if not conn.execute(text("SELECT to_regclass('plan_version') IS NOT NULL")).scalar():
-                raise DatabaseUnavailable("the database has no rdtr schema: run `rdtr db upgrade`")
+                raise DatabaseUnavailable(Message("no_schema"))
             conn.execute(text("SELECT pg_advisory_xact_lock(hashtext(:k))"), {"k": f"rdtr-ingest:{plan.id}"})
             previous = conn.execute(
                 text(
@@ -353,17 +358,16 @@ def _write(
             if same:
                 data.topology.finish(report)
                 raise Conflict(
-                    f"this package is already loaded as {plan.id} version {same[0].version} "
-                    f"(checksum {pkg.checksum[:12]}…); nothing to do"
+                    Message("already_loaded", plan=plan.id, version=str(same[0].version), checksum=pkg.checksum[:12])
                 )
             if previous:
                 last = max(previous, key=lambda r: r.effective_from)
                 if plan.effective_from <= last.effective_from:
                     data.topology.finish(report)
+                    took = {"last": str(last.effective_from), "version": str(last.version)}
                     report.error(
                         "effective_from",
-                        f"effective_from {plan.effective_from} must be after "
-                        f"{last.effective_from}, when version {last.version} of {plan.id} took effect",
+                        Message("effective_from_order", date=str(plan.effective_from), plan=plan.id, **took),
                         file="plan.toml",
                     )
                     raise _Invalid()
@@ -408,7 +412,7 @@ def _write(
             try:
                 loader.load_subzones(cur, version_id, zones.subzones)
                 with stages.stage("load zones (COPY)", total=len(zones.gdf)) as advance:
-                    _, parts = loader.load_zones(cur, version_id, zones.gdf, on_chunk=advance)
+                    _, parts = loader.load_zones(cur, version_id, zones.gdf, zones.raw, on_chunk=advance)
                 report.count("zone_parts", parts)
                 with stages.stage("load rules and overlays"):
                     loader.load_rules(cur, version_id, data.rules)
@@ -425,6 +429,8 @@ def _write(
                 cur.close()
             data.topology.finish(report)
             if dry_run:  # loaded, compared with the version before, rolled back; only the run is recorded
+                from rdtr.answers.changes import dry_run_changes  # the answers' modules: only for a dry run
+
                 doc = dry_run_changes(conn, plan.id, previous, version, report)
                 with engine.begin() as run:
                     _insert_run(run, started, plan.id, True, True, None, pkg.source, pkg.checksum, doc)
@@ -457,7 +463,7 @@ def _write(
     except OperationalError as exc:
         raise database_unavailable(exc, "rdtr.ingest") from None
     except DBAPIError as exc:
-        raise RdtrError(f"the database refused the load: {str(exc.orig).strip().splitlines()[0]}") from exc
+        raise RdtrError(Message("load_refused", why=str(exc.orig).strip().splitlines()[0])) from exc
 
 
 def _insert_run(conn, started, plan_id, ok, dry_run, version_id, source, checksum_, doc) -> None:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from rdtr.messages import Message, join
+
 #: Messages kept per message code; the counts stay exact beyond it.
 MAX_ITEMS_PER_CODE = 500
 
@@ -134,10 +136,11 @@ def format_item(item: dict) -> str:
     if item.get("file"):
         where.append(str(item["file"]))
     if item.get("feature") is not None:
-        where.append(f"feature {item['feature']}")
+        where.append(Message("at_feature", feature=str(item["feature"])))
     if item.get("row") is not None:
-        where.append(f"row {item['row']}")
+        where.append(Message("at_row", row=str(item["row"])))
     if item.get("column") is not None:
-        where.append(f"column {item['column']!r}")
-    prefix = " ".join(where)
-    return f"{prefix}: {item['message']}" if prefix else item["message"]
+        where.append(Message("at_column", column=repr(item["column"])))
+    if not where:
+        return item["message"]
+    return Message("report_item", where=join(" ", where), message=item["message"])

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from rdtr.ingest.report import Report
 from rdtr.ingest.subzones import SubzoneTable
 from rdtr.ingest.tables import Table, TableError, header_key, read_table
+from rdtr.messages import Message, reason
 
 
 @dataclass
@@ -36,7 +37,7 @@ def _columns(
         if canon not in defaults:
             report.warning(
                 "unknown_key",
-                f"[{section}] {canon} is not a column rdtr knows ({', '.join(defaults)}): ignored",
+                Message("section_unknown_key", section=section, key=canon, known=", ".join(defaults)),
                 file="plan.toml",
             )
             continue
@@ -44,7 +45,9 @@ def _columns(
         if i is None:
             report.error(
                 "unknown_column",
-                f"[{section}] {canon} = {name!r}: no such column (columns: {', '.join(table.header)})",
+                Message(
+                    "section_no_column", section=section, key=canon, column=repr(name), columns=", ".join(table.header)
+                ),
                 file=table.file,
                 row=table.header_line,
             )
@@ -60,7 +63,7 @@ def _read(pkg, spec, path, report: Report, what: str) -> Table | None:
     try:
         return read_table(pkg.root, spec, path)
     except TableError as exc:
-        report.error("unreadable", f"cannot read the {what}: {exc}", file=path)
+        report.error("unreadable", Message("cannot_read", what=what, why=reason(exc)), file=path)
         return None
 
 
@@ -112,7 +115,11 @@ def _subzone_columns(
         code, problem = subzones.code_of(h, kind)
         if code is None:
             report.error(
-                "unknown_subzone", f"column {problem}; {hint}", file=table.file, row=table.header_line, column=h
+                "unknown_subzone",
+                Message("column_not_subzone", problem=problem, hint=hint),
+                file=table.file,
+                row=table.header_line,
+                column=h,
             )
             continue
         yield i, h, code

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from rdtr.ingest.report import Report
 from rdtr.ingest.tables import Table
 from rdtr.ingest.values import clean_text, loose_key, split_list
+from rdtr.messages import Message
 
 SUBZONE_COLUMNS = {
     "subzone_code": ["subzone_code", "kodszn", "kode_subzona", "kode", "code"],
@@ -54,7 +55,7 @@ class SubzoneTable:
         first, then names). Codes match exactly, then case-insensitively."""
         text = (label or "").strip()
         if not text:
-            return None, "empty sub-zone"
+            return None, Message("subzone_empty")
 
         def by_code():
             if text in self.rows:
@@ -76,9 +77,9 @@ class SubzoneTable:
                 if code:
                     return code, None
         except _Ambiguous as amb:
-            return None, f"{text!r} names several sub-zones ({', '.join(amb.codes)})"
-        what = "code" if kind == "codes" else "code or name"
-        return None, f"{text!r} is not a sub-zone {what} of the plan's sub-zone table ({self.source})"
+            return None, Message("subzone_ambiguous", text=repr(text), codes=", ".join(amb.codes))
+        key = "subzone_unknown_code" if kind == "codes" else "subzone_unknown_code_or_name"
+        return None, Message(key, text=repr(text), source=self.source)
 
 
 class _Ambiguous(Exception):
@@ -97,7 +98,7 @@ def table_from_file(table: Table, columns: dict[str, str], report: Report) -> Su
             if i is None:
                 report.error(
                     "unknown_column",
-                    f"[subzones.columns] {canon} = {name!r}: no such column (columns: {', '.join(table.header)})",
+                    Message("subzones_no_column", key=canon, column=repr(name), columns=", ".join(table.header)),
                     file=table.file,
                     row=table.header_line,
                 )
@@ -107,8 +108,7 @@ def table_from_file(table: Table, columns: dict[str, str], report: Report) -> Su
     if idx.get("subzone_code") is None:
         report.error(
             "missing_column",
-            "the sub-zone table has no sub-zone code column: name it subzone_code "
-            'or map it with [subzones.columns] subzone_code = "…"',
+            Message("subzones_no_code_column"),
             file=table.file,
             row=table.header_line,
         )
@@ -124,7 +124,7 @@ def table_from_file(table: Table, columns: dict[str, str], report: Report) -> Su
         if code is None:
             report.error(
                 "missing_value",
-                "sub-zone code is empty",
+                Message("subzone_code_empty"),
                 file=table.file,
                 row=line,
                 column=table.header[idx["subzone_code"]],
@@ -132,10 +132,46 @@ def table_from_file(table: Table, columns: dict[str, str], report: Report) -> Su
             continue
         if code in seen:
             report.error(
-                "duplicate", f"sub-zone {code!r} is listed twice (also on row {seen[code]})", file=table.file, row=line
+                "duplicate", Message("subzone_twice", code=repr(code), row=str(seen[code])), file=table.file, row=line
             )
             continue
         seen[code] = line
         aliases = split_list(get("aliases"), ";|") if idx.get("aliases") is not None else []
         rows.append(Subzone(code, get("subzone_name"), get("zone_code"), get("zone_name"), aliases))
     return SubzoneTable(rows, table.file)
+
+
+def derive_table(out, report: Report, file: str) -> SubzoneTable:
+    """The sub-zone table from the zone layer's distinct KODSZN/NAMSZN/KODZON/NAMZON (canonical columns)."""
+    import pandas as pd
+
+    df = pd.DataFrame({k: out[k] for k in ("subzone_code", "subzone_name", "zone_code", "zone_name")})
+    df = df[df["subzone_code"].notna()]
+    rows = []
+    for code, grp in df.groupby("subzone_code", sort=True):
+        vals = {}
+        for col in ("subzone_name", "zone_code", "zone_name"):
+            counts = grp[col].dropna().value_counts()
+            vals[col] = counts.index[0] if len(counts) else None
+            if len(counts) > 1:
+                report.warning(
+                    "inconsistent_subzone",
+                    Message(
+                        "subzone_inconsistent",
+                        code=repr(code),
+                        column=str(col),
+                        values=", ".join(map(repr, counts.index[:5])),
+                        chosen=repr(counts.index[0]),
+                    ),
+                    file=file,
+                )
+        rows.append(Subzone(code, vals["subzone_name"], vals["zone_code"], vals["zone_name"]))
+    missing_zone = [r.code for r in rows if r.zone_code is None]
+    if missing_zone:
+        report.warning(
+            "no_zone",
+            Message("subzones_no_zone", codes=", ".join(missing_zone[:20])),
+            file=file,
+        )
+    report.info.setdefault("notes", []).append(Message("note_subzone_table_derived"))
+    return SubzoneTable(rows, Message("subzone_table_derived"))

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from rdtr.messages import Message
 from rdtr.package import TableSpec
 
 
@@ -47,9 +48,9 @@ def read_table(root: Path, spec: TableSpec, path: str | None = None) -> Table:
     rel = path or spec.path
     full = (root / rel).resolve()
     if not full.is_relative_to(root.resolve()):
-        raise TableError(f"{rel!r} points outside the package")
+        raise TableError(Message("table_outside", path=repr(rel)))
     if not full.is_file():
-        raise TableError("file not found")
+        raise TableError(Message("file_not_found"))
     if full.suffix.lower() in (".xlsx", ".xlsm"):
         lines = _read_xlsx(full, spec.sheet)
     else:
@@ -69,7 +70,7 @@ def read_table(root: Path, spec: TableSpec, path: str | None = None) -> Table:
             cells = cells + [""] * (len(header) - len(cells))
         rows.append((line_no, cells))
     if header is None:
-        raise TableError(f"no header row (header_row = {spec.header_row})")
+        raise TableError(Message("table_no_header", row=str(spec.header_row)))
     return Table(file=rel, header=header, header_line=header_line, rows=rows)
 
 
@@ -80,11 +81,11 @@ def _read_csv(path: Path, delimiter: str, encoding: str) -> list[tuple[int, list
         try:
             text = path.read_text(encoding="cp1252")
         except UnicodeDecodeError as exc:
-            raise TableError(f"not readable as {encoding} text: {exc}") from exc
+            raise TableError(Message("table_not_text", encoding=encoding, why=str(exc))) from exc
     except LookupError as exc:
-        raise TableError(f"unknown encoding {encoding!r}") from exc
+        raise TableError(Message("table_encoding", encoding=repr(encoding))) from exc
     if "\x00" in text[:4096]:
-        raise TableError("binary data, not a CSV table")
+        raise TableError(Message("table_binary"))
     if delimiter == "auto":
         try:
             delimiter = csv.Sniffer().sniff(text[:8192], delimiters=",;\t|").delimiter
@@ -98,7 +99,7 @@ def _read_csv(path: Path, delimiter: str, encoding: str) -> list[tuple[int, list
             last = reader.line_num
             out.append((start, cells))
     except csv.Error as exc:
-        raise TableError(f"line {reader.line_num}: not valid CSV ({exc})") from exc
+        raise TableError(Message("table_bad_csv", line=str(reader.line_num), why=str(exc))) from exc
     return out
 
 
@@ -108,11 +109,11 @@ def _read_xlsx(path: Path, sheet: str | None) -> list[tuple[int, list[str]]]:
     try:
         wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as exc:  # noqa: BLE001
-        raise TableError(f"not a readable Excel workbook ({exc})") from exc
+        raise TableError(Message("table_not_xlsx", why=str(exc))) from exc
     try:
         if sheet:
             if sheet not in wb.sheetnames:
-                raise TableError(f"no sheet {sheet!r}; the sheets are: {', '.join(wb.sheetnames)}")
+                raise TableError(Message("table_no_sheet", sheet=repr(sheet), sheets=", ".join(wb.sheetnames)))
             ws = wb[sheet]
         else:
             ws = wb.worksheets[0]

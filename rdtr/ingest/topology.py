@@ -21,6 +21,7 @@ import shapely
 from rdtr.ingest.crs import areal_scale
 from rdtr.ingest.report import Report
 from rdtr.ingest.vector import LayerError, polygons_only, read_layer
+from rdtr.messages import Message, reason
 
 #: Overlaps and gaps smaller than this (m²) are numerical noise.
 MIN_AREA_M2 = 0.01
@@ -41,11 +42,11 @@ def read_boundary(pkg, crs_m: pyproj.CRS, report: Report):
     try:
         gdf, _ = read_layer(pkg.file(file), None, report, file)
     except (LayerError, Exception) as exc:  # noqa: BLE001 - InvalidInput for a path outside the package too
-        report.warning("boundary_unreadable", f"cannot read the plan boundary: {exc}; edge gaps not checked", file=file)
+        report.warning("boundary_unreadable", Message("boundary_unreadable", why=reason(exc)), file=file)
         return None
     gdf = polygons_only(gdf, report, file)
     if gdf.crs is None or not len(gdf):
-        report.warning("boundary_unreadable", "the plan boundary has no polygons or no CRS", file=file)
+        report.warning("boundary_unreadable", Message("boundary_empty"), file=file)
         return None
     geoms = shapely.make_valid(np.array(gdf.to_crs(crs_m).geometry.values, dtype=object))
     report.info["plan_boundary"] = file

@@ -5,6 +5,7 @@ Vectorised over features (shapely 2 / pandas): fast enough for 100,000 zones.
 
 from __future__ import annotations
 
+import json
 import re
 import threading
 from dataclasses import dataclass, field
@@ -17,9 +18,10 @@ import shapely
 
 from rdtr.ingest.crs import CrsError, metric, outside_features, resolve_crs, to_wgs84, true_areas
 from rdtr.ingest.report import Report
-from rdtr.ingest.subzones import Subzone, SubzoneTable
+from rdtr.ingest.subzones import SubzoneTable, derive_table
 from rdtr.ingest.values import NONE_VALUES
 from rdtr.ingest.vector import LayerError, polygons_only, read_layer
+from rdtr.messages import Message, reason
 
 #: The zone layer's text fields a package maps (``[zones.fields]``), as stored in ``zone``.
 ZONE_FIELDS = ("subzone_code", "subzone_name", "zone_code", "zone_name", "block", "subblock", "kecamatan", "kelurahan")
@@ -119,10 +121,10 @@ def normalise_zones(pkg, report: Report, subzone_table: SubzoneTable | None) -> 
     try:
         gdf, layer = read_layer(pkg.file(file), spec.layer, report, file)
     except LayerError as exc:
-        report.error("unreadable", f"cannot read the zone layer: {exc}", file=file)
+        report.error("unreadable", Message("cannot_read", what=Message("what_zone_layer"), why=reason(exc)), file=file)
         return None
     except Exception as exc:  # noqa: BLE001 - e.g. InvalidInput for a path outside the package
-        report.error("unreadable", f"cannot read the zone layer: {exc}", file=file)
+        report.error("unreadable", Message("cannot_read", what=Message("what_zone_layer"), why=reason(exc)), file=file)
         return None
     if layer:
         report.info["zone_layer"] = layer
@@ -130,31 +132,29 @@ def normalise_zones(pkg, report: Report, subzone_table: SubzoneTable | None) -> 
         col = find_column(gdf.columns, spec.id_field)
         ids = clean_series(gdf[col]) if col is not None and col != gdf.geometry.name else None
         if ids is None:
-            report.error(
-                "unknown_column", f"[zones].id_field {spec.id_field!r} is not a column of the layer", file=file
-            )
+            report.error("unknown_column", Message("zones_id_field_unknown", field=repr(spec.id_field)), file=file)
             return None
         if ids.isna().any() or ids.duplicated().any():
             dup = ids[ids.duplicated() | ids.isna()].iloc[0]
             report.error(
                 "duplicate",
-                f"[zones].id_field {col!r} does not identify the features (empty or repeated value {dup!r})",
+                Message("zones_id_field_duplicate", column=repr(col), value=repr(dup)),
                 file=file,
             )
             return None
         gdf.index = pd.Index(ids.astype(str).to_numpy(), name=col)
     report.count("features_read", len(gdf))
     if len(gdf) == 0:
-        report.error("empty_layer", "the zone layer has no features", file=file)
+        report.error("empty_layer", Message("zone_layer_empty"), file=file)
         return None
     gdf = polygons_only(gdf, report, file)
     if len(gdf) == 0:
-        report.error("empty_layer", "the zone layer has no polygon features", file=file)
+        report.error("empty_layer", Message("zone_layer_no_polygons"), file=file)
         return None
     try:
         res = resolve_crs(gdf, spec.crs, report, file)
     except CrsError as exc:
-        report.error("crs", str(exc), file=file)
+        report.error("crs", reason(exc), file=file)
         return None
     report.info["source_crs"] = res.source_crs
 
@@ -172,12 +172,15 @@ def normalise_zones(pkg, report: Report, subzone_table: SubzoneTable | None) -> 
             b = wgs.geometry.iloc[i].bounds
             geo_report.error(
                 "outside_indonesia",
-                f"feature lies outside Indonesia (bounds {b[0]:.4f},{b[1]:.4f},{b[2]:.4f},{b[3]:.4f})",
+                Message("feature_outside_indonesia", bounds=f"{b[0]:.4f},{b[1]:.4f},{b[2]:.4f},{b[3]:.4f}"),
                 file=file,
                 feature=str(wgs.index[i]),
             )
         geoms_m, crs_m = metric(src, wgs)
-        centroids = shapely.get_coordinates(shapely.centroid(np.asarray(wgs.geometry.values)))
+        lonlat = np.asarray(wgs.geometry.values)
+        centroids = np.concatenate(  # in slices: no million centroid geometries at once
+            [shapely.get_coordinates(shapely.centroid(lonlat[a : a + 100_000])) for a in range(0, len(lonlat), 100_000)]
+        )
         geo.update(wgs=wgs, geoms_m=geoms_m, crs_m=crs_m, area=true_areas(geoms_m, crs_m, centroids))
 
     worker = _Worker(geometry_work)
@@ -190,21 +193,20 @@ def normalise_zones(pkg, report: Report, subzone_table: SubzoneTable | None) -> 
         for canon in ZONE_FIELDS:
             col = mapping.get(canon)
             attrs[canon] = clean_series(raw[col]).to_numpy() if col else np.full(len(raw), None, dtype=object)
-        tpz_col = mapping.get("tpz")  # TPZ codes: "b,l" → ["b", "l"]
-        tpz_values = clean_series(raw[tpz_col]) if tpz_col else [None] * len(raw)
-        attrs["tpz"] = [[t.strip() for t in re.split(r"[,;]", v) if t.strip()] if v else [] for v in tpz_values]
+        attrs["tpz"] = tpz_lists(raw[mapping["tpz"]] if mapping.get("tpz") else None, len(raw))
         attrs["special_provisions"] = special_provisions(raw, spec.provisions, report, file)
-        attrs["attributes"] = attributes_json(raw)
+        # The verbatim attributes' JSON is made chunk by chunk at the COPY (rdtr.ingest.load), from ``raw``:
+        # for 1,000,000 zones it is ~0.5 GB of text.
     finally:
         worker.join()
     report.merge(geo_report)
     if not geo:
-        report.error("empty_layer", "no usable polygons in the zone layer", file=file)
+        report.error("empty_layer", Message("zone_layer_unusable"), file=file)
         return None
     gdf = geo["wgs"]
     kept = raw.index.get_indexer(gdf.index) if len(gdf) != len(raw) else slice(None)
     raw = raw.iloc[kept]
-    columns = {k: pd.Series(list(v), dtype=object).to_numpy()[kept] for k, v in attrs.items()}
+    columns = {k: np.asarray(v, dtype=object)[kept] for k, v in attrs.items()}
     out = gpd.GeoDataFrame(columns, index=gdf.index, geometry=gdf.geometry.values, crs=gdf.crs)
 
     table = resolve_subzones(out, subzone_table, report, file)
@@ -245,7 +247,7 @@ def repair_geometries(gdf: gpd.GeoDataFrame, report: Report, file: str) -> gpd.G
     bad = np.flatnonzero(~valid)
     keep = np.ones(len(geoms), dtype=bool)
     for i in bad:
-        reason = shapely.is_valid_reason(geoms[i])
+        why = shapely.is_valid_reason(geoms[i])  # GEOS's own words, with the place
         fixed = shapely.make_valid(geoms[i])
         polys = [p for p in shapely.get_parts(fixed) if shapely.get_type_id(p) in (3, 6)]
         fixed = shapely.union_all(polys) if polys else None
@@ -254,7 +256,7 @@ def repair_geometries(gdf: gpd.GeoDataFrame, report: Report, file: str) -> gpd.G
             keep[i] = False
             report.warning(
                 "unrepairable_geometry",
-                f"invalid polygon ({reason}) has no area once repaired: feature dropped",
+                Message("polygon_unrepairable", reason=why),
                 file=file,
                 feature=fid,
             )
@@ -263,7 +265,7 @@ def repair_geometries(gdf: gpd.GeoDataFrame, report: Report, file: str) -> gpd.G
         geoms[i] = fixed
         report.repair(
             "geometry_repaired",
-            f"invalid polygon repaired ({reason}); area {_pct(before, shapely.area(fixed))}",
+            Message("polygon_repaired", reason=why, change=_pct(before, shapely.area(fixed))),
             file=file,
             feature=fid,
         )
@@ -275,16 +277,16 @@ def repair_geometries(gdf: gpd.GeoDataFrame, report: Report, file: str) -> gpd.G
     tiny = keep & (shapely.area(geoms) == 0)
     for i in np.flatnonzero(tiny):
         keep[i] = False
-        report.warning("empty_geometry", "polygon without area: feature dropped", file=file, feature=str(gdf.index[i]))
+        report.warning("empty_geometry", Message("polygon_no_area"), file=file, feature=str(gdf.index[i]))
     report.count("zones_repaired", len(bad))
     out = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
     return out if keep.all() else out.loc[keep]
 
 
-def _pct(before: float, after: float) -> str:
+def _pct(before: float, after: float) -> Message:
     if before == 0:
-        return "now non-zero" if after else "zero"
-    return f"changed by {100 * (after - before) / before:+.2f} %"
+        return Message("area_now_non_zero" if after else "area_zero")
+    return Message("area_changed", pct=f"{100 * (after - before) / before:+.2f}")
 
 
 def map_fields(raw: pd.DataFrame, spec, report: Report, file: str) -> dict[str, str] | None:
@@ -295,7 +297,7 @@ def map_fields(raw: pd.DataFrame, spec, report: Report, file: str) -> dict[str, 
         if canon not in DEFAULT_FIELDS:
             report.warning(
                 "unknown_key",
-                f"[zones.fields] {canon} is not a field rdtr knows ({', '.join(DEFAULT_FIELDS)}): ignored",
+                Message("zones_fields_unknown_key", key=canon, known=", ".join(DEFAULT_FIELDS)),
                 file="plan.toml",
             )
             continue
@@ -304,8 +306,7 @@ def map_fields(raw: pd.DataFrame, spec, report: Report, file: str) -> dict[str, 
         if col is None:
             report.error(
                 "unknown_column",
-                f"[zones.fields] {canon} = {source!r}: the layer has no such column "
-                f"(columns: {', '.join(map(str, columns))})",
+                Message("zones_fields_no_column", key=canon, column=repr(source), columns=", ".join(map(str, columns))),
                 file=file,
             )
             return None
@@ -323,17 +324,14 @@ def map_fields(raw: pd.DataFrame, spec, report: Report, file: str) -> dict[str, 
     if "subzone_code" not in mapping and "subzone_name" not in mapping:
         report.error(
             "missing_column",
-            "no sub-zone column: the layer has no KODSZN (nor KODSZN_1, …) and no "
-            'NAMSZN; map the sub-zone column with [zones.fields] subzone_code = "…" '
-            f"(columns: {', '.join(map(str, columns))})",
+            Message("no_subzone_column", columns=", ".join(map(str, columns))),
             file=file,
         )
         return None
     if "subzone_code" not in mapping:
         report.warning(
             "names_only",
-            "no sub-zone code column (KODSZN): sub-zones are resolved from the names in "
-            f"{mapping['subzone_name']!r} through the sub-zone table",
+            Message("names_only", column=repr(mapping["subzone_name"])),
             file=file,
         )
     return mapping
@@ -347,8 +345,7 @@ def resolve_subzones(out: gpd.GeoDataFrame, table: SubzoneTable | None, report: 
         if codes.isna().all():
             report.error(
                 "missing_column",
-                "the zone layer has sub-zone names only: give the plan's sub-zone "
-                'table ([subzones] path = "subzona.csv") to resolve them to codes',
+                Message("names_only_no_table"),
                 file=file,
             )
             return None
@@ -367,7 +364,7 @@ def resolve_subzones(out: gpd.GeoDataFrame, table: SubzoneTable | None, report: 
                 report.error("unknown_subzone", problem, file=file, feature=str(out.index[i]))
     missing = codes.isna() & names.isna()
     for i in np.flatnonzero(missing.to_numpy()):
-        report.error("missing_value", "no sub-zone code or name", file=file, feature=str(out.index[i]))
+        report.error("missing_value", Message("no_subzone_value"), file=file, feature=str(out.index[i]))
     # codes not in the table: case-insensitive fix, else error
     present = codes.notna()
     unknown_codes = [c for c in pd.unique(codes[present]) if c not in table]
@@ -378,7 +375,7 @@ def resolve_subzones(out: gpd.GeoDataFrame, table: SubzoneTable | None, report: 
             codes[mask] = fixed
             report.warning(
                 "subzone_case",
-                f"sub-zone {c!r} written as {fixed!r} in the sub-zone table: {int(mask.sum())} features",
+                Message("subzone_case", code=repr(c), fixed=repr(fixed), count=str(int(mask.sum()))),
                 file=file,
             )
         else:
@@ -396,9 +393,13 @@ def resolve_subzones(out: gpd.GeoDataFrame, table: SubzoneTable | None, report: 
     if disagree.any():
         report.warning(
             "zone_mismatch",
-            f"{int(disagree.sum())} features carry a zone code that differs from "
-            f"the sub-zone table's (first: feature {out.index[disagree.to_numpy()][0]}, "
-            f"{layer_zone[disagree].iloc[0]!r} vs {zc[disagree].iloc[0]!r}); the table's is used",
+            Message(
+                "zone_mismatch",
+                count=str(int(disagree.sum())),
+                feature=str(out.index[disagree.to_numpy()][0]),
+                layer=repr(layer_zone[disagree].iloc[0]),
+                table=repr(zc[disagree].iloc[0]),
+            ),
             file=file,
         )
     out["zone_code"] = zc.where(zc.notna(), out["zone_code"])
@@ -409,45 +410,14 @@ def resolve_subzones(out: gpd.GeoDataFrame, table: SubzoneTable | None, report: 
         if miss:
             report.warning(
                 "no_zone",
-                f"no zone code for sub-zones {', '.join(miss)} (not in the table, nor on the features)",
+                Message("zones_no_zone_code", codes=", ".join(miss)),
                 file=file,
             )
     return table
 
 
-def derive_table(out: gpd.GeoDataFrame, report: Report, file: str) -> SubzoneTable:
-    """The sub-zone table from the layer's distinct KODSZN/NAMSZN/KODZON/NAMZON."""
-    df = pd.DataFrame({k: out[k] for k in ("subzone_code", "subzone_name", "zone_code", "zone_name")})
-    df = df[df["subzone_code"].notna()]
-    rows = []
-    for code, grp in df.groupby("subzone_code", sort=True):
-        vals = {}
-        for col in ("subzone_name", "zone_code", "zone_name"):
-            counts = grp[col].dropna().value_counts()
-            vals[col] = counts.index[0] if len(counts) else None
-            if len(counts) > 1:
-                report.warning(
-                    "inconsistent_subzone",
-                    f"sub-zone {code!r} has several {col} values "
-                    f"({', '.join(map(repr, counts.index[:5]))}): the most frequent, "
-                    f"{counts.index[0]!r}, is used",
-                    file=file,
-                )
-        rows.append(Subzone(code, vals["subzone_name"], vals["zone_code"], vals["zone_name"]))
-    missing_zone = [r.code for r in rows if r.zone_code is None]
-    if missing_zone:
-        report.warning(
-            "no_zone",
-            f"no zone code (KODZON) for sub-zones {', '.join(missing_zone[:20])}: give "
-            "a sub-zone table ([subzones]) to name their zones",
-            file=file,
-        )
-    report.info.setdefault("notes", []).append("sub-zone table derived from the zone layer")
-    return SubzoneTable(rows, "derived from the zone layer")
-
-
-def special_provisions(raw: pd.DataFrame, extra: dict[str, str], report: Report, file: str) -> list[list[dict]]:
-    """Per feature: ``[{"kind": "KKOP", "value": "K01G"}, …]`` from the columns that are not none."""
+def special_provisions(raw: pd.DataFrame, extra: dict[str, str], report: Report, file: str) -> np.ndarray:
+    """Per feature, as JSON text: ``[{"kind": "KKOP", "value": "K01G"}, …]`` from the columns that are not none."""
     found = []
     for kind, std in PROVISION_COLUMNS.items():
         col = find_column(raw.columns, std, raw)
@@ -456,18 +426,38 @@ def special_provisions(raw: pd.DataFrame, extra: dict[str, str], report: Report,
     for kind, col in extra.items():
         real = next((c for c in raw.columns if str(c).casefold() == col.casefold()), None)
         if real is None:
-            report.error("unknown_column", f"[zones.provisions] {kind} = {col!r}: no such column", file=file)
+            report.error("unknown_column", Message("provisions_no_column", kind=kind, column=repr(col)), file=file)
             continue
         found.append((kind, real))
     if found:
         report.info["special_provision_columns"] = {k: c for k, c in found}
     n = len(raw)
-    out: list[list[dict]] = [[] for _ in range(n)]
+    lists: dict[int, list[dict]] = {}  # only the features that have any: most have none
     for kind, col in found:
         values = clean_series(raw[col]).to_numpy()
         for i in np.flatnonzero(pd.notna(values)):
-            out[i].append({"kind": kind, "value": values[i]})
+            lists.setdefault(int(i), []).append({"kind": kind, "value": values[i]})
+    out = np.full(n, "[]", dtype=object)
+    texts: dict[tuple, str] = {}  # one json.dumps per distinct combination (layers repeat them a lot)
+    for i, items in lists.items():
+        key = tuple((d["kind"], d["value"]) for d in items)
+        if key not in texts:
+            texts[key] = json.dumps(items, ensure_ascii=False)
+        out[i] = texts[key]
     return out
+
+
+def tpz_lists(column: pd.Series | None, n: int) -> np.ndarray:
+    """Per feature, the TPZ codes of its cell as a tuple ("b,l" → ("b", "l")); each distinct cell parsed once."""
+    if column is None:
+        codes, uniques = np.full(n, -1), []
+    else:
+        codes, uniques = pd.factorize(clean_series(column), use_na_sentinel=True)
+    parsed = np.empty(len(uniques) + 1, dtype=object)
+    for i, v in enumerate(uniques):
+        parsed[i] = tuple(t.strip() for t in re.split(r"[,;]", v) if t.strip())
+    parsed[-1] = ()  # code -1: no value
+    return parsed[codes]
 
 
 def attributes_json(raw: pd.DataFrame) -> list[str]:

@@ -1,7 +1,8 @@
-"""The HTML pages of the OGC API – Features endpoints: a heading, a table and the links; no outside assets."""
+"""The HTML pages of the OGC API – Features and Tiles endpoints: a heading, a table and the links; no outside assets."""
 
 from __future__ import annotations
 
+import json
 from html import escape
 
 _STYLE = (
@@ -107,3 +108,10 @@ def feature(doc: dict, title: str) -> str:
     """One feature: its properties."""
     rows = [[escape(k), _text(v)] for k, v in doc["properties"].items()]
     return page(f"{title} — {doc['id']}", _table(["property", "value"], rows), doc.get("links", []))
+
+
+def document(title: str, doc: dict) -> str:
+    """Any other OGC document (tile matrix sets, tilesets): its fields as indented JSON, then its links."""
+    shown = {k: v for k, v in doc.items() if k != "links"}
+    body = f"<pre>{escape(json.dumps(shown, indent=2, ensure_ascii=False))}</pre>"
+    return page(title, body, doc.get("links", []))

@@ -1,5 +1,6 @@
 """Map previews (Folium) of an answer: the point or parcel outlined over the zones in the standard
-Permen 14/2021 colours, a legend, and popups with the answer (sub-zone, class, limits).
+Permen 14/2021 colours, a legend, and popups with the answer (sub-zone, class, limits: rdtr.render.popups),
+in the reader's language (``lang``).
 
 Offline by construction: Folium's default scripts and stylesheets point at CDNs (and pull jQuery,
 Bootstrap and awesome-markers, which a preview does not need); the map's ``default_js``/``default_css``
@@ -11,20 +12,15 @@ it on, and only works online.
 
 from __future__ import annotations
 
-import html
 import json
 import re
-from typing import Any
 
 import folium
 from branca.element import Element, MacroElement
 from jinja2 import Template
 
-from rdtr.itbx import CLASS_NAMES, CLASS_RANK
-from rdtr.numbers import format_number
 from rdtr.render import style
-from rdtr.render.extract.words import COMBINING_RULE_ID, class_verdict
-from rdtr.units import INTENSITY
+from rdtr.render.popups import _esc, _w, parcel_popup, zoning_popup
 
 #: URL prefix of the npm packages served by the app (``api/static/vendor/node_modules``).
 VENDOR_URL = "/static/vendor/node_modules"
@@ -41,151 +37,6 @@ def external_assets(page: str) -> list[str]:
         if re.match(r"^(https?:)?//", url.strip(), re.IGNORECASE):
             bad.append(url)
     return bad
-
-
-def _esc(value: Any) -> str:
-    return html.escape("" if value is None else str(value))
-
-
-def _num(value: Any, unit: str = "", digits: int = 1, lang: str = "id") -> str:
-    """A number as the documents print it (:func:`rdtr.numbers.format_number`, ``fixed``): ``3.782,8 m²``."""
-    if value is None:
-        return "–"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return f"{format_number(value, digits, lang, fixed=True)}{unit}"
-    return _esc(value)
-
-
-def _verdict_html(cls: str | None, what: str = "") -> str:
-    """The verdict first: the activity's class in words (Indonesian, English) and its colour."""
-    ind, eng, colour = class_verdict(cls)
-    return (
-        f"<div class='rdtr-verdict' style='--v:{colour}'><strong data-testid='verdict'>{_esc(ind)}</strong>"
-        f" <span class='rdtr-en' lang='en'>/ {_esc(eng)}</span>"
-        f"{f'<div class=rdtr-what>{what}</div>' if what else ''}</div>"
-    )
-
-
-def _strictest(classes) -> str | None:
-    known = [c for c in classes if c in CLASS_RANK]
-    return max(known, key=CLASS_RANK.__getitem__) if known else None
-
-
-def _class_text(cls: str | None) -> str:
-    if not cls:
-        return "–"
-    return f"<strong>{_esc(cls)}</strong> – {_esc(CLASS_NAMES.get(cls, ''))}"
-
-
-def _plan_line(plan: dict | None) -> str:
-    if not plan:
-        return ""
-    return (
-        f"<div class='rdtr-plan'>{_esc(plan.get('name'))} (versi {_esc(plan.get('version'))}) · "
-        f"{_esc(plan.get('legal_basis'))} · berlaku {_esc(plan.get('effective_from'))}</div>"
-    )
-
-
-def _intensity_table(it: dict | None) -> str:
-    it = it or {}
-    cells = "".join(
-        f"<tr><th scope='row'>{m.label('id')}</th><td>{_num(it[m.field], ' ' + m.unit if m.unit else '', m.digits)}"
-        "</td></tr>"
-        for m in INTENSITY
-        if it.get(m.field) is not None
-    )
-    return f"<table class='rdtr-t'>{cells}</table>" if cells else ""
-
-
-def zoning_popup(answer: dict) -> str:
-    """The point answer as popup HTML (every covering zone)."""
-    if not answer.get("zones"):
-        return (
-            f"<div class='rdtr-pop'><strong>Tidak tercakup RDTR</strong><br>"
-            f"{_esc(answer.get('message') or 'No RDTR covers this location; the RTRW applies.')}</div>"
-        )
-    parts = []
-    acts = [z.get("activity") for z in answer["zones"] if z.get("activity")]
-    if acts:
-        a = acts[0]
-        parts.append(
-            _verdict_html(
-                _strictest(x.get("class") for x in acts),
-                f"Kegiatan {_esc(a.get('code'))} {_esc(a.get('name'))} di titik ini / at this point",
-            )
-        )
-    for z in answer["zones"]:
-        act = z.get("activity")
-        act_html = ""
-        if act:
-            conds = "".join(f"<li>{_esc(c)}</li>" for c in act.get("conditions") or [])
-            act_html = (
-                f"<div>Kegiatan {_esc(act.get('code'))} {_esc(act.get('name'))}: {_class_text(act.get('class'))}"
-                f"{' (' + _esc(', '.join(act.get('codes') or [])) + ')' if act.get('codes') else ''}</div>"
-                + (f"<ul>{conds}</ul>" if conds else "")
-            )
-        near = ""
-        if z.get("near_boundary"):
-            near = (
-                f"<div class='rdtr-warn'>Dekat batas zona ({_num(z.get('boundary_distance_m'), ' m')}): "
-                "periksa di lapangan.</div>"
-            )
-        sp = ", ".join(f"{p.get('kind')}: {p.get('value')}" for p in z.get("special_provisions") or [])
-        parts.append(
-            f"<div class='rdtr-pop'><div class='rdtr-code' data-subzone='{_esc(z.get('subzone_code'))}'>"
-            f"<span class='rdtr-swatch' style='background:"
-            f"{style.fill_color(z.get('subzone_code'), z.get('zone_code'))}'>"
-            f"</span><strong>{_esc(z.get('subzone_code'))}</strong> {_esc(z.get('subzone_name'))}</div>"
-            f"<div>Zona {_esc(z.get('zone_code'))} {_esc(z.get('zone_name'))} · Blok {_esc(z.get('block') or '–')}"
-            f" · {_esc(z.get('kelurahan') or '')}, {_esc(z.get('kecamatan') or '')}</div>"
-            f"{act_html}{_intensity_table(z.get('intensity'))}"
-            f"{'<div>Ketentuan khusus: ' + _esc(sp) + '</div>' if sp else ''}"
-            f"{'<div>TPZ: ' + _esc(', '.join(z.get('tpz') or [])) + '</div>' if z.get('tpz') else ''}"
-            f"{near}{_plan_line(z.get('plan'))}</div>"
-        )
-    head = parts.pop(0) if acts else ""
-    return head + "<hr>".join(parts)
-
-
-def parcel_popup(answer: dict) -> str:
-    """One parcel's analysis as popup HTML: pieces and shares, class, limits."""
-    if answer.get("error"):
-        return f"<div class='rdtr-pop'><strong>Tidak dapat dianalisis</strong><br>{_esc(answer['error'])}</div>"
-    parcel = answer.get("parcel") or {}
-    pieces = "".join(
-        f"<tr><td><span class='rdtr-swatch' style='background:"
-        f"{style.fill_color(z.get('subzone_code'), z.get('zone_code'))}'>"
-        f"</span>{_esc(z.get('subzone_code'))}</td><td>{_esc(z.get('subzone_name'))}</td>"
-        f"<td>{_num(z.get('area_m2'), ' m²')}</td><td>{_num((z.get('share') or 0) * 100, ' %')}</td></tr>"
-        for z in answer.get("zones") or []
-    )
-    act = answer.get("activity")
-    act_html = verdict = ""
-    if act:
-        act_html = (
-            f"<div>Kegiatan {_esc(act.get('code'))} {_esc(act.get('name'))}: {_class_text(act.get('class'))}</div>"
-        )
-        verdict = _verdict_html(act.get("class"), f"Kegiatan {_esc(act.get('code'))} {_esc(act.get('name'))}")
-    lim = answer.get("limits") or {}
-    limits = (
-        f"<table class='rdtr-t'>"
-        f"<tr><th scope='row'>Luas lantai dasar maks</th><td>{_num(lim.get('max_footprint_m2'), ' m²')}</td></tr>"
-        f"<tr><th scope='row'>Luas lantai total maks</th><td>{_num(lim.get('max_floor_area_m2'), ' m²')}</td></tr>"
-        f"<tr><th scope='row'>Ruang hijau min</th><td>{_num(lim.get('min_green_area_m2'), ' m²')}</td></tr>"
-        f"<tr><th scope='row'>Tinggi maks</th><td>{_num(lim.get('max_height_m'), ' m')}</td></tr>"
-        f"<tr><th scope='row'>Lantai maks</th><td>{_num(lim.get('max_floors'), '', 0)}</td></tr></table>"
-    )
-    plans = {(z.get("plan") or {}).get("id"): z.get("plan") for z in answer.get("zones") or []}
-    uncovered = ""
-    if not answer.get("zones"):
-        uncovered = "<div class='rdtr-warn'>Tidak tercakup RDTR: RTRW berlaku.</div>"
-    return (
-        f"<div class='rdtr-pop'>{verdict}<strong>Persil {_num(parcel.get('area_m2'), ' m²')}</strong>"
-        f"{' (diperbaiki)' if parcel.get('repaired') else ''}"
-        f"<table class='rdtr-t'><tr><th>Sub-zona</th><th>Nama</th><th>Luas</th><th>Bagian</th></tr>{pieces}</table>"
-        f"{uncovered}{act_html}{limits}<div class='rdtr-plan'>{_esc(COMBINING_RULE_ID)}</div>"
-        f"{''.join(_plan_line(p) for p in plans.values())}</div>"
-    )
 
 
 _PAGE_CSS = """
@@ -227,7 +78,7 @@ _JQUERY_SHIM = """
 """
 
 
-def _legend_html(entries: list[style.LegendEntry]) -> str:
+def _legend_html(entries: list[style.LegendEntry], lang: str = "id") -> str:
     items = "".join(
         f"<li><span class='rdtr-swatch' style='background:{e.color}'></span>"
         f"<strong>{_esc(e.subzone_code)}</strong> {_esc(e.subzone_name or '')}</li>"
@@ -235,16 +86,16 @@ def _legend_html(entries: list[style.LegendEntry]) -> str:
     )
     parcel_key = (
         f"<li><span class='rdtr-swatch' style='background:transparent;border:2px solid "
-        f"{style.PARCEL_STROKE}'></span>Persil / titik yang ditanyakan</li>"
+        f"{style.PARCEL_STROKE}'></span>{_w('pv_asked', lang)}</li>"
     )
     return (
-        f"<section class='rdtr-legend' aria-label='Legenda'><h2>Legenda pola ruang</h2>"
+        f"<section class='rdtr-legend' aria-label='{_w('pv_legend', lang)}'><h2>{_w('pv_legend_title', lang)}</h2>"
         f"<ul>{items}{parcel_key}</ul></section>"
     )
 
 
-def _title_html(kind: str, answer: dict) -> str:
-    what = "Zonasi di titik" if kind == "zoning" else "Analisis persil"
+def _title_html(kind: str, answer: dict, lang: str = "id") -> str:
+    what = _w("pv_zoning" if kind == "zoning" else "pv_parcel", lang)
     plans = []
     items = answer.get("results") if isinstance(answer.get("results"), list) else [answer]
     for item in items:
@@ -253,10 +104,11 @@ def _title_html(kind: str, answer: dict) -> str:
             line = f"{p.get('name')} v{p.get('version')} – {p.get('legal_basis')}"
             if line not in plans:
                 plans.append(line)
+    covered = _esc("; ".join(plans)) if plans else _w("pv_uncovered", lang)
     return (
-        f"<header class='rdtr-title'><h1>Pratinjau RDTR: {what}</h1>"
-        f"<div>{_esc('; '.join(plans) or 'Tidak tercakup RDTR')} · tanggal acuan {_esc(answer.get('at'))}"
-        f" · Informasi, bukan keputusan KKPR (diterbitkan melalui OSS).</div></header>"
+        f"<header class='rdtr-title'><h1>{_w('pv_title', lang, what=what)}</h1>"
+        f"<div>{covered} · {_w('pv_reference_date', lang, at=answer.get('at'))}"
+        f" · {_w('pv_not_kkpr', lang)}</div></header>"
     )
 
 
@@ -369,13 +221,15 @@ def preview_html(
     vendor_url: str = VENDOR_URL,
     assets_missing: list[str] | None = None,
     basemap: bool = True,
+    lang: str = "id",
 ) -> str:
     """A complete HTML page.
 
     ``kind``: ``"zoning"`` (``answer`` is a point answer; the point comes from ``answer["location"]``) or
     ``"parcel"`` (``geometry`` is the GeoJSON parcel(s) as sent; ``answer`` one analysis or
     ``{"results": [...]}``). ``zones``: GeoJSON features (EPSG:4326) with ``subzone_code``,
-    ``subzone_name`` and ``zone_code`` properties.
+    ``subzone_name`` and ``zone_code`` properties. ``lang`` (``id`` or ``en``): the page's words and number
+    format, one language at a time; plan data stays as written.
     """
     bounds = _bounds_of(geometry, answer, kind)
     frame = initial_frame(bounds)
@@ -397,7 +251,7 @@ def preview_html(
     if basemap:
         folium.TileLayer(
             "OpenStreetMap",
-            name="Peta dasar OpenStreetMap (perlu internet)",
+            name=_w("pv_basemap", lang),
             overlay=True,
             show=False,
             control=True,
@@ -409,7 +263,7 @@ def preview_html(
     if zones:
         folium.GeoJson(
             {"type": "FeatureCollection", "features": zones},
-            name="Pola ruang (sub-zona)",
+            name=_w("pv_zones_layer", lang),
             style_function=lambda f: {
                 "fillColor": f["properties"]["_fill"],
                 "fillOpacity": 0.75,
@@ -417,7 +271,9 @@ def preview_html(
                 "weight": 0.6,
             },
             highlight_function=lambda f: {"weight": 2.5, "color": "#000"},
-            tooltip=folium.GeoJsonTooltip(["subzone_code", "subzone_name"], aliases=["Sub-zona", "Nama"], sticky=False),
+            tooltip=folium.GeoJsonTooltip(
+                ["subzone_code", "subzone_name"], aliases=[_w("pv_subzone", lang), _w("pv_name", lang)], sticky=False
+            ),
             smooth_factor=0.5,
         ).add_to(m)
 
@@ -433,8 +289,8 @@ def preview_html(
                 fill=True,
                 fill_color=style.POINT_COLOR,
                 fill_opacity=1.0,
-                popup=folium.Popup(zoning_popup(answer), max_width=360),
-                tooltip="Titik yang ditanyakan",
+                popup=folium.Popup(zoning_popup(answer, lang), max_width=360),
+                tooltip=_w("pv_point_asked", lang),
             ).add_to(m)
             opened = marker
     elif geometry:
@@ -454,9 +310,9 @@ def preview_html(
             item = results[i] if results and i < len(results) else answer
             layer = folium.GeoJson(
                 {"type": "Feature", "geometry": feat["geometry"], "properties": {}},
-                name=f"Persil {i + 1}" if results else "Persil",
+                name=_w("pv_parcel_n", lang, n=str(i + 1)) if results else _w("pv_parcel_word", lang),
                 style_function=lambda f: {"fill": False, "color": style.PARCEL_STROKE, "weight": 4},
-                popup=folium.Popup(parcel_popup(item), max_width=380),
+                popup=folium.Popup(parcel_popup(item, lang), max_width=380),
             ).add_to(m)
             if opened is None:
                 opened = layer
@@ -467,15 +323,13 @@ def preview_html(
     _Framing(m, opened, frame).add_to(m)
 
     entries = legend_entries if legend_entries is not None else style.legend([f["properties"] for f in zones])
-    root.html.add_child(Element(_title_html(kind, answer)))
-    root.html.add_child(Element(_legend_html(entries)))
+    root.html.add_child(Element(_title_html(kind, answer, lang)))
+    root.html.add_child(Element(_legend_html(entries, lang)))
     if assets_missing:
         root.html.add_child(
             Element(
-                "<div class='rdtr-missing' role='alert'><strong>Peta tidak dapat ditampilkan:</strong> aset web "
-                f"belum terpasang ({_esc(', '.join(assets_missing))}). Jalankan <code>scripts/setup.sh</code> "
-                "(npm install ke api/static/vendor).<br><em>Map assets are not installed: run scripts/setup.sh.</em>"
-                "</div>"
+                f"<div class='rdtr-missing' role='alert'>"
+                f"{_w('pv_assets_missing', lang, missing=', '.join(assets_missing))}</div>"
             )
         )
     if basemap or zones:
@@ -483,9 +337,9 @@ def preview_html(
 
     page = root.render()
     # Accessibility: declare the language, allow pinch-zoom.
-    page = page.replace("<html>", '<html lang="id">', 1)
+    page = page.replace("<html>", f'<html lang="{lang}">', 1)
     page = re.sub(r",\s*maximum-scale=1\.0,\s*user-scalable=no", "", page)
-    page = page.replace("<head>", "<head>\n    <title>Pratinjau RDTR</title>", 1)
+    page = page.replace("<head>", f"<head>\n    <title>{_w('pv_page_title', lang)}</title>", 1)
     bad = external_assets(page)
     if bad:  # never ship a page that needs the internet for its code
         for url in bad:

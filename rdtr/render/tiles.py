@@ -1,6 +1,7 @@
 """The zone layer of the web map, two ways, both per plan version (immutable, so cacheable forever):
 
-- Mapbox Vector Tiles (``ST_AsMVT``): :func:`mvt_tile` — ``/v1/tiles/{plan}/{z}/{x}/{y}.mvt``;
+- Mapbox Vector Tiles (``ST_AsMVT``): :func:`mvt_tile` — ``/v1/tiles/{plan}/{z}/{x}/{y}.mvt``, read from the
+  version's PMTiles archive once it is built (:mod:`rdtr.render.tile_archive`, zooms 10–18), else rendered;
 - simplified GeoJSON per bounding box: :func:`zones_geojson` — ``/v1/zones.geojson?bbox=…``.
 
 Both simplify to about half a screen pixel at the zoom asked for and leave out zones smaller than a pixel,
@@ -17,9 +18,11 @@ from datetime import date
 
 from sqlalchemy import text
 
+from rdtr.downloads import version_url
 from rdtr.errors import InvalidInput, NotFound, UnknownPlan
+from rdtr.messages import Message
 from rdtr.render import data as mapdata
-from rdtr.render import style
+from rdtr.render import style, tile_archive
 from rdtr.versions import versions_in_force
 
 #: Bumped when tile contents change for the same plan version (style, attributes): part of the URLs
@@ -62,14 +65,14 @@ def resolve_version(conn, plan_id: str, version: int | None = None, at: date | N
             .first()
         )
         if row is None:
-            raise NotFound(f"plan {plan_id!r} has no version {version}")
+            raise NotFound(Message("no_such_version", plan=repr(plan_id), version=str(version)))
         return dict(row)
     rows = versions_in_force(conn, at or date.today(), plan_id)
     if not rows:
         exists = conn.execute(text("SELECT 1 FROM plan WHERE id = :p"), {"p": plan_id}).scalar()
         if not exists:
             raise UnknownPlan(plan_id)
-        raise NotFound(f"no version of plan {plan_id!r} is in force on {(at or date.today()).isoformat()}")
+        raise NotFound(Message("none_in_force", plan=repr(plan_id), at=(at or date.today()).isoformat()))
     return rows[0]
 
 
@@ -117,6 +120,7 @@ def tilejson(db, plan_id: str, base_url: str, version: int | None = None, at: da
             }
         ],
         "geojson": f"{base}/v1/zones.geojson?plan={plan_id}&{query}",
+        "pmtiles": f"{version_url(plan_id, v['version'], base)}/tiles.pmtiles",
         "plan": {
             "id": v["plan_id"],
             "version": v["version"],
@@ -130,12 +134,15 @@ def tilejson(db, plan_id: str, base_url: str, version: int | None = None, at: da
 
 # ---------------------------------------------------------------------------------------------- MVT
 
+# Features in zone-id order: without it a parallel scan changes the order, and with it the bytes of the same
+# tile (its strong ETag would lie, and the archive's tile would differ from the one rendered on request).
+
 MVT_SQL = """
 WITH b AS (
   SELECT ST_TileEnvelope(:z, :x, :y) AS e3857,
          ST_Transform(ST_TileEnvelope(:z, :x, :y, margin => :margin), 4326) AS e4326
 )
-SELECT ST_AsMVT(t, 'zones', :extent, 'geom', 'id') FROM (
+SELECT ST_AsMVT(t, 'zones', :extent, 'geom', 'id' ORDER BY t.id) FROM (
   SELECT z.id,
          z.subzone_code,
          CAST(:colors AS jsonb) ->> z.subzone_code AS color,
@@ -151,10 +158,10 @@ WHERE t.geom IS NOT NULL
 def check_tile(z: int, x: int, y: int) -> None:
     """Raise :class:`InvalidInput` unless ``z/x/y`` is a tile of the WebMercatorQuad grid up to ``MAX_ZOOM``."""
     if not 0 <= z <= MAX_ZOOM:
-        raise InvalidInput(f"zoom {z} is outside 0–{MAX_ZOOM}")
+        raise InvalidInput(Message("zoom_range", zoom=str(z), high=str(MAX_ZOOM)))
     n = 2**z
     if not (0 <= x < n and 0 <= y < n):
-        raise InvalidInput(f"tile {z}/{x}/{y} does not exist: x and y must be in 0–{n - 1} at zoom {z}")
+        raise InvalidInput(Message("no_tile", tile=f"{z}/{x}/{y}", high=str(n - 1), zoom=str(z)))
 
 
 def tile_bounds_lat(z: int, y: int) -> float:
@@ -166,15 +173,29 @@ def tile_bounds_lat(z: int, y: int) -> float:
 
 def mvt_tile(db, plan_version_id: int, z: int, x: int, y: int, use_cache: bool = True) -> bytes:
     """One vector tile (layer ``zones``: ``id``, ``subzone_code``, ``color``) of a plan version; empty
-    bytes below :data:`MIN_ZOOM` or where there are no zones."""
+    bytes below :data:`MIN_ZOOM` or where there are no zones. From the version's archive when it is built
+    (and ``use_cache``), else rendered by ``ST_AsMVT`` (the first request starts the archive's build)."""
     check_tile(z, x, y)
     if z < MIN_ZOOM:
         return b""
+    if use_cache:
+        stored = tile_archive.read_tile(db, plan_version_id, z, x, y)
+        if stored is not None:
+            return stored
     key = (plan_version_id, STYLE_VERSION, z, x, y)
     if use_cache:
         cached = db.versions.tiles.get(key)
         if cached is not None:
             return cached
+    tile = render_mvt(db, plan_version_id, z, x, y)
+    if use_cache:
+        db.versions.tiles.put(key, tile)
+    return tile
+
+
+def render_mvt(db, plan_version_id: int, z: int, x: int, y: int) -> bytes:
+    """The tile rendered now by ``ST_AsMVT`` (no archive, no cache): simplified to half a pixel, zones under a
+    pixel left out, 4096 units with a 64-unit buffer."""
     lat = tile_bounds_lat(z, y)
     px = pixel_size_m(z, lat)
     colors = json.dumps(palette(db, plan_version_id))
@@ -194,10 +215,31 @@ def mvt_tile(db, plan_version_id: int, z: int, x: int, y: int, use_cache: bool =
                 "colors": colors,
             },
         ).scalar()
-    tile = bytes(tile or b"")
-    if use_cache:
-        db.versions.tiles.put(key, tile)
-    return tile
+    return bytes(tile or b"")
+
+
+def write_version_archive(db, ver: dict, path) -> int:
+    """Write the version's tiles from :data:`MIN_ZOOM` to the archive's top zoom over its bbox (EPSG:4326)
+    as a PMTiles archive at ``path`` (:func:`rdtr.downloads.ensure` does it once); returns the tile count."""
+    pv = ver["id"]
+    top = tile_archive.archive_max_zoom()
+    metadata = {
+        "name": ver["name"],
+        "description": f"Zones of plan {ver['plan_id']} version {ver['version']} (rdtr, style {STYLE_VERSION})",
+        "version": f"{ver['version']}.{STYLE_VERSION}.0",
+        "vector_layers": [
+            {
+                "id": "zones",
+                "fields": {"id": "Number", "subzone_code": "String", "color": "String"},
+                "minzoom": MIN_ZOOM,
+                "maxzoom": top,
+            }
+        ],
+        "plan": {"id": ver["plan_id"], "version": ver["version"]},
+    }
+    return tile_archive.write_archive(
+        path, lambda z, x, y: render_mvt(db, pv, z, x, y), ver["bbox"], MIN_ZOOM, top, metadata
+    )
 
 
 # ------------------------------------------------------------------------------------------ GeoJSON

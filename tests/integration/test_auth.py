@@ -63,3 +63,22 @@ def test_cli_prints_the_token_alone_on_stdout(fresh_database):
     assert verify_token(fresh_database, lines[0]).role == "admin"
     bad = CliRunner().invoke(app, ["token", "create", "--role", "root", "--name", "x"])
     assert bad.exit_code == 2 and "officer, admin" in bad.output
+
+
+def test_a_token_without_plans_is_national_and_a_scoped_one_covers_its_plans(fresh_database):
+    from rdtr.auth import require_plan, require_watch_plan
+
+    national = verify_token(fresh_database, create_token(fresh_database, "auth-test-national", "admin"))
+    scoped = verify_token(
+        fresh_database, create_token(fresh_database, "auth-test-scoped", "officer", plans=["bontang", "bontang", "x-1"])
+    )
+    assert national.plans is None and national.covers("any-plan")
+    assert scoped.plans == ("bontang", "x-1")  # de-duplicated, in the given order
+    assert require_plan(scoped, "x-1") is scoped and require_watch_plan(national, None) is national
+    with pytest.raises(Forbidden, match="not scoped to the plan samarinda") as refused:
+        require_plan(scoped, "samarinda")
+    assert refused.value.detail.say("id").startswith("token 'auth-test-scoped' tidak berwenang atas rencana samarinda")
+    with pytest.raises(Forbidden, match="a watch without a plan"):
+        require_watch_plan(scoped, None)
+    with pytest.raises(InvalidInput, match="not a plan id"):
+        create_token(fresh_database, "auth-test-bad-plan", "admin", plans=["../etc"])

@@ -156,7 +156,8 @@ def test_not_in_the_main_openapi(client):
 # --- clients nobody here wrote, against rdtr serve ---------------------------------------------------------
 
 
-def test_ogctests_part1_core_passes(live_server, tmp_path):  # noqa: F811
+def run_ogctests(instance_url: str, tmp_path: Path) -> None:
+    """Run ogctests' Part 1 Core suite against ``instance_url`` (the landing page); assert it all passes."""
     if not OGCTESTS_PYTHON.is_file():
         pytest.skip(
             f"ogctests is not installed at {OGCTESTS_PYTHON}: it pins pytest<9, httpx<0.28 and pyarrow<18, which "
@@ -170,7 +171,7 @@ def test_ogctests_part1_core_passes(live_server, tmp_path):  # noqa: F811
         check=True,
     ).stdout.strip()
     (tmp_path / "pytest.ini").write_text("[pytest]\n")
-    env = {**os.environ, "INSTANCE_URL": live_server + "/ogc"}
+    env = {**os.environ, "INSTANCE_URL": instance_url}
     run = subprocess.run(
         [str(OGCTESTS_PYTHON), "-m", "pytest", f"{suite}/features/core", "-c", str(tmp_path / "pytest.ini"),
          "--rootdir", str(tmp_path), "-p", "no:cacheprovider", "-q", "-rs", "-W", "ignore"],
@@ -179,6 +180,10 @@ def test_ogctests_part1_core_passes(live_server, tmp_path):  # noqa: F811
     out = run.stdout + run.stderr
     assert run.returncode == 0, out[-4000:]
     assert " passed" in out and " failed" not in out, out[-2000:]
+
+
+def test_ogctests_part1_core_passes(live_server, tmp_path):  # noqa: F811
+    run_ogctests(live_server + "/ogc", tmp_path)
 
 
 def _gdal(*args: str) -> str:

@@ -145,7 +145,7 @@ def test_tokens_expire_and_are_listed_without_secrets(fresh_database, fresh_clie
     mine = next(t for t in listed if t["name"] == "Short Lived")
     assert mine["role"] == "officer" and mine["expires"].endswith("Z") and mine["revoked"] is None
     assert token not in json.dumps(listed) and all(
-        set(t) == {"name", "role", "created", "expires", "revoked"} for t in listed
+        set(t) == {"name", "role", "plans", "created", "expires", "revoked"} for t in listed
     )
     assert (
         CliRunner()

@@ -60,6 +60,29 @@ def test_a_known_extract_reads_well_in_a_browser(fresh_client, made):
     assert '<html lang="id">' in page
 
 
+def test_an_english_reader_gets_the_page_in_english_with_english_numbers(fresh_client, made):
+    record = fresh_client.get(_path(made["verify"])).json()
+    r = fresh_client.get(_path(made["verify"]), headers={**BROWSER, "Accept-Language": "en-GB,en;q=0.9"})
+    assert r.status_code == 200 and "Accept-Language" in r.headers.get("vary", "")
+    page = r.text
+    assert '<html lang="en">' in page and 'data-testid="verdict">Permitted</strong>' in page
+    plan = record["plans"][0]
+    assert f"version {plan['version']}" in page and legal_basis() in page  # plan data as written
+    assert "Verification of an RDTR map extract" in page and "Max floor area" in page
+    for indonesian in ("Diizinkan", "Verifikasi ekstrak", "Luas persil", "Petugas", "versi "):
+        assert indonesian not in page, indonesian
+    created = datetime.fromisoformat(record["created_at"].replace("Z", "+00:00"))
+    assert f"{created.day} {created:%B} {created.year}" in page
+    area = record["answer"]["parcel"]["area_m2"]
+    floor_area = record["answer"]["limits"]["max_floor_area_m2"]
+    assert floor_area >= 1000, "the sample parcel's floor area shows the thousands separator"
+    assert f"{area:,.1f} m²" in page and f"{floor_area:,.1f} m²" in page
+    assert f"{_id_number(floor_area)} m²" not in page
+    # Indonesian when the browser asks for it first; Indonesian too when it says nothing.
+    id_ = fresh_client.get(_path(made["verify"]), headers={**BROWSER, "Accept-Language": "id,en;q=0.5"}).text
+    assert f"{_id_number(floor_area)} m²" in id_ and "Permitted" not in id_
+
+
 @pytest.mark.parametrize("extract_id", ["20260101-0000000000", "nope", "20260101-ILOU000000", "x" * 40])
 def test_an_unknown_or_malformed_id_is_a_404_page_in_both_languages(fresh_client, made, extract_id):
     r = fresh_client.get(f"/v1/extracts/{extract_id}", headers=BROWSER)

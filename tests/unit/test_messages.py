@@ -35,3 +35,29 @@ def test_dumps_says_nested_messages_in_the_language_asked():
         "n": 3,
     }
     assert orjson.loads(dumps(doc, "id"))["note"] == "matriks ITBX tidak memuat sel untuk K-1"
+
+
+def test_the_topic_catalogs_do_not_overwrite_each_other():
+    from rdtr.message_catalog import ANSWERS
+    from rdtr.message_catalog_documents import DOCUMENTS
+    from rdtr.message_catalog_plans import PLANS
+    from rdtr.message_catalog_services import SERVICES
+
+    topics = (ANSWERS, SERVICES, PLANS, DOCUMENTS)
+    assert sum(len(t) for t in topics) == len(CATALOG)
+    for key, (en, id_) in CATALOG.items():
+        assert en and id_, key
+        # Message(key, **values) takes the key itself as its first argument: no placeholder may be called so.
+        assert not _fields(en) & {"key", "cls"}, key
+
+
+def test_joined_parts_and_numbers_follow_the_language():
+    from rdtr.messages import join
+
+    where = join(" ", ["zones.gpkg", Message("at_feature", feature="12")])
+    m = Message("report_item", where=where, message=Message("toml_required", field="[plan].name"))
+    assert m == "zones.gpkg feature 12: [plan].name is required"
+    assert m.say("id") == "zones.gpkg fitur 12: [plan].name wajib diisi"
+    assert pickle.loads(pickle.dumps(m)).say("id") == m.say("id")
+    big = Message("upload_too_large", limit=52_428_800)
+    assert "52,428,800 bytes" in big and "52.428.800 byte" in big.say("id")

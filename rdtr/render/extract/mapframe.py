@@ -12,6 +12,7 @@ from reportlab.pdfgen.canvas import FILL_EVEN_ODD
 from shapely.geometry import box, shape
 from shapely.geometry.base import BaseGeometry
 
+from rdtr.numbers import format_number
 from rdtr.render import style
 from rdtr.render.extract.geometry import MapView, _nice_floor, _nice_step, polygons_of, project
 from rdtr.render.extract.text import pdf_text
@@ -120,7 +121,7 @@ def draw_map(canv, view: MapView, zones: list[tuple[dict, BaseGeometry]], parcel
         px, _ = to_page(e, view.ymin)
         canv.line(px, fy0, px, fy0 + 2 * mm)
         canv.line(px, fy1, px, fy1 - 2 * mm)
-        canv.drawCentredString(px, fy0 - 2.6 * mm, f"{e:,.0f}".replace(",", "."))
+        canv.drawCentredString(px, fy0 - 2.6 * mm, format_number(e, 0, "id"))
         e += step
     nn = math.ceil(view.ymin / step) * step
     while nn <= view.ymax:
@@ -130,7 +131,7 @@ def draw_map(canv, view: MapView, zones: list[tuple[dict, BaseGeometry]], parcel
         canv.saveState()
         canv.translate(fx0 - 1.2 * mm, py)
         canv.rotate(90)
-        canv.drawCentredString(0, 0, f"{nn:,.0f}".replace(",", "."))
+        canv.drawCentredString(0, 0, format_number(nn, 0, "id"))
         canv.restoreState()
         nn += step
 
@@ -178,7 +179,7 @@ def draw_scale_bar(canv, x: float, y: float, scale: int, max_width: float) -> fl
     canv.setFont("Helvetica", 6)
     for i in range(parts + 1):
         value = total / parts * i
-        label = f"{value:,.0f}".replace(",", ".") if value >= 1 or value == 0 else f"{value:g}"
+        label = format_number(value, 0, "id") if value >= 1 or value == 0 else format_number(value, 3, "id")
         canv.drawCentredString(x + i * seg, y + 3.2 * mm, label)
     canv.drawString(x + parts * seg + 2 * mm, y + 0.4 * mm, "m")
     return 6 * mm

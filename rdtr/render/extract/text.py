@@ -73,4 +73,4 @@ def fmt_num(value: Any, digits: int = 1, unit: str = "") -> str:
 
 def fmt_scale(denominator: int) -> str:
     """A scale denominator as printed, Indonesian style: ``2500`` -> ``1:2.500``."""
-    return "1:" + f"{denominator:,}".replace(",", ".")
+    return "1:" + format_number(denominator, 0, "id")

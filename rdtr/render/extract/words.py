@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 
+from rdtr.messages import Message
+
 #: ITBX class → (Indonesian, English, colour): the verdict words of the interface ("Web page hooks").
 CLASS_VERDICTS = {
     "I": ("Diizinkan", "Permitted", "#1a7f37"),
@@ -59,10 +61,10 @@ def parse_nip(value) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str | int) or isinstance(value, bool):
-        raise ValueError("nip must be the officer's NIP as text: 18 digits")
+        raise ValueError(Message("nip_text"))
     text = re.sub(r"[\s.]", "", str(value))
     if not NIP_PATTERN.match(text):
-        raise ValueError(f"nip must be the officer's NIP: 18 digits (e.g. 198501012010011001), got {str(value)[:40]!r}")
+        raise ValueError(Message("nip_digits", got=repr(str(value)[:40])))
     return text
 
 
