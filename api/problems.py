@@ -86,7 +86,7 @@ def _from_programming(exc: ProgrammingError, lang: str) -> Response:
 
 
 def _from_operational(_exc: OperationalError, lang: str) -> Response:
-    return problem(503, "Database unavailable", "the database cannot be reached; try again shortly", lang=lang)
+    return problem(503, "Database unavailable", messages.Message("db_unreachable"), lang=lang)
 
 
 #: exception kind → the problem it becomes (most specific first is not needed: Starlette walks the MRO)

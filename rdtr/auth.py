@@ -48,7 +48,7 @@ class TokenInfo:
     @property
     def scope(self) -> str:
         """The plans it may act on, for messages: ``"bontang, samarinda"`` or ``"every plan"``."""
-        return "every plan" if self.plans is None else ", ".join(self.plans)
+        return Message("scope_every_plan") if self.plans is None else ", ".join(self.plans)
 
 
 def clean_plans(plans) -> tuple[str, ...] | None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from rdtr.messages import Message
+
 
 class RdtrError(Exception):
     """Base of every error a user can be told about. ``status`` is the HTTP status it maps to."""
@@ -86,7 +88,7 @@ class DatabaseUnavailable(RdtrError):
 
     status = 503
     title = "Database unavailable"
-    DETAIL = "the database is unavailable; try again shortly"
+    DETAIL = Message("db_unavailable")
 
     def __init__(self, detail: str | None = None, **extra):
         super().__init__(detail or self.DETAIL, **extra)
@@ -112,7 +114,7 @@ class SchemaMissing(DatabaseUnavailable):
     title = "Database not migrated"
 
 
-SCHEMA_MISSING = "the database has no rdtr schema, or an older one: run `rdtr db upgrade`"
+SCHEMA_MISSING = Message("db_schema_missing")
 
 
 def as_schema_missing(exc: BaseException) -> SchemaMissing | None:

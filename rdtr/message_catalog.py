@@ -142,6 +142,67 @@ ANSWERS: dict[str, tuple[str, str]] = {
         "simplify it",
         "{where}persil memiliki {count} titik sudut, lebih dari batas {limit}; sederhanakan bentuknya",
     ),
+    # --- parcel geometries and parcel files (rdtr.parcel_input) ----------------------------------------------
+    "expected_feature": ("{where}expected a GeoJSON Feature object", "{where}diharapkan objek GeoJSON Feature"),
+    "ring_not_array": (
+        "{where}a ring must be an array of [lon, lat] positions",
+        "{where}cincin harus berupa array posisi [lon, lat]",
+    ),
+    "position_not_numbers": (
+        "{where}every position must be [lon, lat] numbers, got {value}",
+        "{where}setiap posisi harus berupa angka [lon, lat], diterima {value}",
+    ),
+    "coords_not_finite": (
+        "{where}coordinates must be finite numbers",
+        "{where}koordinat harus berupa angka yang terhingga",
+    ),
+    "polygon_no_ring": (
+        "{where}a polygon needs at least one ring (an array of positions)",
+        "{where}poligon memerlukan paling sedikit satu cincin (array posisi)",
+    ),
+    "geometry_not_object": (
+        "{where}the geometry must be a GeoJSON object",
+        "{where}geometri harus berupa objek GeoJSON",
+    ),
+    "geometry_not_parcel": (
+        "{where}a {kind} is not a parcel: send a Polygon or MultiPolygon",
+        "{where}{kind} bukan persil: kirim Polygon atau MultiPolygon",
+    ),
+    "geometry_unknown_type": ("geometry of unknown type", "geometri dengan jenis yang tidak dikenal"),
+    "multipolygon_no_polygons": (
+        "{where}a MultiPolygon needs an array of polygons",
+        "{where}MultiPolygon memerlukan array poligon",
+    ),
+    "polygon_unusable": ("{where}not a usable polygon: {why}", "{where}bukan poligon yang dapat dipakai: {why}"),
+    "polygon_unrepairable_area": (
+        "{where}the polygon is invalid ({reason}) and cannot be repaired into an area",
+        "{where}poligon tidak valid ({reason}) dan tidak dapat diperbaiki menjadi bidang yang memiliki luas",
+    ),
+    "parcel_file_missing": ("{path}: no such file", "{path}: berkas tidak ada"),
+    "parcel_file_not_json": ("{path}: not valid JSON ({why})", "{path}: bukan JSON yang sah ({why})"),
+    "parcel_file_unreadable": (
+        "{path}: cannot read it as a vector file ({why})",
+        "{path}: tidak dapat dibaca sebagai berkas vektor ({why})",
+    ),
+    "parcel_zip_unreadable": (
+        "{name} is not a readable zip file ({why})",
+        "{name} bukan berkas zip yang dapat dibaca ({why})",
+    ),
+    "parcel_zip_empty": (
+        "{name} holds no Shapefile, KML, GeoJSON or GeoPackage",
+        "{name} tidak berisi Shapefile, KML, GeoJSON maupun GeoPackage",
+    ),
+    "parcel_file_no_features": ("{label}: no features", "{label}: tidak ada fitur"),
+    "parcel_file_too_many": (
+        "{label}: {count} features, at most {limit} per run (RDTR_MAX_BATCH_PARCELS)",
+        "{label}: {count} fitur, paling banyak {limit} per proses",
+    ),
+    "parcel_file_no_crs": (
+        "{label}: the file has no CRS and its coordinates are not degrees; add a .prj or convert it to EPSG:4326",
+        "{label}: berkas tidak memiliki CRS dan koordinatnya bukan derajat; tambahkan .prj atau ubah ke EPSG:4326",
+    ),
+    "feature_not_parcel": ("{where}a {kind} is not a parcel", "{where}{kind} bukan persil"),
+    "labelled": ("{label}: {message}", "{label}: {message}"),
     # --- a building proposal (rdtr.proposal) -----------------------------------------------------------------
     "proposal_object": (
         '{where} must be an object such as {{"floors": 2, "height_m": 8}}',
@@ -325,6 +386,8 @@ ANSWERS: dict[str, tuple[str, str]] = {
         "too many failed token attempts from this address; retry later (RDTR_AUTH_FAILURES_PER_MINUTE)",
         "terlalu banyak percobaan token yang gagal dari alamat ini; coba lagi nanti",
     ),
+    "scope_every_plan": ("every plan", "semua rencana"),
+    "title_invalid_input": ("Invalid input", "Masukan tidak valid"),  # a batch's per-parcel problem (TITLES[422])
     "token_scope": (
         "the token {token} is not scoped to the plan {plan} (it may act on: {scope})",
         "token {token} tidak berwenang atas rencana {plan} (kewenangannya: {scope})",

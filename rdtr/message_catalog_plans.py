@@ -60,6 +60,25 @@ PLANS: dict[str, tuple[str, str]] = {
     ),
     "toml_invalid": ("plan.toml is not valid TOML: {why}", "plan.toml bukan TOML yang sah"),
     "toml_not_utf8": ("plan.toml is not UTF-8 text", "plan.toml bukan teks UTF-8"),
+    # --- [[parcels]] in plan.toml and the package's files (rdtr.package_spec) ------------------------------------
+    "parcels_not_array": ("parcels must be written [[parcels]]", "parcels harus ditulis [[parcels]]"),
+    "parcels_needs_path": (
+        '[[parcels]] #{number} needs path = "…" (the parcel layer)',
+        '[[parcels]] #{number} memerlukan path = "…" (lapisan persil)',
+    ),
+    "parcels_not_string": (
+        "[[parcels]] #{number}: {setting} must be a non-empty string, got {value}",
+        "[[parcels]] #{number}: {setting} harus berupa teks yang tidak kosong, diterima {value}",
+    ),
+    "parcels_needs_id_field": (
+        '[[parcels]] #{number} needs id_field = "…" (the parcel number column, e.g. "NIB" or "NOP")',
+        '[[parcels]] #{number} memerlukan id_field = "…" (kolom nomor persil, misalnya "NIB" atau "NOP")',
+    ),
+    "parcels_unknown_keys": (
+        "[[parcels]] #{number}: unknown key(s) {keys}",
+        "[[parcels]] #{number}: kunci yang tidak dikenal {keys}",
+    ),
+    "path_outside_package": ("{path} points outside the package", "{path} menunjuk ke luar paket"),
     # --- the load (rdtr.ingest.pipeline) and its report ---------------------------------------------------------
     "invalid_package": ("invalid package", "paket tidak valid"),
     "and_one_more_error": ("{first} (and 1 more error)", "{first} (dan 1 kesalahan lain)"),

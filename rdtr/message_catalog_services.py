@@ -203,6 +203,74 @@ SERVICES: dict[str, tuple[str, str]] = {
         "X-Rdtr-Read-After harus berupa lokasi WAL seperti 0/16B3748, sebagaimana diberikan jawaban penulisan; "
         "diterima {got}",
     ),
+    # --- the OGC API (api.routers.ogc*, rdtr.answers.features) --------------------------------------------------
+    "ogc_crs_not_offered": (
+        "{name}: {uri} is not offered; one of {offered}",
+        "{name}: {uri} tidak tersedia; pilih salah satu dari {offered}",
+    ),
+    "ogc_no_collection": (
+        "no collection {id}; there are: {found}",
+        "tidak ada koleksi {id}; koleksi yang ada: {found}",
+    ),
+    "ogc_none": ("none", "tidak ada"),
+    "ogc_bad_datetime": (
+        "datetime: {text} is neither a date (2024-12-01) nor a date-time (RFC 3339)",
+        "datetime: {text} bukan tanggal (2024-12-01) maupun tanggal-waktu (RFC 3339)",
+    ),
+    "ogc_datetime_open": (
+        "datetime: '..' is only allowed as one end of an interval",
+        "datetime: '..' hanya boleh dipakai sebagai salah satu ujung selang waktu",
+    ),
+    "ogc_datetime_two_ends": (
+        "datetime: an interval has two ends: start/end",
+        "datetime: selang waktu memiliki dua ujung: awal/akhir",
+    ),
+    "ogc_datetime_order": (
+        "datetime: the interval's start is after its end",
+        "datetime: awal selang waktu sesudah akhirnya",
+    ),
+    "ogc_bbox_count": ("bbox: 4 or 6 numbers, got {count}", "bbox: 4 atau 6 angka, diterima {count}"),
+    "ogc_bbox_numbers": ("bbox: {text} is not a list of numbers", "bbox: {text} bukan daftar angka"),
+    "ogc_bbox_finite": ("bbox: the numbers must be finite", "bbox: angkanya harus terhingga"),
+    "ogc_bbox_crs84": (
+        "bbox: CRS84 longitudes within ±180 and latitudes within ±90 (minlon,minlat,maxlon,maxlat)",
+        "bbox: bujur CRS84 di antara ±180 dan lintang di antara ±90 (minlon,minlat,maxlon,maxlat)",
+    ),
+    "ogc_bbox_x_order": ("bbox: minx is greater than maxx", "bbox: minx lebih besar dari maxx"),
+    "ogc_bbox_y_order": ("bbox: miny is greater than maxy", "bbox: miny lebih besar dari maxy"),
+    "ogc_no_feature": ("no feature {id} in {collection}", "tidak ada fitur {id} di {collection}"),
+    "ogc_no_tiles": (
+        "collection {id} has no tiles; the zones collections do",
+        "koleksi {id} tidak memiliki tile; koleksi zona memilikinya",
+    ),
+    "ogc_no_tms": ("no tile matrix set {id}; there is {tms}", "tidak ada tile matrix set {id}; yang tersedia {tms}"),
+    "ogc_tile_range": (
+        "{name} {text} is not in WebMercatorQuad (0–{hi})",
+        "{name} {text} tidak ada di WebMercatorQuad (0–{hi})",
+    ),
+    "ogc_unknown_parameter": (
+        "unknown parameter {name}; this resource takes: {allowed}",
+        "parameter {name} tidak dikenal; sumber daya ini menerima: {allowed}",
+    ),
+    "ogc_repeated_parameter": ("{name}: given {count} times", "{name}: diberikan {count} kali"),
+    "ogc_bad_format": ("f: {value} is not one of {formats}", "f: {value} bukan salah satu dari {formats}"),
+    "ogc_not_integer": (
+        "{name}: {text} is not a whole number in {lo}–{hi}",
+        "{name}: {text} bukan bilangan bulat dalam {lo}–{hi}",
+    ),
+    # --- the database (rdtr.errors, api.problems) ------------------------------------------------------------
+    "db_unavailable": (
+        "the database is unavailable; try again shortly",
+        "basis data sedang tidak tersedia; coba lagi sebentar lagi",
+    ),
+    "db_unreachable": (
+        "the database cannot be reached; try again shortly",
+        "basis data tidak dapat dihubungi; coba lagi sebentar lagi",
+    ),
+    "db_schema_missing": (
+        "the database has no rdtr schema, or an older one: run `rdtr db upgrade`",
+        "basis data belum memiliki skema rdtr atau skemanya versi lama; hubungi pengelola layanan",
+    ),
     # --- converting an uploaded parcel file (api.routers.web) ----------------------------------------------
     "convert_multipart": (
         "send the file as multipart/form-data in the field 'file'",
@@ -215,5 +283,10 @@ SERVICES: dict[str, tuple[str, str]] = {
     "convert_kind": (
         "{name}: use KML/KMZ, a zipped Shapefile (.zip), GeoJSON or GeoPackage",
         "{name}: gunakan KML/KMZ, Shapefile dalam zip (.zip), GeoJSON atau GeoPackage",
+    ),
+    "convert_no_parcels": ("{name}: no usable parcel polygons", "{name}: tidak ada poligon persil yang dapat dipakai"),
+    "convert_no_parcels_because": (
+        "{name}: no usable parcel polygons ({why})",
+        "{name}: tidak ada poligon persil yang dapat dipakai ({why})",
     ),
 }

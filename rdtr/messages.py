@@ -17,14 +17,16 @@ from rdtr.message_catalog import ANSWERS, TITLES
 from rdtr.message_catalog_documents import DOCUMENTS
 from rdtr.message_catalog_ingest import INGEST
 from rdtr.message_catalog_plans import PLANS
+from rdtr.message_catalog_rules import RULES
 from rdtr.message_catalog_services import SERVICES
 from rdtr.numbers import format_number
 
 LANGUAGES = ("en", "id")
 
 #: key → (English, Indonesian); ``{name}`` placeholders, numbers formatted per language. Written in topic
-#: modules (answers and requests; places, coordinates and the services; plan uploads; ingest reports; documents).
-CATALOG: dict[str, tuple[str, str]] = {**ANSWERS, **SERVICES, **PLANS, **DOCUMENTS, **INGEST}
+#: modules (answers and requests; places, coordinates and the services; plan uploads; ingest reports; their
+#: rule tables; documents).
+CATALOG: dict[str, tuple[str, str]] = {**ANSWERS, **SERVICES, **PLANS, **DOCUMENTS, **INGEST, **RULES}
 __all__ = ["CATALOG", "TITLES", "Message", "dumps", "join", "reason", "say", "title"]
 
 

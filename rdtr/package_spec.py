@@ -7,6 +7,7 @@ from datetime import date
 from pathlib import Path
 
 from rdtr.errors import InvalidInput
+from rdtr.messages import Message
 
 
 @dataclass
@@ -81,26 +82,26 @@ def parse_parcel_layers(value, problems: list[str]) -> list[ParcelLayerSpec]:
     if value is None:
         return []
     if not isinstance(value, list):
-        problems.append("parcels must be written [[parcels]]")
+        problems.append(Message("parcels_not_array"))
         return []
     out = []
     for i, item in enumerate(value, 1):
         if not isinstance(item, dict) or not isinstance(item.get("path"), str) or not item.get("path"):
-            problems.append(f'[[parcels]] #{i} needs path = "…" (the parcel layer)')
+            problems.append(Message("parcels_needs_path", number=str(i)))
             continue
         keys = {}
         for key in ("id_field", "label_field", "layer", "crs"):
             v = item.get(key)
             if v is not None and (not isinstance(v, str) or not v.strip()):
-                problems.append(f"[[parcels]] #{i}: {key} must be a non-empty string, got {v!r}")
+                problems.append(Message("parcels_not_string", number=str(i), setting=key, value=repr(v)))
                 v = None
             keys[key] = v
         if not keys["id_field"]:
-            problems.append(f'[[parcels]] #{i} needs id_field = "…" (the parcel number column, e.g. "NIB" or "NOP")')
+            problems.append(Message("parcels_needs_id_field", number=str(i)))
             continue
         unknown = sorted(set(item) - {"path", "id_field", "label_field", "layer", "crs"})
         if unknown:
-            problems.append(f"[[parcels]] #{i}: unknown key(s) {', '.join(unknown)}")
+            problems.append(Message("parcels_unknown_keys", number=str(i), keys=", ".join(unknown)))
         out.append(ParcelLayerSpec(path=item["path"], **keys))
     return out
 
@@ -138,5 +139,5 @@ class Package:
         """A file named by ``plan.toml``, which must stay inside the package."""
         path = (self.root / relative).resolve()
         if not path.is_relative_to(self.root.resolve()):
-            raise InvalidInput(f"{relative!r} points outside the package")
+            raise InvalidInput(Message("path_outside_package", path=repr(relative)))
         return path

@@ -121,7 +121,7 @@ def _feature_identity(feature: Any) -> tuple[Any, dict | None]:
 
 def _parse_feature(feature: Any, index: int) -> ParcelInput:
     if not isinstance(feature, dict) or feature.get("type") != "Feature":
-        raise InvalidInput(f"feature {index}: expected a GeoJSON Feature object")
+        raise InvalidInput(Message("expected_feature", where=Message("feature", index=str(index))))
     fid, props = _feature_identity(feature)
     geometry = feature.get("geometry")
     if geometry is None:
@@ -133,7 +133,7 @@ def _parse_feature(feature: Any, index: int) -> ParcelInput:
 
 def _positions(ring: Any, where: str) -> list[tuple[float, float]]:
     if not isinstance(ring, (list, tuple)):
-        raise InvalidInput(f"{where}a ring must be an array of [lon, lat] positions")
+        raise InvalidInput(Message("ring_not_array", where=where))
     out = []
     for pos in ring:
         if (
@@ -141,10 +141,10 @@ def _positions(ring: Any, where: str) -> list[tuple[float, float]]:
             or len(pos) < 2
             or not all(isinstance(c, (int, float)) and not isinstance(c, bool) for c in pos[:2])
         ):
-            raise InvalidInput(f"{where}every position must be [lon, lat] numbers, got {_short(pos)}")
+            raise InvalidInput(Message("position_not_numbers", where=where, value=_short(pos)))
         x, y = float(pos[0]), float(pos[1])
         if not (math.isfinite(x) and math.isfinite(y)):
-            raise InvalidInput(f"{where}coordinates must be finite numbers")
+            raise InvalidInput(Message("coords_not_finite", where=where))
         out.append((x, y))
     return out
 
@@ -156,7 +156,7 @@ def _short(value: Any) -> str:
 
 def _rings(coords: Any, where: str) -> list[list[tuple[float, float]]]:
     if not isinstance(coords, (list, tuple)) or not coords:
-        raise InvalidInput(f"{where}a polygon needs at least one ring (an array of positions)")
+        raise InvalidInput(Message("polygon_no_ring", where=where))
     rings = []
     for r, ring in enumerate(coords):
         pts = _positions(ring, where)
@@ -174,19 +174,17 @@ def _rings(coords: Any, where: str) -> list[list[tuple[float, float]]]:
 def check_geometry(geometry: Any, index: int = 0, where: str = "") -> ParcelInput:
     """Check a GeoJSON geometry dict and turn it into a valid parcel; raises :class:`InvalidInput`."""
     if not isinstance(geometry, dict):
-        raise InvalidInput(f"{where}the geometry must be a GeoJSON object")
+        raise InvalidInput(Message("geometry_not_object", where=where))
     kind = geometry.get("type")
     if kind not in POLYGONAL:
-        raise InvalidInput(
-            f"{where}a {kind if isinstance(kind, str) else 'geometry of unknown type'} "
-            "is not a parcel: send a Polygon or MultiPolygon"
-        )
+        what = kind if isinstance(kind, str) else Message("geometry_unknown_type")
+        raise InvalidInput(Message("geometry_not_parcel", where=where, kind=what))
     coords = geometry.get("coordinates")
     if kind == "Polygon":
         polys = [_rings(coords, where)]
     else:
         if not isinstance(coords, (list, tuple)) or not coords:
-            raise InvalidInput(f"{where}a MultiPolygon needs an array of polygons")
+            raise InvalidInput(Message("multipolygon_no_polygons", where=where))
         polys = [_rings(p, where) for p in coords]
     xs = [x for rings in polys for ring in rings for x, _ in ring]
     ys = [y for rings in polys for ring in rings for _, y in ring]
@@ -195,7 +193,7 @@ def check_geometry(geometry: Any, index: int = 0, where: str = "") -> ParcelInpu
         parts = [Polygon(rings[0], rings[1:]) for rings in polys]
         geom = parts[0] if len(parts) == 1 else MultiPolygon(parts)
     except (ValueError, TypeError, shapely.errors.GEOSException) as exc:
-        raise InvalidInput(f"{where}not a usable polygon: {exc}") from None
+        raise InvalidInput(Message("polygon_unusable", where=where, why=str(exc))) from None
     return finish(geom, index, where)
 
 
@@ -241,7 +239,7 @@ def finish(geom, index: int, where: str = "") -> ParcelInput:
         fixed = _polygonal(shapely.make_valid(geom))
         if fixed is None or fixed.is_empty or fixed.area == 0:
             reason = shapely.is_valid_reason(geom)
-            raise InvalidInput(f"{where}the polygon is invalid ({reason}) and cannot be repaired into an area")
+            raise InvalidInput(Message("polygon_unrepairable_area", where=where, reason=reason))
         geom, repaired = fixed, True
     if geom.is_empty or geom.area == 0:
         raise InvalidInput(Message("no_area", where=where))
@@ -280,18 +278,20 @@ def geodesic_area(geom) -> float:
 # --- vector files -------------------------------------------------------------------------------------
 
 
-def read_parcel_file(path: str | Path, layer: str | None = None) -> ParcelBatch:
+def read_parcel_file(path: str | Path, layer: str | None = None, label: str | None = None) -> ParcelBatch:
     """Any vector file GDAL reads (GeoJSON, GPKG, Shapefile or a .zip of one, KML, …), any CRS → parcels.
 
-    A file without a CRS is taken as EPSG:4326 when its coordinates look like degrees, else refused.
+    A file without a CRS is taken as EPSG:4326 when its coordinates look like degrees, else refused. Messages
+    name the file ``label`` (an upload's own name), else ``path``.
     """
     import geopandas as gpd
     import pyogrio
 
     check_name(str(path))
     path = Path(path)
+    label = label or str(path)
     if not path.exists():
-        raise InvalidInput(f"{path}: no such file")
+        raise InvalidInput(Message("parcel_file_missing", path=label))
     source, driver = _parcel_source(path)
     if driver == "GeoJSON" and path.suffix.lower() in (".geojson", ".json"):
         import orjson
@@ -299,7 +299,7 @@ def read_parcel_file(path: str | Path, layer: str | None = None) -> ParcelBatch:
         try:
             doc = orjson.loads(path.read_bytes())
         except orjson.JSONDecodeError as exc:
-            raise InvalidInput(f"{path}: not valid JSON ({exc})") from None
+            raise InvalidInput(Message("parcel_file_not_json", path=label, why=str(exc))) from None
         # The same checks as the HTTP API, unless a legacy "crs" member asks for reprojection by GDAL.
         if not (isinstance(doc, dict) and not _geojson_crs_is_4326(doc)):
             return parse_geojson(doc)
@@ -320,8 +320,9 @@ def read_parcel_file(path: str | Path, layer: str | None = None) -> ParcelBatch:
         else:  # the file's own feature ids (GPKG FID, a GeoJSON feature's integer id) become the parcels' ids
             gdf = gpd.read_file(source, fid_as_index=True, **kwargs)
     except Exception as exc:  # noqa: BLE001 - GDAL errors come in many types
-        raise InvalidInput(f"{path}: cannot read it as a vector file ({str(exc).splitlines()[0]})") from None
-    return frame_to_batch(gdf, str(path))
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InvalidInput(Message("parcel_file_unreadable", path=label, why=why)) from None
+    return frame_to_batch(gdf, label)
 
 
 def _geojson_crs_is_4326(doc: dict) -> bool:
@@ -342,13 +343,13 @@ def _parcel_source(path: Path) -> tuple[str, str]:
         with zipfile.ZipFile(path) as zf:
             names = zf.namelist()
     except zipfile.BadZipFile as exc:
-        raise InvalidInput(f"{path.name} is not a readable zip file ({exc})") from None
+        raise InvalidInput(Message("parcel_zip_unreadable", name=path.name, why=str(exc))) from None
     wanted = (".kml",) if suffix == ".kmz" else (".shp",)
     members = [n for n in names if n.lower().endswith(wanted)]
     if not members and suffix == ".zip":
         members = [n for n in names if n.lower().endswith((".geojson", ".json", ".gpkg", ".kml"))]
     if not members:
-        raise InvalidInput(f"{path.name} holds no Shapefile, KML, GeoJSON or GeoPackage")
+        raise InvalidInput(Message("parcel_zip_empty", name=path.name))
     main = "doc.kml" if "doc.kml" in members else members[0]
     return vector_source(path, main)
 
@@ -356,17 +357,14 @@ def _parcel_source(path: Path) -> tuple[str, str]:
 def frame_to_batch(gdf, label: str = "input") -> ParcelBatch:
     """A GeoDataFrame (any CRS) → checked parcels in EPSG:4326, one per row, in row order."""
     if gdf is None or len(gdf) == 0:
-        raise InvalidInput(f"{label}: no features")
+        raise InvalidInput(Message("parcel_file_no_features", label=label))
     limit = get_settings().max_batch_parcels
     if len(gdf) > limit:
-        raise InvalidInput(f"{label}: {len(gdf)} features, at most {limit} per run (RDTR_MAX_BATCH_PARCELS)")
+        raise InvalidInput(Message("parcel_file_too_many", label=label, count=str(len(gdf)), limit=str(limit)))
     if gdf.crs is None:
         minx, miny, maxx, maxy = gdf.total_bounds
         if max(abs(minx), abs(maxx)) > 180 or max(abs(miny), abs(maxy)) > 90:
-            raise InvalidInput(
-                f"{label}: the file has no CRS and its coordinates are not degrees; "
-                "add a .prj or convert it to EPSG:4326"
-            )
+            raise InvalidInput(Message("parcel_file_no_crs", label=label))
         gdf = gdf.set_crs(4326)
     elif not gdf.crs.equals("EPSG:4326"):
         gdf = gdf.to_crs(4326)
@@ -378,19 +376,20 @@ def frame_to_batch(gdf, label: str = "input") -> ParcelBatch:
         props = {k: _plain(v) for k, v in props.items()}
         fid = props.get("id", _plain(fids[i]))
         try:
+            where = Message("feature", index=str(i))
             if geom is None or geom.is_empty:
-                raise InvalidInput(f"feature {i}: has no geometry")
+                raise InvalidInput(Message("no_geometry", where=where))
             if geom.geom_type not in POLYGONAL:
-                raise InvalidInput(f"feature {i}: a {geom.geom_type} is not a parcel")
+                raise InvalidInput(Message("feature_not_parcel", where=where, kind=geom.geom_type))
             minx, miny, maxx, maxy = geom.bounds
-            check_extent(minx, miny, maxx, maxy, f"feature {i}: ")
-            parcel = finish(geom, i, f"feature {i}: ")
+            check_extent(minx, miny, maxx, maxy, where)
+            parcel = finish(geom, i, where)
         except InvalidInput as exc:
             parcel = ParcelInput(index=i, error=exc.detail)
         parcel.id, parcel.properties = fid, props
         parcels.append(parcel)
     if len(parcels) == 1 and parcels[0].error:
-        raise InvalidInput(f"{label}: {parcels[0].error}")
+        raise InvalidInput(Message("labelled", label=label, message=parcels[0].error))
     check_request_vertices(parcels)
     return ParcelBatch(parcels, collection=len(parcels) > 1)
 

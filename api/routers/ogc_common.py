@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 from api.html import request_base, wants_html
 from api.params import query_values
 from rdtr.answers import features as ft
+from rdtr.messages import Message
 
 JSON = "application/json"
 GEOJSON = "application/geo+json"
@@ -28,12 +29,12 @@ def query(request: Request, allowed: tuple[str, ...], formats: tuple[str, ...] =
     given = query_values(request.scope.get("query_string", b""))
     for name, values in given.items():
         if name not in allowed:
-            raise ft.BadQuery(f"unknown parameter {name[:40]!r}; this resource takes: {', '.join(allowed)}")
+            raise ft.BadQuery(Message("ogc_unknown_parameter", name=repr(name[:40]), allowed=", ".join(allowed)))
         if len(values) > 1:
-            raise ft.BadQuery(f"{name}: given {len(values)} times")
+            raise ft.BadQuery(Message("ogc_repeated_parameter", name=name, count=str(len(values))))
     q = {k: v[0] for k, v in given.items()}
     if q.get("f") not in (None, *formats):
-        raise ft.BadQuery(f"f: {q['f'][:20]!r} is not one of {', '.join(formats)}")
+        raise ft.BadQuery(Message("ogc_bad_format", value=repr(q["f"][:20]), formats=", ".join(formats)))
     return q
 
 
@@ -61,5 +62,5 @@ def answer(request: Request, q: dict, doc: dict, html, media: str = JSON, header
 def integer(name: str, text: str, lo: int, hi: int) -> int:
     """A whole number in ``lo..hi`` from a query value, else a 400 naming ``name``."""
     if not text.strip().isdigit() or not lo <= int(text) <= hi:
-        raise ft.BadQuery(f"{name}: {text[:20]!r} is not a whole number in {lo}–{hi}")
+        raise ft.BadQuery(Message("ogc_not_integer", name=name, text=repr(text[:20]), lo=str(lo), hi=str(hi)))
     return int(text)

@@ -21,6 +21,7 @@ from api.routing import LeanRoute
 from api.runtime import in_worker, reader
 from rdtr.answers import features as ft
 from rdtr.errors import NotFound
+from rdtr.messages import Message
 from rdtr.render import ogc_html, tiles
 
 router = APIRouter(route_class=LeanRoute, include_in_schema=False)
@@ -121,13 +122,13 @@ def collection_links(href: str) -> list[dict]:
 async def _zones_collection(request: Request) -> ft.Collection:
     c = await in_worker(request, reader(request).read, ft.collection, request.path_params["collection_id"])
     if c.kind != "zones":
-        raise NotFound(f"collection {c.id!r} has no tiles; the zones collections do")
+        raise NotFound(Message("ogc_no_tiles", id=repr(c.id)))
     return c
 
 
 def _check_tms(request: Request) -> None:
     if request.path_params["tms_id"] != TMS_ID:
-        raise NotFound(f"no tile matrix set {request.path_params['tms_id'][:40]!r}; there is {TMS_ID}")
+        raise NotFound(Message("ogc_no_tms", id=repr(request.path_params["tms_id"][:40]), tms=TMS_ID))
 
 
 async def tile_matrix_sets(request: Request):
@@ -213,7 +214,7 @@ async def tileset(request: Request):
 
 def _path_integer(name: str, text: str, hi: int) -> int:
     if not text.isdigit() or len(text) > 9 or int(text) > hi:
-        raise NotFound(f"{name} {text[:20]!r} is not in WebMercatorQuad (0–{hi})")
+        raise NotFound(Message("ogc_tile_range", name=name, text=repr(text[:20]), hi=str(hi)))
     return int(text)
 
 

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
 from api.auth import AuthRoute, require_role
@@ -146,9 +146,10 @@ async def upload(
         "uploaded_by": who.name,
         "report": result.report,
     }
+    lang = language(request)  # the report's messages follow Accept-Language
     if dry_run:
-        return JSONResponse(body, status_code=200)
-    return JSONResponse(body, status_code=201, headers={"Location": f"/v1/plans/{result.plan_id}"})
+        return json_response(body, status_code=200, lang=lang)
+    return json_response(body, status_code=201, headers={"Location": f"/v1/plans/{result.plan_id}"}, lang=lang)
 
 
 VERSION_SCHEMA = {"type": "string", "pattern": r"^([0-9]{1,9}|[0-9]{4}-[0-9]{2}-[0-9]{2})$", "maxLength": 10}

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import orjson
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse, Response
+from fastapi.responses import HTMLResponse
 from starlette.datastructures import UploadFile
 
 from api.params import bound_body, json_response, problem_responses
@@ -118,7 +118,7 @@ async def convert(request: Request):
     if not suffix:  # no name to go by: the content says what it is (rdtr.safe_open checks it either way)
         name = FsPath(name).stem[:100] + _suffix_for(data, name)
     doc = await in_worker(request, _convert_bytes, name, data)
-    return Response(orjson.dumps(doc), media_type="application/geo+json")
+    return json_response(doc, media_type="application/geo+json", lang=language(request))
 
 
 SUFFIX_OF_DRIVER = {"GPKG": ".gpkg", "GeoJSON": ".geojson", "KML": ".kml"}
@@ -138,14 +138,16 @@ def _convert_bytes(name: str, data: bytes) -> dict:
         path = FsPath(tmp) / name
         path.write_bytes(data)
         try:
-            batch = read_parcel_file(path)
+            batch = read_parcel_file(path, label=name)
         except InvalidInput as exc:
-            # Name the upload, not the temporary path.
-            raise InvalidInput(exc.detail.replace(str(path), name)) from None
+            # Name the upload, never the temporary path (a message that still holds it is said in English, edited).
+            detail = exc.detail
+            raise InvalidInput(detail.replace(str(path), name) if str(path) in detail else detail) from None
     good = [p for p in batch.parcels if p.ok]
     errors = [{"index": p.index, "id": p.id, "error": p.error} for p in batch.parcels if not p.ok]
     if not good:
-        raise InvalidInput(f"{name}: no usable parcel polygons" + (f" ({errors[0]['error']})" if errors else ""))
+        why = {"why": errors[0]["error"]} if errors else {}
+        raise InvalidInput(Message("convert_no_parcels_because" if errors else "convert_no_parcels", name=name, **why))
     doc = to_feature_collection(good)
     for p, feature in zip(good, doc["features"]):
         feature["properties"] = {**(feature.get("properties") or {}), "area_m2": round(p.area_m2 or 0, 1)}

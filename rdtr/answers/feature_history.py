@@ -19,6 +19,7 @@ from rdtr.answers.changes import plan_changes
 from rdtr.db import Database
 from rdtr.downloads import download_links
 from rdtr.errors import NotFound
+from rdtr.messages import Message
 from rdtr.versions import versions_in_force
 
 VERSION_FIELDS = ("name", "legal_basis", "valid_from", "valid_to", "loaded_at", "zone_count")
@@ -206,5 +207,5 @@ def one_feature(db: Database, kind: str, plan_id: str, feature_id: str, geometry
     else:
         got = {"features": []}
     if not got["features"]:
-        raise NotFound(f"no feature {feature_id[:40]!r} in {plan_id}-{kind}")
+        raise NotFound(Message("ogc_no_feature", id=repr(feature_id[:40]), collection=f"{plan_id}-{kind}"))
     return got["features"][0]

@@ -22,6 +22,7 @@ from rdtr.answers import feature_history as history
 from rdtr.answers.sql import in_force
 from rdtr.db import Database
 from rdtr.errors import InvalidInput, NotFound
+from rdtr.messages import Message
 from rdtr.versions import versions_in_force
 
 CRS84 = "http://www.opengis.net/def/crs/OGC/1.3/CRS84"
@@ -71,7 +72,7 @@ class Collection:
             return 4326
         if uri in self.crs:
             return int(uri.rsplit("/", 1)[1])
-        raise BadQuery(f"{name}: {uri[:200]!r} is not offered; one of {', '.join(self.crs)}")
+        raise BadQuery(Message("ogc_crs_not_offered", name=name, uri=repr(uri[:200]), offered=", ".join(self.crs)))
 
 
 _PLANS_SQL = """
@@ -178,7 +179,8 @@ def collection(db: Database, collection_id: str) -> Collection:
     """The collection ``collection_id``, or :class:`NotFound` naming the ones there are."""
     found = {c.id: c for c in collections(db)}
     if collection_id not in found:
-        raise NotFound(f"no collection {collection_id[:80]!r}; there are: {', '.join(found) or 'none'}")
+        there = ", ".join(found) or Message("ogc_none")
+        raise NotFound(Message("ogc_no_collection", id=repr(collection_id[:80]), found=there))
     return found[collection_id]
 
 
@@ -208,7 +210,7 @@ def _instant(text: str) -> date | None:
             raise ValueError(text)
         return datetime.fromisoformat(text.replace("z", "Z")).date()
     except ValueError:
-        raise BadQuery(f"datetime: {text[:40]!r} is neither a date (2024-12-01) nor a date-time (RFC 3339)") from None
+        raise BadQuery(Message("ogc_bad_datetime", text=repr(text[:40]))) from None
 
 
 def parse_datetime(text: str | None, today: date | None = None) -> date:
@@ -220,14 +222,14 @@ def parse_datetime(text: str | None, today: date | None = None) -> date:
     if "/" not in text:
         got = _instant(text)
         if got is None:
-            raise BadQuery("datetime: '..' is only allowed as one end of an interval")
+            raise BadQuery(Message("ogc_datetime_open"))
         return got
     start_text, _, end_text = text.partition("/")
     if "/" in end_text:
-        raise BadQuery("datetime: an interval has two ends: start/end")
+        raise BadQuery(Message("ogc_datetime_two_ends"))
     start, end = _instant(start_text), _instant(end_text)
     if start and end and start > end:
-        raise BadQuery("datetime: the interval's start is after its end")
+        raise BadQuery(Message("ogc_datetime_order"))
     if end:
         return end
     return start if start and start > today else today
@@ -237,21 +239,21 @@ def parse_bbox(text: str, srid: int) -> tuple[float, float, float, float]:
     """``minx,miny,maxx,maxy`` (or six numbers with heights, which are dropped) in the SRID's axis order."""
     parts = text.split(",")
     if len(parts) not in (4, 6):
-        raise BadQuery(f"bbox: 4 or 6 numbers, got {len(parts)}")
+        raise BadQuery(Message("ogc_bbox_count", count=str(len(parts))))
     try:
         nums = [float(p) for p in parts]
     except ValueError:
-        raise BadQuery(f"bbox: {text[:80]!r} is not a list of numbers") from None
+        raise BadQuery(Message("ogc_bbox_numbers", text=repr(text[:80]))) from None
     if not all(map(math.isfinite, nums)):
-        raise BadQuery("bbox: the numbers must be finite")
+        raise BadQuery(Message("ogc_bbox_finite"))
     x1, y1, x2, y2 = (nums[0], nums[1], nums[3], nums[4]) if len(nums) == 6 else nums
     if srid == 4326:
         if not (abs(x1) <= 180 and abs(x2) <= 180 and abs(y1) <= 90 and abs(y2) <= 90):
-            raise BadQuery("bbox: CRS84 longitudes within ±180 and latitudes within ±90 (minlon,minlat,maxlon,maxlat)")
+            raise BadQuery(Message("ogc_bbox_crs84"))
     elif x1 > x2:
-        raise BadQuery("bbox: minx is greater than maxx")
+        raise BadQuery(Message("ogc_bbox_x_order"))
     if y1 > y2:
-        raise BadQuery("bbox: miny is greater than maxy")
+        raise BadQuery(Message("ogc_bbox_y_order"))
     return x1, y1, x2, y2
 
 
@@ -394,13 +396,13 @@ def item(db: Database, c: Collection, feature_id: str, srid: int = 4326) -> dict
     if c.kind in ("versions", "changes"):
         return history.one_feature(db, c.kind, c.plan_id, feature_id, _geometry_sql(srid))
     if not feature_id.isdigit() or len(feature_id) > 18:
-        raise NotFound(f"no feature {feature_id[:40]!r} in {c.id}")
+        raise NotFound(Message("ogc_no_feature", id=repr(feature_id[:40]), collection=c.id))
     rows = db.fetch_sql(
         f"SELECT t.id, {_geometry_sql(srid)}, {_columns(c.kind)}, pv.version {_from(c.kind)} "
         "JOIN plan_version pv ON pv.id = t.plan_version_id WHERE t.id = %(id)s AND pv.plan_id = %(plan)s",
         {"id": int(feature_id), "plan": c.plan_id},
     )
     if not rows:
-        raise NotFound(f"no feature {feature_id!r} in {c.id}")
+        raise NotFound(Message("ogc_no_feature", id=repr(feature_id), collection=c.id))
     *row, version = rows[0]
     return _feature(c, version, row)

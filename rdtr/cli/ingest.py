@@ -22,6 +22,8 @@ from rdtr.cli.common import (
     quiet_database_warnings,
 )
 from rdtr.errors import PackageError, RdtrError
+from rdtr.messages import Message, dumps, say
+from rdtr.numbers import format_number
 
 token_app = typer.Typer(
     help="API tokens (stored hashed): officer tokens make extracts, admin tokens also upload plans.",
@@ -32,15 +34,16 @@ app.add_typer(token_app, name="token")
 MAX_LINES = 25
 
 
-def _write_report(path: Path | None, report: dict | None) -> None:
+def _write_report(path: Path | None, report: dict | None, lang: str = "en") -> None:
     if path is None or report is None:
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    doc = json.loads(dumps(report, lang)) if lang != "en" else report  # its messages in the language asked
+    path.write_text(json.dumps(doc, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
 
 
-def print_summary(report: dict, stream=None) -> None:
-    """The human summary of a validation report: counts, then errors, warnings and repairs."""
+def print_summary(report: dict, stream=None, lang: str = "en") -> None:
+    """The human summary of a validation report: counts, then errors, warnings and repairs, in ``lang``."""
     from rdtr.ingest.report import format_item
 
     out = stream or err_console
@@ -58,26 +61,28 @@ def print_summary(report: dict, stream=None) -> None:
         "overlaps",
         "gaps",
     ]
-    parts = [f"{k.replace('_', ' ')}: {counts[k]:,}" for k in shown if k in counts]
+    parts = [
+        f"{say(Message('cli_count_' + k), lang)}: {format_number(counts[k], 0, lang)}" for k in shown if k in counts
+    ]
     if parts:
         out.print("  " + " · ".join(parts), highlight=False)
     info = report.get("info", {})
     if info.get("source_crs"):
-        out.print(f"  source CRS: {info['source_crs']}", highlight=False)
+        out.print("  " + say(Message("cli_source_crs", crs=info["source_crs"]), lang), highlight=False)
     for title, key, style in (
-        ("errors", "errors", "red"),
-        ("warnings", "warnings", "yellow"),
-        ("repaired", "repaired", "cyan"),
+        ("cli_errors", "errors", "red"),
+        ("cli_warnings", "warnings", "yellow"),
+        ("cli_repaired", "repaired", "cyan"),
     ):
         items = report.get(key) or []
         total = report.get(f"n_{key}", len(items))
         if not total:
             continue
-        out.print(Text(f"{total} {title}", style=f"bold {style}"), highlight=False)
+        out.print(Text(say(Message(title, count=total), lang), style=f"bold {style}"), highlight=False)
         for item in items[:MAX_LINES]:
-            out.print(f"  - {format_item(item)}", highlight=False, markup=False, soft_wrap=True)
+            out.print(f"  - {say(format_item(item), lang)}", highlight=False, markup=False, soft_wrap=True)
         if total > MAX_LINES:
-            out.print(f"  … {total - MAX_LINES} more (see --report FILE.json)", highlight=False)
+            out.print("  " + say(Message("cli_more", count=total - MAX_LINES), lang), highlight=False)
 
 
 @app.command()
@@ -85,10 +90,14 @@ def ingest(
     package: Path = typer.Argument(..., help="plan package: a folder with plan.toml, or a .zip of one"),
     dry_run: bool = typer.Option(False, "--dry-run", help="validate fully, write nothing"),
     report: Path | None = typer.Option(None, "--report", help="write the validation report as JSON to this file"),
+    lang: str = typer.Option("en", "--lang", help="language of the report and its messages: en or id"),
 ) -> None:
     """Validate a plan package and load it as the plan's next version (all or nothing)."""
     from rdtr.ingest import ingest_package
     from rdtr.safe_open import sweep_stale_temp
+
+    if lang not in ("id", "en"):
+        fail(f"--lang must be id or en, got {lang!r}", 2)
 
     sweep_stale_temp()  # what a killed process left (rdtr's own folders only: by prefix and age)
 
@@ -96,35 +105,31 @@ def ingest(
         with quiet_database_warnings(), open_db(owner=True) as db:
             result = ingest_package(db, package, dry_run=dry_run, progress=sys.stderr.isatty())
     except PackageError as exc:
-        _write_report(report, exc.report)
+        _write_report(report, exc.report, lang)
         if exc.report:
-            print_summary(exc.report)
-        fail(f"{package}: not loaded — {exc.detail}")
+            print_summary(exc.report, lang=lang)
+        fail(say(Message("cli_not_loaded", package=str(package), detail=exc.detail), lang))
     except Exception as exc:  # noqa: BLE001 - library errors and an unreachable database: one line
         problem = database_problem(exc)
         if problem is None and not isinstance(exc, RdtrError):
             raise
         detail = problem or exc.detail
-        _write_report(report, {"ok": False, "source": str(package), "errors": [{"message": detail}]})
-        fail(f"{package}: not loaded — {detail}")
-    _write_report(report, result.report)
-    print_summary(result.report)
+        _write_report(report, {"ok": False, "source": str(package), "errors": [{"message": detail}]}, lang)
+        fail(say(Message("cli_not_loaded", package=str(package), detail=detail), lang))
+    _write_report(report, result.report, lang)
+    print_summary(result.report, lang=lang)
+    done = {"plan": result.plan_id, "version": str(result.version)}
     if result.dry_run:
         if result.report.get("changes"):  # the diff against the version in force before (rdtr.answers.changes)
             from rdtr.answers.changes import summary_line
 
-            console.print(f"changes: {summary_line(result.report['changes'])}", highlight=False, soft_wrap=True)
-        console.print(
-            Text.assemble(
-                ("valid", "green"),
-                f": {result.plan_id} would be loaded as version {result.version} (dry run: nothing written)",
-            ),
-            highlight=False,
-        )
+            changes = Message("cli_changes", summary=summary_line(result.report["changes"]))
+            console.print(say(changes, lang), highlight=False, soft_wrap=True)
+        valid = say(Message("cli_valid", **done), lang)
+        console.print(Text.assemble((say(Message("cli_valid_word"), lang), "green"), valid), highlight=False)
     else:
-        console.print(
-            Text.assemble(("loaded", "green"), f" {result.plan_id} version {result.version}"), highlight=False
-        )
+        loaded = (say(Message("cli_loaded_word"), lang), "green")
+        console.print(Text.assemble(loaded, say(Message("cli_loaded", **done), lang)), highlight=False)
 
 
 @app.command()

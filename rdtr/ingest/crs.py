@@ -17,7 +17,7 @@ import pyproj
 import shapely
 
 from rdtr.ingest.report import Report
-from rdtr.messages import Message
+from rdtr.messages import Message, join
 
 #: Indonesia with a margin (lon/lat): 94–142 °E, 11.5 °S–6.5 °N.
 INDONESIA = (94.0, -11.5, 142.0, 6.5)
@@ -80,20 +80,18 @@ def describe_place(lonlat: np.ndarray) -> str:
     flagged when off the Earth, in the Arctic or in Antarctica."""
     ok = np.isfinite(lonlat).all(axis=1)
     if not ok.any():
-        return "nowhere on Earth (the coordinates do not transform)"
+        return Message("place_nowhere")
     lon, lat = np.median(lonlat[ok, 0]), np.median(lonlat[ok, 1])
     if abs(lat) > 90 or abs(lon) > 180:
-        return (
-            f"longitude {lon:.2f}, latitude {lat:.2f} — not a place on Earth (|latitude| > 90° or |longitude| > 180°)"
-        )
+        return Message("place_off_earth", lon=f"{lon:.2f}", lat=f"{lat:.2f}")
     where = ""
     if lat > 66.5:
-        where = " — the Arctic"
+        where = Message("place_arctic")
     elif lat < -60:
-        where = " — Antarctica / the Southern Ocean"
-    ns = "N" if lat >= 0 else "S"
-    ew = "E" if lon >= 0 else "W"
-    return f"{abs(lat):.2f}°{ns} {abs(lon):.2f}°{ew}{where}"
+        where = Message("place_antarctic")
+    ns = Message("place_north" if lat >= 0 else "place_south")
+    ew = Message("place_east" if lon >= 0 else "place_west")
+    return Message("place_at", lat=f"{abs(lat):.2f}", ns=ns, lon=f"{abs(lon):.2f}", ew=ew, where=where)
 
 
 def _hemisphere_flip(crs: pyproj.CRS) -> pyproj.CRS | None:
@@ -130,8 +128,8 @@ def resolve_crs(
             try:
                 declared = pyproj.CRS.from_user_input(fallback)
             except pyproj.exceptions.CRSError as exc:
-                raise CrsError(Message("crs_unknown", key=where_key, crs=repr(fallback), why=str(exc))) from exc
-            note = Message("crs_note_fallback", file=file, key=where_key, crs=fallback)
+                raise CrsError(Message("crs_unknown", setting=where_key, crs=repr(fallback), why=str(exc))) from exc
+            note = Message("crs_note_fallback", file=file, setting=where_key, crs=fallback)
             report.info.setdefault("crs_notes", []).append(note)
         else:
             xy = _sample(gdf)
@@ -143,37 +141,24 @@ def resolve_crs(
                     file=file,
                 )
             else:
-                raise CrsError(Message("crs_missing", key=where_key))
+                raise CrsError(Message("crs_missing", setting=where_key))
     xy = _sample(gdf)
     if not len(xy):
         return CrsResult(gdf.set_crs(declared, allow_override=True), crs_label(declared))
 
-    candidates: list[tuple[str, pyproj.CRS, bool]] = [("as declared", declared, False)]
+    candidates: list[tuple[str, pyproj.CRS, bool]] = [(Message("crs_as_declared"), declared, False)]
     if declared.is_geographic:
-        candidates.append(("latitude and longitude were stored swapped (lat first)", declared, True))
+        candidates.append((Message("crs_fix_swapped"), declared, True))
     flip = _hemisphere_flip(declared) if declared.is_projected else None
     if flip is not None:
         hemi = declared.utm_zone[-1].upper()
-        candidates.append(
-            (
-                f"the file is labelled UTM zone {declared.utm_zone} but its northings belong to the "
-                f"{'southern' if hemi == 'N' else 'northern'} zone {flip.utm_zone} ({crs_label(flip)})",
-                flip,
-                False,
-            )
-        )
+        key = "crs_fix_to_south" if hemi == "N" else "crs_fix_to_north"
+        fix = Message(key, zone=declared.utm_zone, flip=flip.utm_zone, crs=crs_label(flip))
+        candidates.append((fix, flip, False))
     lonlat_numbers = declared.is_projected and np.all(np.abs(xy[:, 0]) <= 180) and np.all(np.abs(xy[:, 1]) <= 90)
     if lonlat_numbers:
-        candidates.append(
-            (f"the coordinates are longitude/latitude although the file says {crs_label(declared)}", WGS84, False)
-        )
-        candidates.append(
-            (
-                f"the coordinates are latitude/longitude (swapped) although the file says {crs_label(declared)}",
-                WGS84,
-                True,
-            )
-        )
+        candidates.append((Message("crs_fix_lonlat", crs=crs_label(declared)), WGS84, False))
+        candidates.append((Message("crs_fix_latlon", crs=crs_label(declared)), WGS84, True))
 
     results = []
     for label, crs, swap in candidates:
@@ -188,7 +173,7 @@ def resolve_crs(
         good = [r for r in results[1:] if r[3] >= 0.9]
         place = describe_place(_to_lonlat(xy, declared))
         if lonlat_numbers:
-            place = f"{place} (the numbers are degrees, not metres)"
+            place = Message("place_degrees", place=place)
         if len(good) == 1:
             label, crs, swap, share = good[0]
             report.repair(
@@ -197,10 +182,10 @@ def resolve_crs(
                 file=file,
             )
         elif len(good) > 1:
-            fixes = "; ".join(r[0] for r in good)
+            fixes = join("; ", [r[0] for r in good])
             raise CrsError(Message("crs_ambiguous", crs=crs_label(declared), place=place, fixes=fixes))
         else:
-            raise CrsError(Message("crs_wrong", crs=crs_label(declared), place=place, key=where_key))
+            raise CrsError(Message("crs_wrong", crs=crs_label(declared), place=place, setting=where_key))
     work = gdf
     if swap:
         work = gdf.set_geometry(shapely.transform(gdf.geometry.values, lambda c: c[:, ::-1]))

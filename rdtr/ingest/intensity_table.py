@@ -187,7 +187,7 @@ def _intensity_parameter_rows(table: Table, spec, subzones: SubzoneTable, report
         if canon not in INTENSITY_FIELDS:
             report.warning(
                 "unknown_key",
-                Message("intensity_unknown_key", key=canon, known=", ".join(INTENSITY_FIELDS)),
+                Message("intensity_unknown_key", setting=canon, known=", ".join(INTENSITY_FIELDS)),
                 file="plan.toml",
             )
             continue
@@ -259,7 +259,7 @@ def _intensity_from_zones(spec, zones, report: Report, rules: Rules) -> None:
             if canon in spec.columns:
                 report.error(
                     "unknown_column",
-                    Message("intensity_zones_no_column", key=canon, column=repr(name)),
+                    Message("intensity_zones_no_column", setting=canon, column=repr(name)),
                     file=file,
                 )
             continue
@@ -381,10 +381,7 @@ def _close_lot_classes(rows: list[dict], report: Report) -> None:
                         row=line,
                     )
     if closed:
-        report.info["lot_classes"] = (
-            "lot-size classes written as inclusive whole numbers (e.g. 40–100, "
-            "101–200 m²) stored half-open: [40, 101), [101, 201) …"
-        )
+        report.info["lot_classes"] = Message("note_lot_classes_closed")
 
 
 def intensity_extra_json(row: dict) -> str | None:

@@ -285,7 +285,7 @@ def _itbx_polygon_lists(spec, subzones: SubzoneTable, zones, report: Report, rul
         if col is None:
             report.error(
                 "unknown_column",
-                Message("itbx_lists_no_column", key=col_name, cell=repr(cell), column=repr(col_name)),
+                Message("itbx_lists_no_column", setting=col_name, cell=repr(cell), column=repr(col_name)),
                 file=file,
             )
             continue
@@ -347,7 +347,7 @@ def _itbx_polygon_lists(spec, subzones: SubzoneTable, zones, report: Report, rul
             Message("itbx_list_conflicts", count=str(conflicts)),
             file=file,
         )
-    report.info["itbx_activity_codes"] = "generated in order of first appearance (the lists carry names only)"
+    report.info["itbx_activity_codes"] = Message("note_generated_codes")
 
 
 def _check_codes(rules: Rules, report: Report, spec) -> None:

@@ -127,7 +127,7 @@ def _column(raw: pd.DataFrame, name: str | None, key: str, file: str, report: Re
     if col is None:
         columns = ", ".join(str(c) for c in raw.columns) or Message("columns_none")
         report.error(
-            "unknown_column", Message("parcels_no_column", key=key, column=repr(name), columns=columns), file=file
+            "unknown_column", Message("parcels_no_column", setting=key, column=repr(name), columns=columns), file=file
         )
     return col
 

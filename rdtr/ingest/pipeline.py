@@ -315,7 +315,7 @@ def _read_overlay(pkg: Package, spec, report: Report) -> OverlayLayer | None:
             columns = ", ".join(str(c) for c in raw.columns)
             report.error(
                 "unknown_column",
-                Message("overlays_no_column", key=label, column=repr(field_name), columns=columns),
+                Message("overlays_no_column", setting=label, column=repr(field_name), columns=columns),
                 file=file,
             )
             return None

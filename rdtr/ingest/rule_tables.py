@@ -37,7 +37,7 @@ def _columns(
         if canon not in defaults:
             report.warning(
                 "unknown_key",
-                Message("section_unknown_key", section=section, key=canon, known=", ".join(defaults)),
+                Message("section_unknown_key", section=section, setting=canon, known=", ".join(defaults)),
                 file="plan.toml",
             )
             continue
@@ -46,7 +46,11 @@ def _columns(
             report.error(
                 "unknown_column",
                 Message(
-                    "section_no_column", section=section, key=canon, column=repr(name), columns=", ".join(table.header)
+                    "section_no_column",
+                    section=section,
+                    setting=canon,
+                    column=repr(name),
+                    columns=", ".join(table.header),
                 ),
                 file=table.file,
                 row=table.header_line,

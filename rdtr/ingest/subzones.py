@@ -98,7 +98,7 @@ def table_from_file(table: Table, columns: dict[str, str], report: Report) -> Su
             if i is None:
                 report.error(
                     "unknown_column",
-                    Message("subzones_no_column", key=canon, column=repr(name), columns=", ".join(table.header)),
+                    Message("subzones_no_column", setting=canon, column=repr(name), columns=", ".join(table.header)),
                     file=table.file,
                     row=table.header_line,
                 )

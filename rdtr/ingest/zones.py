@@ -297,7 +297,7 @@ def map_fields(raw: pd.DataFrame, spec, report: Report, file: str) -> dict[str, 
         if canon not in DEFAULT_FIELDS:
             report.warning(
                 "unknown_key",
-                Message("zones_fields_unknown_key", key=canon, known=", ".join(DEFAULT_FIELDS)),
+                Message("zones_fields_unknown_key", setting=canon, known=", ".join(DEFAULT_FIELDS)),
                 file="plan.toml",
             )
             continue
@@ -306,7 +306,9 @@ def map_fields(raw: pd.DataFrame, spec, report: Report, file: str) -> dict[str, 
         if col is None:
             report.error(
                 "unknown_column",
-                Message("zones_fields_no_column", key=canon, column=repr(source), columns=", ".join(map(str, columns))),
+                Message(
+                    "zones_fields_no_column", setting=canon, column=repr(source), columns=", ".join(map(str, columns))
+                ),
                 file=file,
             )
             return None
@@ -320,7 +322,7 @@ def map_fields(raw: pd.DataFrame, spec, report: Report, file: str) -> dict[str, 
     if "subzone_name" not in mapping or clean_series(raw[mapping["subzone_name"]]).isna().all():
         if "NAMOBJ" in [c.upper() for c in columns] and "subzone_name" not in spec.fields:
             mapping["subzone_name"] = next(c for c in columns if c.upper() == "NAMOBJ")
-            report.info.setdefault("notes", []).append("sub-zone names taken from NAMOBJ (no NAMSZN values)")
+            report.info.setdefault("notes", []).append(Message("note_names_from_namobj"))
     if "subzone_code" not in mapping and "subzone_name" not in mapping:
         report.error(
             "missing_column",

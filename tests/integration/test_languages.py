@@ -263,3 +263,213 @@ def test_a_bad_package_reports_in_the_language_asked(fresh_client, sample_plan, 
     ]
     assert en["report"]["errors"][0]["message"] == "[plan].name is required"
     assert {e["file"] for e in id_["report"]["errors"]} == {"plan.toml"}
+
+
+# --- ingest reports, parcel geometries and files, the OGC API (issue #10 item 5) ------------------------------
+
+
+def _said_in(text: str, lang: str) -> list[str]:
+    """The marker words of the other language found in ``text`` (empty when it reads as ``lang`` only)."""
+    padded = f" {text} "
+    return [w for w in (INDONESIAN if lang == "en" else ENGLISH) if w in padded]
+
+
+@pytest.fixture(scope="module")
+def broken_package(tmp_path_factory):
+    """The little test package with one problem of each kind: a zone of an unknown sub-zone, an ITBX cell that is
+    no class, a legend code defined twice (and one without text), overlapping lot-size classes and a free-text
+    intensity value."""
+    from tests.support.ingest import ACTIVITIES, SUBZONES, grid_zones, make_package, write_csv, zip_dir
+
+    root = tmp_path_factory.mktemp("broken") / "rusak"
+    codes = [*(list(SUBZONES) * 3)][:11] + ["Q-9"]
+    make_package(root, "rusak", zones=grid_zones(codes=codes), overlay=False)
+    subs = list(SUBZONES)
+    rows = [[c, n, k, "Umum", *cells] for c, n, k, cells in ACTIVITIES]
+    rows[0][4] = "Q"  # A001 in R-2: not a class
+    write_csv(root / "itbx.csv", ["activity_code", "activity", "kbli", "group", *subs], rows)
+    write_csv(root / "itbx_codes.csv", ["code", "text"], [["T1", "dibatasi"], ["T1", "lagi"], ["T2", ""], ["B1", "x"]])
+    head = ["subzone", "lot_area_min_m2", "lot_area_max_m2", "kdb_max", "klb_max", "kdh_min"]
+    write_csv(
+        root / "intensitas.csv",
+        head,
+        [
+            ["R-2", "0", "200", "60", "2", "20"],
+            ["R-2", "100", "300", "50", "2", "20"],
+            ["R-3", "", "", "sesuai ketentuan", "2", "10"],
+            ["K-1", "", "", "80", "4", "10"],
+        ],
+    )
+    return {"folder": root, "zip": zip_dir(root, root.parent / "rusak.zip")}
+
+
+#: Sentences the broken package's report holds, in each language (plan data kept as written).
+BROKEN_SENTENCES = {
+    "en": [
+        "'Q-9' is not a sub-zone code of the plan's sub-zone table (subzona.csv)",
+        "'Q' is not an ITBX class (I, T, B, X) or condition code like T1 or B3",
+        "code 'T1' is defined twice",
+        "lot-size classes of sub-zone R-2 overlap (0–200 and 100–300 m²)",
+    ],
+    "id": [
+        "'Q-9' bukan kode sub-zona dalam tabel sub-zona rencana (subzona.csv)",
+        "'Q' bukan kelas ITBX (I, T, B, X) atau kode ketentuan seperti T1 atau B3",
+        "kode 'T1' didefinisikan dua kali",
+        "kelas luas persil sub-zona R-2 tumpang tindih (0–200 dan 100–300 m²)",
+    ],
+}
+
+
+@pytest.mark.parametrize("lang", ["en", "id"])
+def test_the_upload_report_of_a_broken_package_is_in_the_language_asked(fresh_client, tokens, broken_package, lang):
+    files = {"package": ("rusak.zip", broken_package["zip"].read_bytes())}
+    r = fresh_client.post("/v1/plans", files=files, headers={"Accept-Language": lang, **tokens["admin"]})
+    assert r.status_code == 422, r.text
+    body = r.json()
+    report = body["report"]
+    messages = [i["message"] for i in report["errors"] + report["warnings"]]
+    assert {i["code"] for i in report["errors"]} >= {"unknown_subzone", "unknown_class", "duplicate"}
+    assert "overlapping_lot_classes" in {i["code"] for i in report["errors"]}
+    assert "free_text_intensity" in {i["code"] for i in report["warnings"]}
+    for sentence in BROKEN_SENTENCES[lang]:
+        assert sentence in messages, (sentence, messages)
+    stray = {m: _said_in(m, lang) for m in messages if _said_in(m, lang)}
+    assert not stray, stray
+    assert not _said_in(body["detail"], lang), body["detail"]
+    assert body["detail"].startswith("pola_ruang.gpkg " + ("fitur" if lang == "id" else "feature"))
+    more = "kesalahan lain)" if lang == "id" else "more errors)"
+    assert body["detail"].endswith(more), body["detail"]
+    assert {i["file"] for i in report["errors"]} >= {"pola_ruang.gpkg", "itbx.csv", "itbx_codes.csv", "intensitas.csv"}
+
+
+def test_rdtr_ingest_lang_id_prints_the_report_in_indonesian(fresh_database, broken_package, tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from rdtr.cli import app
+
+    runner = CliRunner()
+    out = tmp_path / "laporan.json"
+    result = runner.invoke(app, ["ingest", str(broken_package["folder"]), "--lang", "id", "--report", str(out)])
+    assert result.exit_code == 1, result.output
+    text = " ".join(result.output.split())
+    assert "kesalahan" in text and "tidak dimuat" in text and "not loaded" not in text
+    assert "itbx.csv baris 2 kolom 'R-2': 'Q' bukan kelas ITBX" in text, text
+    for sentence in BROKEN_SENTENCES["id"][:3]:
+        assert sentence in text, sentence
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert BROKEN_SENTENCES["id"][2] in [e["message"] for e in written["errors"]]
+    english = runner.invoke(app, ["ingest", str(broken_package["folder"])])
+    assert english.exit_code == 1
+    plain = " ".join(english.output.split())
+    assert "not loaded" in plain and BROKEN_SENTENCES["en"][1] in plain and "bukan" not in plain
+    bad = runner.invoke(app, ["ingest", str(broken_package["folder"]), "--lang", "fr"])
+    assert bad.exit_code == 2 and "--lang must be id or en" in bad.output
+
+
+@pytest.mark.parametrize(
+    ("body", "id_", "en"),
+    [
+        (
+            {"type": "Polygon", "coordinates": [7]},
+            "cincin harus berupa array posisi [lon, lat]",
+            "a ring must be an array of [lon, lat] positions",
+        ),
+        (
+            {"type": "Polygon", "coordinates": [[[117.47, "0.13"], [117.471, 0.13], [117.471, 0.131], [117.47, 0.13]]]},
+            "setiap posisi harus berupa angka [lon, lat], diterima [117.47, '0.13']",
+            "every position must be [lon, lat] numbers, got [117.47, '0.13']",
+        ),
+        (
+            {"type": "MultiPolygon", "coordinates": []},
+            "MultiPolygon memerlukan array poligon",
+            "a MultiPolygon needs an array of polygons",
+        ),
+        (
+            {"type": "Feature", "geometry": "Polygon"},
+            "geometri harus berupa objek GeoJSON",
+            "the geometry must be a GeoJSON object",
+        ),
+    ],
+)
+def test_bad_parcel_geometries_in_both_languages(client, sample_plan, body, id_, en):
+    r_id = client.post("/v1/parcels/analyze", json=body, headers=ID)
+    r_en = client.post("/v1/parcels/analyze", json=body, headers=EN)
+    assert r_id.status_code == r_en.status_code == 422, r_en.text
+    assert id_ in r_id.json()["detail"] and not _said_in(r_id.json()["detail"], "id"), r_id.json()["detail"]
+    assert en in r_en.json()["detail"] and not _said_in(r_en.json()["detail"], "en"), r_en.json()["detail"]
+
+
+def test_the_bad_parcels_of_a_collection_are_named_in_both_languages(client, sample_plan):
+    body = {"type": "FeatureCollection", "features": [{"type": "Feature", "geometry": {"type": "Polygon"}}, 3]}
+    r_id = client.post("/v1/parcels/analyze", json=body, headers=ID)
+    r_en = client.post("/v1/parcels/analyze", json=body, headers=EN)
+    assert r_id.status_code == r_en.status_code == 200
+    said_id = [p["error"]["detail"] for p in r_id.json()["results"]]
+    said_en = [p["error"]["detail"] for p in r_en.json()["results"]]
+    assert said_id == [
+        "fitur 0: poligon memerlukan paling sedikit satu cincin (array posisi)",
+        "fitur 1: diharapkan objek GeoJSON Feature",
+    ]
+    assert said_en == [
+        "feature 0: a polygon needs at least one ring (an array of positions)",
+        "feature 1: expected a GeoJSON Feature object",
+    ]
+    assert {p["error"]["title"] for p in r_id.json()["results"]} == {"Masukan tidak valid"}
+
+
+def test_a_parcel_file_without_usable_polygons_in_both_languages(client, sample_plan):
+    import json
+
+    points = {
+        "type": "FeatureCollection",
+        "features": [
+            {"type": "Feature", "properties": {}, "geometry": {"type": "Point", "coordinates": [117.47, 0.13]}},
+            {"type": "Feature", "properties": {}, "geometry": {"type": "LineString", "coordinates": [[117.47, 0.13]]}},
+        ],
+    }
+    files = {"file": ("titik.geojson", json.dumps(points).encode())}
+    r_id = client.post("/v1/parcels/convert", files=files, headers=ID)
+    r_en = client.post("/v1/parcels/convert", files=files, headers=EN)
+    assert r_id.status_code == r_en.status_code == 422, r_en.text
+    assert r_id.json()["detail"].startswith("titik.geojson: "), r_id.json()["detail"]
+    assert "tmp" not in r_en.json()["detail"] and not _said_in(r_id.json()["detail"], "id"), r_id.json()["detail"]
+    assert not _said_in(r_en.json()["detail"], "en"), r_en.json()["detail"]
+
+
+@pytest.mark.parametrize(
+    ("path", "params", "status", "id_", "en"),
+    [
+        (
+            "/ogc/collections/atlantis",
+            {},
+            404,
+            "tidak ada koleksi 'atlantis'; koleksi yang ada: ",
+            "no collection 'atlantis'",
+        ),
+        (
+            "/ogc/collections/bontang-zones/items",
+            {"bbox": "117.4,0.1,117.5"},
+            400,
+            "bbox: 4 atau 6 angka, diterima 3",
+            "bbox: 4 or 6 numbers, got 3",
+        ),
+        (
+            "/ogc/collections/bontang-zones/items",
+            {"datetime": "2024-13-01/2024-01-01"},
+            400,
+            "datetime: '2024-13-01' bukan tanggal (2024-12-01) maupun tanggal-waktu (RFC 3339)",
+            "datetime: '2024-13-01' is neither a date",
+        ),
+        ("/ogc/collections", {"bogus": "1"}, 400, "parameter 'bogus' tidak dikenal", "unknown parameter 'bogus'"),
+    ],
+)
+def test_ogc_errors_in_both_languages(client, sample_plan, path, params, status, id_, en):
+    r_id = client.get(path, params=params, headers=ID)
+    r_en = client.get(path, params=params, headers=EN)
+    assert r_id.status_code == r_en.status_code == status, r_en.text
+    assert r_id.headers["content-type"].startswith("application/problem+json")
+    assert r_id.json()["detail"].startswith(id_), r_id.json()["detail"]
+    assert r_en.json()["detail"].startswith(en), r_en.json()["detail"]
+    assert r_id.json()["title"] != r_en.json()["title"]

@@ -40,10 +40,12 @@ def test_dumps_says_nested_messages_in_the_language_asked():
 def test_the_topic_catalogs_do_not_overwrite_each_other():
     from rdtr.message_catalog import ANSWERS
     from rdtr.message_catalog_documents import DOCUMENTS
+    from rdtr.message_catalog_ingest import INGEST
     from rdtr.message_catalog_plans import PLANS
+    from rdtr.message_catalog_rules import RULES
     from rdtr.message_catalog_services import SERVICES
 
-    topics = (ANSWERS, SERVICES, PLANS, DOCUMENTS)
+    topics = (ANSWERS, SERVICES, PLANS, DOCUMENTS, INGEST, RULES)
     assert sum(len(t) for t in topics) == len(CATALOG)
     for key, (en, id_) in CATALOG.items():
         assert en and id_, key
