@@ -21,7 +21,9 @@
 4. **Memory**: ``rdtr serve --workers 1`` on the national database with ``RDTR_VERSION_CACHE_SIZE`` = the
    bound (``--cache``) and 0 (off); points of 10, 50, 100, … plans in turn, the worker's RSS after each step.
 
-Raw results: ``bench/out/national.json``; tables on stdout (for bench/README.md).
+Raw results: ``bench/out/national.json`` (``--latency-only``: step 2 alone, ``national-latency.json``); tables
+on stdout (for bench/README.md). The databases are migrated on every run (``server_database``), so a kept
+national database gets a new migration's index (0008: ``plan_version.bbox``) before it is measured.
 """
 
 from __future__ import annotations
@@ -532,10 +534,12 @@ def measure(args, base, single, national, work, size, zones) -> int:
             )
     print("\n".join(lines), flush=True)
     print(f"wrong answers: {wrong or 'none'}", flush=True)
-    ingest = ingest_rounds(args, base, national, work)
-    mem = memory(args, national, points)
-    cost = get_cost(national)
-    print(f"VersionCache.get hit, ns: {cost}")
+    ingest = mem = cost = None
+    if not args.latency_only:
+        ingest = ingest_rounds(args, base, national, work)
+        mem = memory(args, national, points)
+        cost = get_cost(national)
+        print(f"VersionCache.get hit, ns: {cost}")
     result = {
         "plans": args.plans,
         "zones_per_plan": args.zones,
@@ -549,7 +553,7 @@ def measure(args, base, single, national, work, size, zones) -> int:
         "table": lines,
     }
     OUT.mkdir(parents=True, exist_ok=True)
-    (OUT / "national.json").write_text(json.dumps(result, indent=2))
+    (OUT / ("national-latency.json" if args.latency_only else "national.json")).write_text(json.dumps(result, indent=2))
     return 0
 
 
@@ -566,6 +570,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--ingest-rounds", type=int, default=2, help="ingests of one more plan, each side (default 2)")
     ap.add_argument("--cache", type=int, default=32, help="RDTR_VERSION_CACHE_SIZE of the bounded server")
     ap.add_argument("--build-only", action="store_true", help="make the databases, measure nothing")
+    ap.add_argument("--latency-only", action="store_true", help="step 2 only (bench/out/national-latency.json)")
     ap.add_argument("--home", type=Path, default=REPO / ".rdtr-bench-national", help="embedded cluster home")
     args = ap.parse_args(argv)
     if not 1 <= args.plans <= 200:

@@ -6,7 +6,7 @@ floor, and a 10,000-parcel batch.
 
 In one run, on the same machine (see bench_point.py for the set-up it shares):
 
-1. **floor**: the same overlay as ONE raw SQL query per parcel (``rdtr.answers.sql.PARCEL_SQL`` with a
+1. **floor**: the same overlay as ONE raw SQL query per parcel (``rdtr.answers.sql.PARCEL_ALL`` with a
    one-parcel array, prepared with the API's session settings) through psycopg2 on 2 connections in 2 threads;
 2. **HTTP**: ``POST /v1/parcels/analyze?activity=A001`` with one GeoJSON Polygon per request, at each
    concurrency, against ``rdtr serve --workers 2``;
@@ -198,10 +198,10 @@ def main(argv: list[str] | None = None) -> int:
         http_load("127.0.0.1", server.port, http_req, max(concurrencies), args.warmup)
         if before is not None:
             http_load("127.0.0.1", before.port, http_req, max(concurrencies), args.warmup)
-        sql_floor(url, sql.PARCEL.sql, sql_params, args.floor_connections, min(args.warmup, 2.0), "bench_warm")
+        sql_floor(url, sql.PARCEL_ALL.sql, sql_params, args.floor_connections, min(args.warmup, 2.0), "bench_warm")
         configs = {
             "floor": lambda d, k: sql_floor(
-                url, sql.PARCEL.sql, sql_params, args.floor_connections, d, f"bench_floor_{k}", seed=k
+                url, sql.PARCEL_ALL.sql, sql_params, args.floor_connections, d, f"bench_floor_{k}", seed=k
             )
         }
         for c in concurrencies:

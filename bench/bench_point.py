@@ -9,7 +9,7 @@ What it does, all in one run so the numbers are comparable on the same (noisy) m
    other benchmarks), migrates it and loads the sample plan ``data/zoning/bontang`` once;
 2. starts ``rdtr serve --workers N`` — a real uvicorn server — in a subprocess on that database;
 3. draws random points (seeded) in the sample's extent;
-4. **floor**: the same question as ONE raw SQL query per point (``rdtr.answers.sql.POINT_SQL``, prepared, with
+4. **floor**: the same question as ONE raw SQL query per point (``rdtr.answers.sql.POINT_ALL``, prepared, with
    the same session settings as the API's connections) through psycopg2 on 2 connections in 2 threads, for
    ``--duration`` seconds;
 5. **HTTP**: ``GET /v1/zoning?lon=&lat=`` at each concurrency with a small asyncio keep-alive HTTP/1.1 client
@@ -458,10 +458,10 @@ def main(argv: list[str] | None = None) -> int:
             servers["before"] = stack.enter_context(Server(url, workers=args.workers, tree=code_tree(args.before)))
         for srv in servers.values():
             http_load("127.0.0.1", srv.port, http_req, max(concurrencies), args.warmup)  # warm every worker
-        sql_floor(url, sql.POINT.sql, sql_params, args.floor_connections, min(args.warmup, 2.0), "bench_warm")
+        sql_floor(url, sql.POINT_ALL.sql, sql_params, args.floor_connections, min(args.warmup, 2.0), "bench_warm")
         configs = {
             "floor": lambda d, k: sql_floor(
-                url, sql.POINT.sql, sql_params, args.floor_connections, d, f"bench_floor_{k}", seed=k
+                url, sql.POINT_ALL.sql, sql_params, args.floor_connections, d, f"bench_floor_{k}", seed=k
             )
         }
         for variant, srv in servers.items():

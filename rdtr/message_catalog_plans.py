@@ -60,6 +60,51 @@ PLANS: dict[str, tuple[str, str]] = {
     ),
     "toml_invalid": ("plan.toml is not valid TOML: {why}", "plan.toml bukan TOML yang sah"),
     "toml_not_utf8": ("plan.toml is not UTF-8 text", "plan.toml bukan teks UTF-8"),
+    "toml_synthetic": ("[plan].synthetic must be true or false", "[plan].synthetic harus true atau false"),
+    "toml_boundary": (
+        '[plan].boundary must be a file name (boundary = "batas.gpkg"), got {value}',
+        '[plan].boundary harus berupa nama berkas (boundary = "batas.gpkg"), diterima {value}',
+    ),
+    "toml_choice": (
+        "{field} must be {choices} or {last}, got {value}",
+        "{field} harus {choices} atau {last}, diterima {value}",
+    ),
+    "toml_map": ('{where} must be a table of name = "value"', '{where} harus berupa tabel nama = "nilai"'),
+    "toml_map_value": (
+        "{where}.{name} must be a string, got {value}",
+        "{where}.{name} harus berupa teks, diterima {value}",
+    ),
+    "toml_needs_path": ('[{where}] needs path = "…"', '[{where}] memerlukan path = "…"'),
+    "toml_skip_rows": (
+        "[{where}].skip_rows must be a list of line numbers",
+        "[{where}].skip_rows harus berupa daftar nomor baris",
+    ),
+    "toml_header_row": (
+        "[{where}].header_row must be a line number ≥ 1",
+        "[{where}].header_row harus berupa nomor baris ≥ 1",
+    ),
+    "toml_itbx_lists": (
+        '[itbx] layout = "polygon-lists" needs [itbx.lists] (e.g. IZN = "I", TBT = "T")',
+        '[itbx] layout = "polygon-lists" memerlukan [itbx.lists] (misalnya IZN = "I", TBT = "T")',
+    ),
+    "overlays_not_array": ("overlays must be written [[overlays]]", "overlays harus ditulis [[overlays]]"),
+    "overlays_needs": (
+        '[[overlays]] #{number} needs kind = "…" and path = "…"',
+        '[[overlays]] #{number} memerlukan kind = "…" dan path = "…"',
+    ),
+    "overlay_height_field": (
+        '[[overlays]] #{number}: height_field must name a column, e.g. "TINGGI_MAX"',
+        '[[overlays]] #{number}: height_field harus menyebut sebuah kolom, misalnya "TINGGI_MAX"',
+    ),
+    "overlay_height_both": (
+        '[[overlays]] #{number}: give max_height_m = 45 or height_field = "column", not both',
+        '[[overlays]] #{number}: isi max_height_m = 45 atau height_field = "kolom", jangan keduanya',
+    ),
+    "overlay_height": (
+        "[[overlays]] #{number} ({kind}): {why}",
+        "[[overlays]] #{number} ({kind}): max_height_m bukan tinggi yang sah (meter, lebih dari 0 dan "
+        "paling tinggi 1000)",
+    ),
     # --- [[parcels]] in plan.toml and the package's files (rdtr.package_spec) ------------------------------------
     "parcels_not_array": ("parcels must be written [[parcels]]", "parcels harus ditulis [[parcels]]"),
     "parcels_needs_path": (
@@ -96,4 +141,13 @@ PLANS: dict[str, tuple[str, str]] = {
     "at_row": ("row {row}", "baris {row}"),
     "at_column": ("column {column}", "kolom {column}"),
     "report_item": ("{where}: {message}", "{where}: {message}"),
+    "edge_gaps_not_checked": (
+        "not checked: no [plan] boundary",
+        "tidak diperiksa: [plan] boundary tidak ada",
+    ),
+    "report_english_only": (
+        "this version was loaded before reports were kept in Indonesian: its report is in English only",
+        "versi ini dimuat sebelum laporan disimpan dalam bahasa Indonesia: laporannya hanya tersedia dalam "
+        "bahasa Inggris",
+    ),
 }

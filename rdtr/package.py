@@ -198,16 +198,22 @@ class SpecErrors(Exception):
         self.problems = problems
 
 
+def _choice(field: str, options: tuple[str, ...], value: Any) -> Message:
+    """``field must be "a", "b" or "c", got 'x'`` in the reader's language (the options are plan.toml words)."""
+    quoted = [f'"{o}"' for o in options]
+    return Message("toml_choice", field=field, choices=", ".join(quoted[:-1]), last=quoted[-1], value=repr(value))
+
+
 def _str_map(value: Any, where: str, problems: list[str]) -> dict[str, str]:
     if value is None:
         return {}
     if not isinstance(value, dict):
-        problems.append(f'{where} must be a table of name = "value"')
+        problems.append(Message("toml_map", where=where))
         return {}
     out = {}
     for k, v in value.items():
         if not isinstance(v, str):
-            problems.append(f"{where}.{k} must be a string, got {v!r}")
+            problems.append(Message("toml_map_value", where=where, name=str(k), value=repr(v)))
             continue
         out[str(k)] = v
     return out
@@ -218,15 +224,15 @@ def _table_spec(cls, section: dict, where: str, problems: list[str], **extra):
     if extra.pop("path_optional", False) and not path:
         path = ""
     elif not isinstance(path, str) or not path:
-        problems.append(f'[{where}] needs path = "…"')
+        problems.append(Message("toml_needs_path", where=where))
         path = ""
     skip = section.get("skip_rows", [])
     if not isinstance(skip, list) or not all(isinstance(i, int) for i in skip):
-        problems.append(f"[{where}].skip_rows must be a list of line numbers")
+        problems.append(Message("toml_skip_rows", where=where))
         skip = []
     header_row = section.get("header_row", 1)
     if not isinstance(header_row, int) or header_row < 1:
-        problems.append(f"[{where}].header_row must be a line number ≥ 1")
+        problems.append(Message("toml_header_row", where=where))
         header_row = 1
     return cls(
         path=path,
@@ -269,11 +275,11 @@ def parse_plan_toml(
         eff = None
     synthetic = p.get("synthetic", False)
     if not isinstance(synthetic, bool):
-        problems.append("[plan].synthetic must be true or false")
+        problems.append(Message("toml_synthetic"))
         synthetic = False
     boundary = p.get("boundary")
     if boundary is not None and (not isinstance(boundary, str) or not boundary.strip()):
-        problems.append(f'[plan].boundary must be a file name (boundary = "batas.gpkg"), got {boundary!r}')
+        problems.append(Message("toml_boundary", value=repr(boundary)))
         boundary = None
     plan = PlanSpec(
         id=plan_id,
@@ -309,13 +315,13 @@ def parse_plan_toml(
         s = doc["itbx"]
         layout = s.get("layout", "wide")
         if layout not in ("wide", "long", "polygon-lists"):
-            problems.append(f'[itbx].layout must be "wide", "long" or "polygon-lists", got {layout!r}')
+            problems.append(_choice("[itbx].layout", ("wide", "long", "polygon-lists"), layout))
         cols = s.get("columns", "auto")
         # [itbx].columns is the sub-zone column kind; [itbx.columns] (a table) maps headers.
         mapping = cols if isinstance(cols, dict) else s.get("fields")
         kind = cols if isinstance(cols, str) else s.get("subzone_columns", "auto")
         if kind not in ("auto", "codes", "names"):
-            problems.append(f'[itbx].columns must be "codes", "names" or "auto", got {kind!r}')
+            problems.append(_choice("[itbx].columns", ("codes", "names", "auto"), kind))
         section = dict(s, columns=mapping)
         itbx = _table_spec(
             ItbxSpec,
@@ -331,20 +337,20 @@ def parse_plan_toml(
             lists=_str_map(s.get("lists"), "[itbx.lists]", problems),
         )
         if layout == "polygon-lists" and not itbx.lists:
-            problems.append('[itbx] layout = "polygon-lists" needs [itbx.lists] (e.g. IZN = "I", TBT = "T")')
+            problems.append(Message("toml_itbx_lists"))
 
     intensity = None
     if isinstance(doc.get("intensity"), dict):
         s = doc["intensity"]
         source = s.get("source", "file")
         if source not in ("file", "zones"):
-            problems.append(f'[intensity].source must be "file" or "zones", got {source!r}')
+            problems.append(_choice("[intensity].source", ("file", "zones"), source))
         layout = s.get("layout", "rows")
         if layout not in ("rows", "parameter-rows"):
-            problems.append(f'[intensity].layout must be "rows" or "parameter-rows", got {layout!r}')
+            problems.append(_choice("[intensity].layout", ("rows", "parameter-rows"), layout))
         kind = s.get("subzones", "auto")
         if kind not in ("auto", "codes", "names"):
-            problems.append(f'[intensity].subzones must be "codes", "names" or "auto", got {kind!r}')
+            problems.append(_choice("[intensity].subzones", ("codes", "names", "auto"), kind))
         intensity = _table_spec(
             IntensitySpec,
             s,
@@ -364,11 +370,11 @@ def parse_plan_toml(
     overlays = []
     raw_overlays = doc.get("overlays", [])
     if not isinstance(raw_overlays, list):
-        problems.append("overlays must be written [[overlays]]")
+        problems.append(Message("overlays_not_array"))
         raw_overlays = []
     for i, o in enumerate(raw_overlays, 1):
         if not isinstance(o, dict) or not o.get("kind") or not o.get("path"):
-            problems.append(f'[[overlays]] #{i} needs kind = "…" and path = "…"')
+            problems.append(Message("overlays_needs", number=i))
             continue
         overlays.append(
             OverlaySpec(
@@ -393,15 +399,15 @@ def _overlay_height(o: dict, i: int, problems: list[str]) -> float | None:
     """``[[overlays]] max_height_m`` (metres, > 0, ≤ 1000) or None; checks ``height_field`` beside it."""
     value, field_name = o.get("max_height_m"), o.get("height_field")
     if field_name is not None and (not isinstance(field_name, str) or not field_name.strip()):
-        problems.append(f'[[overlays]] #{i}: height_field must name a column, e.g. "TINGGI_MAX"')
+        problems.append(Message("overlay_height_field", number=i))
     elif field_name is not None and value is not None:
-        problems.append(f'[[overlays]] #{i}: give max_height_m = 45 or height_field = "column", not both')
+        problems.append(Message("overlay_height_both", number=i))
     if value is None:
         return None
     try:
         return parse_rule_value(BY_NAME["max_height_m"], str(value))
     except ValueError as exc:
-        problems.append(f"[[overlays]] #{i} ({o.get('kind')}): {exc}")
+        problems.append(Message("overlay_height", number=i, kind=str(o.get("kind")), why=str(exc)))
         return None
 
 

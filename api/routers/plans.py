@@ -63,10 +63,21 @@ def plan(request: Request, plan_id: str):
     return doc
 
 
-@router.get("/v1/plans/{plan_id}/versions/{version}/report", summary="Validation report of a version")
+@router.get(
+    "/v1/plans/{plan_id}/versions/{version}/report",
+    summary="Validation report of a version",
+    responses=problem_responses(404),
+)
 def report(request: Request, plan_id: str, version: int):
-    """The validation report of a loaded version, as `rdtr ingest --report` wrote it."""
-    return validation_report(reader(request), plan_id, version)
+    """The validation report of a loaded version, as `rdtr ingest --report` wrote it, its messages in the
+    `Accept-Language` (id or en; the load stores both). `language` (and the `Content-Language` header) says
+    which language the messages are in. A version loaded before reports were stored in Indonesian has its report
+    in English only: asked in Indonesian it answers that English report with `language: "en"` and a
+    `language_note` in Indonesian saying so — the findings (codes, counts, files, rows) are the same in both."""
+    lang = language(request)
+    doc = validation_report(reader(request), plan_id, version, lang)
+    headers = {"Content-Language": doc["language"], "Vary": "Accept-Language"}
+    return json_response(doc, headers=headers, lang=lang)
 
 
 @router.post(

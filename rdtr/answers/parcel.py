@@ -105,7 +105,7 @@ def _overlay_rows(db: Database, parcels: list[ParcelInput], at: date, plan: str 
         plan,
     )
     try:
-        return db.fetch(sql.PARCEL, params)
+        return sql.parcel_rows(db, params)
     except psycopg2.errors.InternalError as exc:  # XX000: a GEOS exception inside the query
         if len(parcels) == 1:
             parcels[0].error = (
@@ -148,7 +148,11 @@ def analyze_parcels(
             head = {"id": p.id, "properties": p.properties}
         if not p.ok:
             results.append(
-                {"index": p.index, **head, "error": {"status": 422, "title": "Invalid input", "detail": p.error}}
+                {
+                    "index": p.index,
+                    **head,
+                    "error": {"status": 422, "title": Message("title_invalid_input"), "detail": p.error},
+                }
             )
             continue
         answer = _answer(db, p, data[p.index], at, activity, resolved, share_cut, tolerance)

@@ -37,13 +37,14 @@ def zoning_at(
 ) -> dict:
     """Every zone covering the point (EPSG:4326 lon/lat) in every plan in force on ``at`` (default today).
 
-    One SQL round trip (zone_part index hit, the zone row, the distance in metres to the zone's edge, the
-    overlays containing the point); the rest comes from the per-version cache.
+    SQL (``sql.point_rows``: the versions whose extent holds the point, then the zone_part index hit, the zone
+    row, the distance in metres to the zone's edge, the overlays containing the point); the rest comes from
+    the per-version cache.
     """
     lon, lat = check_lonlat(lon, lat)
     at = at or date.today()
     tolerance = get_settings().boundary_tolerance_m
-    rows: list[sql.PointRow] = db.fetch(sql.POINT, (lon, lat, at, plan))
+    rows: list[sql.PointRow] = sql.point_rows(db, lon, lat, at, plan)
 
     zones = []
     overlays = []

@@ -1,4 +1,5 @@
-"""The SQL of the answers. Each is one round trip; the version choice is rdtr.versions' own SQL, inlined.
+"""The SQL of the answers (point, parcel: two round trips, below); the version choice is rdtr.versions' own
+SQL, inlined.
 
 Units: m and m². Areas are geodesic (PostGIS ``geography``, WGS 84 spheroid). Distances and edge lengths
 are measured in the *local metric* of the place: longitude and latitude scaled by the ellipsoid's metres
@@ -12,15 +13,32 @@ distance is then the minimum over the edges within that bound widened by the wor
 per degree of longitude and of latitude there (``1.01 / cos φ``). So the answer is exact — not the
 distance to the edge that is nearest in degrees — while touching only a handful of short edges even for a
 road zone with thousands of vertices.
+
+Many plans on one instance: ``zone_part`` and ``zone_edge`` have one partition per plan version, and a
+generic plan that reaches them through a version chosen *inside* the query (a sub-select, a join) prunes
+only at run time — every partition's scan is still initialised, so a point costs O(versions) (≈ 8 ms with
+200). So an answer is two round trips: first the versions in force whose extent (``plan_version.bbox``)
+holds the point or meets a parcel (:data:`POINT_VERSIONS`, :data:`PARCEL_VERSIONS`; plan_version only),
+then the answer with those ids as parameters (``VERSION_SLOTS`` of them), which PostgreSQL prunes to at
+executor start-up. More candidates than slots (plans overlapping at one place, a batch across many plans)
+take the unpruned form (``POINT_ALL``, ``PARCEL_ALL``): same SQL, versions chosen inside; so does a
+database of ``FEW_VERSIONS`` versions, where one round trip is cheaper. What stays O(versions) on
+PostgreSQL 15: a generic plan locks every partition it names at each execution, pruned or not (≈ 0.4 ms
+with 200 versions, see bench/README.md "National size").
 """
 
 from __future__ import annotations
 
 import re
-from typing import Any, NamedTuple
+import time
+import weakref
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rdtr.db import Query
 from rdtr.versions import IN_FORCE_SQL
+
+if TYPE_CHECKING:
+    from rdtr.db import Database
 
 E2 = 0.00669437999014  # WGS 84 first eccentricity squared
 A = 6378137.0  # WGS 84 semi-major axis, m
@@ -52,31 +70,90 @@ def metres_per_degree(phi: str) -> tuple[str, str]:
     return kx, ky
 
 
-def _edge_distance(geom: str, zone_id: str, version_id: str, phi: str, kx: str, ky: str) -> str:
-    # zone_edge is partitioned by plan version: naming the version lets PostgreSQL prune to one partition.
+def _edge_distance(geom: str, zone_id: str, version_id: str, phi: str, kx: str, ky: str, slots: str = "") -> str:
+    # zone_edge is partitioned by plan version: naming the version lets PostgreSQL prune to one partition
+    # per row at run time; ``slots`` (parameters) prunes the others away before any of them is opened.
+    among = f" AND e.plan_version_id IN ({slots})" if slots else ""
     return f"""(SELECT min(ST_Distance(ST_Scale(e.geom, {kx}, {ky}), ST_Scale({geom}, {kx}, {ky})))
             FROM zone_edge e
-           WHERE e.zone_id = {zone_id} AND e.plan_version_id = {version_id}
+           WHERE e.zone_id = {zone_id} AND e.plan_version_id = {version_id}{among}
              AND ST_DWithin(e.geom, {geom},
                    (SELECT e2.geom <-> {geom} FROM zone_edge e2
-                     WHERE e2.zone_id = {zone_id} AND e2.plan_version_id = {version_id}
+                     WHERE e2.zone_id = {zone_id} AND e2.plan_version_id = {version_id}{among.replace("e.", "e2.")}
                      ORDER BY e2.geom <-> {geom} LIMIT 1) * 1.01 / cos({phi}) + 1e-9))"""
+
+
+#: Candidate versions passed as parameters to the pruned answers (more take the unpruned form).
+VERSION_SLOTS = 4
+
+
+def _slots(first: int) -> str:
+    """``$first::int, …`` — the candidate version parameters (NULL where unused)."""
+    return ", ".join(f"${first + i}::int" for i in range(VERSION_SLOTS))
+
+
+class VersionRow(NamedTuple):
+    """A version in force whose extent holds the point or meets a parcel (:data:`POINT_VERSIONS`)."""
+
+    plan_version_id: int
+
+
+def _versions_sql(near: str, meets: str, at: str, plan: str, before: str = "") -> str:
+    """The versions in force on ``at`` (of ``plan``, if not NULL) whose extent passes ``meets`` (SQL on
+    ``pv.bbox``), in id order; ``near`` is the plan versions ``b`` to look at (index-assisted on ``b.bbox``).
+
+    The in-force choice per plan is rdtr.versions' (its plan filter, on the DISTINCT ON column, is pushed
+    down to that plan's rows). A version without an extent (bbox NULL) is always a candidate."""
+    return f"""{before}
+SELECT v.id
+  FROM (SELECT b.plan_id FROM {near} UNION SELECT plan_id FROM plan_version WHERE bbox IS NULL) cp
+ CROSS JOIN LATERAL (SELECT f.id FROM ({in_force(at, "cp.plan_id")}) f WHERE f.plan_id = cp.plan_id) v
+  JOIN plan_version pv ON pv.id = v.id
+ WHERE ({plan} IS NULL OR cp.plan_id = {plan}) AND ({meets} OR pv.bbox IS NULL)
+ ORDER BY v.id"""
+
+
+_POINT_G = "ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4326)"
+
+# $1 lon, $2 lat, $3 at, $4 plan (or NULL).
+POINT_VERSIONS = Query(
+    "rdtr_point_versions_v1",
+    _versions_sql(f"plan_version b WHERE b.bbox && {_POINT_G}", f"pv.bbox && {_POINT_G}", "$3", "$4::text"),
+    VersionRow,
+)
+
+# $1 EWKB hex text[] (the parcels), $2 at, $3 plan (or NULL).
+PARCEL_VERSIONS = Query(
+    "rdtr_parcel_versions_v1",
+    _versions_sql(
+        "g JOIN plan_version b ON b.bbox && g.g",
+        "EXISTS (SELECT 1 FROM g WHERE pv.bbox && g.g)",
+        "$2",
+        "$3::text",
+        "WITH g AS MATERIALIZED (SELECT ST_SetSRID(t.hex::geometry, 4326) AS g FROM unnest($1::text[]) AS t(hex))",
+    ),
+    VersionRow,
+)
 
 
 _PKX, _PKY = metres_per_degree("pt.phi")
 
-# $1 lon, $2 lat, $3 at, $4 plan (or NULL)
-POINT_SQL = f"""
+
+def _point_sql(slots: str) -> str:
+    """The point answer; zones of the versions ``slots`` (parameters), or of all in force if empty."""
+    versions = slots or "SELECT id FROM v"
+    edge = _edge_distance("pt.g", "z.id", "z.plan_version_id", "pt.phi", _PKX, _PKY, slots)
+    return f"""
 WITH v AS ({in_force("$3", "$4")}),
 pt AS (SELECT ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4326) AS g, radians($2::float8) AS phi),
 hit AS (
   SELECT DISTINCT zp.zone_id
     FROM zone_part zp, pt
-   WHERE ST_Intersects(zp.geom, pt.g) AND zp.plan_version_id IN (SELECT id FROM v)
+   WHERE ST_Intersects(zp.geom, pt.g) AND zp.plan_version_id IN ({versions})
 )
 SELECT z.plan_version_id, z.id, z.subzone_code, z.subzone_name, z.zone_code, z.zone_name,
        z.block, z.subblock, z.kecamatan, z.kelurahan, z.tpz, z.special_provisions, z.feature_id,
-       {_edge_distance("pt.g", "z.id", "z.plan_version_id", "pt.phi", _PKX, _PKY)} AS boundary_distance_m,
+       {edge} AS boundary_distance_m,
        (SELECT json_agg(json_build_array(o.plan_version_id, o.kind, o.name, o.text, o.max_height_m)
                         ORDER BY o.kind, o.name)
           FROM overlay o
@@ -84,6 +161,10 @@ SELECT z.plan_version_id, z.id, z.subzone_code, z.subzone_name, z.zone_code, z.z
   FROM hit JOIN zone z ON z.id = hit.zone_id, pt
  ORDER BY z.plan_version_id, z.subzone_code, z.id
 """
+
+
+# $1 lon, $2 lat, $3 at, $4 plan (or NULL); POINT: $5 … the candidate versions (POINT_VERSIONS, NULL-padded)
+POINT_SQL = _point_sql(_slots(5))
 
 
 class PointRow(NamedTuple):
@@ -106,17 +187,23 @@ class PointRow(NamedTuple):
     overlays: list | None  #: [[plan_version_id, kind, name, text, max_height_m], …] containing the point
 
 
-POINT = Query("rdtr_point_v5", POINT_SQL, PointRow)
+POINT = Query("rdtr_point_v6", POINT_SQL, PointRow)
+POINT_ALL = Query("rdtr_point_v6_all", _point_sql(""), PointRow)
 
 _KX, _KY = metres_per_degree("f.phi")
 
-# $1 ords int[], $2 EWKB hex text[], $3 at, $4 plan (or NULL).
+
 # Row kinds: 'p' one per parcel (its geodesic area), 'z' one per (parcel, zone) piece, 'o' one per
 # (parcel, overlay) it touches. Pieces are summed over the zone's subdivided parts (zone_part), so
 # ST_Intersection never sees a whole large zone; a part that covers the parcel needs no intersection.
 # A parcel in a single zone (of a plan) has no zone edge inside it, so only its distance to that zone's
 # edge is measured; a parcel split between zones gets, per piece, the length of the zone's edge inside it.
-PARCEL_SQL = f"""
+def _parcel_sql(slots: str) -> str:
+    """The parcel overlay; pieces of the versions ``slots`` (parameters), or of all in force if empty."""
+    versions = slots or "SELECT id FROM v"
+    among = f" AND e.plan_version_id IN ({slots})" if slots else ""
+    dist = _edge_distance("p.g", "z.id", "z.plan_version_id", "p.phi", "p.kx", "p.ky", slots)
+    return f"""
 WITH v AS ({in_force("$3", "$4")}),
 p AS MATERIALIZED (
   SELECT t.ord, gg.g, ST_Area(gg.g::geography) AS area, f.phi, {_KX} AS kx, {_KY} AS ky
@@ -129,7 +216,7 @@ part AS (
          CASE WHEN ST_Covers(zp.geom, p.g) THEN p.area
               ELSE ST_Area(ST_Intersection(zp.geom, p.g)::geography) END AS a
     FROM p JOIN zone_part zp ON ST_Intersects(zp.geom, p.g)
-   WHERE zp.plan_version_id IN (SELECT id FROM v)
+   WHERE zp.plan_version_id IN ({versions})
 ),
 piece AS (
   SELECT ord, zone_id, plan_version_id, sum(a) AS area,
@@ -140,10 +227,11 @@ SELECT 'z' AS kind, piece.ord, z.plan_version_id, z.id, piece.area,
        CASE WHEN piece.n > 1 THEN
             (SELECT coalesce(sum(ST_Length(ST_Scale(ST_Intersection(e.geom, p.g), p.kx, p.ky))), 0)
                FROM zone_edge e
-              WHERE e.zone_id = z.id AND e.plan_version_id = z.plan_version_id AND ST_Intersects(e.geom, p.g))
+              WHERE e.zone_id = z.id AND e.plan_version_id = z.plan_version_id{among}
+                AND ST_Intersects(e.geom, p.g))
             ELSE 0.0 END AS len,
        CASE WHEN piece.n > 1 THEN 0.0
-            ELSE {_edge_distance("p.g", "z.id", "z.plan_version_id", "p.phi", "p.kx", "p.ky")} END AS dist,
+            ELSE {dist} END AS dist,
        z.subzone_code, z.subzone_name, z.zone_code, z.zone_name, z.block, z.subblock, z.kecamatan,
        z.kelurahan, z.tpz, z.special_provisions, z.feature_id, NULL::text AS okind, NULL::text AS oname,
        NULL::text AS otext, NULL::float8 AS oheight
@@ -158,6 +246,10 @@ SELECT 'o', p.ord, o.plan_version_id, o.id, NULL, NULL, NULL, NULL, NULL, NULL, 
   FROM p JOIN overlay o ON ST_Intersects(o.geom, p.g)
  WHERE o.plan_version_id IN (SELECT id FROM v)
 """
+
+
+# $1 ords int[], $2 EWKB hex text[], $3 at, $4 plan (or NULL); PARCEL: $5 … the candidate versions.
+PARCEL_SQL = _parcel_sql(_slots(5))
 
 
 class ParcelRow(NamedTuple):
@@ -189,4 +281,47 @@ class ParcelRow(NamedTuple):
     overlay_height_m: float | None  #: the overlay's structured height limit (m), e.g. KKOP
 
 
-PARCEL = Query("rdtr_parcel_v5", PARCEL_SQL, ParcelRow)
+PARCEL = Query("rdtr_parcel_v6", PARCEL_SQL, ParcelRow)
+PARCEL_ALL = Query("rdtr_parcel_v6_all", _parcel_sql(""), ParcelRow)
+
+#: Up to this many versions in the database, the one-trip forms (POINT_ALL, PARCEL_ALL: every partition probed)
+#: are cheaper than choosing the versions first (a round trip, ≈ 0.1 ms; each partition probed costs ≈ 0.04 ms).
+FEW_VERSIONS = 2
+VERSION_COUNT_TTL_S = 30.0  #: how long a database's version count is trusted (only speed depends on it)
+_version_counts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _few_versions(db: Database) -> bool:
+    """Whether ``db`` holds at most FEW_VERSIONS plan versions (counted at most every VERSION_COUNT_TTL_S)."""
+    now = time.monotonic()
+    hit = _version_counts.get(db)
+    if hit is None or now - hit[0] > VERSION_COUNT_TTL_S:
+        hit = _version_counts[db] = (now, db.fetch_sql("SELECT count(*) FROM plan_version")[0][0])
+    return hit[1] <= FEW_VERSIONS
+
+
+def _candidates(db: Database, query: Query, params: tuple) -> list[int] | None:
+    """The candidate version ids, NULL-padded to VERSION_SLOTS; None when there are more than that."""
+    ids = [r.plan_version_id for r in db.fetch(query, params)]
+    return ids + [None] * (VERSION_SLOTS - len(ids)) if len(ids) <= VERSION_SLOTS else None
+
+
+def point_rows(db: Database, lon: float, lat: float, at, plan: str | None) -> list[PointRow]:
+    """The zones covering the point (EPSG:4326) in the versions in force on ``at``: :data:`POINT` rows."""
+    if _few_versions(db):
+        return db.fetch(POINT_ALL, (lon, lat, at, plan))
+    slots = _candidates(db, POINT_VERSIONS, (lon, lat, at, plan))
+    if slots is None:
+        return db.fetch(POINT_ALL, (lon, lat, at, plan))
+    if slots[0] is None:  # no version's extent holds the point: no zone does
+        return []
+    return db.fetch(POINT, (lon, lat, at, plan, *slots))
+
+
+def parcel_rows(db: Database, params: tuple) -> list[ParcelRow]:
+    """:data:`PARCEL` rows for ``(ords, EWKB hex, at, plan)``, pruned to the versions the parcels meet."""
+    ords, hexes, at, plan = params
+    slots = None if _few_versions(db) else _candidates(db, PARCEL_VERSIONS, (hexes, at, plan))
+    if slots is None:
+        return db.fetch(PARCEL_ALL, params)
+    return db.fetch(PARCEL, (*params, *slots))

@@ -58,6 +58,11 @@ plan_version = Table(
     Column("loaded_at", DateTime(timezone=True), nullable=False, server_default=func.now()),
     Column("source_checksum", String(64), nullable=False, comment="sha256 of the package contents"),
     Column("validation_report", JSONB, nullable=False, server_default="{}"),
+    Column(
+        "validation_report_id",
+        JSONB,
+        comment="validation_report with its messages in Indonesian (NULL: loaded before migration 0009)",
+    ),
     Column("source_crs", Text),
     Column("synthetic", Boolean, nullable=False, server_default="false"),
     Column("zone_count", Integer, nullable=False, server_default="0"),
@@ -65,6 +70,8 @@ plan_version = Table(
     UniqueConstraint("plan_id", "version", name="plan_version_number"),
     UniqueConstraint("plan_id", "source_checksum", name="plan_version_checksum"),
     UniqueConstraint("plan_id", "effective_from", name="plan_version_effective"),
+    # The answers' first step: the versions whose extent holds a point (rdtr.answers.sql, migration 0008).
+    Index("plan_version_bbox_gist", "bbox", postgresql_using="gist"),
 )
 
 subzone = Table(

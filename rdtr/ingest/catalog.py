@@ -132,15 +132,25 @@ def get_plan(db, plan_id: str, at: date | None = None) -> dict:
     }
 
 
-def validation_report(db, plan_id: str, version: int) -> dict:
-    """The validation report stored with a version (``rdtr ingest --report`` wrote the same)."""
+def validation_report(db, plan_id: str, version: int, lang: str = "en") -> dict:
+    """The validation report stored with a version (``rdtr ingest --report`` wrote the same), its messages in
+    ``lang``; ``language`` says which it is: a version loaded before migration 0009 has its report in English
+    only, and then says so in ``language_note``."""
     if not is_plan_id(plan_id):
         raise UnknownPlan(plan_id)
     with db.engine.connect() as conn:
-        doc = conn.execute(
-            text("SELECT validation_report FROM plan_version WHERE plan_id = :p AND version = :v"),
+        row = conn.execute(
+            text(
+                "SELECT validation_report AS en, validation_report_id AS id FROM plan_version "
+                "WHERE plan_id = :p AND version = :v"
+            ),
             {"p": plan_id, "v": version},
-        ).scalar()
-    if doc is None:
+        ).first()
+    if row is None:
         raise NotFound(Message("no_version_of", plan=repr(plan_id), version=str(version)))
-    return doc if isinstance(doc, dict) else json.loads(doc)
+    stored = row.id if lang == "id" and row.id is not None else row.en
+    doc = dict(stored if isinstance(stored, dict) else json.loads(stored))
+    doc["language"] = "id" if stored is row.id else "en"
+    if lang == "id" and doc["language"] == "en":
+        doc["language_note"] = Message("report_english_only")
+    return doc

@@ -16,9 +16,11 @@ from collections.abc import Callable, Iterable, Sequence
 import numpy as np
 import pandas as pd
 import shapely
+from sqlalchemy import text
 
 from rdtr.conditions import RULE_NAMES
 from rdtr.ingest.zones import ZONE_FIELDS, attributes_json
+from rdtr.messages import dumps
 from rdtr.text import kbli_key, name_key
 
 CHUNK_ROWS = 20_000
@@ -432,3 +434,16 @@ def load_places(cur, version_id: int) -> int:
         rows.append((version_id, kind, name, label, keys[0], pg_array(keys), " | ".join(keys), x0, y0, x1, y1, point))
     columns = ["plan_version_id", "kind", "name", "label", "name_key", "keys", "search"]
     return copy_rows(cur, "place", [*columns, "minlon", "minlat", "maxlon", "maxlat", "point"], rows)
+
+
+def finish_version(conn, version_id: int, report: dict) -> None:
+    """Store the version's validation report in English and in Indonesian (migration 0009), then ANALYZE its
+    new partitions: ``rdtr_finish_version``, a definer function, for this transaction's version alone."""
+    conn.execute(
+        text("SELECT rdtr_finish_version(:id, CAST(:en AS jsonb), CAST(:id_ AS jsonb))"),
+        {
+            "id": version_id,
+            "en": json.dumps(report, ensure_ascii=False, default=str),
+            "id_": dumps(report, "id").decode(),
+        },
+    )

@@ -437,12 +437,9 @@ def _write(
                 return IngestResult(plan.id, version, None, True, doc)
             with stages.stage("analyze"):
                 doc = report.to_dict()
-                # The report, then ANALYZE of the new partitions only (of the partitioned parents it would
-                # re-sample every version's): a definer function, for this transaction's version alone.
-                conn.execute(
-                    text("SELECT rdtr_finish_version(:id, CAST(:r AS jsonb))"),
-                    {"r": json.dumps(doc, ensure_ascii=False, default=str), "id": version_id},
-                )
+                # The report (English, and Indonesian beside it), then ANALYZE of the new partitions only (of
+                # the partitioned parents it would re-sample every version's).
+                loader.finish_version(conn, version_id, doc)
             _insert_run(conn, started, plan.id, True, False, version_id, pkg.source, pkg.checksum, doc)
             # The watches' outbox, in this transaction: a load that rolls back notifies nobody.
             watches.write_outbox(conn, plan.id, version, version_id, plan.effective_from)

@@ -174,7 +174,7 @@ def _edge_gaps(union, boundary, to_lonlat) -> dict:
     negative then positive buffer, which keeps a rectangular notch exact), so a sliver along the edge
     neither counts as a gap nor adds its area to the gap it touches; their total area is reported."""
     if boundary is None or shapely.is_empty(boundary):
-        return {"items": [], "boundary": {"source": None, "edge_gaps": "not checked: no [plan] boundary"}}
+        return {"items": [], "boundary": {"source": None, "edge_gaps": Message("edge_gaps_not_checked")}}
     rest = boundary if union is None or shapely.is_empty(union) else shapely.difference(boundary, union)
     r = MIN_EDGE_GAP_WIDTH_M / 2
     opened = shapely.intersection(

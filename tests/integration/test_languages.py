@@ -473,3 +473,120 @@ def test_ogc_errors_in_both_languages(client, sample_plan, path, params, status,
     assert r_id.json()["detail"].startswith(id_), r_id.json()["detail"]
     assert r_en.json()["detail"].startswith(en), r_en.json()["detail"]
     assert r_id.json()["title"] != r_en.json()["title"]
+
+
+# --- plan.toml outside [[parcels]], and the stored report of a loaded version (issue #10, last gaps) ---------------
+
+BAD_SECTIONS = """[plan]
+id = "kota-x"
+name = "RDTR Kota X"
+legal_basis = "Perwali X No. 1 Tahun 2026"
+effective_from = 2026-01-01
+synthetic = "ya"
+
+[zones]
+path = "pola_ruang.gpkg"
+
+[subzones]
+path = "subzona.csv"
+skip_rows = "3"
+header_row = 0
+
+[intensity]
+source = "peta"
+"""
+
+
+def test_plan_toml_sections_say_what_is_wrong_in_both_languages(fresh_client, sample_plan, tokens):
+    files = {"package": ("x.zip", _zip({"plan.toml": BAD_SECTIONS}))}
+    answers = {
+        lang: fresh_client.post("/v1/plans", files=files, headers={"Accept-Language": lang, **tokens["admin"]})
+        for lang in ("en", "id")
+    }
+    assert {r.status_code for r in answers.values()} == {422}, answers["en"].text
+    said = {lang: [e["message"] for e in r.json()["report"]["errors"]] for lang, r in answers.items()}
+    assert said["en"] == [
+        "[plan].synthetic must be true or false",
+        "[subzones].skip_rows must be a list of line numbers",
+        "[subzones].header_row must be a line number ≥ 1",
+        '[intensity].source must be "file" or "zones", got \'peta\'',
+        '[intensity] needs path = "…"',
+    ]
+    assert said["id"] == [
+        "[plan].synthetic harus true atau false",
+        "[subzones].skip_rows harus berupa daftar nomor baris",
+        "[subzones].header_row harus berupa nomor baris ≥ 1",
+        '[intensity].source harus "file" atau "zones", diterima \'peta\'',
+        '[intensity] memerlukan path = "…"',
+    ]
+    assert answers["id"].json()["detail"] == "plan.toml: [plan].synthetic harus true atau false (dan 4 kesalahan lain)"
+    for lang, messages in said.items():
+        assert not {m: _said_in(m, lang) for m in messages if _said_in(m, lang)}, messages
+
+
+@pytest.fixture(scope="module")
+def loaded_report(fresh_database, tmp_path_factory):
+    """A little package with warnings and repairs (free-text intensity, units in cells) loaded as ``laporan``."""
+    from rdtr.ingest import ingest_package
+    from tests.support.ingest import make_package
+
+    root = make_package(tmp_path_factory.mktemp("laporan") / "laporan", "laporan", overlay=False)
+    return ingest_package(fresh_database, root)
+
+
+def test_a_stored_report_is_said_in_the_language_asked(fresh_client, loaded_report):
+    url = f"/v1/plans/laporan/versions/{loaded_report.version}/report"
+    en, id_ = fresh_client.get(url, headers=EN), fresh_client.get(url, headers=ID)
+    assert en.status_code == id_.status_code == 200, (en.text, id_.text)
+    assert en.headers["content-language"] == "en" and id_.headers["content-language"] == "id"
+    en, id_ = en.json(), id_.json()
+    assert (en["language"], id_["language"]) == ("en", "id") and "language_note" not in id_
+    # The same findings: every key, count and where each message comes from; only the sentences differ.
+    assert en.keys() == id_.keys() and en["counts"] == id_["counts"] and en["counts"]["zones"] == 12
+    for bucket in ("errors", "warnings", "repaired"):
+        assert [{k: v for k, v in i.items() if k != "message"} for i in en[bucket]] == [
+            {k: v for k, v in i.items() if k != "message"} for i in id_[bucket]
+        ]
+    assert (id_["n_warnings"], id_["n_repaired"]) == (en["n_warnings"], en["n_repaired"]) == (1, 1)
+    assert [w["message"] for w in en["warnings"]] == [
+        "conditions that stay text only (no rule column): B1, B2, T1, T2; a conformity check they govern needs an "
+        "officer's review"
+    ]
+    assert [w["message"] for w in id_["warnings"]] == [
+        "ketentuan yang tetap berupa teks saja (tanpa kolom aturan): B1, B2, T1, T2; pemeriksaan kesesuaian yang "
+        "diaturnya perlu ditinjau petugas"
+    ]
+    assert id_["repaired"][0]["message"].startswith("KLB '210%' dibaca sebagai persen")
+    assert id_["topology"]["gaps"]["boundary"]["edge_gaps"] == "tidak diperiksa: [plan] boundary tidak ada"
+    assert en["topology"]["gaps"]["boundary"]["edge_gaps"] == "not checked: no [plan] boundary"
+    for lang, doc in (("en", en), ("id", id_)):
+        sentences = [i["message"] for b in ("warnings", "repaired") for i in doc[b]]
+        sentences.append(doc["topology"]["gaps"]["boundary"]["edge_gaps"])
+        assert not {m: _said_in(m, lang) for m in sentences if _said_in(m, lang)}, sentences
+
+
+def test_a_report_stored_before_migration_0009_answers_english_and_says_so(fresh_client, fresh_database, tokens):
+    import tempfile
+    from pathlib import Path
+
+    from sqlalchemy import text
+
+    from rdtr.ingest import ingest_package
+    from tests.support.ingest import make_package
+
+    with tempfile.TemporaryDirectory() as tmp:
+        result = ingest_package(fresh_database, make_package(Path(tmp) / "lama", "lama", overlay=False))
+    with fresh_database.engine.begin() as conn:  # as a version loaded before the column existed
+        conn.execute(
+            text("UPDATE plan_version SET validation_report_id = NULL WHERE id = :v"), {"v": result.plan_version_id}
+        )
+    url = f"/v1/plans/lama/versions/{result.version}/report"
+    en, id_ = fresh_client.get(url, headers=EN), fresh_client.get(url, headers=ID)
+    assert en.status_code == id_.status_code == 200
+    assert en.headers["content-language"] == id_.headers["content-language"] == "en"
+    assert id_.json()["language"] == "en" and id_.json()["warnings"] == en.json()["warnings"]
+    assert id_.json()["language_note"] == (
+        "versi ini dimuat sebelum laporan disimpan dalam bahasa Indonesia: laporannya hanya tersedia dalam "
+        "bahasa Inggris"
+    )
+    assert "language_note" not in en.json()

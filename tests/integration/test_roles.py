@@ -105,6 +105,7 @@ def test_answers_uploads_and_extracts_work_as_the_app_role(app_db, app_client, f
         "CREATE TABLE evil (a int)",
         "INSERT INTO api_token (name, role, token_hash) VALUES ('x', 'admin', 'y')",
         "SELECT rdtr_finish_version(1, '{}'::jsonb)",
+        "SELECT rdtr_finish_version(1, '{}'::jsonb, '{}'::jsonb)",
         "SELECT rdtr_version_partition('zone_part', 1)",
     ],
 )

@@ -1,0 +1,173 @@
+"""Point and parcel answers touch only the partitions of the versions whose extent holds the place
+(``rdtr.answers.sql``: POINT_VERSIONS / PARCEL_VERSIONS, then POINT / PARCEL pruned at executor start-up;
+more candidates than ``VERSION_SLOTS`` take POINT_ALL / PARCEL_ALL). The answers are the same either way.
+
+The module loads plans: it runs on a database of its own (``fresh_database``)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+import shapely
+
+from rdtr.answers import analyze, sql, zoning_at
+from tests.support.ingest import ORIGIN, grid_zones, make_package, to_lonlat
+
+#: Six plans over the same 400 × 300 m (more than VERSION_SLOTS overlap there), and one 20 km away.
+STACKED = [f"stack-{k}" for k in range(6)]
+AWAY = "stack-away"
+
+
+@pytest.fixture(scope="module")
+def plans(fresh_database, tmp_path_factory):
+    """plan id → version id, for the stacked plans and the one away from them."""
+    from rdtr.ingest import ingest_package
+
+    base = tmp_path_factory.mktemp("pruning")
+    versions = {}
+    for k, plan_id in enumerate([*STACKED, AWAY]):
+        origin = (ORIGIN[0] + 20_000.0, ORIGIN[1]) if plan_id == AWAY else ORIGIN
+        codes = [["R-2", "K-1", "R-3", "RTH-2", "R-3", "K-1"][k % 6]] + ["R-2"] * 11
+        zones = grid_zones(origin=origin, codes=codes)
+        pkg = make_package(base / plan_id, plan_id, zones=zones, overlay=False)
+        versions[plan_id] = ingest_package(fresh_database, pkg).plan_version_id
+    return versions
+
+
+def _lonlat(x: float, y: float) -> tuple[float, float]:
+    p = to_lonlat(shapely.Point(x, y))
+    return p.x, p.y
+
+
+def test_every_piece_lies_inside_its_versions_extent(fresh_database, plans):
+    """The extent the candidates come from covers every zone piece (else a point could miss its zone)."""
+    outside = fresh_database.fetch_sql(
+        "SELECT count(*) FROM zone_part zp JOIN plan_version pv ON pv.id = zp.plan_version_id "
+        "WHERE NOT pv.bbox ~ zp.geom"
+    )[0][0]
+    pieces = fresh_database.fetch_sql("SELECT count(*) FROM zone_part")[0][0]
+    assert pieces >= 12 * len(plans) and outside == 0
+
+
+def test_candidates_are_the_versions_in_force_whose_extent_holds_the_point(fresh_database, plans):
+    today = date.today()
+    away = _lonlat(ORIGIN[0] + 20_050.0, ORIGIN[1] + 50.0)
+    rows = fresh_database.fetch(sql.POINT_VERSIONS, (*away, today, None))
+    assert [r.plan_version_id for r in rows] == [plans[AWAY]]
+    stacked = _lonlat(ORIGIN[0] + 50.0, ORIGIN[1] + 50.0)
+    rows = fresh_database.fetch(sql.POINT_VERSIONS, (*stacked, today, None))
+    assert [r.plan_version_id for r in rows] == sorted(plans[p] for p in STACKED)
+    rows = fresh_database.fetch(sql.POINT_VERSIONS, (*stacked, today, "stack-2"))
+    assert [r.plan_version_id for r in rows] == [plans["stack-2"]]
+    # before the plans came into force, none is a candidate
+    assert fresh_database.fetch(sql.POINT_VERSIONS, (*stacked, date(2020, 1, 1), None)) == []
+    nowhere = _lonlat(ORIGIN[0] + 10_000.0, ORIGIN[1] + 50.0)  # between the stack and the plan away
+    assert fresh_database.fetch(sql.POINT_VERSIONS, (*nowhere, today, None)) == []
+    assert zoning_at(fresh_database, *nowhere)["zones"] == []
+
+
+def test_the_pruned_point_query_opens_only_the_candidate_partition(fresh_database, plans):
+    """EXPLAIN of the generic plan: zone_part and zone_edge pruned to one partition before execution."""
+    lon, lat = _lonlat(ORIGIN[0] + 20_050.0, ORIGIN[1] + 50.0)
+    slots = [plans[AWAY]] + [None] * (sql.VERSION_SLOTS - 1)
+    fresh_database.fetch(sql.POINT, (lon, lat, date.today(), None, *slots))  # PREPAREd on some connection
+    with fresh_database.engine.connect() as conn:
+        cur = conn.connection.driver_connection.cursor()
+        cur.execute("SET plan_cache_mode = force_generic_plan")
+        cur.execute(f"PREPARE pruned AS {sql.POINT.sql}")
+        cur.execute(
+            "EXPLAIN (ANALYZE, COSTS OFF) EXECUTE pruned(%s, %s, %s, %s, %s, %s, %s, %s)",
+            (lon, lat, date.today(), None, *slots),
+        )
+        plan = "\n".join(r[0] for r in cur.fetchall())
+        cur.execute("DEALLOCATE pruned")
+    partitions = fresh_database.fetch_sql("SELECT count(*) FROM pg_inherits WHERE inhparent = 'zone_part'::regclass")[
+        0
+    ][0]
+    assert partitions >= len(plans)
+    removed = [int(line.split(":")[1]) for line in plan.splitlines() if "Subplans Removed" in line]
+    # zone_part, and zone_edge twice (the nearest edge, then the edges within reach of it)
+    assert removed == [partitions - 1] * 3, plan
+    assert f"zone_part_v{plans[AWAY]}" in plan
+
+
+def test_answers_are_the_same_pruned_and_unpruned(fresh_database, plans):
+    today = date.today()
+    for x in (50.0, 150.0, 250.0, 100.0):  # inside squares, and on an edge between two
+        lon, lat = _lonlat(ORIGIN[0] + x, ORIGIN[1] + 50.0)
+        pruned = sql.point_rows(fresh_database, lon, lat, today, "stack-1")
+        unpruned = fresh_database.fetch(sql.POINT_ALL, (lon, lat, today, "stack-1"))
+        assert pruned == unpruned and pruned
+        assert {r.plan_version_id for r in pruned} == {plans["stack-1"]}
+
+
+def test_more_overlapping_plans_than_slots_still_answer_every_plan(fresh_database, plans):
+    """Six plans at one point: more than VERSION_SLOTS, so the unpruned form answers — one zone per plan."""
+    assert len(STACKED) > sql.VERSION_SLOTS
+    lon, lat = _lonlat(ORIGIN[0] + 50.0, ORIGIN[1] + 50.0)
+    zones = zoning_at(fresh_database, lon, lat)["zones"]
+    assert sorted((z["plan"]["id"], z["subzone_code"]) for z in zones) == [
+        ("stack-0", "R-2"),
+        ("stack-1", "K-1"),
+        ("stack-2", "R-3"),
+        ("stack-3", "RTH-2"),
+        ("stack-4", "R-3"),
+        ("stack-5", "K-1"),
+    ]
+
+
+def test_a_parcel_is_answered_by_the_plans_it_meets(fresh_database, plans):
+    """A parcel over two squares of the plan away: its two pieces; the same parcel in the stack: six plans."""
+    ring = [(60.0, 40.0), (140.0, 40.0), (140.0, 60.0), (60.0, 60.0), (60.0, 40.0)]
+    for dx, expected in ((20_000.0, {AWAY}), (0.0, set(STACKED))):
+        coords = [list(_lonlat(ORIGIN[0] + dx + x, ORIGIN[1] + y)) for x, y in ring]
+        doc = analyze(fresh_database, {"type": "Polygon", "coordinates": [coords]}, activity="A001")
+        assert {z["plan"]["id"] for z in doc["zones"]} == expected
+        pieces = [z for z in doc["zones"] if z["plan"]["id"] == min(expected)]
+        assert len(pieces) == 2 and abs(sum(z["area_m2"] for z in pieces) - 1600.0) < 5.0
+
+
+def test_a_database_of_few_versions_answers_a_point_in_one_trip(fresh_database, plans, monkeypatch):
+    """Up to FEW_VERSIONS versions, one statement (POINT_ALL); beyond, the candidates then POINT — same rows."""
+    ran: list[str] = []
+    real_fetch = fresh_database.fetch
+
+    def spy(query, params):
+        ran.append(query.name)
+        return real_fetch(query, params)
+
+    monkeypatch.setattr(fresh_database, "fetch", spy)
+    lon, lat = _lonlat(ORIGIN[0] + 20_050.0, ORIGIN[1] + 50.0)
+    answers = {}
+    for few in (1000, 0):
+        monkeypatch.setattr(sql, "FEW_VERSIONS", few)
+        sql._version_counts.clear()
+        ran.clear()
+        answers[few] = sql.point_rows(fresh_database, lon, lat, date.today(), None)
+        expected = [sql.POINT_ALL.name] if few else [sql.POINT_VERSIONS.name, sql.POINT.name]
+        assert ran == expected
+    assert answers[1000] == answers[0] and [r.plan_version_id for r in answers[0]] == [plans[AWAY]]
+
+
+def test_a_database_of_few_versions_answers_a_parcel_in_one_trip(fresh_database, plans, monkeypatch):
+    """The parcel overlay alike: PARCEL_ALL up to FEW_VERSIONS, else PARCEL_VERSIONS then PARCEL — same rows."""
+    ran: list[str] = []
+    real_fetch = fresh_database.fetch
+
+    def spy(query, params):
+        ran.append(query.name)
+        return real_fetch(query, params)
+
+    monkeypatch.setattr(fresh_database, "fetch", spy)
+    ring = [_lonlat(ORIGIN[0] + 20_000.0 + x, ORIGIN[1] + y) for x, y in ((60, 40), (140, 40), (140, 60), (60, 40))]
+    params = ([0], [shapely.to_wkb(shapely.Polygon(ring), hex=True)], date.today(), None)
+    answers = {}
+    for few in (1000, 0):
+        monkeypatch.setattr(sql, "FEW_VERSIONS", few)
+        sql._version_counts.clear()
+        ran.clear()
+        answers[few] = sorted(sql.parcel_rows(fresh_database, params), key=repr)
+        assert ran == ([sql.PARCEL_ALL.name] if few else [sql.PARCEL_VERSIONS.name, sql.PARCEL.name])
+    assert answers[1000] == answers[0]
+    assert sorted(r.kind for r in answers[0]) == ["p", "z", "z"]
