@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from rdtr.messages import Message
+from rdtr.messages import Message, reason
 
 
 @dataclass(frozen=True)
@@ -90,28 +90,29 @@ def parse_rule_value(column: RuleColumn, raw: str):
         try:
             return format_hours(parse_hours(text))
         except ValueError as exc:
-            raise ValueError(f"hours: {exc}") from None
+            raise ValueError(Message("rule_hours", why=reason(exc))) from None
     if column.kind == "list":
         items = [x.strip() for x in text.split(";")]
         items = [x for x in items if x]
         if not items:
-            raise ValueError(f"{column.name} names no approval or document")
+            raise ValueError(Message("rule_list_empty", column=column.name))
         return items
     try:
         number = float(text.replace(",", ".")) if text.count(",") == 1 and "." not in text else float(text)
     except ValueError:
-        raise ValueError(f"{column.name} = {text!r} is not a number") from None
+        raise ValueError(Message("rule_not_number", column=column.name, raw=repr(text))) from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise ValueError(f"{column.name} = {text!r} is not a number")
+        raise ValueError(Message("rule_not_number", column=column.name, raw=repr(text)))
     if column.kind == "integer":
         if not number.is_integer():
-            raise ValueError(f"{column.name} = {text!r} is not a whole number")
+            raise ValueError(Message("rule_not_whole", column=column.name, raw=repr(text)))
         number = int(number)
     if column.low is not None and (number < column.low or (column.kind == "number" and number == column.low)):
-        bound = "more than" if column.kind == "number" else "at least"
-        raise ValueError(f"{column.name} = {text!r} must be {bound} {column.low:g}")
+        key = "rule_more_than" if column.kind == "number" else "rule_at_least"
+        raise ValueError(Message(key, column=column.name, raw=repr(text), low=f"{column.low:g}"))
     if column.high is not None and number > column.high:
-        raise ValueError(f"{column.name} = {text!r} is more than {column.high:g} ({column.unit})")
+        high = f"{column.high:g}"
+        raise ValueError(Message("rule_too_high", column=column.name, raw=repr(text), high=high, unit=column.unit))
     return number
 
 

@@ -297,4 +297,19 @@ INGEST: dict[str, tuple[str, str]] = {
         "effective_from {date} must be after {last}, when version {version} of {plan} took effect",
         "effective_from {date} harus sesudah {last}, saat versi {version} dari {plan} mulai berlaku",
     ),
+    # --- GEOS's validity reasons (rdtr.geos_reasons): English as GEOS writes it, the place kept ---------------
+    "geos_self_intersection": ("Self-intersection{at}", "perpotongan diri {at}"),
+    "geos_ring_self_intersection": ("Ring Self-intersection{at}", "cincin berpotongan dengan dirinya {at}"),
+    "geos_hole_outside": ("Hole lies outside shell{at}", "lubang berada di luar batas luar {at}"),
+    "geos_holes_nested": ("Holes are nested{at}", "lubang bersarang di dalam lubang {at}"),
+    "geos_interior_disconnected": ("Interior is disconnected{at}", "bagian dalam terputus {at}"),
+    "geos_nested_shells": ("Nested shells{at}", "batas luar bersarang {at}"),
+    "geos_duplicate_rings": ("Duplicate Rings{at}", "cincin ganda {at}"),
+    "geos_too_few_points": (
+        "Too few distinct points in geometry component{at}",
+        "titik yang berbeda terlalu sedikit {at}",
+    ),
+    "geos_invalid_coordinate": ("Invalid Coordinate{at}", "koordinat tidak sah {at}"),
+    "geos_ring_open": ("Ring is not closed{at}", "cincin tidak tertutup {at}"),
+    "geos_repeated_point": ("Repeated Point{at}", "titik berulang {at}"),
 }

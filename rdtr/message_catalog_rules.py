@@ -250,4 +250,15 @@ RULES: dict[str, tuple[str, str]] = {
         "lot-size classes of sub-zone {code} overlap ({first} and {second} m²)",
         "kelas luas persil sub-zona {code} tumpang tindih ({first} dan {second} m²)",
     ),
+    # --- a rule column's value (rdtr.conditions.parse_rule_value) ----------------------------------------
+    "rule_hours": ("hours: {why}", "jam: {why}"),
+    "rule_list_empty": ("{column} names no approval or document", "{column} tidak menyebut izin atau dokumen apa pun"),
+    "rule_not_number": ("{column} = {raw} is not a number", "{column} = {raw} bukan angka"),
+    "rule_not_whole": ("{column} = {raw} is not a whole number", "{column} = {raw} bukan bilangan bulat"),
+    "rule_more_than": ("{column} = {raw} must be more than {low}", "{column} = {raw} harus lebih dari {low}"),
+    "rule_at_least": ("{column} = {raw} must be at least {low}", "{column} = {raw} paling sedikit harus {low}"),
+    "rule_too_high": (
+        "{column} = {raw} is more than {high} ({unit})",
+        "{column} = {raw} lebih dari {high} ({unit})",
+    ),
 }

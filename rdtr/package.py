@@ -100,7 +100,7 @@ from typing import Any
 
 from rdtr.conditions import BY_NAME, parse_rule_value
 from rdtr.errors import PackageError
-from rdtr.messages import Message
+from rdtr.messages import Message, reason
 from rdtr.package_spec import (  # noqa: F401 - the specs are part of this module's interface
     IntensitySpec,
     ItbxSpec,
@@ -407,7 +407,7 @@ def _overlay_height(o: dict, i: int, problems: list[str]) -> float | None:
     try:
         return parse_rule_value(BY_NAME["max_height_m"], str(value))
     except ValueError as exc:
-        problems.append(Message("overlay_height", number=i, kind=str(o.get("kind")), why=str(exc)))
+        problems.append(Message("overlay_height", number=i, kind=str(o.get("kind")), why=reason(exc)))
         return None
 
 

@@ -24,6 +24,7 @@ from shapely.geometry import MultiPolygon, Polygon
 
 from rdtr.config import get_settings
 from rdtr.errors import InvalidInput, LimitExceeded
+from rdtr.geos_reasons import geos_reason
 from rdtr.messages import Message
 from rdtr.safe_open import check_driver, check_name, vector_source
 
@@ -238,7 +239,7 @@ def finish(geom, index: int, where: str = "") -> ParcelInput:
     if not valid:
         fixed = _polygonal(shapely.make_valid(geom))
         if fixed is None or fixed.is_empty or fixed.area == 0:
-            reason = shapely.is_valid_reason(geom)
+            reason = geos_reason(shapely.is_valid_reason(geom))
             raise InvalidInput(Message("polygon_unrepairable_area", where=where, reason=reason))
         geom, repaired = fixed, True
     if geom.is_empty or geom.area == 0:

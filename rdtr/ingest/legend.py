@@ -8,7 +8,7 @@ from rdtr.ingest.report import Report
 from rdtr.ingest.rule_tables import Rules, _columns, _read
 from rdtr.ingest.tables import Table, header_key
 from rdtr.ingest.values import clean_text
-from rdtr.messages import Message
+from rdtr.messages import Message, reason
 from rdtr.text import kbli_key
 
 #: Header names of the legend's code and text columns (besides ``[itbx.codes_columns]``).
@@ -73,7 +73,7 @@ def _rule_values(table: Table, line: int, code: str, cells: list[str], rule_idx:
         try:
             value = parse_rule_value(BY_NAME[name], cells[i])
         except ValueError as exc:
-            why = Message("legend_bad_rule", code=repr(code), why=str(exc))
+            why = Message("legend_bad_rule", code=repr(code), why=reason(exc))
             report.error("bad_rule_value", why, file=table.file, row=line, column=table.header[i])
             continue
         if value is not None:

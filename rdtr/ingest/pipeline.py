@@ -330,7 +330,7 @@ def _read_overlay(pkg: Package, spec, report: Report) -> OverlayLayer | None:
         except ValueError as exc:
             fid = str(gdf.index[i])
             where = {"file": file, "feature": fid, "column": spec.height_field}
-            why = Message("overlay_bad_height", kind=spec.kind, feature=fid, field=spec.height_field, why=str(exc))
+            why = Message("overlay_bad_height", kind=spec.kind, feature=fid, field=spec.height_field, why=reason(exc))
             report.error("bad_value", why, **where)
     return OverlayLayer(spec.kind, gdf, names, texts, attributes_json(raw), heights)
 

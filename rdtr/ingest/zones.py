@@ -16,6 +16,7 @@ import pandas as pd
 import pyproj
 import shapely
 
+from rdtr.geos_reasons import geos_reason
 from rdtr.ingest.crs import CrsError, metric, outside_features, resolve_crs, to_wgs84, true_areas
 from rdtr.ingest.report import Report
 from rdtr.ingest.subzones import SubzoneTable, derive_table
@@ -247,7 +248,7 @@ def repair_geometries(gdf: gpd.GeoDataFrame, report: Report, file: str) -> gpd.G
     bad = np.flatnonzero(~valid)
     keep = np.ones(len(geoms), dtype=bool)
     for i in bad:
-        why = shapely.is_valid_reason(geoms[i])  # GEOS's own words, with the place
+        why = geos_reason(shapely.is_valid_reason(geoms[i]))  # GEOS's words (said per language), the place
         fixed = shapely.make_valid(geoms[i])
         polys = [p for p in shapely.get_parts(fixed) if shapely.get_type_id(p) in (3, 6)]
         fixed = shapely.union_all(polys) if polys else None
