@@ -37,6 +37,7 @@ from api.runtime import WorkerThreads, add_read_after
 from rdtr import __version__
 from rdtr.config import get_settings
 from rdtr.db import Database
+from rdtr.db.database import keep_connections
 from rdtr.db.roles import check_service_role
 from rdtr.watches import DeliveryThread
 
@@ -142,7 +143,9 @@ def create_app(database: Database | None = None) -> FastAPI:
         if database is None:  # the service's own database: never as a superuser or the owner unless allowed
             await anyio.to_thread.run_sync(check_service_role, db, get_settings().allow_superuser)
         app.state.db = db
-        app.state.workers = WorkerThreads(get_settings().worker_threads)
+        # The event loop and the worker threads answer all day: each keeps one connection (rdtr.db.database).
+        keep_connections()
+        app.state.workers = WorkerThreads(get_settings().worker_threads, db)
         await anyio.to_thread.run_sync(_warm, db)
         # Watch deliveries: only the service's own database (a test calls rdtr.watches.deliver_pending itself);
         # in every worker process, never one delivery twice (FOR UPDATE SKIP LOCKED).
@@ -160,6 +163,8 @@ def create_app(database: Database | None = None) -> FastAPI:
             if deliveries is not None:
                 await anyio.to_thread.run_sync(deliveries.stop)
             app.state.workers.shutdown()
+            db.release_thread()
+            keep_connections(False)
             if database is None:
                 db.close()
 

@@ -13,6 +13,7 @@ from typing import Any, TypeVar
 from fastapi import Request
 
 from rdtr.db import Database
+from rdtr.db.database import keep_connections
 from rdtr.db.replicas import format_lsn, parse_lsn
 
 T = TypeVar("T")
@@ -78,7 +79,8 @@ class WorkerThreads:
     ``concurrent.futures.Future`` with its lock and callback chain (≈10 against ≈35 µs of CPU per hop,
     measured; see bench/parcel.md)."""
 
-    def __init__(self, threads: int):
+    def __init__(self, threads: int, db: Database | None = None):
+        self._db = db  # each thread keeps one connection of it (rdtr.db.database.keep_connections)
         self._jobs: queue.SimpleQueue = queue.SimpleQueue()
         self._threads = [
             threading.Thread(target=self._serve, name=f"rdtr-work_{i}", daemon=True) for i in range(max(1, threads))
@@ -94,6 +96,14 @@ class WorkerThreads:
         return future
 
     def _serve(self) -> None:
+        keep_connections(self._db is not None)
+        try:
+            self._work()
+        finally:
+            if self._db is not None:
+                self._db.release_thread()
+
+    def _work(self) -> None:
         while (job := self._jobs.get()) is not None:
             loop, future, func = job
             if future.cancelled():

@@ -14,6 +14,12 @@ With read replicas (``RDTR_DATABASE_REPLICA_URLS``, :mod:`rdtr.db.replicas`) the
 per replica; :meth:`Database.reader` is the one choice of where a read goes (answers, tiles, searches,
 downloads), everything else — writes above all — uses this primary pool. A replica's pool shares the
 per-version cache and falls back to the primary when a read on it fails.
+
+A thread that answers all day (the API's event loop and its worker threads, :func:`keep_connections`) keeps
+one pooled connection per database for :meth:`Database.fetch` instead of a checkout and a checkin per answer:
+measured, the pool's bookkeeping was a sixth of a point answer's time on the event loop (bench/point.md). The
+connection stays in the pool's count (checked out), so the pool's bound still holds; it goes back with
+:meth:`Database.release_thread` or :meth:`Database.close`.
 """
 
 from __future__ import annotations
@@ -75,6 +81,14 @@ T = TypeVar("T")
 
 _EXECUTE: dict[tuple[str, int], str] = {}  #: the EXECUTE statement per (query name, parameter count)
 
+_KEEPING = threading.local()  #: ``.on``: this thread keeps its connections (keep_connections)
+
+
+def keep_connections(on: bool = True) -> None:
+    """From now on (``on``) this thread's answers keep one connection per database between statements;
+    only for threads that live as long as the app and are few (the event loop, the worker threads)."""
+    _KEEPING.on = on
+
 
 class Database:
     """One pool on one PostgreSQL/PostGIS database, with the per-version cache of what answers need.
@@ -115,6 +129,10 @@ class Database:
         self.written_lsn = 0
         self.replicas: tuple[Replica, ...] = ()
         self._monitor: ReplicaMonitor | None = None
+        #: the connection each keeping thread holds (keep_connections), and all of them, to give back
+        self._kept = threading.local()
+        self._all_kept: list = []
+        self._kept_lock = threading.Lock()
         if replica_urls and primary is None:
             settings = get_settings()
             pool = {"pool_size": pool_size, "max_overflow": max_overflow}
@@ -142,11 +160,41 @@ class Database:
         """Forget the cached versions and close every pooled connection (the replicas' too)."""
         if self._monitor is not None:
             self._monitor.stop()
+        self._give_back(everyone=True)
         for replica in self.replicas:
+            replica.db._give_back(everyone=True)
             replica.db.engine.dispose()
         if self.primary is None:
             self.versions.clear()
         self.engine.dispose()
+
+    def release_thread(self) -> None:
+        """Give back the connection this thread kept (keep_connections), the replicas' too."""
+        self._give_back()
+        for replica in self.replicas:
+            replica.db._give_back()
+
+    def _give_back(self, everyone: bool = False) -> None:
+        with self._kept_lock:
+            fairies = list(self._all_kept) if everyone else [getattr(self._kept, "fairy", None)]
+            for fairy in fairies:
+                if fairy is not None and fairy in self._all_kept:
+                    self._all_kept.remove(fairy)
+        self._kept.fairy = None
+        for fairy in fairies:
+            if fairy is None:
+                continue
+            try:
+                fairy.driver_connection.autocommit = False
+                fairy.close()
+            except Exception:  # noqa: BLE001 - a connection already gone has nothing to give back
+                pass
+
+    def _forget_kept(self, fairy) -> None:
+        self._kept.fairy = None
+        with self._kept_lock:
+            if fairy in self._all_kept:
+                self._all_kept.remove(fairy)
 
     # --- where a read goes ----------------------------------------------------------------------------
 
@@ -237,18 +285,26 @@ class Database:
         return self._execute(sql, params)
 
     def _execute(self, statement: str, params, prepare: Query | None = None) -> list[tuple]:
-        """One checkout, (PREPARE once,) one statement, one checkin — the hot path of every answer, so flat.
-        A connection the server dropped is discarded and the statement run once more on a fresh one."""
+        """One checkout (or this thread's kept connection), (PREPARE once,) one statement, one checkin — the
+        hot path of every answer, so flat. A connection the server dropped is discarded and the statement run
+        once more on a fresh one."""
+        keep = getattr(_KEEPING, "on", False)
         for attempt in (0, 1):
-            try:
-                fairy = self.engine.raw_connection()
-            except Exception as exc:  # noqa: BLE001 - SQLAlchemy wraps the driver's connect errors
-                if self.primary is not None:  # a replica that refuses connections: the primary answers
-                    self._on_failure(str(exc).strip().splitlines()[0] if str(exc).strip() else "cannot connect")
-                    return self.primary._execute(statement, params, prepare)
-                raise database_unavailable(exc) from None
+            fairy = getattr(self._kept, "fairy", None) if keep else None
+            if fairy is None:
+                try:
+                    fairy = self.engine.raw_connection()
+                except Exception as exc:  # noqa: BLE001 - SQLAlchemy wraps the driver's connect errors
+                    if self.primary is not None:  # a replica that refuses connections: the primary answers
+                        self._on_failure(str(exc).strip().splitlines()[0] if str(exc).strip() else "cannot connect")
+                        return self.primary._execute(statement, params, prepare)
+                    raise database_unavailable(exc) from None
+                fairy.driver_connection.autocommit = True  # one round trip per answer: no BEGIN, no ROLLBACK
+                if keep:
+                    self._kept.fairy = fairy
+                    with self._kept_lock:
+                        self._all_kept.append(fairy)
             conn = fairy.driver_connection
-            conn.autocommit = True  # one round trip per answer: no BEGIN, no ROLLBACK on return
             try:
                 with conn.cursor() as cur:
                     if prepare is not None:
@@ -262,6 +318,8 @@ class Database:
                     rows = cur.fetchall()
             except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:
                 # The server went away: its other pooled connections are gone too, so start a fresh pool.
+                if keep:
+                    self._forget_kept(fairy)
                 fairy.invalidate()
                 fairy.close()
                 self.engine.dispose()
@@ -272,8 +330,9 @@ class Database:
                     raise database_unavailable(exc) from None
                 continue
             except BaseException as exc:
-                conn.autocommit = False
-                fairy.close()
+                if not keep:  # a kept connection stays: in autocommit a failed statement leaves no transaction
+                    conn.autocommit = False
+                    fairy.close()
                 if self.primary is not None and isinstance(exc, psycopg2.extensions.TransactionRollbackError):
                     # a standby cancels a read that conflicts with replay (40001): the primary answers it
                     return self.primary._execute(statement, params, prepare)
@@ -281,8 +340,9 @@ class Database:
                 if missing is not None:
                     raise missing from None
                 raise
-            conn.autocommit = False
-            fairy.close()
+            if not keep:
+                conn.autocommit = False
+                fairy.close()
             return rows
         raise AssertionError("unreachable")
 
