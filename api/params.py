@@ -223,12 +223,22 @@ AT = Param(
     {"type": "string", "format": "date"},
     "answer under the plan versions in force on this date (YYYY-MM-DD); default today",
 )
-PLAN = Param(
-    "plan",
-    plan_id,
-    {"type": "string", "pattern": PLAN_ID_PATTERN, "maxLength": 64},
-    "only this plan (id, e.g. 'bontang')",
-)
+PLAN_ID_SCHEMA = {"type": "string", "pattern": PLAN_ID_PATTERN, "maxLength": 64}
+PLAN = Param("plan", plan_id, PLAN_ID_SCHEMA, "only this plan (id, e.g. 'bontang')")
+
+
+def plan_path(name: str = "plan_id") -> dict:
+    """The OpenAPI description of a plan id in the path (``/v1/plans/{plan_id}/…``); the route checks it
+    with :func:`rdtr.text.is_plan_id`."""
+    return {
+        "name": name,
+        "in": "path",
+        "required": True,
+        "schema": PLAN_ID_SCHEMA,
+        "description": "the plan id, e.g. 'bontang'",
+    }
+
+
 ACTIVITY = Param(
     "activity",
     activity_text,

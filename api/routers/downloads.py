@@ -14,13 +14,13 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import FileResponse, Response
 
-from api.params import integer, problem_responses
+from api.params import integer, plan_path, problem_responses
 from api.routing import LeanRoute
 from api.runtime import in_worker, reader
 from rdtr import downloads
 from rdtr.errors import InvalidInput, UnknownPlan
 from rdtr.messages import Message
-from rdtr.text import PLAN_ID_PATTERN, is_plan_id
+from rdtr.text import is_plan_id
 
 router = APIRouter(tags=["downloads"])
 
@@ -28,13 +28,7 @@ IMMUTABLE = "public, max-age=31536000, immutable"
 #: The QGIS project names the service's address (RDTR_PUBLIC_URL), which configuration may change.
 PROJECT_CACHE_CONTROL = "public, max-age=86400"
 _VERSION = integer(1, 1_000_000_000)
-PLAN_PATH = {
-    "name": "plan_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "pattern": PLAN_ID_PATTERN, "maxLength": 64},
-    "description": "the plan id, e.g. 'bontang'",
-}
+PLAN_PATH = plan_path()
 VERSION_PATH = {
     "name": "version",
     "in": "path",

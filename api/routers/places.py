@@ -15,6 +15,7 @@ from api.params import (
     integer,
     json_response,
     plan_id,
+    plan_path,
     problem_responses,
 )
 from api.routing import LeanRoute
@@ -23,7 +24,6 @@ from rdtr.answers.places import MAX_LIMIT, MAX_PARCEL_ID_CHARS, MAX_QUERY_CHARS,
 from rdtr.errors import InvalidInput
 from rdtr.messages import Message
 from rdtr.models import ParcelByIdAnswer, PlacesAnswer
-from rdtr.text import PLAN_ID_PATTERN
 
 router = APIRouter(tags=["places"], route_class=LeanRoute)
 
@@ -55,13 +55,7 @@ PLACES_QUERY = QuerySpec(
 )
 PARCEL_QUERY = QuerySpec(AT, ACTIVITY, SLIVER_SHARE)
 PARCEL_PATH = [
-    {
-        "name": "plan",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string", "pattern": PLAN_ID_PATTERN, "maxLength": 64},
-        "description": "the plan id, e.g. 'bontang'",
-    },
+    plan_path("plan"),
     {
         "name": "parcel_id",
         "in": "path",

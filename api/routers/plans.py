@@ -13,7 +13,17 @@ from starlette.datastructures import UploadFile
 
 from api.auth import AuthRoute, require_role
 from api.html import PREVIEW_CSP
-from api.params import AT, Param, QuerySpec, bound_body, choice, json_response, language, problem_responses
+from api.params import (
+    AT,
+    Param,
+    QuerySpec,
+    bound_body,
+    choice,
+    json_response,
+    language,
+    plan_path,
+    problem_responses,
+)
 from api.routing import LeanRoute
 from api.runtime import database, in_worker, reader
 from rdtr import audit
@@ -27,7 +37,7 @@ from rdtr.ingest.catalog import get_plan, list_plans, validation_report
 from rdtr.messages import Message
 from rdtr.models import ChangesAnswer
 from rdtr.safe_open import UPLOAD_PREFIX, check_zip_members, unpack_limit
-from rdtr.text import PLAN_ID_PATTERN, is_plan_id
+from rdtr.text import is_plan_id
 
 router = APIRouter(tags=["plans"], route_class=AuthRoute)
 
@@ -183,13 +193,7 @@ CHANGES_QUERY = QuerySpec(
         "json (default); geojson: the changed zones alone; html: a map of them",
     ),
 )
-PLAN_PATH = {
-    "name": "plan_id",
-    "in": "path",
-    "required": True,
-    "schema": {"type": "string", "pattern": PLAN_ID_PATTERN, "maxLength": 64},
-    "description": "the plan id, e.g. 'bontang'",
-}
+PLAN_PATH = plan_path()
 CHANGES_DOC = """What changed between two versions of the plan (`from`, `to`: version numbers, or dates for the
 versions in force on them).
 

@@ -22,6 +22,7 @@ from api.params import (
     QuerySpec,
     json_response,
     parse_json,
+    plan_path,
     problem_responses,
     read_body,
 )
@@ -131,15 +132,7 @@ DELETE_PATH = [
 #: An optional bearer token (OpenAPI: no security, or the bearer scheme).
 OPTIONAL_TOKEN = [{}, {"HTTPBearer": []}]
 LIST_QUERY = QuerySpec(PLAN)
-FEED_PATH = [
-    {
-        "name": "plan_id",
-        "in": "path",
-        "required": True,
-        "schema": {"type": "string", "pattern": PLAN_ID_PATTERN, "maxLength": 64},
-        "description": "the plan id, e.g. 'bontang'",
-    }
-]
+FEED_PATH = [plan_path()]
 
 
 @router.post(
