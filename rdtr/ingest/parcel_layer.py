@@ -95,11 +95,7 @@ def read_parcel_layer(pkg: Package, spec: ParcelLayerSpec, report: Report) -> Pa
     except CrsError as exc:
         report.error("crs", reason(exc), file=file)
         return None
-    zones_repaired = report.counts.get("zones_repaired")
-    gdf = repair_geometries(res.gdf, report, file).to_crs(WGS84)
-    report.count("parcels_repaired", report.counts.pop("zones_repaired", 0))
-    if zones_repaired is not None:
-        report.count("zones_repaired", zones_repaired)
+    gdf = repair_geometries(res.gdf, report, file, counted_as="parcels_repaired").to_crs(WGS84)
     for i in outside_features(gdf):
         report.error("outside_indonesia", Message("parcel_outside_indonesia"), file=file, feature=str(gdf.index[i]))
     raw = raw.loc[gdf.index]

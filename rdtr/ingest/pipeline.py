@@ -302,7 +302,7 @@ def _read_overlay(pkg: Package, spec, report: Report) -> OverlayLayer | None:
     except CrsError as exc:
         report.error("crs", reason(exc), file=file)
         return None
-    gdf = repair_geometries(res.gdf, report, file).to_crs(WGS84)
+    gdf = repair_geometries(res.gdf, report, file, counted_as="overlays_repaired").to_crs(WGS84)
     for i in outside_features(gdf):
         report.error("outside_indonesia", Message("overlay_outside_indonesia"), file=file, feature=str(gdf.index[i]))
     raw = pd.DataFrame(gdf.drop(columns=gdf.geometry.name))

@@ -241,8 +241,11 @@ class _Worker:
             raise self._error
 
 
-def repair_geometries(gdf: gpd.GeoDataFrame, report: Report, file: str) -> gpd.GeoDataFrame:
-    """Invalid polygons made valid (reported per feature), what stays empty dropped; MultiPolygons out."""
+def repair_geometries(
+    gdf: gpd.GeoDataFrame, report: Report, file: str, counted_as: str = "zones_repaired"
+) -> gpd.GeoDataFrame:
+    """Invalid polygons made valid (reported per feature), what stays empty dropped; MultiPolygons out. How
+    many were invalid is added to the report's count ``counted_as`` (one per kind: zones, overlays, parcels)."""
     geoms = np.asarray(gdf.geometry.values)
     valid = shapely.is_valid(geoms)
     bad = np.flatnonzero(~valid)
@@ -279,7 +282,7 @@ def repair_geometries(gdf: gpd.GeoDataFrame, report: Report, file: str) -> gpd.G
     for i in np.flatnonzero(tiny):
         keep[i] = False
         report.warning("empty_geometry", Message("polygon_no_area"), file=file, feature=str(gdf.index[i]))
-    report.count("zones_repaired", len(bad))
+    report.count(counted_as, report.counts.get(counted_as, 0) + len(bad))  # summed over a kind's layers
     out = gdf.set_geometry(gpd.GeoSeries(geoms, index=gdf.index, crs=gdf.crs))
     return out if keep.all() else out.loc[keep]
 

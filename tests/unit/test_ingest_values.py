@@ -150,3 +150,21 @@ def test_srgi2013_and_dgn95_reproject_without_postgis():
             shapely.centroid(np.asarray(ref.geometry.values)),
         )
         assert float(d.max()) < 1e-4  # degrees (~10 m)
+
+
+def test_each_kind_of_layer_counts_its_own_repairs():
+    """Repairs of an overlay or parcel layer never replace the zones' count; two layers of a kind add up."""
+    import geopandas as gpd
+
+    from rdtr.ingest.zones import repair_geometries
+
+    bowtie = shapely.Polygon([(0, 0), (1, 1), (1, 0), (0, 1), (0, 0)])
+    square = shapely.box(0, 0, 1, 1)
+    report = Report()
+    repair_geometries(gpd.GeoDataFrame(geometry=[bowtie, bowtie, square]), report, "zones.gpkg")
+    repair_geometries(gpd.GeoDataFrame(geometry=[bowtie]), report, "kkop.gpkg", counted_as="overlays_repaired")
+    repair_geometries(gpd.GeoDataFrame(geometry=[square]), report, "a.gpkg", counted_as="parcels_repaired")
+    repair_geometries(gpd.GeoDataFrame(geometry=[bowtie]), report, "b.gpkg", counted_as="parcels_repaired")
+    assert report.counts["zones_repaired"] == 2
+    assert report.counts["overlays_repaired"] == 1
+    assert report.counts["parcels_repaired"] == 1
