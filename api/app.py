@@ -33,6 +33,7 @@ from api.routers import (
     web,
     zoning,
 )
+from api.routing import add_routes
 from api.runtime import WorkerThreads, add_read_after
 from rdtr import __version__
 from rdtr.config import get_settings
@@ -181,7 +182,7 @@ def create_app(database: Database | None = None) -> FastAPI:
     )
     problems.install(app)
     for module in ROUTERS:  # tried in this order: the answers first, the documentation pages after
-        app.include_router(module.router)
+        add_routes(app, module.router)
     add_docs(app)
 
     def openapi() -> dict:

@@ -150,6 +150,18 @@ def intensity_for_lot(
     """Intensity for a lot of ``lot_area_m2`` (the whole parcel). Returns ``(intensity, breach)`` where
     ``breach`` describes a minimum-lot-size breach (or a lot below the smallest lot-size class)."""
     rows = intensity_rows(vd, subzone_code, block, feature_id)
+    if not any(r.by_lot_size for r in rows):
+        # No lot-size classes: the values are the same for every lot, kept on the version; only the
+        # minimum lot size is checked against this lot.
+        key = ("lot", subzone_code, block, feature_id)
+        out = vd.derived_memo.get(key)
+        if out is None:
+            out = vd.derived(key, lambda: _intensity_for_lot(vd, rows, subzone_code, 0.0)[0])
+        return out, _lot_breach(out, subzone_code, lot_area_m2)
+    return _intensity_for_lot(vd, rows, subzone_code, lot_area_m2)
+
+
+def _intensity_for_lot(vd: VersionData, rows: list[IntensityRow], subzone_code: str, lot_area_m2: float):
     note = None
     if len({r.variant for r in rows}) > 1:
         note = _variant_note(rows)
@@ -175,15 +187,19 @@ def intensity_for_lot(
         out["lot_area_max_m2"] = row.lot_area_max_m2
     if row.note or note:
         out["note"] = "\n".join(x for x in (row.note, note) if x)
-    breach = None
-    lot_min = out.get("lot_min_m2")
-    if lot_min is not None and lot_area_m2 < lot_min:
-        breach = {
-            "subzone_code": subzone_code,
-            "lot_min_m2": lot_min,
-            "detail": Message("lot_below_min", area=float(lot_area_m2), subzone=subzone_code, low=_g(lot_min)),
-        }
-    return out, breach
+    return out, _lot_breach(out, subzone_code, lot_area_m2)
+
+
+def _lot_breach(intensity: dict, subzone_code: str, lot_area_m2: float) -> dict | None:
+    """The breach of the intensity's minimum lot size by a lot of ``lot_area_m2``, or ``None``."""
+    lot_min = intensity.get("lot_min_m2")
+    if lot_min is None or lot_area_m2 >= lot_min:
+        return None
+    return {
+        "subzone_code": subzone_code,
+        "lot_min_m2": lot_min,
+        "detail": Message("lot_below_min", area=float(lot_area_m2), subzone=subzone_code, low=_g(lot_min)),
+    }
 
 
 # --- activities ----------------------------------------------------------------------------------------
@@ -234,7 +250,16 @@ def unknown_activity(query: str, versions: Iterable[VersionData]) -> NotFound:
 
 
 def activity_cell(vd: VersionData, activity: Activity, subzone_code: str) -> dict:
-    """The activity at one sub-zone: ``{code, name, class, codes, conditions, class_name}``."""
+    """The activity at one sub-zone: ``{code, name, class, codes, conditions, class_name}``, built once per
+    version, activity and sub-zone (a loaded ITBX never changes; answers share it and do not change it)."""
+    key = ("cell", activity.id, subzone_code)
+    got = vd.derived_memo.get(key)
+    if got is None:
+        got = vd.derived(key, lambda: _activity_cell(vd, activity, subzone_code))
+    return got
+
+
+def _activity_cell(vd: VersionData, activity: Activity, subzone_code: str) -> dict:
     cell = vd.cells_for(activity).get(subzone_code)
     out = {"code": activity.code, "name": activity.name}
     if cell is None:

@@ -72,8 +72,10 @@ def _codes(pieces: list[Piece]) -> list[str]:
 
 
 def _strictest_condition(p: Piece, field: str, smallest: bool = True) -> ConditionRule | None:
+    if not p.conditions or p.sliver:
+        return None
     rules = [c for c in p.conditions if getattr(c, field) is not None]
-    if not rules or p.sliver:
+    if not rules:
         return None
     pick = min if smallest else max
     return pick(rules, key=lambda c: getattr(c, field))

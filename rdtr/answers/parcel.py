@@ -11,7 +11,6 @@ from collections import defaultdict
 from datetime import date
 
 import psycopg2.errors
-import shapely
 
 from rdtr.answers import sql
 from rdtr.answers.assemble import activity_cell, find_activity, intensity_for_lot, r2, unknown_activity, zone_static
@@ -100,7 +99,7 @@ def _overlay_rows(db: Database, parcels: list[ParcelInput], at: date, plan: str 
     the batch is halved until the parcels it fails on are found; those get an ``error``, the rest answers."""
     params = (
         [p.index for p in parcels],
-        shapely.to_wkb([p.geom for p in parcels], hex=True, output_dimension=2).tolist(),
+        [p.wkb_hex() for p in parcels],
         at,
         plan,
     )

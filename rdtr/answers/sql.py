@@ -35,13 +35,11 @@ import weakref
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from rdtr.db import Query
+from rdtr.earth import E2, A
 from rdtr.versions import IN_FORCE_SQL
 
 if TYPE_CHECKING:
     from rdtr.db import Database
-
-E2 = 0.00669437999014  # WGS 84 first eccentricity squared
-A = 6378137.0  # WGS 84 semi-major axis, m
 
 
 def _positional(sql: str, mapping: dict[str, str]) -> str:

@@ -11,7 +11,7 @@ import pytest
 from shapely.geometry import Polygon, box, mapping
 
 from rdtr.errors import InvalidInput
-from rdtr.parcel_input import parse_geojson, read_parcel_file
+from rdtr.parcel_input import geodesic_area, local_area, parse_geojson, read_parcel_file
 from tests.support.ingest import to_lonlat
 
 # A 30 m × 20 m block in Bontang, in UTM 50N (the sample's CRS) and in lon/lat.
@@ -109,6 +109,46 @@ def test_a_batch_flags_bad_features_without_failing_the_rest():
     assert [p.ok for p in batch.parcels] == [True, False, False]
     assert [p.id for p in batch.parcels] == ["ok", "point", "open"]
     assert "not closed" in batch.parcels[2].error
+
+
+def test_the_geometry_is_what_was_sent_holes_and_parts_included():
+    """The parcel's geometry (and the WKB the overlay query gets) is built from the checked rings: the same
+    polygon as shapely builds, holes and MultiPolygon parts included, and 2-D whatever the input."""
+    import shapely
+
+    outer = to_lonlat(box(551_000, 9_000, 551_060, 9_040))
+    hole = to_lonlat(box(551_010, 9_010, 551_020, 9_020))
+    with_hole = Polygon(outer.exterior.coords, [hole.exterior.coords])
+    other = to_lonlat(box(551_100, 9_000, 551_130, 9_020))
+    for geom in (with_hole, shapely.MultiPolygon([with_hole, other])):
+        doc = mapping(geom)
+        doc["coordinates"] = shapely.geometry.mapping(shapely.force_3d(geom, 7.0))["coordinates"]  # x, y, z
+        parcel = parse_geojson(doc).parcels[0]
+        assert parcel.geom.geom_type == geom.geom_type and parcel.geom.equals_exact(geom, 1e-12)
+        assert not parcel.geom.has_z and shapely.from_wkb(bytes.fromhex(parcel.wkb_hex())).equals_exact(geom, 1e-12)
+        assert parcel.vertices == shapely.get_num_coordinates(geom)
+        assert parcel.area_m2 == pytest.approx(geodesic_area(geom), rel=1e-12)
+        assert local_area(geom) == pytest.approx(parcel.area_m2, rel=0.001)
+
+
+def test_the_area_limit_is_the_geodesic_area(monkeypatch):
+    """The quick local-metric estimate only decides when the geodesic measure is needed: a parcel just under
+    the limit passes, one just over is refused with its geodesic area."""
+    from rdtr.config import get_settings
+
+    g = mapping(to_lonlat(UTM_BOX))
+    area = geodesic_area(to_lonlat(UTM_BOX))
+    monkeypatch.setenv("RDTR_MAX_PARCEL_AREA_M2", str(area * 1.0001))
+    get_settings.cache_clear()
+    try:
+        assert parse_geojson(g).parcels[0].ok
+        monkeypatch.setenv("RDTR_MAX_PARCEL_AREA_M2", str(area * 0.9999))
+        get_settings.cache_clear()
+        with pytest.raises(InvalidInput, match=f"{round(area)}"):
+            parse_geojson(g)
+    finally:
+        monkeypatch.undo()
+        get_settings.cache_clear()
 
 
 def test_a_batch_above_the_limit_is_refused(monkeypatch):
