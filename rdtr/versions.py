@@ -46,6 +46,7 @@ INTENSITY_FIELDS = tuple(m.field for m in INTENSITY)  #: the intensity table's c
 #: Bounds on the per-version memos (a dense city has ~100,000 zones; these keep memory flat beyond that).
 ZONE_MEMO_MAX = 200_000
 IN_FORCE_TTL_S = 5.0  #: a version loaded meanwhile is seen by the cold paths within this time
+EXTENTS_TTL_S = 30.0  #: how long the versions' extents are trusted (only speed depends on it: rdtr.answers.sql)
 
 
 def versions_in_force(conn, at: date, plan: str | None = None) -> list[dict]:
@@ -210,6 +211,7 @@ class VersionCache:
         self.max_versions = max_versions
         self._versions: OrderedDict[int, VersionData] = OrderedDict()
         self._in_force: dict[tuple, tuple[float, list[int]]] = {}
+        self._extents: Extents | None = None
         self._lock = threading.Lock()
         self.tiles = BytesLRU(tile_bytes)
 
@@ -257,13 +259,46 @@ class VersionCache:
         """Forget which versions are in force (a version was just loaded through this database object;
         other processes see it within ``IN_FORCE_TTL_S``)."""
         self._in_force.clear()
+        self._extents = None
+
+    def extents(self) -> Extents:
+        """Every version's extent, read at most every ``EXTENTS_TTL_S`` seconds (:class:`Extents`)."""
+        got = self._extents
+        if got is None or time.monotonic() - got.read_at > EXTENTS_TTL_S:
+            rows = self.db.fetch_sql(
+                "SELECT id, plan_id, ST_XMin(bbox), ST_YMin(bbox), ST_XMax(bbox), ST_YMax(bbox) FROM plan_version"
+            )
+            got = self._extents = Extents(time.monotonic(), max((r[0] for r in rows), default=0), tuple(rows))
+        return got
 
     def clear(self) -> None:
         """Forget everything (tests; a process never needs it: versions never change)."""
         with self._lock:
             self._versions.clear()
             self._in_force.clear()
+            self._extents = None
         self.tiles.clear()
+
+
+@dataclass(frozen=True)
+class Extents:
+    """Every plan version's id, plan and extent (lon/lat; ``None`` when unknown) as read at ``read_at``
+    (``time.monotonic()``), and the newest version id then. The answers use it to read only the partitions
+    of the versions whose extent holds the place; a version loaded since has a higher id, which the answer's
+    SQL checks (``rdtr.answers.sql``), so a stale copy costs speed, never an answer."""
+
+    read_at: float
+    newest: int
+    boxes: tuple  #: (id, plan_id, xmin, ymin, xmax, ymax)
+
+    def candidates(self, xmin: float, ymin: float, xmax: float, ymax: float, plan: str | None) -> list[int]:
+        """The versions (of ``plan``, if given) whose extent meets the box, or that have none."""
+        return [
+            pv
+            for pv, plan_id, x0, y0, x1, y1 in self.boxes
+            if (plan is None or plan_id == plan)
+            and (x0 is None or (x0 <= xmax and xmin <= x1 and y0 <= ymax and ymin <= y1))
+        ]
 
 
 def _iso(value: Any) -> str | None:

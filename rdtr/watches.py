@@ -37,6 +37,7 @@ from sqlalchemy import text
 from rdtr import messages
 from rdtr.config import get_settings
 from rdtr.db import Database
+from rdtr.db.database import prepare_once
 from rdtr.errors import InvalidInput, NotFound, RdtrError
 from rdtr.messages import Message
 from rdtr.parcel_input import parse_geojson
@@ -308,10 +309,7 @@ class InTransaction(Database):
         fairy = self.conn.connection  # the pooled connection: its "prepared" set is the pool's, kept consistent
         with fairy.dbapi_connection.cursor() as cur:
             if prepare is not None:
-                prepared = fairy.info.setdefault("prepared", set())
-                if prepare.name not in prepared:
-                    cur.execute(f"PREPARE {prepare.name} AS {prepare.sql}")
-                    prepared.add(prepare.name)
+                prepare_once(fairy.info, cur, prepare)
             cur.execute(statement, params)
             return cur.fetchall()
 

@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import date
 
 import psycopg2.errors
+import shapely
 
 from rdtr.answers import sql
 from rdtr.answers.assemble import activity_cell, find_activity, intensity_for_lot, r2, unknown_activity, zone_static
@@ -103,8 +104,9 @@ def _overlay_rows(db: Database, parcels: list[ParcelInput], at: date, plan: str 
         at,
         plan,
     )
+    box = tuple(shapely.total_bounds([p.geom for p in parcels]).tolist())
     try:
-        return sql.parcel_rows(db, params)
+        return sql.parcel_rows(db, params, box)
     except psycopg2.errors.InternalError as exc:  # XX000: a GEOS exception inside the query
         if len(parcels) == 1:
             parcels[0].error = (

@@ -1,5 +1,5 @@
-"""The SQL of the answers (point, parcel: two round trips, below); the version choice is rdtr.versions' own
-SQL, inlined.
+"""The SQL of the answers (point, parcel: one round trip, or two on many overlapping plans, below); the
+version choice is rdtr.versions' own SQL, inlined.
 
 Units: m and m². Areas are geodesic (PostGIS ``geography``, WGS 84 spheroid). Distances and edge lengths
 are measured in the *local metric* of the place: longitude and latitude scaled by the ellipsoid's metres
@@ -17,22 +17,32 @@ road zone with thousands of vertices.
 Many plans on one instance: ``zone_part`` and ``zone_edge`` have one partition per plan version, and a
 generic plan that reaches them through a version chosen *inside* the query (a sub-select, a join) prunes
 only at run time — every partition's scan is still initialised, so a point costs O(versions) (≈ 8 ms with
-200). So an answer is two round trips: first the versions in force whose extent (``plan_version.bbox``)
-holds the point or meets a parcel (:data:`POINT_VERSIONS`, :data:`PARCEL_VERSIONS`; plan_version only),
-then the answer with those ids as parameters (``VERSION_SLOTS`` of them), which PostgreSQL prunes to at
-executor start-up. More candidates than slots (plans overlapping at one place, a batch across many plans)
-take the unpruned form (``POINT_ALL``, ``PARCEL_ALL``): same SQL, versions chosen inside; so does a
-database of ``FEW_VERSIONS`` versions, where one round trip is cheaper. What stays O(versions) on
-PostgreSQL 15: a generic plan locks every partition it names at each execution, pruned or not (≈ 0.4 ms
-with 200 versions, see bench/README.md "National size").
+200). So the versions' extents (``plan_version.bbox``) choose what an answer reads:
+
+1. When exactly one version's extent holds the place (the usual case: cities do not overlap), the answer
+   reads that version's own partitions (:func:`point_one`, :func:`parcel_one`; one prepared statement per
+   version, the least used ones deallocated by rdtr.db.database) in one round trip. The extents are the
+   process's copy (``VersionCache.extents``, read every 30 s); the statement also checks that the newest
+   version is still the one that copy knew, and answers nothing otherwise, so a version loaded meanwhile
+   sends the answer on to step 2 instead of being missed.
+2. Otherwise two round trips: the versions in force whose extent holds the point or meets a parcel
+   (:data:`POINT_VERSIONS`, :data:`PARCEL_VERSIONS`; plan_version only), then the answer with those ids as
+   parameters (``VERSION_SLOTS`` of them), which PostgreSQL prunes to at executor start-up. It still locks
+   every partition the generic plan names at each execution (PostgreSQL 15; ≈ 0.4 ms with 200 versions).
+3. More candidates than slots (plans overlapping at one place, a batch across many plans) take the unpruned
+   form (``POINT_ALL``, ``PARCEL_ALL``): same SQL, versions chosen inside; so does a database of
+   ``FEW_VERSIONS`` versions, where one round trip over every partition is cheapest.
+
+Measured in bench/README.md "National size".
 """
 
 from __future__ import annotations
 
+import functools
 import re
-import time
-import weakref
 from typing import TYPE_CHECKING, Any, NamedTuple
+
+import psycopg2.errors
 
 from rdtr.db import Query
 from rdtr.earth import E2, A
@@ -68,15 +78,18 @@ def metres_per_degree(phi: str) -> tuple[str, str]:
     return kx, ky
 
 
-def _edge_distance(geom: str, zone_id: str, version_id: str, phi: str, kx: str, ky: str, slots: str = "") -> str:
+def _edge_distance(
+    geom: str, zone_id: str, version_id: str, phi: str, kx: str, ky: str, slots: str = "", edges: str = "zone_edge"
+) -> str:
     # zone_edge is partitioned by plan version: naming the version lets PostgreSQL prune to one partition
-    # per row at run time; ``slots`` (parameters) prunes the others away before any of them is opened.
+    # per row at run time; ``slots`` (parameters) prunes the others away before any of them is opened;
+    # ``edges`` names one version's partition outright.
     among = f" AND e.plan_version_id IN ({slots})" if slots else ""
     return f"""(SELECT min(ST_Distance(ST_Scale(e.geom, {kx}, {ky}), ST_Scale({geom}, {kx}, {ky})))
-            FROM zone_edge e
+            FROM {edges} e
            WHERE e.zone_id = {zone_id} AND e.plan_version_id = {version_id}{among}
              AND ST_DWithin(e.geom, {geom},
-                   (SELECT e2.geom <-> {geom} FROM zone_edge e2
+                   (SELECT e2.geom <-> {geom} FROM {edges} e2
                      WHERE e2.zone_id = {zone_id} AND e2.plan_version_id = {version_id}{among.replace("e.", "e2.")}
                      ORDER BY e2.geom <-> {geom} LIMIT 1) * 1.01 / cos({phi}) + 1e-9))"""
 
@@ -137,16 +150,26 @@ PARCEL_VERSIONS = Query(
 _PKX, _PKY = metres_per_degree("pt.phi")
 
 
-def _point_sql(slots: str) -> str:
-    """The point answer; zones of the versions ``slots`` (parameters), or of all in force if empty."""
+def _partitions(pv: int | None) -> tuple[str, str, str]:
+    """(zone_part, zone_edge, guard): the tables an answer reads — version ``pv``'s own partitions when given —
+    and, then, the condition that the newest version is still the one the caller knew (parameter ``$5``)."""
+    if pv is None:
+        return "zone_part", "zone_edge", ""
+    return f"zone_part_v{int(pv)}", f"zone_edge_v{int(pv)}", " WHERE (SELECT max(id) FROM plan_version) = $5::int"
+
+
+def _point_sql(slots: str, pv: int | None = None) -> str:
+    """The point answer; zones of the versions ``slots`` (parameters), of version ``pv`` alone, or of all in
+    force if neither."""
     versions = slots or "SELECT id FROM v"
-    edge = _edge_distance("pt.g", "z.id", "z.plan_version_id", "pt.phi", _PKX, _PKY, slots)
+    parts, edges, guard = _partitions(pv)
+    edge = _edge_distance("pt.g", "z.id", "z.plan_version_id", "pt.phi", _PKX, _PKY, slots, edges)
     return f"""
 WITH v AS ({in_force("$3", "$4")}),
-pt AS (SELECT ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4326) AS g, radians($2::float8) AS phi),
+pt AS (SELECT ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4326) AS g, radians($2::float8) AS phi{guard}),
 hit AS (
   SELECT DISTINCT zp.zone_id
-    FROM zone_part zp, pt
+    FROM {parts} zp, pt
    WHERE ST_Intersects(zp.geom, pt.g) AND zp.plan_version_id IN ({versions})
 )
 SELECT z.plan_version_id, z.id, z.subzone_code, z.subzone_name, z.zone_code, z.zone_name,
@@ -196,24 +219,26 @@ _KX, _KY = metres_per_degree("f.phi")
 # ST_Intersection never sees a whole large zone; a part that covers the parcel needs no intersection.
 # A parcel in a single zone (of a plan) has no zone edge inside it, so only its distance to that zone's
 # edge is measured; a parcel split between zones gets, per piece, the length of the zone's edge inside it.
-def _parcel_sql(slots: str) -> str:
-    """The parcel overlay; pieces of the versions ``slots`` (parameters), or of all in force if empty."""
+def _parcel_sql(slots: str, pv: int | None = None) -> str:
+    """The parcel overlay; pieces of the versions ``slots`` (parameters), of version ``pv`` alone, or of all
+    in force if neither."""
     versions = slots or "SELECT id FROM v"
     among = f" AND e.plan_version_id IN ({slots})" if slots else ""
-    dist = _edge_distance("p.g", "z.id", "z.plan_version_id", "p.phi", "p.kx", "p.ky", slots)
+    parts, edges, guard = _partitions(pv)
+    dist = _edge_distance("p.g", "z.id", "z.plan_version_id", "p.phi", "p.kx", "p.ky", slots, edges)
     return f"""
 WITH v AS ({in_force("$3", "$4")}),
 p AS MATERIALIZED (
   SELECT t.ord, gg.g, ST_Area(gg.g::geography) AS area, f.phi, {_KX} AS kx, {_KY} AS ky
     FROM unnest($1::int[], $2::text[]) AS t(ord, hex),
          LATERAL (SELECT ST_SetSRID(t.hex::geometry, 4326) AS g) AS gg,
-         LATERAL (SELECT radians(ST_Y(ST_Centroid(gg.g))) AS phi) AS f
+         LATERAL (SELECT radians(ST_Y(ST_Centroid(gg.g))) AS phi) AS f{guard}
 ),
 part AS (
   SELECT p.ord, zp.zone_id, zp.plan_version_id,
          CASE WHEN ST_Covers(zp.geom, p.g) THEN p.area
               ELSE ST_Area(ST_Intersection(zp.geom, p.g)::geography) END AS a
-    FROM p JOIN zone_part zp ON ST_Intersects(zp.geom, p.g)
+    FROM p JOIN {parts} zp ON ST_Intersects(zp.geom, p.g)
    WHERE zp.plan_version_id IN ({versions})
 ),
 piece AS (
@@ -224,7 +249,7 @@ piece AS (
 SELECT 'z' AS kind, piece.ord, z.plan_version_id, z.id, piece.area,
        CASE WHEN piece.n > 1 THEN
             (SELECT coalesce(sum(ST_Length(ST_Scale(ST_Intersection(e.geom, p.g), p.kx, p.ky))), 0)
-               FROM zone_edge e
+               FROM {edges} e
               WHERE e.zone_id = z.id AND e.plan_version_id = z.plan_version_id{among}
                 AND ST_Intersects(e.geom, p.g))
             ELSE 0.0 END AS len,
@@ -283,19 +308,42 @@ PARCEL = Query("rdtr_parcel_v6", PARCEL_SQL, ParcelRow)
 PARCEL_ALL = Query("rdtr_parcel_v6_all", _parcel_sql(""), ParcelRow)
 
 #: Up to this many versions in the database, the one-trip forms (POINT_ALL, PARCEL_ALL: every partition probed)
-#: are cheaper than choosing the versions first (a round trip, ≈ 0.1 ms; each partition probed costs ≈ 0.04 ms).
+#: are cheaper than choosing the versions first.
 FEW_VERSIONS = 2
-VERSION_COUNT_TTL_S = 30.0  #: how long a database's version count is trusted (only speed depends on it)
-_version_counts: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+@functools.lru_cache(maxsize=1024)
+def point_one(pv: int) -> Query:
+    """:data:`POINT` over version ``pv``'s own partitions: ``$1 lon, $2 lat, $3 at, $4 plan, $5`` the newest
+    version id the caller knows (a newer one makes it answer nothing, and the caller ask again)."""
+    return Query(f"rdtr_point_v6_pv{int(pv)}", _point_sql("", pv), PointRow)
+
+
+@functools.lru_cache(maxsize=1024)
+def parcel_one(pv: int) -> Query:
+    """:data:`PARCEL` over version ``pv``'s own partitions (``$5`` as in :func:`point_one`; no 'p' row when
+    the caller's newest version is not the newest)."""
+    return Query(f"rdtr_parcel_v6_pv{int(pv)}", _parcel_sql("", pv), ParcelRow)
+
+
+def _one_version(db: Database, query_of, box: tuple, at, plan: str | None, params: tuple) -> list | None:
+    """The rows of the one version whose extent holds ``box`` — read from its own partitions in one round
+    trip (no candidates query, and no lock on the other versions' partitions) — or ``None`` when that is not
+    the case or not known: no version or several, a version loaded or removed since the extents were read."""
+    extents = db.versions.extents()
+    ids = extents.candidates(*box, plan)
+    if len(ids) != 1:
+        return None
+    try:
+        return db.fetch(query_of(ids[0]), (*params, at, plan, extents.newest)) or None
+    except psycopg2.errors.UndefinedTable:  # the version was removed (a test, a bench): read the extents again
+        db.versions.forget_in_force()
+        return None
 
 
 def _few_versions(db: Database) -> bool:
-    """Whether ``db`` holds at most FEW_VERSIONS plan versions (counted at most every VERSION_COUNT_TTL_S)."""
-    now = time.monotonic()
-    hit = _version_counts.get(db)
-    if hit is None or now - hit[0] > VERSION_COUNT_TTL_S:
-        hit = _version_counts[db] = (now, db.fetch_sql("SELECT count(*) FROM plan_version")[0][0])
-    return hit[1] <= FEW_VERSIONS
+    """Whether ``db`` holds at most FEW_VERSIONS plan versions (as of its extents, read every 30 s)."""
+    return len(db.versions.extents().boxes) <= FEW_VERSIONS
 
 
 def _candidates(db: Database, query: Query, params: tuple) -> list[int] | None:
@@ -308,6 +356,9 @@ def point_rows(db: Database, lon: float, lat: float, at, plan: str | None) -> li
     """The zones covering the point (EPSG:4326) in the versions in force on ``at``: :data:`POINT` rows."""
     if _few_versions(db):
         return db.fetch(POINT_ALL, (lon, lat, at, plan))
+    rows = _one_version(db, point_one, (lon, lat, lon, lat), at, plan, (lon, lat))
+    if rows is not None:
+        return rows
     slots = _candidates(db, POINT_VERSIONS, (lon, lat, at, plan))
     if slots is None:
         return db.fetch(POINT_ALL, (lon, lat, at, plan))
@@ -316,10 +367,16 @@ def point_rows(db: Database, lon: float, lat: float, at, plan: str | None) -> li
     return db.fetch(POINT, (lon, lat, at, plan, *slots))
 
 
-def parcel_rows(db: Database, params: tuple) -> list[ParcelRow]:
-    """:data:`PARCEL` rows for ``(ords, EWKB hex, at, plan)``, pruned to the versions the parcels meet."""
+def parcel_rows(db: Database, params: tuple, box: tuple | None = None) -> list[ParcelRow]:
+    """:data:`PARCEL` rows for ``(ords, EWKB hex, at, plan)``, pruned to the versions the parcels meet;
+    ``box`` (lon/lat, the parcels' together) lets one version's parcels be answered in one round trip."""
     ords, hexes, at, plan = params
-    slots = None if _few_versions(db) else _candidates(db, PARCEL_VERSIONS, (hexes, at, plan))
+    if _few_versions(db):
+        return db.fetch(PARCEL_ALL, params)
+    rows = _one_version(db, parcel_one, box, at, plan, (ords, hexes)) if box is not None else None
+    if rows is not None:
+        return rows
+    slots = _candidates(db, PARCEL_VERSIONS, (hexes, at, plan))
     if slots is None:
         return db.fetch(PARCEL_ALL, params)
     return db.fetch(PARCEL, (*params, *slots))

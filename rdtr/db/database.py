@@ -25,6 +25,7 @@ connection stays in the pool's count (checked out), so the pool's bound still ho
 from __future__ import annotations
 
 import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
@@ -43,6 +44,10 @@ from rdtr.errors import as_schema_missing, database_unavailable
 #: planning one parcel's overlay costs ~1.7 ms against ~0.6 ms to run it, and PostgreSQL's default ("auto")
 #: keeps re-planning it because the generic plan's cost estimate for an unknown array looks high.
 SESSION_OPTIONS = "-c jit=off -c plan_cache_mode=force_generic_plan"
+#: Prepared statements kept per connection, least recently used deallocated beyond: the fixed answers
+#: and the per-version ones (rdtr.answers.sql.point_one, parcel_one): enough for 100 plans × 2 questions; a
+#: statement's plan takes ≈ 0.2 MB in its backend (bench/README.md "National size").
+PREPARED_MAX = 256
 #: An unreachable server fails a request within this many seconds instead of hanging it.
 CONNECT_TIMEOUT_S = 5
 
@@ -88,6 +93,21 @@ def keep_connections(on: bool = True) -> None:
     """From now on (``on``) this thread's answers keep one connection per database between statements;
     only for threads that live as long as the app and are few (the event loop, the worker threads)."""
     _KEEPING.on = on
+
+
+def prepare_once(info: dict, cur, query: Query) -> None:
+    """PREPARE ``query`` on the connection of ``cur`` unless it already is (``info``: the pooled connection's
+    own dict); beyond ``PREPARED_MAX`` statements the least recently used is deallocated."""
+    prepared = info.get("prepared")
+    if prepared is None:
+        prepared = info["prepared"] = OrderedDict()
+    if query.name in prepared:
+        prepared.move_to_end(query.name)
+        return
+    cur.execute(f"PREPARE {query.name} AS {query.sql}")
+    prepared[query.name] = True
+    while len(prepared) > PREPARED_MAX:  # per-version statements (rdtr.answers.sql): keep the recent ones
+        cur.execute(f"DEALLOCATE {prepared.popitem(last=False)[0]}")
 
 
 class Database:
@@ -308,12 +328,7 @@ class Database:
             try:
                 with conn.cursor() as cur:
                     if prepare is not None:
-                        prepared = fairy.info.get("prepared")
-                        if prepared is None:
-                            prepared = fairy.info["prepared"] = set()
-                        if prepare.name not in prepared:
-                            cur.execute(f"PREPARE {prepare.name} AS {prepare.sql}")
-                            prepared.add(prepare.name)
+                        prepare_once(fairy.info, cur, prepare)
                     cur.execute(statement, params)
                     rows = cur.fetchall()
             except (psycopg2.OperationalError, psycopg2.InterfaceError) as exc:

@@ -1,6 +1,7 @@
 """Point and parcel answers touch only the partitions of the versions whose extent holds the place
-(``rdtr.answers.sql``: POINT_VERSIONS / PARCEL_VERSIONS, then POINT / PARCEL pruned at executor start-up;
-more candidates than ``VERSION_SLOTS`` take POINT_ALL / PARCEL_ALL). The answers are the same either way.
+(``rdtr.answers.sql``: one version's own partitions when its extent alone holds the place; else
+POINT_VERSIONS / PARCEL_VERSIONS, then POINT / PARCEL pruned at executor start-up; more candidates than
+``VERSION_SLOTS`` take POINT_ALL / PARCEL_ALL). The answers are the same either way.
 
 The module loads plans: it runs on a database of its own (``fresh_database``)."""
 
@@ -142,12 +143,23 @@ def test_a_database_of_few_versions_answers_a_point_in_one_trip(fresh_database, 
     answers = {}
     for few in (1000, 0):
         monkeypatch.setattr(sql, "FEW_VERSIONS", few)
-        sql._version_counts.clear()
+        fresh_database.versions.clear()
+        fresh_database.versions.extents()
         ran.clear()
         answers[few] = sql.point_rows(fresh_database, lon, lat, date.today(), None)
-        expected = [sql.POINT_ALL.name] if few else [sql.POINT_VERSIONS.name, sql.POINT.name]
+        # beyond FEW_VERSIONS: the one version whose extent holds the point, from its own partitions
+        expected = [sql.POINT_ALL.name] if few else [sql.point_one(plans[AWAY]).name]
         assert ran == expected
     assert answers[1000] == answers[0] and [r.plan_version_id for r in answers[0]] == [plans[AWAY]]
+    # one plan asked for among those stacked there: its own partitions; all six: the candidates, then (more
+    # than VERSION_SLOTS) the unpruned statement
+    stacked = _lonlat(ORIGIN[0] + 50.0, ORIGIN[1] + 50.0)
+    ran.clear()
+    rows = sql.point_rows(fresh_database, *stacked, date.today(), "stack-2")
+    assert ran == [sql.point_one(plans["stack-2"]).name] and {r.plan_version_id for r in rows} == {plans["stack-2"]}
+    ran.clear()
+    rows = sql.point_rows(fresh_database, *stacked, date.today(), None)
+    assert ran == [sql.POINT_VERSIONS.name, sql.POINT_ALL.name] and len({r.plan_version_id for r in rows}) == 6
 
 
 def test_a_database_of_few_versions_answers_a_parcel_in_one_trip(fresh_database, plans, monkeypatch):
@@ -163,11 +175,57 @@ def test_a_database_of_few_versions_answers_a_parcel_in_one_trip(fresh_database,
     ring = [_lonlat(ORIGIN[0] + 20_000.0 + x, ORIGIN[1] + y) for x, y in ((60, 40), (140, 40), (140, 60), (60, 40))]
     params = ([0], [shapely.to_wkb(shapely.Polygon(ring), hex=True)], date.today(), None)
     answers = {}
-    for few in (1000, 0):
+    box = shapely.Polygon(ring).bounds
+    for few, with_box in ((1000, True), (0, False), (0, True)):
         monkeypatch.setattr(sql, "FEW_VERSIONS", few)
-        sql._version_counts.clear()
+        fresh_database.versions.clear()
         ran.clear()
-        answers[few] = sorted(sql.parcel_rows(fresh_database, params), key=repr)
-        assert ran == ([sql.PARCEL_ALL.name] if few else [sql.PARCEL_VERSIONS.name, sql.PARCEL.name])
-    assert answers[1000] == answers[0]
-    assert sorted(r.kind for r in answers[0]) == ["p", "z", "z"]
+        answers[few, with_box] = sorted(sql.parcel_rows(fresh_database, params, box if with_box else None), key=repr)
+        if few:
+            assert ran == [sql.PARCEL_ALL.name]
+        elif with_box:  # the parcels' box lies in one version's extent: its own partitions, one round trip
+            assert ran == [sql.parcel_one(plans[AWAY]).name]
+        else:
+            assert ran == [sql.PARCEL_VERSIONS.name, sql.PARCEL.name]
+    assert answers[1000, True] == answers[0, False] == answers[0, True]
+    assert sorted(r.kind for r in answers[0, True]) == ["p", "z", "z"]
+
+
+def test_a_version_loaded_after_the_extents_were_read_is_answered(fresh_database, plans, tmp_path, monkeypatch):
+    """The process's copy of the extents predates a new plan: the one-version statement sees that a newer
+    version exists and answers nothing, and the answer comes from the candidates query instead — the old
+    plan's points as well as the new plan's."""
+    from rdtr.ingest import ingest_package
+
+    monkeypatch.setattr(sql, "FEW_VERSIONS", 0)
+    fresh_database.versions.clear()
+    away = _lonlat(ORIGIN[0] + 20_050.0, ORIGIN[1] + 50.0)
+    assert [r.plan_version_id for r in sql.point_rows(fresh_database, *away, date.today(), None)] == [plans[AWAY]]
+    stale = fresh_database.versions.extents()
+    zones = grid_zones(origin=(ORIGIN[0] + 40_000.0, ORIGIN[1]), codes=["K-1"] * 12)
+    late = ingest_package(fresh_database, make_package(tmp_path / "late", "stack-late", zones=zones, overlay=False))
+    assert fresh_database.versions.extents() is stale or late.plan_version_id > stale.newest
+    fresh_database.versions._extents = stale  # as another process would still hold it
+    there = _lonlat(ORIGIN[0] + 40_050.0, ORIGIN[1] + 50.0)
+    rows = sql.point_rows(fresh_database, *there, date.today(), None)
+    assert [(r.plan_version_id, r.subzone_code) for r in rows] == [(late.plan_version_id, "K-1")]
+    fresh_database.versions._extents = stale
+    assert [r.plan_version_id for r in sql.point_rows(fresh_database, *away, date.today(), None)] == [plans[AWAY]]
+
+
+def test_per_version_statements_are_bounded_per_connection(fresh_database, plans, monkeypatch):
+    """Beyond PREPARED_MAX statements on a connection the least recently used are deallocated; the answers
+    go on (a deallocated statement is prepared again when next asked)."""
+    from rdtr.db import database
+
+    monkeypatch.setattr(sql, "FEW_VERSIONS", 0)
+    monkeypatch.setattr(database, "PREPARED_MAX", 3)
+    fresh_database.versions.clear()
+    stacked = _lonlat(ORIGIN[0] + 50.0, ORIGIN[1] + 50.0)
+    for _ in range(2):
+        for plan_id in STACKED:
+            rows = sql.point_rows(fresh_database, *stacked, date.today(), plan_id)
+            assert {r.plan_version_id for r in rows} == {plans[plan_id]}
+    # the backend that answers this holds at most PREPARED_MAX statements (+ none for plain SQL)
+    held = fresh_database.fetch_sql("SELECT count(*) FROM pg_prepared_statements")[0][0]
+    assert held <= 3
