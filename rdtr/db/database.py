@@ -44,10 +44,11 @@ from rdtr.errors import as_schema_missing, database_unavailable
 #: planning one parcel's overlay costs ~1.7 ms against ~0.6 ms to run it, and PostgreSQL's default ("auto")
 #: keeps re-planning it because the generic plan's cost estimate for an unknown array looks high.
 SESSION_OPTIONS = "-c jit=off -c plan_cache_mode=force_generic_plan"
-#: Prepared statements kept per connection, least recently used deallocated beyond: the fixed answers
-#: and the per-version ones (rdtr.answers.sql.point_one, parcel_one): enough for 100 plans × 2 questions; a
-#: statement's plan takes ≈ 0.2 MB in its backend (bench/README.md "National size").
-PREPARED_MAX = 256
+#: Prepared statements kept per connection, least recently used deallocated beyond: the fixed answers and the
+#: per-version ones (rdtr.answers.sql.point_one, parcel_one) of 250 plans × 2 questions. Fewer thrash on a
+#: national instance (each miss re-plans, ≈ 1–2 ms); each held costs its backend ≈ 0.2 MB of plan
+#: (bench/README.md "National size").
+PREPARED_MAX = 512
 #: An unreachable server fails a request within this many seconds instead of hanging it.
 CONNECT_TIMEOUT_S = 5
 
