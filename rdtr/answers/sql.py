@@ -150,22 +150,34 @@ PARCEL_VERSIONS = Query(
 _PKX, _PKY = metres_per_degree("pt.phi")
 
 
-def _partitions(pv: int | None) -> tuple[str, str, str]:
-    """(zone_part, zone_edge, guard): the tables an answer reads — version ``pv``'s own partitions when given —
-    and, then, the condition that the newest version is still the one the caller knew (parameter ``$5``)."""
+def _partitions(pv: int | None) -> tuple[str, str, str, str, str]:
+    """What an answer reads: (versions in force ``v``, zone_part, zone_edge, guard, overlays in force ``o``).
+
+    For all versions: ``v`` over every plan, the parent tables, no guard. For version ``pv`` alone: ``v`` over
+    its plan only, its own partitions, the condition that the newest version is still the one the caller knew
+    (parameter ``$5``), and the overlays each checked against its own plan's version in force (the same
+    overlays as over every plan, without ranking the versions of every plan)."""
     if pv is None:
-        return "zone_part", "zone_edge", ""
-    return f"zone_part_v{int(pv)}", f"zone_edge_v{int(pv)}", " WHERE (SELECT max(id) FROM plan_version) = $5::int"
+        return in_force("$3", "$4"), "zone_part", "zone_edge", "", "o.plan_version_id IN (SELECT id FROM v)"
+    pv = int(pv)
+    own_plan = f"(SELECT plan_id FROM plan_version WHERE id = {pv})"
+    overlays = (
+        "o.plan_version_id = (SELECT f.id FROM plan_version op, LATERAL ("
+        + in_force("$3", "op.plan_id")
+        + ") f WHERE op.id = o.plan_version_id AND ($4::text IS NULL OR op.plan_id = $4::text))"
+    )
+    guard = " WHERE (SELECT max(id) FROM plan_version) = $5::int"
+    return in_force("$3", own_plan), f"zone_part_v{pv}", f"zone_edge_v{pv}", guard, overlays
 
 
 def _point_sql(slots: str, pv: int | None = None) -> str:
     """The point answer; zones of the versions ``slots`` (parameters), of version ``pv`` alone, or of all in
     force if neither."""
     versions = slots or "SELECT id FROM v"
-    parts, edges, guard = _partitions(pv)
+    in_force_v, parts, edges, guard, overlays = _partitions(pv)
     edge = _edge_distance("pt.g", "z.id", "z.plan_version_id", "pt.phi", _PKX, _PKY, slots, edges)
     return f"""
-WITH v AS ({in_force("$3", "$4")}),
+WITH v AS ({in_force_v}),
 pt AS (SELECT ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4326) AS g, radians($2::float8) AS phi{guard}),
 hit AS (
   SELECT DISTINCT zp.zone_id
@@ -178,7 +190,7 @@ SELECT z.plan_version_id, z.id, z.subzone_code, z.subzone_name, z.zone_code, z.z
        (SELECT json_agg(json_build_array(o.plan_version_id, o.kind, o.name, o.text, o.max_height_m)
                         ORDER BY o.kind, o.name)
           FROM overlay o
-         WHERE o.plan_version_id IN (SELECT id FROM v) AND ST_Intersects(o.geom, pt.g)) AS overlays
+         WHERE ST_Intersects(o.geom, pt.g) AND {overlays}) AS overlays
   FROM hit JOIN zone z ON z.id = hit.zone_id, pt
  ORDER BY z.plan_version_id, z.subzone_code, z.id
 """
@@ -224,10 +236,10 @@ def _parcel_sql(slots: str, pv: int | None = None) -> str:
     in force if neither."""
     versions = slots or "SELECT id FROM v"
     among = f" AND e.plan_version_id IN ({slots})" if slots else ""
-    parts, edges, guard = _partitions(pv)
+    in_force_v, parts, edges, guard, overlays = _partitions(pv)
     dist = _edge_distance("p.g", "z.id", "z.plan_version_id", "p.phi", "p.kx", "p.ky", slots, edges)
     return f"""
-WITH v AS ({in_force("$3", "$4")}),
+WITH v AS ({in_force_v}),
 p AS MATERIALIZED (
   SELECT t.ord, gg.g, ST_Area(gg.g::geography) AS area, f.phi, {_KX} AS kx, {_KY} AS ky
     FROM unnest($1::int[], $2::text[]) AS t(ord, hex),
@@ -267,7 +279,7 @@ UNION ALL
 SELECT 'o', p.ord, o.plan_version_id, o.id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
        NULL, NULL, NULL, o.kind, o.name, o.text, o.max_height_m
   FROM p JOIN overlay o ON ST_Intersects(o.geom, p.g)
- WHERE o.plan_version_id IN (SELECT id FROM v)
+ WHERE {overlays}
 """
 
 

@@ -229,3 +229,34 @@ def test_per_version_statements_are_bounded_per_connection(fresh_database, plans
     # the backend that answers this holds at most PREPARED_MAX statements (+ none for plain SQL)
     held = fresh_database.fetch_sql("SELECT count(*) FROM pg_prepared_statements")[0][0]
     assert held <= 3
+
+
+def test_overlays_are_the_same_from_one_versions_partitions(fresh_database, plans, monkeypatch):
+    """An overlay of another plan over the place (a KKOP reaching past its city's zones) is answered through
+    one version's partitions as through the others: each overlay checked against its own plan's version."""
+    monkeypatch.setattr(sql, "FEW_VERSIONS", 0)
+    fresh_database.versions.clear()
+    x0, y0 = _lonlat(ORIGIN[0] + 19_900.0, ORIGIN[1] - 100.0)
+    x1, y1 = _lonlat(ORIGIN[0] + 20_500.0, ORIGIN[1] + 400.0)
+    owners = (plans[AWAY], plans["stack-0"])
+    with fresh_database.engine.begin() as conn:
+        for k, pv in enumerate(owners):
+            conn.exec_driver_sql(
+                "INSERT INTO overlay (id, plan_version_id, kind, name, geom) VALUES "
+                "(%s, %s, 'KKOP', %s, ST_Multi(ST_MakeEnvelope(%s, %s, %s, %s, 4326)))",
+                (-1 - k, pv, f"test {k}", x0, y0, x1, y1),
+            )
+    try:
+        today = date.today()
+        lon, lat = _lonlat(ORIGIN[0] + 20_050.0, ORIGIN[1] + 50.0)
+        one = sql.point_rows(fresh_database, lon, lat, today, None)
+        assert one == fresh_database.fetch(sql.POINT_ALL, (lon, lat, today, None))
+        assert sorted(o[0] for o in one[0].overlays) == sorted(owners)
+        ring = [_lonlat(ORIGIN[0] + 20_000.0 + x, ORIGIN[1] + y) for x, y in ((60, 40), (140, 40), (140, 60), (60, 40))]
+        params = ([0], [shapely.to_wkb(shapely.Polygon(ring), hex=True)], today, None)
+        rows = sql.parcel_rows(fresh_database, params, shapely.Polygon(ring).bounds)
+        assert sorted(rows, key=repr) == sorted(fresh_database.fetch(sql.PARCEL_ALL, params), key=repr)
+        assert sorted(r.plan_version_id for r in rows if r.kind == "o") == sorted(owners)
+    finally:
+        with fresh_database.engine.begin() as conn:
+            conn.exec_driver_sql("DELETE FROM overlay WHERE id < 0")
