@@ -154,9 +154,7 @@ def intensity_for_lot(
         # No lot-size classes: the values are the same for every lot, kept on the version; only the
         # minimum lot size is checked against this lot.
         key = ("lot", subzone_code, block, feature_id)
-        out = vd.derived_memo.get(key)
-        if out is None:
-            out = vd.derived(key, lambda: _intensity_for_lot(vd, rows, subzone_code, 0.0)[0])
+        out = vd.derived(key, lambda: _intensity_for_lot(vd, rows, subzone_code, 0.0)[0])
         return out, _lot_breach(out, subzone_code, lot_area_m2)
     return _intensity_for_lot(vd, rows, subzone_code, lot_area_m2)
 
@@ -252,11 +250,7 @@ def unknown_activity(query: str, versions: Iterable[VersionData]) -> NotFound:
 def activity_cell(vd: VersionData, activity: Activity, subzone_code: str) -> dict:
     """The activity at one sub-zone: ``{code, name, class, codes, conditions, class_name}``, built once per
     version, activity and sub-zone (a loaded ITBX never changes; answers share it and do not change it)."""
-    key = ("cell", activity.id, subzone_code)
-    got = vd.derived_memo.get(key)
-    if got is None:
-        got = vd.derived(key, lambda: _activity_cell(vd, activity, subzone_code))
-    return got
+    return vd.derived(("cell", activity.id, subzone_code), lambda: _activity_cell(vd, activity, subzone_code))
 
 
 def _activity_cell(vd: VersionData, activity: Activity, subzone_code: str) -> dict:

@@ -11,7 +11,6 @@ from collections import defaultdict
 from datetime import date
 
 import psycopg2.errors
-import shapely
 
 from rdtr.answers import sql
 from rdtr.answers.assemble import activity_cell, find_activity, intensity_for_lot, r2, unknown_activity, zone_static
@@ -104,9 +103,8 @@ def _overlay_rows(db: Database, parcels: list[ParcelInput], at: date, plan: str 
         at,
         plan,
     )
-    box = tuple(shapely.total_bounds([p.geom for p in parcels]).tolist())
     try:
-        return sql.parcel_rows(db, params, box)
+        return sql.parcel_rows(db, params, [p.geom for p in parcels])
     except psycopg2.errors.InternalError as exc:  # XX000: a GEOS exception inside the query
         if len(parcels) == 1:
             parcels[0].error = (

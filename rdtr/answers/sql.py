@@ -43,6 +43,7 @@ import re
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 import psycopg2.errors
+import shapely
 
 from rdtr.db import Query
 from rdtr.earth import E2, A
@@ -379,13 +380,16 @@ def point_rows(db: Database, lon: float, lat: float, at, plan: str | None) -> li
     return db.fetch(POINT, (lon, lat, at, plan, *slots))
 
 
-def parcel_rows(db: Database, params: tuple, box: tuple | None = None) -> list[ParcelRow]:
+def parcel_rows(db: Database, params: tuple, geoms: list | None = None) -> list[ParcelRow]:
     """:data:`PARCEL` rows for ``(ords, EWKB hex, at, plan)``, pruned to the versions the parcels meet;
-    ``box`` (lon/lat, the parcels' together) lets one version's parcels be answered in one round trip."""
+    ``geoms`` (the parcels as shapely geometries) lets one version's parcels be answered in one round trip."""
     ords, hexes, at, plan = params
     if _few_versions(db):
         return db.fetch(PARCEL_ALL, params)
-    rows = _one_version(db, parcel_one, box, at, plan, (ords, hexes)) if box is not None else None
+    rows = None
+    if geoms is not None:
+        box = tuple(shapely.total_bounds(geoms).tolist())
+        rows = _one_version(db, parcel_one, box, at, plan, (ords, hexes))
     if rows is not None:
         return rows
     slots = _candidates(db, PARCEL_VERSIONS, (hexes, at, plan))

@@ -175,12 +175,12 @@ def test_a_database_of_few_versions_answers_a_parcel_in_one_trip(fresh_database,
     ring = [_lonlat(ORIGIN[0] + 20_000.0 + x, ORIGIN[1] + y) for x, y in ((60, 40), (140, 40), (140, 60), (60, 40))]
     params = ([0], [shapely.to_wkb(shapely.Polygon(ring), hex=True)], date.today(), None)
     answers = {}
-    box = shapely.Polygon(ring).bounds
+    geoms = [shapely.Polygon(ring)]
     for few, with_box in ((1000, True), (0, False), (0, True)):
         monkeypatch.setattr(sql, "FEW_VERSIONS", few)
         fresh_database.versions.clear()
         ran.clear()
-        answers[few, with_box] = sorted(sql.parcel_rows(fresh_database, params, box if with_box else None), key=repr)
+        answers[few, with_box] = sorted(sql.parcel_rows(fresh_database, params, geoms if with_box else None), key=repr)
         if few:
             assert ran == [sql.PARCEL_ALL.name]
         elif with_box:  # the parcels' box lies in one version's extent: its own partitions, one round trip
@@ -254,7 +254,7 @@ def test_overlays_are_the_same_from_one_versions_partitions(fresh_database, plan
         assert sorted(o[0] for o in one[0].overlays) == sorted(owners)
         ring = [_lonlat(ORIGIN[0] + 20_000.0 + x, ORIGIN[1] + y) for x, y in ((60, 40), (140, 40), (140, 60), (60, 40))]
         params = ([0], [shapely.to_wkb(shapely.Polygon(ring), hex=True)], today, None)
-        rows = sql.parcel_rows(fresh_database, params, shapely.Polygon(ring).bounds)
+        rows = sql.parcel_rows(fresh_database, params, [shapely.Polygon(ring)])
         assert sorted(rows, key=repr) == sorted(fresh_database.fetch(sql.PARCEL_ALL, params), key=repr)
         assert sorted(r.plan_version_id for r in rows if r.kind == "o") == sorted(owners)
     finally:
