@@ -272,7 +272,7 @@ def _forget_bench_plans(dbname: str, conninfo: dict) -> None:
     with psycopg2.connect(dbname=dbname, **conninfo) as conn, conn.cursor() as cur:
         cur.execute("SELECT id FROM plan_version WHERE plan_id LIKE 'bench-%'")
         for (vid,) in cur.fetchall():
-            cur.execute(f"DROP TABLE IF EXISTS zone_part_v{int(vid)}, zone_edge_v{int(vid)}")
+            cur.execute(f"DROP TABLE IF EXISTS zone_part_v{int(vid)}, zone_edge_v{int(vid)}, zone_v{int(vid)}")
         cur.execute("DELETE FROM plan_version WHERE plan_id LIKE 'bench-%'")
         cur.execute("DELETE FROM plan WHERE id LIKE 'bench-%'")
 

@@ -88,6 +88,8 @@ def make_big_plan(url: str, target: int) -> dict:
                                  FROM subzone WHERE plan_version_id = :src"""),
                 {"pv": pv, "src": src["id"]},
             )
+            # zone is partitioned by plan version (migration 0010): this version's partition first
+            conn.execute(text(f"CREATE TABLE zone_v{int(pv)} PARTITION OF zone FOR VALUES IN ({int(pv)})"))
             conn.execute(
                 text("""
                 INSERT INTO zone (plan_version_id, feature_id, subzone_code, subzone_name, zone_code, zone_name,

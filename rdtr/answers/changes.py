@@ -90,7 +90,7 @@ ZONE_IDS_SQL = "SELECT id, plan_version_id FROM zone WHERE plan_version_id IN (:
 ZONE_DETAILS_SQL = f"""
 SELECT id, feature_id, {", ".join(ZONE_FIELDS)}, tpz, special_provisions, attributes, area_m2,
        ST_AsGeoJSON(geom, 7) AS geojson
-FROM zone WHERE id = ANY(:ids)"""
+FROM zone WHERE plan_version_id IN (:va, :vb) AND id = ANY(:ids)"""
 
 AREAS_SQL = """
 SELECT plan_version_id, {col} AS code, sum(area_m2) AS area FROM zone
@@ -198,7 +198,7 @@ def _diff(conn, plan_id: str, va: dict, vb: dict, features: bool) -> dict:
         "rules": rule_changes(conn, va["id"], vb["id"]),
     }
     if features:
-        doc["zones"] = _features(conn, changed, id_field)
+        doc["zones"] = _features(conn, changed, id_field, params)
     else:
         doc["zones"] = None
         doc["changed_zones"] = len(changed)
@@ -255,10 +255,11 @@ def _side(row: dict | None) -> dict | None:
     return {"subzone_code": row["subzone_code"], "area_m2": None if area is None else round(float(area), 2)}
 
 
-def _features(conn, changed: list, id_field: str | None) -> dict:
+def _features(conn, changed: list, id_field: str | None, params: dict) -> dict:
     """The changed zones as a FeatureCollection: the after geometry (the before one for removed zones)."""
     ids = [i for _, a, b, _ in changed for i in (a, b) if i is not None]
-    rows = {r["id"]: dict(r) for r in conn.execute(text(ZONE_DETAILS_SQL), {"ids": ids}).mappings()}
+    found = conn.execute(text(ZONE_DETAILS_SQL), {"va": params["va"], "vb": params["vb"], "ids": ids})
+    rows = {r["id"]: dict(r) for r in found.mappings()}
     order = {"removed": 0, "added": 1, "reshaped": 2, "recoded": 3}
     out = []
     for kind, a, b, extra in changed:

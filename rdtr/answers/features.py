@@ -377,7 +377,7 @@ def items(
         f"WITH page AS (SELECT t.id, {count} AS matched {_from(c.kind)} WHERE {cond} "
         "ORDER BY t.id LIMIT %(limit)s OFFSET %(offset)s) "
         f"SELECT t.id, {_geometry_sql(srid)}, {_columns(c.kind)}, page.matched FROM page "
-        f"JOIN {_from(c.kind).removeprefix('FROM ')} ON t.id = page.id ORDER BY t.id",
+        f"JOIN {_from(c.kind).removeprefix('FROM ')} ON t.id = page.id AND t.plan_version_id = %(pv)s ORDER BY t.id",
         params,
     )
     if known:

@@ -151,15 +151,16 @@ PARCEL_VERSIONS = Query(
 _PKX, _PKY = metres_per_degree("pt.phi")
 
 
-def _partitions(pv: int | None) -> tuple[str, str, str, str, str]:
-    """What an answer reads: (versions in force ``v``, zone_part, zone_edge, guard, overlays in force ``o``).
+def _partitions(pv: int | None) -> tuple[str, str, str, str, str, str]:
+    """What an answer reads: (versions in force ``v``, zone, zone_part, zone_edge, guard, overlays in force
+    ``o``).
 
     For all versions: ``v`` over every plan, the parent tables, no guard. For version ``pv`` alone: ``v`` over
     its plan only, its own partitions, the condition that the newest version is still the one the caller knew
     (parameter ``$5``), and the overlays each checked against its own plan's version in force (the same
     overlays as over every plan, without ranking the versions of every plan)."""
     if pv is None:
-        return in_force("$3", "$4"), "zone_part", "zone_edge", "", "o.plan_version_id IN (SELECT id FROM v)"
+        return in_force("$3", "$4"), "zone", "zone_part", "zone_edge", "", "o.plan_version_id IN (SELECT id FROM v)"
     pv = int(pv)
     own_plan = f"(SELECT plan_id FROM plan_version WHERE id = {pv})"
     overlays = (
@@ -168,20 +169,20 @@ def _partitions(pv: int | None) -> tuple[str, str, str, str, str]:
         + ") f WHERE op.id = o.plan_version_id AND ($4::text IS NULL OR op.plan_id = $4::text))"
     )
     guard = " WHERE (SELECT max(id) FROM plan_version) = $5::int"
-    return in_force("$3", own_plan), f"zone_part_v{pv}", f"zone_edge_v{pv}", guard, overlays
+    return in_force("$3", own_plan), f"zone_v{pv}", f"zone_part_v{pv}", f"zone_edge_v{pv}", guard, overlays
 
 
 def _point_sql(slots: str, pv: int | None = None) -> str:
     """The point answer; zones of the versions ``slots`` (parameters), of version ``pv`` alone, or of all in
     force if neither."""
     versions = slots or "SELECT id FROM v"
-    in_force_v, parts, edges, guard, overlays = _partitions(pv)
+    in_force_v, zones, parts, edges, guard, overlays = _partitions(pv)
     edge = _edge_distance("pt.g", "z.id", "z.plan_version_id", "pt.phi", _PKX, _PKY, slots, edges)
     return f"""
 WITH v AS ({in_force_v}),
 pt AS (SELECT ST_SetSRID(ST_MakePoint($1::float8, $2::float8), 4326) AS g, radians($2::float8) AS phi{guard}),
 hit AS (
-  SELECT DISTINCT zp.zone_id
+  SELECT DISTINCT zp.zone_id, zp.plan_version_id
     FROM {parts} zp, pt
    WHERE ST_Intersects(zp.geom, pt.g) AND zp.plan_version_id IN ({versions})
 )
@@ -192,7 +193,7 @@ SELECT z.plan_version_id, z.id, z.subzone_code, z.subzone_name, z.zone_code, z.z
                         ORDER BY o.kind, o.name)
           FROM overlay o
          WHERE ST_Intersects(o.geom, pt.g) AND {overlays}) AS overlays
-  FROM hit JOIN zone z ON z.id = hit.zone_id, pt
+  FROM hit JOIN {zones} z ON z.id = hit.zone_id AND z.plan_version_id = hit.plan_version_id, pt
  ORDER BY z.plan_version_id, z.subzone_code, z.id
 """
 
@@ -237,7 +238,7 @@ def _parcel_sql(slots: str, pv: int | None = None) -> str:
     in force if neither."""
     versions = slots or "SELECT id FROM v"
     among = f" AND e.plan_version_id IN ({slots})" if slots else ""
-    in_force_v, parts, edges, guard, overlays = _partitions(pv)
+    in_force_v, zones, parts, edges, guard, overlays = _partitions(pv)
     dist = _edge_distance("p.g", "z.id", "z.plan_version_id", "p.phi", "p.kx", "p.ky", slots, edges)
     return f"""
 WITH v AS ({in_force_v}),
@@ -271,7 +272,8 @@ SELECT 'z' AS kind, piece.ord, z.plan_version_id, z.id, piece.area,
        z.subzone_code, z.subzone_name, z.zone_code, z.zone_name, z.block, z.subblock, z.kecamatan,
        z.kelurahan, z.tpz, z.special_provisions, z.feature_id, NULL::text AS okind, NULL::text AS oname,
        NULL::text AS otext, NULL::float8 AS oheight
-  FROM piece JOIN p ON p.ord = piece.ord JOIN zone z ON z.id = piece.zone_id
+  FROM piece JOIN p ON p.ord = piece.ord
+       JOIN {zones} z ON z.id = piece.zone_id AND z.plan_version_id = piece.plan_version_id
 UNION ALL
 SELECT 'p', p.ord, NULL, NULL, p.area, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
        NULL, NULL, NULL, NULL, NULL

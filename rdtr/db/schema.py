@@ -87,8 +87,8 @@ subzone = Table(
 zone = Table(
     "zone",
     metadata,
-    Column("id", BigInteger, primary_key=True),
-    Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), nullable=False),
+    Column("id", BigInteger, primary_key=True, comment="from one sequence: unique on its own"),
+    Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), primary_key=True),
     Column("feature_id", Text, comment="the feature's id in the delivered file"),
     Column("subzone_code", Text, nullable=False),
     Column("subzone_name", Text),
@@ -105,12 +105,15 @@ zone = Table(
     Column("geom", Geometry("MULTIPOLYGON", srid=4326, spatial_index=False), nullable=False),
     Index("zone_geom_gist", "geom", postgresql_using="gist"),
     Index("zone_version_subzone", "plan_version_id", "subzone_code"),
+    # One partition per plan version (zone_v<id>), filled and indexed in bulk by the ingest, then attached
+    # (migration 0010).
+    postgresql_partition_by="LIST (plan_version_id)",
 )
 
 zone_part = Table(
     "zone_part",
     metadata,
-    Column("zone_id", BigInteger, ForeignKey("zone.id", ondelete="CASCADE"), nullable=False),
+    Column("zone_id", BigInteger, nullable=False, comment="zone.id of the same version (derived in its load)"),
     Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), nullable=False),
     Column("geom", Geometry("POLYGON", srid=4326, spatial_index=False), nullable=False),
     Index("zone_part_geom_gist", "geom", postgresql_using="gist"),
@@ -278,7 +281,7 @@ ingest_run = Table(
 zone_edge = Table(
     "zone_edge",
     metadata,
-    Column("zone_id", BigInteger, ForeignKey("zone.id", ondelete="CASCADE"), nullable=False),
+    Column("zone_id", BigInteger, nullable=False, comment="zone.id of the same version (derived in its load)"),
     Column("plan_version_id", Integer, ForeignKey("plan_version.id", ondelete="CASCADE"), nullable=False),
     Column(
         "geom",

@@ -201,9 +201,10 @@ def load_zones(cur, version_id: int, gdf, raw, on_chunk=None, max_vertices: int 
     """COPY the zones (``raw``: their delivered attributes, same rows, made JSON chunk by chunk), then cut them
     into their look-up pieces; returns (zones, pieces).
 
-    ``zone_part`` is partitioned by plan version: the pieces (``ST_Subdivide(geom, max_vertices)``) go into a
-    fresh table ``zone_part_v<id>`` without indexes, which is then attached — its GiST index is built in
-    bulk, far faster than growing the shared index row by row."""
+    ``zone`` and ``zone_part`` are partitioned by plan version: the zones go into a fresh table
+    ``zone_v<id>`` and their pieces (``ST_Subdivide(geom, max_vertices)``) into ``zone_part_v<id>``, both
+    without indexes, then attached — their indexes are built in bulk, far faster than growing the shared
+    ones row by row. The partitions are made by a definer function (``rdtr_app`` may not run DDL)."""
     n = len(gdf)
     geoms = np.asarray(gdf.geometry.values)
     ids = reserve_ids(cur, "zone", n)
@@ -224,20 +225,22 @@ def load_zones(cur, version_id: int, gdf, raw, on_chunk=None, max_vertices: int 
             ]
         )
 
-    copy_text(cur, "zone", ZONE_COLUMNS, n, build, on_chunk)
-    # The new version's partition, made by a definer function (rdtr_app may not run DDL), filled, attached.
+    cur.execute("SELECT rdtr_version_partition('zone', %s)", (int(version_id),))
+    zones = cur.fetchone()[0]
+    copy_text(cur, zones, ZONE_COLUMNS, n, build, on_chunk)
     cur.execute("SELECT rdtr_version_partition('zone_part', %s)", (int(version_id),))
     part = cur.fetchone()[0]
     cur.execute(
         f"""
         INSERT INTO {part} (zone_id, plan_version_id, geom)
         SELECT id, plan_version_id, piece
-        FROM (SELECT id, plan_version_id, ST_Subdivide(geom, %s) AS piece FROM zone WHERE plan_version_id = %s) s
+        FROM (SELECT id, plan_version_id, ST_Subdivide(geom, %s) AS piece FROM {zones}) s
         WHERE GeometryType(piece) = 'POLYGON'
         """,
-        (max_vertices, version_id),
+        (max_vertices,),
     )
     n_parts = cur.rowcount
+    cur.execute("SELECT rdtr_attach_partition('zone', %s)", (int(version_id),))
     cur.execute("SELECT rdtr_attach_partition('zone_part', %s)", (int(version_id),))
     return n, n_parts
 

@@ -107,6 +107,8 @@ def test_answers_uploads_and_extracts_work_as_the_app_role(app_db, app_client, f
         "SELECT rdtr_finish_version(1, '{}'::jsonb)",
         "SELECT rdtr_finish_version(1, '{}'::jsonb, '{}'::jsonb)",
         "SELECT rdtr_version_partition('zone_part', 1)",
+        "SELECT rdtr_version_partition('zone', 1)",
+        "SELECT rdtr_attach_partition('zone', 1)",
     ],
 )
 def test_every_rewrite_fails_as_the_app_role(app_db, statement):
