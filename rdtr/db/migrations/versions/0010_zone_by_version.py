@@ -125,7 +125,9 @@ def upgrade() -> None:
     for table in ("zone_part", "zone_edge"):
         op.execute(f"ALTER TABLE {table} DROP CONSTRAINT {table}_zone_id_fkey")
     _replace_zone(partitioned=True)
-    _functions("'zone', 'zone_part', 'zone_edge'", "EXECUTE format('ANALYZE %I', 'zone_v' || pv);")
+    # The columns answers filter, join or sort on (the verbatim attributes' JSON alone would double its cost).
+    analyze = "EXECUTE format('ANALYZE %I (id, subzone_code, zone_code, geom)', 'zone_v' || pv);"
+    _functions("'zone', 'zone_part', 'zone_edge'", analyze)
 
 
 def downgrade() -> None:
