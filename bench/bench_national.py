@@ -127,6 +127,10 @@ def ensure_loaded(url: str, pkg: Path, zones: int) -> None:
     print(f"  ingested {BASE_PLAN} ({zones:,} zones) in {time.perf_counter() - t0:.1f} s", flush=True)
 
 
+#: Columns naming another table's id without a foreign key: the zones' derived pieces (migration 0010).
+UNDECLARED_REFS = {"zone_part": {"zone_id": "zone"}, "zone_edge": {"zone_id": "zone"}}
+
+
 def _catalog(cur) -> list[dict]:
     """The tables to clone, parents before children: name, columns, partitioned?, serial id?, foreign keys."""
     cur.execute("""
@@ -155,6 +159,7 @@ def _catalog(cur) -> list[dict]:
             (t["name"],),
         )
         t["refs"] = {col: ref for col, ref in cur.fetchall() if ref in tables or ref == "plan_version"}
+        t["refs"].update(UNDECLARED_REFS.get(t["name"], {}))
     ordered, done = [], {"plan_version"}
     while len(done) < len(tables):
         ready = [t for n, t in tables.items() if n not in done and set(t["refs"].values()) <= done | {n}]
