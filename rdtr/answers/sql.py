@@ -172,11 +172,18 @@ def _partitions(pv: int | None) -> tuple[str, str, str, str, str, str]:
     return in_force("$3", own_plan), f"zone_v{pv}", f"zone_part_v{pv}", f"zone_edge_v{pv}", guard, overlays
 
 
+def _among_zones(slots: str) -> str:
+    """The zones' own condition on the candidate versions: PostgreSQL prunes ``zone``'s partitions on it at
+    executor start-up (a join condition alone would leave every version's partition in the plan)."""
+    return f" AND z.plan_version_id IN ({slots})" if slots else ""
+
+
 def _point_sql(slots: str, pv: int | None = None) -> str:
     """The point answer; zones of the versions ``slots`` (parameters), of version ``pv`` alone, or of all in
     force if neither."""
     versions = slots or "SELECT id FROM v"
     in_force_v, zones, parts, edges, guard, overlays = _partitions(pv)
+    among_zones = _among_zones(slots)
     edge = _edge_distance("pt.g", "z.id", "z.plan_version_id", "pt.phi", _PKX, _PKY, slots, edges)
     return f"""
 WITH v AS ({in_force_v}),
@@ -193,7 +200,7 @@ SELECT z.plan_version_id, z.id, z.subzone_code, z.subzone_name, z.zone_code, z.z
                         ORDER BY o.kind, o.name)
           FROM overlay o
          WHERE ST_Intersects(o.geom, pt.g) AND {overlays}) AS overlays
-  FROM hit JOIN {zones} z ON z.id = hit.zone_id AND z.plan_version_id = hit.plan_version_id, pt
+  FROM hit JOIN {zones} z ON z.id = hit.zone_id AND z.plan_version_id = hit.plan_version_id{among_zones}, pt
  ORDER BY z.plan_version_id, z.subzone_code, z.id
 """
 
@@ -239,6 +246,7 @@ def _parcel_sql(slots: str, pv: int | None = None) -> str:
     versions = slots or "SELECT id FROM v"
     among = f" AND e.plan_version_id IN ({slots})" if slots else ""
     in_force_v, zones, parts, edges, guard, overlays = _partitions(pv)
+    among_zones = _among_zones(slots)
     dist = _edge_distance("p.g", "z.id", "z.plan_version_id", "p.phi", "p.kx", "p.ky", slots, edges)
     return f"""
 WITH v AS ({in_force_v}),
@@ -273,7 +281,7 @@ SELECT 'z' AS kind, piece.ord, z.plan_version_id, z.id, piece.area,
        z.kelurahan, z.tpz, z.special_provisions, z.feature_id, NULL::text AS okind, NULL::text AS oname,
        NULL::text AS otext, NULL::float8 AS oheight
   FROM piece JOIN p ON p.ord = piece.ord
-       JOIN {zones} z ON z.id = piece.zone_id AND z.plan_version_id = piece.plan_version_id
+       JOIN {zones} z ON z.id = piece.zone_id AND z.plan_version_id = piece.plan_version_id{among_zones}
 UNION ALL
 SELECT 'p', p.ord, NULL, NULL, p.area, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL,
        NULL, NULL, NULL, NULL, NULL

@@ -88,8 +88,8 @@ def test_the_pruned_point_query_opens_only_the_candidate_partition(fresh_databas
     ][0]
     assert partitions >= len(plans)
     removed = [int(line.split(":")[1]) for line in plan.splitlines() if "Subplans Removed" in line]
-    # zone_part, and zone_edge twice (the nearest edge, then the edges within reach of it)
-    assert removed == [partitions - 1] * 3, plan
+    # zone_part, zone (migration 0010), and zone_edge twice (the nearest edge, then the edges within reach of it)
+    assert removed == [partitions - 1] * 4, plan
     assert f"zone_part_v{plans[AWAY]}" in plan
 
 
