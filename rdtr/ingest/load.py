@@ -34,8 +34,24 @@ def pg_array(items: Sequence[str] | None) -> str | None:
 
 
 def ewkb_hex(geoms: np.ndarray) -> np.ndarray:
-    """Shapely geometries as hex EWKB with SRID 4326 (EPSG:4326 lon/lat), the form COPY writes into PostGIS."""
-    return shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
+    """Shapely geometries as hex EWKB with SRID 4326 (EPSG:4326 lon/lat), the form COPY writes into PostGIS.
+
+    The SRID goes into each little-endian WKB's header as text (the type's SRID flag, then the SRID) rather
+    than through ``set_srid``, which would copy every geometry first; None stays None."""
+    wkb = shapely.to_wkb(geoms, hex=True)
+    heads: dict[str, str] = {}
+    out = np.empty(len(wkb), dtype=object)
+    for i, h in enumerate(wkb):
+        if h is None:
+            out[i] = None
+            continue
+        head = heads.get(h[:10])
+        if head is None:
+            if not h.startswith("01"):  # big-endian: not what GEOS writes here, but never guess
+                return shapely.to_wkb(shapely.set_srid(geoms, 4326), hex=True, include_srid=True)
+            head = heads[h[:10]] = f"{h[:8]}{int(h[8:10], 16) | 0x20:02X}E6100000"
+        out[i] = head + h[10:]
+    return out
 
 
 def copy_rows(
@@ -71,21 +87,28 @@ def text_column(values, kind: str = "text") -> np.ndarray:
 
     ``kind``: "text" (escaped), "raw" (digits, hex: no escaping needed), "float" (repr, exact)."""
     s = pd.Series(values, dtype=object)
+    if kind == "text":
+        # Zones repeat their codes and names: each distinct value is escaped once. Only strings are
+        # factorised (1, 1.0 and True would be one value); anything else is said as str().
+        codes, uniques = pd.factorize(s, use_na_sentinel=True)
+        if not all(isinstance(u, str) for u in uniques):
+            codes, uniques = pd.factorize(s.where(s.isna(), s.astype(str)), use_na_sentinel=True)
+        fields = [_escape(u) for u in uniques]
+        return np.array([*fields, "\\N"], dtype=object)[codes]  # code -1 (NULL) takes the last
     na = s.isna().to_numpy()
     if kind == "float":
         out = np.array([repr(float(x)) for x in values], dtype=object)
     else:
-        t = s.astype(str)
-        if kind == "text" and t.str.contains(r"[\\\t\n\r]", regex=True).any():
-            t = (
-                t.str.replace("\\", "\\\\", regex=False)
-                .str.replace("\t", "\\t", regex=False)
-                .str.replace("\n", "\\n", regex=False)
-                .str.replace("\r", "\\r", regex=False)
-            )
-        out = t.to_numpy(dtype=object)
+        out = s.astype(str).to_numpy(dtype=object)
     out[na] = "\\N"
     return out
+
+
+def _escape(text: str) -> str:
+    """One COPY text-format field: backslash, tab, newline and CR escaped."""
+    if "\\" in text or "\t" in text or "\n" in text or "\r" in text:
+        return text.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n").replace("\r", "\\r")
+    return text
 
 
 class _Feeder(io.RawIOBase):
